@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Which kernel trees the harness is built against, and how one tree becomes
+# a slice, a glue object and a test binary.
+#
+#   KVM_X86_SIM_KERNEL  a tree of your own (also read from the environment)
+#   KVM_X86_SIM_FETCH   fetch and cache Debian's linux-source-6.12 and the
+#                       newest linux-source-7.* (scripts/fetch-kernel-trees.sh)
+#   KVM_X86_SIM_SEED    the review thread whose patch is applied to 6.12
+#                       (default: ../shared/seeds/000_0a8a3d519ea16fbe.txt)
+
+set(KVM_X86_SIM_KERNEL "$ENV{KVM_X86_SIM_KERNEL}" CACHE PATH
+	"Kernel tree to slice (in addition to the fetched ones)")
+option(KVM_X86_SIM_FETCH "Fetch and cache Debian's kernel source trees" ON)
+set(_seed "${CMAKE_SOURCE_DIR}/../shared/seeds/000_0a8a3d519ea16fbe.txt")
+if(NOT EXISTS "${_seed}")
+	set(_seed "")
+endif()
+set(KVM_X86_SIM_SEED "${_seed}" CACHE FILEPATH
+	"Seed review thread; its patch is applied to linux-6.12")
+
+set(KVM_X86_SIM_TREE_NAMES "")
+
+if(KVM_X86_SIM_KERNEL)
+	if(NOT EXISTS "${KVM_X86_SIM_KERNEL}/arch/x86/kvm/x86.c")
+		message(FATAL_ERROR "KVM_X86_SIM_KERNEL=${KVM_X86_SIM_KERNEL}: "
+			"no arch/x86/kvm/x86.c there; point it at a kernel tree")
+	endif()
+	get_filename_component(_k "${KVM_X86_SIM_KERNEL}" ABSOLUTE)
+	list(APPEND KVM_X86_SIM_TREE_NAMES custom)
+	set(KVM_X86_SIM_TREE_custom "${_k}")
+endif()
+
+if(KVM_X86_SIM_FETCH)
+	execute_process(
+		COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/fetch-kernel-trees.sh
+		OUTPUT_VARIABLE _trees RESULT_VARIABLE _rc)
+	if(NOT _rc EQUAL 0)
+		message(FATAL_ERROR "fetching the Debian kernel trees failed "
+			"(exit ${_rc}); set -DKVM_X86_SIM_FETCH=OFF and "
+			"-DKVM_X86_SIM_KERNEL=<tree> to use your own tree")
+	endif()
+	string(REPLACE "\n" ";" _trees "${_trees}")
+	foreach(line IN LISTS _trees)
+		if(line MATCHES "^([0-9.]+) (.+)$")
+			set(_name "linux-${CMAKE_MATCH_1}")
+			list(APPEND KVM_X86_SIM_TREE_NAMES ${_name})
+			set(KVM_X86_SIM_TREE_${_name} "${CMAKE_MATCH_2}")
+		endif()
+	endforeach()
+endif()
+
+if(NOT KVM_X86_SIM_TREE_NAMES)
+	message(FATAL_ERROR "no kernel tree: enable KVM_X86_SIM_FETCH or set "
+		"KVM_X86_SIM_KERNEL")
+endif()
+
+# 6.12 with the seed patch: a patched copy of just arch/x86/kvm, made at
+# build time, so the cached tree stays pristine.
+if(KVM_X86_SIM_SEED AND DEFINED KVM_X86_SIM_TREE_linux-6.12)
+	set(_dst "${CMAKE_BINARY_DIR}/trees/linux-6.12-seed")
+	add_custom_command(OUTPUT ${_dst}/.patched
+		COMMAND ${CMAKE_COMMAND} -E rm -rf ${_dst}
+		COMMAND ${CMAKE_COMMAND} -E make_directory ${_dst}/arch/x86
+		COMMAND ${CMAKE_COMMAND} -E copy_directory
+			${KVM_X86_SIM_TREE_linux-6.12}/arch/x86/kvm
+			${_dst}/arch/x86/kvm
+		COMMAND patch -p1 -s -d ${_dst} -i ${KVM_X86_SIM_SEED}
+		COMMAND ${CMAKE_COMMAND} -E touch ${_dst}/.patched
+		DEPENDS ${KVM_X86_SIM_SEED}
+		COMMENT "Applying the seed patch to a copy of linux-6.12")
+	list(APPEND KVM_X86_SIM_TREE_NAMES linux-6.12-seed)
+	set(KVM_X86_SIM_TREE_linux-6.12-seed "${_dst}")
+	set(KVM_X86_SIM_TREE_DEPS_linux-6.12-seed ${_dst}/.patched)
+endif()
+
+# One tree: slice it, compile the slice into the glue, link a test binary,
+# and register one ctest per scenario (labelled with the tree's name).
+function(kvm_x86_sim_add_tree name path)
+	set(dir ${CMAKE_BINARY_DIR}/slice/${name})
+	set(spec ${CMAKE_SOURCE_DIR}/slice/kvm_msr.spec)
+	set(slicer ${CMAKE_SOURCE_DIR}/scripts/kvm_slice.py)
+	add_custom_command(
+		OUTPUT ${dir}/slice.c ${dir}/slice.h
+		COMMAND ${Python3_EXECUTABLE} ${slicer} --tree ${path}
+			--spec ${spec} --out-c ${dir}/slice.c
+			--out-h ${dir}/slice.h --report ${dir}/slice.json
+			> ${dir}/slice.txt
+		DEPENDS ${spec} ${slicer} ${KVM_X86_SIM_TREE_DEPS_${name}}
+		COMMENT "Slicing ${name} (${path})")
+	file(MAKE_DIRECTORY ${dir})
+	file(WRITE ${dir}/glue.c.in
+		"/* generated: the glue compiled against ${name}'s slice */\n"
+		"#include \"${dir}/slice.h\"\n"
+		"#define SLICE_C \"${dir}/slice.c\"\n"
+		"#include \"${CMAKE_SOURCE_DIR}/stubs/glue.c\"\n")
+	configure_file(${dir}/glue.c.in ${dir}/glue.c COPYONLY)
+	set_source_files_properties(${dir}/glue.c PROPERTIES
+		OBJECT_DEPENDS "${dir}/slice.c;${dir}/slice.h")
+
+	set(exe kvm_x86_sim_tests_${name})
+	add_executable(${exe} tests/cmocka/main.c ${dir}/glue.c)
+	target_include_directories(${exe} PRIVATE stubs ${CMOCKA_INCLUDE_DIR})
+	target_link_libraries(${exe} PRIVATE kvm_x86_sim ${CMOCKA_LIBRARY})
+	# The kernel's code: its own warnings are not ours to fix, but a call
+	# to something the stubs do not provide must stop the build.
+	target_compile_options(${exe} PRIVATE -g -fno-strict-aliasing
+		-Wno-unused -Wno-unused-parameter
+		-Werror=implicit-function-declaration -Werror=int-conversion)
+
+	foreach(scn IN LISTS KVM_X86_SIM_SCENARIOS)
+		if(name STREQUAL "linux-6.12-seed" AND scn STREQUAL "scet_only_batch")
+			continue()	# must fail there: seed_caught_* below
+		endif()
+		add_test(NAME ${name}/${scn} COMMAND ${exe} --scenario ${scn})
+		set(labels ${name})
+		if(scn MATCHES "^breaks_")
+			list(APPEND labels expected-violation)
+		endif()
+		set_tests_properties(${name}/${scn} PROPERTIES
+			LABELS "${labels}" SKIP_RETURN_CODE 77)
+	endforeach()
+	if(name STREQUAL "linux-6.12-seed")
+		# The seed patch must be caught: S_CET EXCLUSION by name; any
+		# other violation must be one the review raised.
+		add_test(NAME ${name}/seed_caught_scet_exclusion
+			COMMAND ${exe} --scenario scet_only_batch
+				--expect "S_CET EXCLUSION"
+				--expect "ACCESSOR CONTRACT" --expect "ONE_REG")
+		set_tests_properties(${name}/seed_caught_scet_exclusion
+			PROPERTIES LABELS "${name};seed"
+			PASS_REGULAR_EXPRESSION "caught: [0-9]+ case\\(s\\) report S_CET EXCLUSION")
+	endif()
+endfunction()

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KVM_BUG_ON()/WARN_ON_ONCE() as the kernel code under test raises them
+ * (recorded, VM marked bugged, the condition returned as in the kernel),
+ * and the copy to userspace memory.
+ */
+#include "sim_internal.h"
+
+bool sim_hw_kvm_bug(bool cond, const char *expr, const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	struct sim_val val = { .v = cond, .vcpu = -1 };
+
+	if (!cond)
+		return false;
+	sim->vm_bugged = true;
+	sim_trace(sim, SIM_EV_KVM_BUG, 0, val, file, line, expr);
+	return true;
+}
+
+bool sim_hw_warn(bool cond, const char *expr, const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	struct sim_val val = { .v = cond, .vcpu = -1 };
+
+	if (cond)
+		sim_trace(sim, SIM_EV_WARN, 0, val, file, line, expr);
+	return cond;
+}
+
+/*
+ * copy_to_user(); SIM_FAULT_LEAKY_COPY_TO_USER breaks it on purpose: every
+ * zero u64 lands in userspace as the host's U_CET, as if a stack slot had
+ * leaked.
+ */
+unsigned long sim_hw_copy_to_user(void *to, const void *from,
+				  unsigned long n, const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	struct sim_val val = { .v = n, .vcpu = -1 };
+	unsigned long i;
+
+	memcpy(to, from, n);
+	if (sim->faults & SIM_FAULT_LEAKY_COPY_TO_USER) {
+		for (i = 0; i + 8 <= n; i += 8) {
+			u64 w;
+
+			memcpy(&w, (char *)to + i, 8);
+			if (!w)
+				memcpy((char *)to + i, &sim->host_u_cet, 8);
+		}
+	}
+	sim_trace(sim, SIM_EV_USER_COPY, 0, val, file, line, "copy_to_user");
+	return 0;
+}

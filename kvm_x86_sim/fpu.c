@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The x86 FPU core as KVM relies on it: the host task's fpstate and a
+ * guest fpstate per vCPU, fpu_swap_kvm_fpstate(), TIF_NEED_FPU_LOAD,
+ * fpregs_lock() and switch_fpu_return(), and interrupts that borrow the
+ * FPU (kernel_fpu_begin() in softirq context) and so clobber the registers.
+ */
+#include "sim_internal.h"
+
+void sim_fpu_init(struct sim *sim)
+{
+	struct sim_fpstate *host = &sim->host_fps;
+	int s;
+
+	host->vcpu = -1;
+	host->xfeatures = SIM_XFEATURE_MASK_CET_ALL;
+	for (s = 0; s < SIM_NR_SLOTS; s++) {
+		host->regs[s] = sim->hw[s].v;
+		host->owner[s] = sim->hw[s].owner;
+	}
+	sim->cur_fps = host;
+}
+
+void sim_hw_fpregs_lock(const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	struct sim_val none = { 0 };
+
+	sim->fpregs_locked++;
+	sim_trace(sim, SIM_EV_FPREGS_LOCK, 0, none, file, line, "fpregs_lock");
+}
+
+void sim_hw_fpregs_unlock(const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	struct sim_val none = { 0 };
+
+	if (sim->fpregs_locked > 0)
+		sim->fpregs_locked--;
+	else
+		sim_hw_warn(true, "fpregs_unlock() without fpregs_lock()",
+			    file, line);
+	sim_trace(sim, SIM_EV_FPREGS_UNLOCK, 0, none, file, line,
+		  "fpregs_unlock");
+}
+
+bool sim_hw_need_fpu_load(void)
+{
+	return sim_hw_current->need_fpu_load;
+}
+
+/* Reload current's fpstate into the registers (switch_fpu_return). */
+void sim_hw_switch_fpu_return(const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	struct sim_val none = { .vcpu = sim->cur_fps->vcpu };
+
+	if (sim->need_fpu_load) {
+		sim_xrstors(sim, sim->cur_fps);
+		sim->need_fpu_load = false;
+		sim->hw_dirty_by_kernel = false;
+	}
+	sim_trace(sim, SIM_EV_FPU_RESTORE, 0, none, file, line,
+		  "switch_fpu_return");
+}
+
+/*
+ * fpu_swap_kvm_fpstate(): save the registers into the current fpstate
+ * unless they are already saved, make the guest's (or the task's) fpstate
+ * current, and load it into the registers.
+ */
+void sim_hw_fpu_swap_kvm_fpstate(struct sim_fpstate *guest, bool enter_guest,
+				 const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	struct sim_val who = { .vcpu = guest->vcpu };
+
+	sim->fpregs_locked++;
+	if (!sim->cur_fps->is_confidential && !sim->need_fpu_load)
+		sim_xsaves(sim, sim->cur_fps);
+	if (enter_guest) {
+		sim->saved_task_fps = sim->cur_fps;
+		sim->cur_fps = guest;
+		guest->in_use = true;
+		sim->loads++;
+	} else {
+		guest->in_use = false;
+		if (sim->saved_task_fps)
+			sim->cur_fps = sim->saved_task_fps;
+		sim->saved_task_fps = NULL;
+		sim->puts++;
+	}
+	if (!(sim->faults & SIM_FAULT_PUT_KEEPS_GUEST_REGS) || enter_guest)
+		sim_xrstors(sim, sim->cur_fps);
+	sim->need_fpu_load = false;
+	sim->hw_dirty_by_kernel = false;
+	sim->fpregs_locked--;
+	sim_trace(sim, enter_guest ? SIM_EV_FPU_LOAD : SIM_EV_FPU_PUT, 0, who,
+		  file, line, enter_guest ? "fpu_swap_kvm_fpstate(guest)" :
+					    "fpu_swap_kvm_fpstate(host)");
+}
+
+u64 sim_hw_supported_xss(void)
+{
+	return SIM_XFEATURE_MASK_CET_ALL;
+}
+
+/*
+ * An interrupt that uses the FPU: kernel_fpu_begin() saves the registers
+ * into current's fpstate, sets TIF_NEED_FPU_LOAD and scribbles on them.
+ * Not possible while fpregs are locked.
+ */
+void sim_hw_preempt_point(const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	struct sim_val junk = { .v = 0x6b6b6b6b6b6b6b68ull, .vcpu = -1 };
+	int s;
+
+	if (!(sim->faults & SIM_FAULT_IRQ_CLOBBERS_FPU) || sim->fpregs_locked ||
+	    sim->need_fpu_load || sim->mode != SIM_MODE_HOST_KERNEL)
+		return;
+	sim_xsaves(sim, sim->cur_fps);
+	sim->need_fpu_load = true;
+	for (s = 0; s < SIM_NR_SLOTS; s++)
+		if (sim_slot_in_xsave(s, sim->hw[SIM_SLOT_XSS].v))
+			sim->hw[s] = junk;
+	sim->hw_dirty_by_kernel = true;
+	sim_trace(sim, SIM_EV_FPU_CLOBBER, 0, junk, file, line,
+		  "IRQ kernel_fpu_begin() clobbers the FPU");
+}
+
+/* exit_to_user_mode(): current's FPU state is loaded before userspace runs. */
+void sim_return_to_user(struct sim *sim)
+{
+	if (sim->need_fpu_load) {
+		sim_xrstors(sim, sim->cur_fps);
+		sim->need_fpu_load = false;
+		sim->hw_dirty_by_kernel = false;
+	}
+	sim->mode = SIM_MODE_HOST_USER;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one place that states the simulated CPU's architectural layout: MSR
+ * numbers, XSAVE components, VMCS field encodings and controls, CPUID
+ * feature bits, CET bit fields.  Both the simulator and the stubs the kernel
+ * slice compiles against take these values from here, so they cannot drift.
+ * Every value is an architectural fact, written down from the SDM/APM.
+ */
+#ifndef KVM_X86_SIM_LAYOUT_H
+#define KVM_X86_SIM_LAYOUT_H
+
+/* MSRs that the CET series moves between host and guest. */
+#define SIM_MSR_U_CET		0x000006a0
+#define SIM_MSR_S_CET		0x000006a2
+#define SIM_MSR_PL0_SSP		0x000006a4
+#define SIM_MSR_PL1_SSP		0x000006a5
+#define SIM_MSR_PL2_SSP		0x000006a6
+#define SIM_MSR_PL3_SSP		0x000006a7
+#define SIM_MSR_INT_SSP_TAB	0x000006a8
+#define SIM_MSR_XSS		0x00000da0
+/* An MSR that KVM accepts and ignores on every tree: the non-CET control. */
+#define SIM_MSR_AMD64_NB_CFG	0xc001001f
+/* KVM's synthetic index for the guest SSP (KVM_REG_GUEST_SSP in ONE_REG). */
+#define SIM_MSR_KVM_INTERNAL_GUEST_SSP	0x4b564dff
+
+/* Dense index of the hardware MSRs the register file models. */
+enum sim_msr_slot {
+	SIM_SLOT_U_CET,
+	SIM_SLOT_S_CET,
+	SIM_SLOT_PL0_SSP,
+	SIM_SLOT_PL1_SSP,
+	SIM_SLOT_PL2_SSP,
+	SIM_SLOT_PL3_SSP,
+	SIM_SLOT_INT_SSP_TAB,
+	SIM_SLOT_XSS,
+	SIM_NR_SLOTS,
+	SIM_SLOT_NONE = -1,
+};
+
+/*
+ * XSAVE supervisor components.  CET_U holds U_CET and PL3_SSP, CET_S holds
+ * PL0..PL2_SSP.  S_CET and INT_SSP_TAB are in neither: S_CET is switched by
+ * the VMCS/VMCB on VM-entry/exit.
+ */
+#define SIM_XFEATURE_CET_USER		11
+#define SIM_XFEATURE_CET_KERNEL		12
+#define SIM_XFEATURE_MASK_CET_USER	(1ULL << SIM_XFEATURE_CET_USER)
+#define SIM_XFEATURE_MASK_CET_KERNEL	(1ULL << SIM_XFEATURE_CET_KERNEL)
+#define SIM_XFEATURE_MASK_CET_ALL \
+	(SIM_XFEATURE_MASK_CET_USER | SIM_XFEATURE_MASK_CET_KERNEL)
+
+/* VMCS field encodings (natural width) and VM-entry/exit controls. */
+#define SIM_GUEST_S_CET			0x00006828
+#define SIM_GUEST_SSP			0x0000682a
+#define SIM_GUEST_INTR_SSP_TABLE	0x0000682c
+#define SIM_HOST_S_CET			0x00006c18
+#define SIM_HOST_SSP			0x00006c1a
+#define SIM_HOST_INTR_SSP_TABLE		0x00006c1c
+#define SIM_VM_ENTRY_LOAD_CET_STATE	0x00100000
+#define SIM_VM_EXIT_LOAD_CET_STATE	0x10000000
+
+/* CPUID features, numbered as the kernel's cpufeatures (word * 32 + bit). */
+#define SIM_FEATURE_LM		(1 * 32 + 29)	/* CPUID 0x80000001.EDX[29] */
+#define SIM_FEATURE_SHSTK	(16 * 32 + 7)	/* CPUID 7.0.ECX[7] */
+#define SIM_FEATURE_IBT		(18 * 32 + 20)	/* CPUID 7.0.EDX[20] */
+
+/* Guest CPUID combinations the scenarios iterate over. */
+#define SIM_CPUID_IBT		(1u << 0)
+#define SIM_CPUID_SHSTK		(1u << 1)
+#define SIM_CPUID_LM		(1u << 2)
+
+/* U_CET/S_CET fields. */
+#define SIM_CET_SHSTK_EN	(1ULL << 0)
+#define SIM_CET_WRSS_EN		(1ULL << 1)
+#define SIM_CET_ENDBR_EN	(1ULL << 2)
+#define SIM_CET_RESERVED	(0xfULL << 6)	/* bits 9:6 */
+#define SIM_CET_SUPPRESS	(1ULL << 10)
+#define SIM_CET_WAIT_ENDBR	(1ULL << 11)
+#define SIM_CET_SHSTK_BITS	0x3ULL		/* bits 1:0 */
+#define SIM_CET_IBT_BITS	(~0x3ffULL | 0x3cULL) /* 5:2, 63:10 */
+
+#endif /* KVM_X86_SIM_LAYOUT_H */

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvm_x86_sim scenario API: drive the tree's own KVM MSR-I/O code the way a
+ * VMM drives KVM, on a simulated CET-capable CPU, and read the oracle's
+ * verdict on the ten invariants.
+ *
+ *	struct sim *sim = sim_create(SIM_VMX);
+ *	struct sim_vcpu *vcpu = sim_vcpu_create(sim);
+ *	struct sim_msr_entry e[] = { { SIM_MSR_U_CET, SIM_CET_SHSTK_EN } };
+ *
+ *	sim_set_cpuid(vcpu, SIM_CPUID_SHSTK | SIM_CPUID_LM);
+ *	sim_set_msrs(vcpu, e, 1);		// KVM_SET_MSRS: returns 1
+ *	if (sim_violations(sim))		// bit mask of enum sim_inv
+ *		sim_report(sim, stderr_printer);
+ *	sim_destroy(sim);
+ */
+#ifndef KVM_X86_SIM_SIM_H
+#define KVM_X86_SIM_SIM_H
+
+#include "kvm_x86_sim/port.h"
+#include "kvm_x86_sim/layout.h"
+
+/* The ten invariants; a verdict is a mask of (1 << SIM_INV_*). */
+enum sim_inv {
+	SIM_INV_PAIRING,
+	SIM_INV_SCET_EXCLUSION,
+	SIM_INV_ACCESSOR_CONTRACT,
+	SIM_INV_HOST_INTEGRITY,
+	SIM_INV_DEVICE_IOCTL,
+	SIM_INV_ONE_REG,
+	SIM_INV_CPUID_GATING,
+	SIM_INV_BATCH_SEMANTICS,
+	SIM_INV_VALIDITY,
+	SIM_INV_NO_BUG,
+	SIM_NR_INVS,
+};
+
+#define SIM_INV_BIT(inv)	(1u << (inv))
+
+enum sim_vendor { SIM_VMX, SIM_SVM };
+
+/*
+ * Deliberately broken primitives, used by the cases that prove an invariant
+ * can fail.  Each breaks the simulator or the ioctl dispatcher, never the
+ * kernel code under test.
+ */
+enum sim_fault {
+	SIM_FAULT_NONE			= 0,
+	SIM_FAULT_EXIT_KEEPS_GUEST_SCET	= 1u << 0, /* VM-exit ignores LOAD_CET */
+	SIM_FAULT_PUT_KEEPS_GUEST_REGS	= 1u << 1, /* swap-out skips XRSTORS */
+	SIM_FAULT_DEVICE_IOCTL_HAS_VCPU	= 1u << 2, /* /dev/kvm ioctl gets vCPU0 */
+	SIM_FAULT_ONE_REG_SKIPS_LOAD	= 1u << 3, /* ONE_REG bypasses the load */
+	SIM_FAULT_CPUID_LIES		= 1u << 4, /* guest_cpu_cap_has: true */
+	SIM_FAULT_LEAKY_COPY_TO_USER	= 1u << 5, /* failed entry gets host data */
+	SIM_FAULT_CANONICAL_ALWAYS	= 1u << 6, /* every address canonical */
+	SIM_FAULT_IRQ_CLOBBERS_FPU	= 1u << 7, /* not a bug: IRQ uses the FPU */
+};
+
+/* Which pieces of the tree's code a scenario needs (see sim_slice_has). */
+enum sim_need {
+	SIM_NEED_CET_MSRS	= 1u << 0, /* CET arms + xstate accessors */
+	SIM_NEED_ONE_REG	= 1u << 1, /* kvm_get_set_one_reg */
+	SIM_NEED_FEATURE_MSRS	= 1u << 2, /* do_get_feature_msr */
+	SIM_NEED_XSTATE_LOAD	= 1u << 3, /* __msr_io loads the guest FPU */
+};
+
+struct sim;
+struct sim_vcpu;
+
+struct sim_msr_entry {
+	u32 index;
+	u32 reserved;
+	u64 data;
+};
+
+struct sim *sim_create(enum sim_vendor vendor);
+void sim_destroy(struct sim *sim);
+void sim_set_faults(struct sim *sim, unsigned int faults);
+
+/* The host task's CET state (what is in hardware while it runs). */
+void sim_set_host_cet(struct sim *sim, u64 u_cet, u64 pl3_ssp, u64 s_cet);
+
+struct sim_vcpu *sim_vcpu_create(struct sim *sim);
+struct sim *sim_vcpu_sim(struct sim_vcpu *vcpu);
+/* KVM_SET_CPUID2 with a mask of SIM_CPUID_*; before it, the guest has none. */
+void sim_set_cpuid(struct sim_vcpu *vcpu, unsigned int cpuid);
+
+/* vCPU ioctls; return what KVM returns to userspace. */
+int sim_get_msrs(struct sim_vcpu *vcpu, struct sim_msr_entry *e, u32 n);
+int sim_set_msrs(struct sim_vcpu *vcpu, struct sim_msr_entry *e, u32 n);
+int sim_get_one_reg(struct sim_vcpu *vcpu, u32 msr, u64 *val);
+int sim_set_one_reg(struct sim_vcpu *vcpu, u32 msr, u64 val);
+/* KVM_GET_MSRS on the system fd (vcpu == NULL inside KVM). */
+int sim_dev_get_msrs(struct sim *sim, struct sim_msr_entry *e, u32 n);
+/*
+ * KVM_RUN: load the guest FPU, VM-enter, let the guest run (optionally
+ * executing WRMSR @msr <- @val, intercepted by KVM), VM-exit, put the FPU.
+ */
+int sim_run(struct sim_vcpu *vcpu, u32 msr, u64 val);
+/*
+ * A guest RDMSR reaching KVM while the vCPU is NOT in KVM_RUN: wrong
+ * driving, used to show the accessor contract can fail.
+ */
+int sim_stray_guest_rdmsr(struct sim_vcpu *vcpu, u32 msr, u64 *val);
+/* Load the guest FPU and return without a put: wrong driving (PAIRING). */
+void sim_stray_load_guest_fpu(struct sim_vcpu *vcpu);
+/* Put the guest FPU that nobody loaded: wrong driving (NO BUG). */
+void sim_stray_put_guest_fpu(struct sim_vcpu *vcpu);
+
+/* Verdict: mask of violated invariants so far, and the report of them. */
+unsigned int sim_violations(const struct sim *sim);
+typedef void (*sim_printer)(void *ctx, const char *line);
+void sim_report(const struct sim *sim, sim_printer print, void *ctx);
+const char *sim_inv_name(enum sim_inv inv);
+
+/* What the tree offers; a scenario needing more is skipped with a reason. */
+bool sim_slice_has(unsigned int needs, const char **reason);
+const char *sim_slice_tree(void);
+
+#endif /* KVM_X86_SIM_SIM_H */

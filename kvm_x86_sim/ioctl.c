@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VMM-facing side: creating the machine and its vCPUs, and the ioctls
+ * (KVM_{GET,SET}_MSRS, KVM_{GET,SET}_ONE_REG, KVM_RUN, and KVM_GET_MSRS on
+ * /dev/kvm) that enter the tree's own code through the per-tree glue, as
+ * virt/kvm/kvm_main.c would: vcpu_load(), the handler, vcpu_put(), and the
+ * return to userspace that reloads the task's FPU state.
+ */
+#include "sim_internal.h"
+
+struct sim *sim_hw_current;
+
+/* Distinct values, so that whose value ended up where is never ambiguous. */
+#define HOST_U_CET	(SIM_CET_SHSTK_EN | SIM_CET_ENDBR_EN)
+#define HOST_PL3_SSP	0x00007ffd5e6a0ff8ull
+#define HOST_S_CET	(SIM_CET_ENDBR_EN | (1ull << 4))	/* + NO_TRACK_EN */
+#define HOST_PL0_SSP	0xffffc90000a07ff8ull
+
+struct sim *sim_create(enum sim_vendor vendor)
+{
+	struct sim *sim = sim_zalloc(sizeof(*sim));
+
+	if (!sim)
+		return NULL;
+	sim->vendor = vendor;
+	sim->mode = SIM_MODE_HOST_USER;
+	sim->hw[SIM_SLOT_XSS].v = SIM_XFEATURE_MASK_CET_ALL;
+	sim->hw[SIM_SLOT_XSS].owner = SIM_OWN_HOST;
+	sim_hw_current = sim;
+	sim_set_host_cet(sim, HOST_U_CET, HOST_PL3_SSP, HOST_S_CET);
+	return sim;
+}
+
+void sim_set_host_cet(struct sim *sim, u64 u_cet, u64 pl3_ssp, u64 s_cet)
+{
+	int s;
+
+	sim->host_u_cet = u_cet;
+	sim->host_pl3_ssp = pl3_ssp;
+	sim->host_s_cet = s_cet;
+	for (s = 0; s < SIM_NR_SLOTS; s++) {
+		sim->hw[s].owner = SIM_OWN_HOST;
+		sim->hw[s].vcpu = -1;
+	}
+	sim->hw[SIM_SLOT_U_CET].v = u_cet;
+	sim->hw[SIM_SLOT_PL3_SSP].v = pl3_ssp;
+	sim->hw[SIM_SLOT_S_CET].v = s_cet;
+	sim->hw[SIM_SLOT_PL0_SSP].v = HOST_PL0_SSP;
+	sim_fpu_init(sim);
+	for (s = 0; s < sim->nr_vcpus; s++)
+		sim->vcpus[s].host_s_cet = s_cet;
+}
+
+void sim_set_faults(struct sim *sim, unsigned int faults)
+{
+	sim->faults = faults;
+}
+
+void sim_destroy(struct sim *sim)
+{
+	int i;
+
+	if (!sim)
+		return;
+	for (i = 0; i < sim->nr_vcpus; i++)
+		sim_glue_vcpu_destroy(sim->vcpus[i].kvm_vcpu);
+	if (sim_hw_current == sim)
+		sim_hw_current = NULL;
+	sim_free(sim);
+}
+
+struct sim_vcpu *sim_vcpu_create(struct sim *sim)
+{
+	struct sim_vcpu *v;
+
+	if (sim->nr_vcpus == SIM_MAX_VCPUS)
+		return NULL;
+	v = &sim->vcpus[sim->nr_vcpus];
+	v->sim = sim;
+	v->id = sim->nr_vcpus++;
+	v->fps.vcpu = v->id;
+	v->fps.xfeatures = SIM_XFEATURE_MASK_CET_ALL;
+	v->guest_s_cet.vcpu = v->guest_ssp.vcpu = v->guest_isst.vcpu = -1;
+	v->host_s_cet = sim->host_s_cet;
+	v->entry_ctls = SIM_VM_ENTRY_LOAD_CET_STATE;
+	v->exit_ctls = SIM_VM_EXIT_LOAD_CET_STATE;
+	sim_hw_current = sim;
+	v->kvm_vcpu = sim_glue_vcpu_create(v, sim->vendor == SIM_SVM);
+	return v->kvm_vcpu ? v : NULL;
+}
+
+struct sim *sim_vcpu_sim(struct sim_vcpu *v)
+{
+	return v->sim;
+}
+
+struct sim_fpstate *sim_vcpu_fpstate(struct sim_vcpu *v)
+{
+	return &v->fps;
+}
+
+void sim_set_cpuid(struct sim_vcpu *v, unsigned int cpuid)
+{
+	v->cpuid = cpuid;
+	v->cpuid_set = true;
+}
+
+void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,
+		     struct sim_vcpu *v)
+{
+	struct sim_val none = { .vcpu = v ? v->id : -1 };
+
+	sim_hw_current = sim;
+	sim->mode = SIM_MODE_HOST_KERNEL;
+	sim->ioctl = ioctl;
+	sim->ioctl_vcpu = v;
+	sim->loads = sim->puts = 0;
+	if (v)
+		sim_vcpu_load(v);
+	sim->ioctl_first_event = sim_trace(sim, SIM_EV_IOCTL_ENTER, ioctl, none,
+					   __FILE__, __LINE__, "ioctl enter");
+}
+
+void sim_ioctl_exit(struct sim *sim)
+{
+	struct sim_val none = { .vcpu = -1 };
+
+	if (sim->ioctl_vcpu)
+		sim_vcpu_put(sim->ioctl_vcpu);
+	sim_return_to_user(sim);
+	sim_trace(sim, SIM_EV_IOCTL_EXIT, sim->ioctl, none, __FILE__, __LINE__,
+		  "return to host userspace");
+	sim_oracle_ioctl_exit(sim);
+	sim->ioctl = SIM_IOCTL_NONE;
+	sim->ioctl_vcpu = NULL;
+}
+
+/* struct kvm_msrs as userspace lays it out. */
+struct user_msrs {
+	u32 nmsrs;
+	u32 pad;
+	struct sim_msr_entry entries[];
+};
+
+static int msrs_ioctl(struct sim *sim, struct sim_vcpu *v, enum sim_ioctl io,
+		      struct sim_msr_entry *e, u32 n)
+{
+	size_t size = n * sizeof(*e);
+	struct user_msrs *u = sim_zalloc(sizeof(*u) + size);
+	struct sim_msr_entry *in = sim_zalloc(size + 1);
+	void *kvm_vcpu = v ? v->kvm_vcpu : NULL;
+	int ret;
+
+	if (!u || !in) {
+		sim_free(u);
+		sim_free(in);
+		return -12;	/* -ENOMEM */
+	}
+	u->nmsrs = n;
+	memcpy(u->entries, e, size);
+	memcpy(in, e, size);
+	if (io == SIM_IOCTL_DEV_GET_MSRS && (sim->faults & SIM_FAULT_DEVICE_IOCTL_HAS_VCPU))
+		kvm_vcpu = sim->nr_vcpus ? sim->vcpus[0].kvm_vcpu : NULL;
+
+	sim_ioctl_enter(sim, io, v);
+	ret = sim_glue_msr_io(kvm_vcpu, u,
+			      io == SIM_IOCTL_SET_MSRS ? SIM_GLUE_SET :
+			      io == SIM_IOCTL_GET_MSRS ? SIM_GLUE_GET :
+							 SIM_GLUE_FEATURE);
+	sim_ioctl_exit(sim);
+
+	memcpy(e, u->entries, size);
+	if (v)
+		sim_oracle_batch(sim, v, io == SIM_IOCTL_SET_MSRS, in, e, n, ret);
+	sim_free(u);
+	sim_free(in);
+	return ret;
+}
+
+int sim_get_msrs(struct sim_vcpu *v, struct sim_msr_entry *e, u32 n)
+{
+	return msrs_ioctl(v->sim, v, SIM_IOCTL_GET_MSRS, e, n);
+}
+
+int sim_set_msrs(struct sim_vcpu *v, struct sim_msr_entry *e, u32 n)
+{
+	return msrs_ioctl(v->sim, v, SIM_IOCTL_SET_MSRS, e, n);
+}
+
+int sim_dev_get_msrs(struct sim *sim, struct sim_msr_entry *e, u32 n)
+{
+	return msrs_ioctl(sim, NULL, SIM_IOCTL_DEV_GET_MSRS, e, n);
+}
+
+static int one_reg(struct sim_vcpu *v, bool set, u32 msr, u64 *val)
+{
+	struct sim *sim = v->sim;
+	struct sim_msr_entry in = { .index = msr, .data = *val }, out;
+	u64 uval = *val;
+	int r;
+
+	sim_ioctl_enter(sim, set ? SIM_IOCTL_SET_ONE_REG : SIM_IOCTL_GET_ONE_REG,
+			v);
+	if (sim->faults & SIM_FAULT_ONE_REG_SKIPS_LOAD)
+		r = sim_glue_one_msr(v->kvm_vcpu, set, msr, &uval);
+	else
+		r = sim_glue_one_reg(v->kvm_vcpu, set, sim_glue_one_reg_id(msr),
+				     &uval);
+	sim_ioctl_exit(sim);
+	if (!set)
+		*val = r ? 0 : uval;
+	out = in;
+	out.data = *val;
+	sim_oracle_batch(sim, v, set, &in, &out, 1, r ? 0 : 1);
+	return r;
+}
+
+int sim_get_one_reg(struct sim_vcpu *v, u32 msr, u64 *val)
+{
+	*val = 0;
+	return one_reg(v, false, msr, val);
+}
+
+int sim_set_one_reg(struct sim_vcpu *v, u32 msr, u64 val)
+{
+	return one_reg(v, true, msr, &val);
+}
+
+int sim_run(struct sim_vcpu *v, u32 msr, u64 val)
+{
+	struct sim *sim = v->sim;
+	int r = 0;
+
+	sim_ioctl_enter(sim, SIM_IOCTL_RUN, v);
+	sim_glue_load_guest_fpu(v->kvm_vcpu);
+	sim_vm_entry(v);
+	sim_vm_exit(v);
+	if (msr) {
+		/* the guest's WRMSR exits; KVM emulates it, FPU loaded */
+		r = sim_glue_guest_msr(v->kvm_vcpu, true, msr, &val);
+		if (!r && sim_msr_slot(msr) != SIM_SLOT_NONE)
+			v->model[sim_msr_slot(msr)] = val;
+		sim_vm_entry(v);
+		sim_vm_exit(v);
+	}
+	sim_glue_put_guest_fpu(v->kvm_vcpu);
+	sim_ioctl_exit(sim);
+	return r;
+}
+
+int sim_stray_guest_rdmsr(struct sim_vcpu *v, u32 msr, u64 *val)
+{
+	int r;
+
+	sim_ioctl_enter(v->sim, SIM_IOCTL_STRAY, v);
+	r = sim_glue_guest_msr(v->kvm_vcpu, false, msr, val);
+	sim_ioctl_exit(v->sim);
+	return r;
+}
+
+void sim_stray_load_guest_fpu(struct sim_vcpu *v)
+{
+	sim_ioctl_enter(v->sim, SIM_IOCTL_STRAY, v);
+	sim_glue_load_guest_fpu(v->kvm_vcpu);
+	sim_ioctl_exit(v->sim);
+}
+
+void sim_stray_put_guest_fpu(struct sim_vcpu *v)
+{
+	sim_ioctl_enter(v->sim, SIM_IOCTL_STRAY, v);
+	sim_glue_put_guest_fpu(v->kvm_vcpu);
+	sim_ioctl_exit(v->sim);
+}
+
+unsigned int sim_violations(const struct sim *sim)
+{
+	return sim->violated;
+}
+
+/* Each violation by name, then the trace that led to it. */
+void sim_report(const struct sim *sim, sim_printer print, void *ctx)
+{
+	char buf[320];
+	int i, j, from;
+
+	for (i = 0; i < sim->nr_findings; i++) {
+		const struct sim_finding *f = &sim->findings[i];
+
+		sim_snprintf(buf, sizeof(buf), "FAIL %s: %s",
+			     sim_inv_name(f->inv), f->msg);
+		print(ctx, buf);
+		if (f->event < 0)
+			continue;
+		from = f->event > 7 ? f->event - 7 : 0;
+		for (j = from; j <= f->event; j++) {
+			char ev[240];
+
+			sim_describe_event(sim, j, ev, sizeof(ev));
+			sim_snprintf(buf, sizeof(buf), "    %s", ev);
+			print(ctx, buf);
+		}
+	}
+}
+
+bool sim_slice_has(unsigned int needs, const char **reason)
+{
+	return sim_glue_has(needs, reason);
+}
+
+const char *sim_slice_tree(void)
+{
+	return sim_glue_tree();
+}

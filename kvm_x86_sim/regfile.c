@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-CPU hardware register file: the CET MSRs and IA32_XSS, with the
+ * owner of every value, and XSAVES/XRSTORS of the CET components honouring
+ * XSS.  S_CET and INT_SSP_TAB belong to no XSAVE component.
+ */
+#include "sim_internal.h"
+
+int sim_msr_slot(u32 msr)
+{
+	switch (msr) {
+	case SIM_MSR_U_CET:		return SIM_SLOT_U_CET;
+	case SIM_MSR_S_CET:		return SIM_SLOT_S_CET;
+	case SIM_MSR_PL0_SSP:		return SIM_SLOT_PL0_SSP;
+	case SIM_MSR_PL1_SSP:		return SIM_SLOT_PL1_SSP;
+	case SIM_MSR_PL2_SSP:		return SIM_SLOT_PL2_SSP;
+	case SIM_MSR_PL3_SSP:		return SIM_SLOT_PL3_SSP;
+	case SIM_MSR_INT_SSP_TAB:	return SIM_SLOT_INT_SSP_TAB;
+	case SIM_MSR_XSS:		return SIM_SLOT_XSS;
+	default:			return SIM_SLOT_NONE;
+	}
+}
+
+/* The XSAVE component a slot belongs to, 0 if none. */
+u64 sim_slot_xfeature(int slot)
+{
+	switch (slot) {
+	case SIM_SLOT_U_CET:
+	case SIM_SLOT_PL3_SSP:
+		return SIM_XFEATURE_MASK_CET_USER;
+	case SIM_SLOT_PL0_SSP:
+	case SIM_SLOT_PL1_SSP:
+	case SIM_SLOT_PL2_SSP:
+		return SIM_XFEATURE_MASK_CET_KERNEL;
+	default:
+		return 0;
+	}
+}
+
+bool sim_slot_in_xsave(int slot, u64 xss)
+{
+	return sim_slot_xfeature(slot) & xss;
+}
+
+/* XSAVES of the supervisor components enabled in XSS into @fps. */
+void sim_xsaves(struct sim *sim, struct sim_fpstate *fps)
+{
+	u64 xss = sim->hw[SIM_SLOT_XSS].v;
+	int s;
+
+	for (s = 0; s < SIM_NR_SLOTS; s++) {
+		if (!sim_slot_in_xsave(s, xss & fps->xfeatures))
+			continue;
+		fps->regs[s] = sim->hw[s].v;
+		fps->owner[s] = sim->hw[s].owner;
+	}
+}
+
+/* XRSTORS of the supervisor components enabled in XSS from @fps. */
+void sim_xrstors(struct sim *sim, const struct sim_fpstate *fps)
+{
+	u64 xss = sim->hw[SIM_SLOT_XSS].v;
+	int s;
+
+	for (s = 0; s < SIM_NR_SLOTS; s++) {
+		if (!sim_slot_in_xsave(s, xss & fps->xfeatures))
+			continue;
+		sim->hw[s].v = fps->regs[s];
+		sim->hw[s].owner = fps->owner[s];
+		sim->hw[s].vcpu = fps->vcpu;
+	}
+}
+
+/* A value written by KVM on behalf of @vcpu (NULL: the host's). */
+struct sim_val sim_owned(struct sim *sim, u64 v, struct sim_vcpu *vcpu)
+{
+	struct sim_val val = { .v = v, .owner = SIM_OWN_NONE, .vcpu = -1 };
+
+	(void)sim;
+	if (vcpu) {
+		val.owner = SIM_OWN_GUEST;
+		val.vcpu = vcpu->id;
+	} else {
+		val.owner = SIM_OWN_HOST;
+	}
+	return val;
+}
+
+u64 sim_hw_rdmsr(u32 msr, const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	int slot = sim_msr_slot(msr);
+	struct sim_val val = { .v = 0, .owner = SIM_OWN_NONE, .vcpu = -1 };
+
+	if (slot != SIM_SLOT_NONE)
+		val = sim->hw[slot];
+	sim_trace(sim, SIM_EV_RDMSR, msr, val, file, line, "RDMSR");
+	return val.v;
+}
+
+int sim_hw_rdmsr_safe(u32 msr, u64 *v, const char *file, int line)
+{
+	*v = sim_hw_rdmsr(msr, file, line);
+	return 0;
+}
+
+void sim_hw_wrmsr(u32 msr, u64 v, const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	int slot = sim_msr_slot(msr);
+	/* KVM writes hardware MSRs inside vCPU ioctls on the guest's behalf */
+	struct sim_val val = sim_owned(sim, v, sim->ioctl_vcpu);
+
+	if (slot != SIM_SLOT_NONE)
+		sim->hw[slot] = val;
+	sim_trace(sim, SIM_EV_WRMSR, msr, val, file, line, "WRMSR");
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Obtain, cache and extract the Debian kernel source trees the harness
+# slices: linux-source-6.12 (from this machine's own Debian suites) and the
+# newest linux-source-7.* (from Debian's sid suite).
+#
+# Nothing in the system's apt configuration changes: a private sources list,
+# list directory and package cache live under the cache directory, built from
+# the archive URI that `apt-get indextargets` reports for this machine.
+#
+# Usage: fetch-kernel-trees.sh [--cache DIR] [--refresh] [--full] [TREE...]
+#   TREE is "6.12" or "7" (newest 7.x); default: both.
+#   --full extracts the whole tree (kunit.py needs it); the default extracts
+#   only the paths the harness slices.
+# Prints one line per tree: "<name> <path>".  A second run reuses the cache
+# without touching the network unless --refresh is given.
+#
+# Exit codes: 0 ok, 2 usage, 4 download or extraction failed.
+set -euo pipefail
+
+cache="${KVM_X86_SIM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm_x86_sim}"
+refresh=0
+full=0
+want=()
+
+die() { echo "fetch-kernel-trees: $*" >&2; exit "${2:-4}"; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--cache) cache="$2"; shift 2 ;;
+	--refresh) refresh=1; shift ;;
+	--full) full=1; shift ;;
+	-h|--help) sed -n '4,19p' "$0"; exit 0 ;;
+	6.12|7) want+=("$1"); shift ;;
+	*) die "unknown argument '$1'" 2 ;;
+	esac
+done
+[ ${#want[@]} -gt 0 ] || want=(6.12 7)
+
+# Paths the harness needs; the rest of a 150 MB tarball stays packed.
+harness_paths=(arch/x86/kvm Makefile)
+
+apt_dir="$cache/apt"
+trees_dir="$cache/trees"
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" \
+	"$apt_dir/debs" "$trees_dir"
+
+apt_opts=(
+	-o "Dir::Etc::SourceList=$apt_dir/sources.list"
+	-o "Dir::Etc::SourceParts=/dev/null"
+	-o "Dir::State::Lists=$apt_dir/lists"
+	-o "Dir::Cache=$apt_dir/cache"
+	-o "APT::Sandbox::User=root"
+	-o "Debug::NoLocking=1"
+)
+
+# Write the private sources list: the machine's own suites plus sid, all
+# from the archive the machine already uses.
+write_sources() {
+	local lines
+	lines=$(apt-get indextargets --format '$(URI) $(RELEASE) $(COMPONENT)' \
+		'Identifier: Packages' 2>/dev/null) || true
+	[ -n "$lines" ] || die "apt-get indextargets reports no Debian suite; run 'apt-get update' first"
+	: >"$apt_dir/sources.list"
+	local uri rel comp base debian_base=""
+	while read -r uri rel comp; do
+		base="${uri%%/dists/*}"
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $base $rel $comp" \
+			>>"$apt_dir/sources.list"
+		# The main archive (not -security) also carries sid.
+		case "$rel" in *-security|*-updates|*-backports) ;; *) debian_base="$base" ;; esac
+	done <<<"$lines"
+	[ -n "$debian_base" ] || die "no main Debian archive among the machine's suites"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $debian_base sid main" \
+		>>"$apt_dir/sources.list"
+	sort -u -o "$apt_dir/sources.list" "$apt_dir/sources.list"
+}
+
+apt_ready=0
+apt_update() {
+	[ $apt_ready = 1 ] && return
+	write_sources
+	apt-get "${apt_opts[@]}" -q update >"$apt_dir/update.log" 2>&1 ||
+		die "private 'apt-get update' failed, see $apt_dir/update.log"
+	apt_ready=1
+}
+
+# Newest package named linux-source-<series>[.minor] known to the private lists.
+resolve_pkg() {
+	local series="$1"
+	if [ "$series" = 6.12 ]; then
+		echo linux-source-6.12
+		return
+	fi
+	apt-cache "${apt_opts[@]}" pkgnames "linux-source-$series." 2>/dev/null |
+		grep -E "^linux-source-$series\.[0-9]+$" | sort -V | tail -n 1
+}
+
+fetch_one() {
+	local series="$1"
+	local link="$trees_dir/linux-$series"
+	if [ $refresh = 0 ] && [ -f "$link/.kvm_x86_sim-stamp" ] &&
+	   { [ $full = 0 ] || grep -q '^full$' "$link/.kvm_x86_sim-stamp"; }; then
+		echo "$series $(readlink -f "$link")"
+		return
+	fi
+	apt_update
+	local pkg ver deb dest tarball
+	pkg=$(resolve_pkg "$series")
+	[ -n "$pkg" ] || die "no linux-source-$series.* package in the private apt lists"
+	ver=$(apt-cache "${apt_opts[@]}" policy "$pkg" | awk '/Candidate:/ {print $2}')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no candidate version for $pkg"
+	dest="$trees_dir/$pkg-$ver"
+	if [ ! -f "$dest/.kvm_x86_sim-stamp" ] ||
+	   { [ $full = 1 ] && ! grep -q '^full$' "$dest/.kvm_x86_sim-stamp"; }; then
+		(cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" -q download "$pkg=$ver" \
+			>"$apt_dir/download.log" 2>&1) ||
+			die "apt-get download $pkg=$ver failed, see $apt_dir/download.log"
+		deb=$(ls -t "$apt_dir/debs/${pkg}_"*.deb | head -n 1)
+		tarball="./usr/src/$pkg.tar.xz"
+		rm -rf "$dest.tmp"
+		mkdir -p "$dest.tmp"
+		local members=()
+		if [ $full = 0 ]; then
+			local p
+			for p in "${harness_paths[@]}"; do members+=("$pkg/$p"); done
+		fi
+		dpkg-deb --fsys-tarfile "$deb" | tar -xO "$tarball" |
+			tar -xJ -C "$dest.tmp" --strip-components=1 "${members[@]}" ||
+			die "extracting $tarball from $deb failed"
+		[ -d "$dest.tmp/arch/x86/kvm" ] || die "$deb holds no arch/x86/kvm"
+		{ echo "$pkg $ver"; [ $full = 1 ] && echo full; } >"$dest.tmp/.kvm_x86_sim-stamp"
+		rm -rf "$dest"
+		mv "$dest.tmp" "$dest"
+	fi
+	ln -sfn "$(basename "$dest")" "$link"
+	echo "$series $dest"
+}
+
+for s in "${want[@]}"; do
+	fetch_one "$s"
+done

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test-specific behaviour: every kernel primitive that touches hardware or
+ * state the invariants are about, routed into the simulator with the call
+ * site's __FILE__/__LINE__ (the kernel's own, thanks to the slice's #line).
+ */
+#ifndef KVM_X86_SIM_STUBS_CUSTOM_H
+#define KVM_X86_SIM_STUBS_CUSTOM_H
+
+#include "kvm_x86_sim/hw.h"
+
+#define SIM_AT __FILE__, __LINE__
+
+/* MSRs: both the old rdmsrl/wrmsrl and the new rdmsrq/wrmsrq spellings */
+#define rdmsrq(msr, val)	((val) = sim_hw_rdmsr((msr), SIM_AT))
+#define wrmsrq(msr, val)	sim_hw_wrmsr((msr), (val), SIM_AT)
+#define rdmsrl(msr, val)	rdmsrq(msr, val)
+#define wrmsrl(msr, val)	wrmsrq(msr, val)
+#define rdmsrq_safe(msr, p)	sim_hw_rdmsr_safe((msr), (u64 *)(p), SIM_AT)
+#define rdmsrl_safe(msr, p)	rdmsrq_safe(msr, p)
+
+/* the FPU core */
+#define fpregs_lock()		sim_hw_fpregs_lock(SIM_AT)
+#define fpregs_unlock()		sim_hw_fpregs_unlock(SIM_AT)
+#define switch_fpu_return()	sim_hw_switch_fpu_return(SIM_AT)
+#define TIF_NEED_FPU_LOAD	1
+#define test_thread_flag(flag) \
+	((flag) == TIF_NEED_FPU_LOAD && sim_hw_need_fpu_load())
+#define fpu_swap_kvm_fpstate(gfpu, enter) \
+	sim_hw_fpu_swap_kvm_fpstate((gfpu)->fpstate, (enter), SIM_AT)
+
+/* VMX, CPUID */
+#define vmcs_readl(field)	sim_hw_vmcs_read((field), SIM_AT)
+#define vmcs_writel(field, v)	sim_hw_vmcs_write((field), (v), SIM_AT)
+#define vmcs_read64(field)	vmcs_readl(field)
+#define vmcs_write64(field, v)	vmcs_writel(field, v)
+#define guest_cpu_cap_has(vcpu, f) sim_hw_guest_cap((vcpu)->sim, (f), SIM_AT)
+#define guest_cpuid_has(vcpu, f) guest_cpu_cap_has(vcpu, f)
+#define is_noncanonical_msr_address(la, vcpu) sim_hw_is_noncanonical(la)
+#define is_noncanonical_address(la, vcpu, ...) sim_hw_is_noncanonical(la)
+#define kvm_is_advertised_msr(msr) sim_hw_msr_advertised(msr)
+
+/* userspace memory: a "user" pointer is a plain pointer here */
+#define copy_from_user(to, from, n) (memcpy((to), (from), (n)), 0UL)
+#define copy_to_user(to, from, n) sim_hw_copy_to_user((to), (from), (n), SIM_AT)
+#define get_user(x, ptr) ((x) = *(ptr), 0)
+#define put_user(x, ptr) \
+	({ __typeof__(*(ptr)) __pu = (x); sim_hw_copy_to_user((ptr), &__pu, sizeof(__pu), SIM_AT) ? -EFAULT : 0; })
+static inline void *memdup_user(const void *src, size_t len)
+{
+	void *p = malloc(len ? len : 1);
+
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	memcpy(p, src, len);
+	return p;
+}
+#define kfree(p) free(p)
+
+/* diagnostics */
+#define KVM_BUG_ON(cond, kvm) sim_hw_kvm_bug(!!(cond), "KVM_BUG_ON(" #cond ")", SIM_AT)
+#define WARN_ON_ONCE(cond) sim_hw_warn(!!(cond), "WARN_ON_ONCE(" #cond ")", SIM_AT)
+#define WARN_ON(cond) sim_hw_warn(!!(cond), "WARN_ON(" #cond ")", SIM_AT)
+
+#endif /* KVM_X86_SIM_STUBS_CUSTOM_H */

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-tree glue: compiled once per kernel tree together with that
+ * tree's generated slice (included below, so its static functions are in
+ * reach), it builds the kernel's struct kvm_vcpu for each simulated vCPU and
+ * enters the tree's own code the way the ioctl handlers of x86.c do.
+ */
+#include SLICE_C
+
+struct kvm_caps kvm_caps;
+struct kvm_x86_ops kvm_x86_ops;
+
+/* The vendor module's get_feature_msr: nothing CET-related lives there. */
+static int sim_vendor_get_feature_msr(u32 msr, u64 *data)
+{
+	return KVM_MSR_RET_UNSUPPORTED;
+}
+
+struct sim_kvm_vcpu {
+	struct kvm kvm;
+	union {			/* struct kvm_vcpu is first in both */
+		struct vcpu_vmx vmx;
+		struct vcpu_svm svm;
+	};
+};
+
+void *sim_glue_vcpu_create(struct sim_vcpu *v, bool svm)
+{
+	struct sim_kvm_vcpu *k = calloc(1, sizeof(*k));
+	struct kvm_vcpu *vcpu;
+
+	if (!k)
+		return NULL;
+	if (svm) {
+		vcpu = &k->svm.vcpu;
+		k->svm.vmcb = &k->svm.save_vmcb;
+		k->svm.vmcb01.ptr = k->svm.vmcb;
+		kvm_x86_ops.get_msr = svm_get_msr;
+		kvm_x86_ops.set_msr = svm_set_msr;
+	} else {
+		vcpu = &k->vmx.vcpu;
+		kvm_x86_ops.get_msr = vmx_get_msr;
+		kvm_x86_ops.set_msr = vmx_set_msr;
+	}
+	kvm_x86_ops.get_feature_msr = sim_vendor_get_feature_msr;
+	kvm_caps.supported_xss = sim_hw_supported_xss();
+	vcpu->kvm = &k->kvm;
+	vcpu->sim = v;
+	vcpu->arch.guest_fpu.fpstate = sim_vcpu_fpstate(v);
+	return vcpu;
+}
+
+void sim_glue_vcpu_destroy(void *kvm_vcpu)
+{
+	if (kvm_vcpu)
+		free(container_of((struct kvm_vcpu *)kvm_vcpu,
+				  struct sim_kvm_vcpu, vmx.vcpu));
+}
+
+int sim_glue_msr_io(void *kvm_vcpu, void *user_msrs, enum sim_glue_msr_op op)
+{
+	struct kvm_msrs __user *argp = user_msrs;
+
+	switch (op) {
+	case SIM_GLUE_GET:
+		return msr_io(kvm_vcpu, argp, do_get_msr, 1);
+	case SIM_GLUE_SET:
+		return msr_io(kvm_vcpu, argp, do_set_msr, 0);
+	default:
+#ifdef SLICE_HAVE_do_get_feature_msr
+		return msr_io(kvm_vcpu, argp, do_get_feature_msr, 1);
+#else
+		return -EINVAL;
+#endif
+	}
+}
+
+u64 sim_glue_one_reg_id(u32 msr)
+{
+	return KVM_REG_X86 | KVM_REG_SIZE_U64 |
+	       ((u64)KVM_X86_REG_TYPE_MSR << 32) | msr;
+}
+
+int sim_glue_one_reg(void *kvm_vcpu, bool set, u64 id, u64 *user_val)
+{
+#ifdef SLICE_HAVE_kvm_get_set_one_reg
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)user_val };
+
+	return kvm_get_set_one_reg(kvm_vcpu, set ? KVM_SET_ONE_REG :
+						   KVM_GET_ONE_REG, &reg);
+#else
+	return -EINVAL;
+#endif
+}
+
+int sim_glue_one_msr(void *kvm_vcpu, bool set, u32 msr, u64 *user_val)
+{
+#if defined(SLICE_HAVE_kvm_get_one_msr) && defined(SLICE_HAVE_kvm_set_one_msr)
+	return set ? kvm_set_one_msr(kvm_vcpu, msr, user_val) :
+		     kvm_get_one_msr(kvm_vcpu, msr, user_val);
+#else
+	return -EINVAL;
+#endif
+}
+
+/* A guest RDMSR/WRMSR that KVM intercepted and emulates. */
+int sim_glue_guest_msr(void *kvm_vcpu, bool write, u32 msr, u64 *data)
+{
+	if (write)
+		return kvm_set_msr_ignored_check(kvm_vcpu, msr, *data, false);
+	return kvm_get_msr_ignored_check(kvm_vcpu, msr, data, false);
+}
+
+void sim_glue_load_guest_fpu(void *kvm_vcpu)
+{
+	kvm_load_guest_fpu(kvm_vcpu);
+}
+
+void sim_glue_put_guest_fpu(void *kvm_vcpu)
+{
+	kvm_put_guest_fpu(kvm_vcpu);
+}
+
+void sim_glue_vmcb_cet(void *kvm_vcpu, bool write, u64 *s_cet, u64 *ssp,
+		       u64 *isst)
+{
+	struct vmcb_save_area *save = &to_svm(kvm_vcpu)->vmcb->save;
+
+	if (write) {
+		save->s_cet = *s_cet;
+		save->ssp = *ssp;
+		save->isst_addr = *isst;
+	} else {
+		*s_cet = save->s_cet;
+		*ssp = save->ssp;
+		*isst = save->isst_addr;
+	}
+}
+
+/*
+ * The xstate helpers and the CET arms of the MSR switches (CET series).
+ * The spec keeps the MSR_AMD64_NB_CFG arm everywhere, so a CET arm makes
+ * the count of kept arms at least 2.
+ */
+#if defined(SLICE_HAVE_is_xstate_managed_msr) && \
+	defined(SLICE_HAVE_kvm_get_xstate_msr) && \
+	defined(SLICE_HAVE_kvm_set_xstate_msr) && \
+	SLICE_ARMS_kvm_get_msr_common >= 2 && SLICE_ARMS_kvm_set_msr_common >= 2
+#define SIM_TREE_HAS_CET 1
+#else
+#define SIM_TREE_HAS_CET 0
+#endif
+
+bool sim_glue_has(unsigned int needs, const char **reason)
+{
+	const char *why = NULL;
+
+	if ((needs & SIM_NEED_CET_MSRS) && !SIM_TREE_HAS_CET)
+		why = "tree has no CET MSR support (is_xstate_managed_msr, kvm_{get,set}_xstate_msr and the CET arms of kvm_{get,set}_msr_common)";
+#ifndef SLICE_HAVE_is_xstate_managed_msr
+	if (needs & SIM_NEED_XSTATE_LOAD)
+		why = "tree's __msr_io has no XSTATE-managed MSR handling (is_xstate_managed_msr not found)";
+#endif
+#ifndef SLICE_HAVE_kvm_get_set_one_reg
+	if (needs & SIM_NEED_ONE_REG)
+		why = "tree has no KVM_{GET,SET}_ONE_REG for x86 MSRs (kvm_get_set_one_reg not found)";
+#endif
+#ifndef SLICE_HAVE_do_get_feature_msr
+	if (needs & SIM_NEED_FEATURE_MSRS)
+		why = "tree has no do_get_feature_msr";
+#endif
+	if (reason)
+		*reason = why;
+	return !why;
+}
+
+const char *sim_glue_tree(void)
+{
+	return SLICE_TREE;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * No-op stand-ins for kernel facilities the sliced code calls but that
+ * play no part in the invariants: tracing, rate-limited logging, SRCU,
+ * PMU and Xen MSRs, the vendor code's non-CET helpers.
+ */
+#ifndef KVM_X86_SIM_STUBS_STUBS_H
+#define KVM_X86_SIM_STUBS_STUBS_H
+
+#define EXPORT_SYMBOL_GPL(sym)
+#define EXPORT_SYMBOL_FOR_KVM_INTERNAL(sym)
+#define trace_kvm_fpu(load)		do { } while (0)
+#define kvm_debug_ratelimited(...)	do { } while (0)
+#define kvm_pr_unimpl(...)		do { } while (0)
+#define fpregs_assert_state_consistent() do { } while (0)
+#define guard(type)			(void)
+
+static bool ignore_msrs __maybe_unused;
+static bool report_ignored_msrs __maybe_unused;
+
+static inline bool kvm_pmu_is_valid_msr(struct kvm_vcpu *vcpu, u32 msr)
+{
+	return false;
+}
+
+static inline int kvm_pmu_get_msr(struct kvm_vcpu *vcpu, struct msr_data *m)
+{
+	return 1;
+}
+
+static inline int kvm_pmu_set_msr(struct kvm_vcpu *vcpu, struct msr_data *m)
+{
+	return 1;
+}
+
+static inline bool kvm_xen_is_hypercall_page_msr(struct kvm *kvm, u32 msr)
+{
+	return false;
+}
+
+static inline int kvm_xen_write_hypercall_page(struct kvm_vcpu *vcpu, u64 d)
+{
+	return 1;
+}
+
+/* the vCPU model is never frozen here: feature MSRs stay writable */
+static inline bool kvm_can_set_cpuid_and_feature_msrs(struct kvm_vcpu *vcpu)
+{
+	return true;
+}
+
+static inline bool kvm_vcpu_has_run(struct kvm_vcpu *vcpu)
+{
+	return false;
+}
+
+static inline bool kvm_is_immutable_feature_msr(u32 msr)
+{
+	return false;
+}
+
+/* the vendor modules' non-CET helpers reached from their default arms */
+static inline struct vmx_uret_msr *vmx_find_uret_msr(struct vcpu_vmx *vmx,
+						     u32 msr)
+{
+	return NULL;
+}
+
+static inline int vmx_set_guest_uret_msr(struct vcpu_vmx *vmx,
+					 struct vmx_uret_msr *msr, u64 data)
+{
+	return 0;
+}
+
+static inline void vmx_update_fb_clear_dis(struct kvm_vcpu *vcpu,
+					   struct vcpu_vmx *vmx)
+{
+}
+
+static inline void vmcb_mark_dirty(struct vmcb *vmcb, int bit)
+{
+}
+
+static inline bool sev_es_prevent_msr_access(struct kvm_vcpu *vcpu,
+					     struct msr_data *msr_info)
+{
+	return false;
+}
+
+#endif /* KVM_X86_SIM_STUBS_STUBS_H */

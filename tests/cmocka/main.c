@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The cmocka runner: one cmocka test per case (scenario x vendor x guest
+ * CPUID) against the kernel tree this binary was built from.
+ *
+ *   kvm_x86_sim_tests_<tree> [--scenario NAME] [--expect INV]... [--list]
+ *
+ * --expect turns the run into a check that the tree is caught: it passes
+ * when at least one case reports the first named invariant violated and
+ * every violation reported is among the --expect'ed ones (the review's).
+ * Exit: 0 all passed, 77 all skipped (ctest SKIP_RETURN_CODE), else the
+ * number of failed cases.  CMOCKA_MESSAGE_OUTPUT=xml gives JUnit XML.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "scenario.h"
+
+#define MAX_CASES 256
+
+static struct sim_case cases[MAX_CASES];
+static unsigned int nr_skipped, expect_mask, expect_first = ~0u;
+static unsigned int caught;
+
+static void print_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	print_message("%s\n", line);
+}
+
+static void run_case(void **state)
+{
+	const struct sim_case *c = *state;
+	const char *why = NULL;
+	unsigned int got = 0;
+	enum sim_case_result r = sim_case_run(c, print_line, NULL, &why, &got);
+
+	if (r == SIM_CASE_SKIP) {
+		print_message("SKIP %s: %s\n", c->name, why);
+		nr_skipped++;
+		skip();
+	}
+	if (expect_mask) {
+		if (got & SIM_INV_BIT(expect_first))
+			caught++;
+		if (got & ~expect_mask)
+			fail_msg("%s: violations outside the expected ones", c->name);
+		return;
+	}
+	if (r == SIM_CASE_FAIL)
+		fail_msg("%s: invariant verdict differs (report above)", c->name);
+}
+
+static int inv_by_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < SIM_NR_INVS; i++)
+		if (!strcmp(sim_inv_name(i), name))
+			return i;
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	static struct CMUnitTest tests[MAX_CASES];
+	const char *only = NULL;
+	unsigned int i, n = 0, k;
+	int failed, a, inv;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--scenario") && a + 1 < argc) {
+			only = argv[++a];
+		} else if (!strcmp(argv[a], "--expect") && a + 1 < argc) {
+			inv = inv_by_name(argv[++a]);
+			if (inv < 0) {
+				fprintf(stderr, "unknown invariant '%s'\n", argv[a]);
+				return 2;
+			}
+			if (expect_first == ~0u)
+				expect_first = inv;
+			expect_mask |= SIM_INV_BIT(inv);
+		} else if (!strcmp(argv[a], "--list")) {
+			for (i = 0; i < sim_nr_scenarios; i++)
+				printf("%s\t%s\n", sim_scenarios[i].name,
+				       sim_scenarios[i].summary);
+			return 0;
+		} else {
+			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	for (i = 0; i < sim_nr_scenarios; i++) {
+		if (only && strcmp(only, sim_scenarios[i].name))
+			continue;
+		n += sim_cases_of(&sim_scenarios[i], cases + n, MAX_CASES - n);
+	}
+	if (!n) {
+		fprintf(stderr, "no scenario named '%s'\n", only ? only : "");
+		return 2;
+	}
+	for (k = 0; k < n; k++) {
+		tests[k].name = cases[k].name;
+		tests[k].test_func = run_case;
+		tests[k].initial_state = &cases[k];
+	}
+	print_message("tree: %s\n", sim_slice_tree());
+	failed = _cmocka_run_group_tests(only ? only : "kvm_x86_sim", tests, n,
+					 NULL, NULL);
+	if (expect_mask && !caught && !failed) {
+		print_message("FAIL: no case reported %s\n",
+			      sim_inv_name(expect_first));
+		return 1;
+	}
+	if (expect_mask && !failed)
+		print_message("caught: %u case(s) report %s\n", caught,
+			      sim_inv_name(expect_first));
+	if (!failed && nr_skipped == n)
+		return 77;
+	return failed;
+}

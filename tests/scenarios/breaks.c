@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scenarios that prove each invariant can fail: the harness is driven
+ * wrongly, or one simulated primitive is deliberately broken (the faults
+ * are set in the table), never the kernel code under test.  The runner
+ * passes them only when the oracle reports exactly the expected violations.
+ */
+#include "scenario.h"
+#include "values.h"
+
+void scn_scet_only(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_guest_run(struct sim_vcpu *vcpu, unsigned int cpuid);
+
+/* PAIRING: an ioctl that loads the guest FPU and returns without a put. */
+void brk_stray_load(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	(void)cpuid;
+	sim_stray_load_guest_fpu(vcpu);
+}
+
+/* ACCESSOR CONTRACT: a guest RDMSR of U_CET emulated outside KVM_RUN. */
+void brk_stray_guest_rdmsr(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	u64 v;
+
+	(void)cpuid;
+	sim_stray_guest_rdmsr(vcpu, SIM_MSR_U_CET, &v);
+}
+
+/* NO BUG: kvm_put_guest_fpu() with nothing loaded trips its KVM_BUG_ON. */
+void brk_stray_put(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	(void)cpuid;
+	sim_stray_put_guest_fpu(vcpu);
+}
+
+/* HOST INTEGRITY (with the swap-out broken) and others: set then get. */
+void brk_set_u_cet(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry e = { SIM_MSR_U_CET, 0, guest_cet(cpuid) };
+
+	sim_set_msrs(vcpu, &e, 1);
+}
+
+/* DEVICE IOCTL: /dev/kvm KVM_GET_MSRS of U_CET (dispatcher broken). */
+void brk_device_u_cet(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry e = { SIM_MSR_U_CET, 0, 0 };
+
+	(void)cpuid;
+	sim_dev_get_msrs(sim_vcpu_sim(vcpu), &e, 1);
+}
+
+/* ONE_REG: KVM_GET_ONE_REG of U_CET (dispatcher skips the load). */
+void brk_one_reg_u_cet(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	u64 v;
+
+	(void)cpuid;
+	sim_get_one_reg(vcpu, SIM_MSR_U_CET, &v);
+}
+
+/* CPUID GATING: PL0_SSP for a guest without SHSTK (CPUID lookups lie). */
+void brk_ssp_without_shstk(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry e = { SIM_MSR_PL0_SSP, 0, GUEST_SSP(0) };
+
+	(void)cpuid;
+	sim_set_msrs(vcpu, &e, 1);
+}
+
+/* BATCH SEMANTICS: a failed read (copy_to_user leaks into it). */
+void brk_failed_read(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry e = { UNKNOWN_MSR, 0, 0 };
+
+	(void)cpuid;
+	sim_get_msrs(vcpu, &e, 1);
+}
+
+/* VALIDITY: a non-canonical SSP (canonical check broken). */
+void brk_noncanonical_ssp(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry e = { SIM_MSR_PL0_SSP, 0, NONCANONICAL_SSP };
+
+	(void)cpuid;
+	sim_set_msrs(vcpu, &e, 1);
+}

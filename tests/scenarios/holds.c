@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scenarios on which every invariant must hold: what a VMM does with the
+ * CET MSRs (save/restore, migration, KVM_RUN), on every vendor and guest
+ * CPUID.  Each returns nothing: the oracle watches.
+ */
+#include "scenario.h"
+#include "values.h"
+
+/* KVM_SET_MSRS then KVM_GET_MSRS of every XSTATE-managed CET MSR. */
+void scn_xstate_batch(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry e[] = {
+		{ SIM_MSR_U_CET, 0, guest_cet(cpuid) },
+		{ SIM_MSR_PL0_SSP, 0, guest_ssp(cpuid, 0) },
+		{ SIM_MSR_PL1_SSP, 0, guest_ssp(cpuid, 1) },
+		{ SIM_MSR_PL2_SSP, 0, guest_ssp(cpuid, 2) },
+		{ SIM_MSR_PL3_SSP, 0, guest_ssp(cpuid, 3) },
+	};
+	unsigned int i;
+
+	sim_set_msrs(vcpu, e, 5);
+	for (i = 0; i < 5; i++)
+		e[i].data = 0x5a5a5a5a;	/* poison: must be overwritten */
+	sim_get_msrs(vcpu, e, 5);
+}
+
+/* A batch touching only S_CET (plus a non-XSTATE MSR). */
+void scn_scet_only(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	u64 s_cet = has(cpuid, SIM_CPUID_IBT) ? SIM_CET_ENDBR_EN : 0;
+	struct sim_msr_entry e[] = {
+		{ SIM_MSR_S_CET, 0, s_cet },
+		{ SIM_MSR_AMD64_NB_CFG, 0, 0 },
+	};
+
+	sim_set_msrs(vcpu, e, 2);
+	sim_get_msrs(vcpu, e, 2);
+}
+
+/* A batch that fails in the middle: stops there, puts the FPU. */
+void scn_mid_batch_failure(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry set[] = {
+		{ SIM_MSR_U_CET, 0, guest_cet(cpuid) },
+		{ SIM_MSR_PL0_SSP, 0, GUEST_SSP(0) | 1 },	/* misaligned */
+		{ SIM_MSR_PL1_SSP, 0, GUEST_SSP(1) },
+	};
+	struct sim_msr_entry get[] = {
+		{ SIM_MSR_U_CET, 0, 0 },
+		{ UNKNOWN_MSR, 0, 0x77 },	/* fails; must read back 0 */
+		{ SIM_MSR_PL3_SSP, 0, 0x99 },	/* untouched */
+	};
+
+	sim_set_msrs(vcpu, set, 3);
+	sim_get_msrs(vcpu, get, 3);
+}
+
+/* KVM_GET_MSRS on /dev/kvm: vcpu == NULL inside KVM. */
+void scn_device_ioctl(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry e[] = {
+		{ SIM_MSR_U_CET, 0, 0 },
+		{ SIM_MSR_S_CET, 0, 0 },
+		{ SIM_MSR_PL3_SSP, 0, 0 },
+	};
+
+	(void)cpuid;
+	sim_dev_get_msrs(sim_vcpu_sim(vcpu), e, 3);
+}
+
+/* KVM_{SET,GET}_ONE_REG of XSTATE MSRs and of S_CET. */
+void scn_one_reg(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	u64 v;
+
+	sim_set_one_reg(vcpu, SIM_MSR_U_CET, guest_cet(cpuid));
+	sim_set_one_reg(vcpu, SIM_MSR_PL3_SSP, guest_ssp(cpuid, 3));
+	sim_set_one_reg(vcpu, SIM_MSR_S_CET, guest_cet(cpuid));
+	sim_get_one_reg(vcpu, SIM_MSR_U_CET, &v);
+	sim_get_one_reg(vcpu, SIM_MSR_PL3_SSP, &v);
+	sim_get_one_reg(vcpu, SIM_MSR_S_CET, &v);
+}
+
+/* Invalid values fail, one KVM_SET_MSRS each (each returns 0). */
+void scn_validity(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry bad[] = {
+		{ SIM_MSR_U_CET, 0, 1ull << 6 },		/* reserved */
+		{ SIM_MSR_S_CET, 0, 1ull << 9 },		/* reserved */
+		{ SIM_MSR_U_CET, 0, guest_cet(cpuid) | (1ull << 12) },
+		{ SIM_MSR_S_CET, 0, SIM_CET_SUPPRESS | SIM_CET_WAIT_ENDBR },
+		{ SIM_MSR_PL0_SSP, 0, NONCANONICAL_SSP },
+		{ SIM_MSR_PL3_SSP, 0, GUEST_SSP(3) + 2 },	/* misaligned */
+		{ SIM_MSR_INT_SSP_TAB, 0, NONCANONICAL_SSP },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		sim_set_msrs(vcpu, &bad[i], 1);
+}
+
+/* Before KVM_SET_CPUID2: reads give 0, 0 may be written, nothing else. */
+void scn_before_cpuid(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry e[] = {
+		{ SIM_MSR_U_CET, 0, 0 },
+		{ SIM_MSR_S_CET, 0, 0 },
+		{ SIM_MSR_PL0_SSP, 0, 0 },
+		{ SIM_MSR_PL3_SSP, 0, 0 },
+		{ SIM_MSR_INT_SSP_TAB, 0, 0 },
+	};
+	struct sim_msr_entry nonzero = { SIM_MSR_U_CET, 0, SIM_CET_SHSTK_EN };
+
+	(void)cpuid;
+	sim_get_msrs(vcpu, e, 5);
+	sim_set_msrs(vcpu, e, 5);
+	sim_set_msrs(vcpu, &nonzero, 1);
+}
+
+/* A non-CET MSR batch: the control every tree must pass. */
+void scn_plain_msrs(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry set[] = {
+		{ SIM_MSR_AMD64_NB_CFG, 0, 1 },
+		{ SIM_MSR_AMD64_NB_CFG, 0, 2 },
+	};
+	struct sim_msr_entry get[] = {
+		{ SIM_MSR_AMD64_NB_CFG, 0, 0x11 },
+		{ UNKNOWN_MSR, 0, 0x22 },
+		{ SIM_MSR_AMD64_NB_CFG, 0, 0x33 },
+	};
+
+	(void)cpuid;
+	sim_set_msrs(vcpu, set, 2);
+	sim_get_msrs(vcpu, get, 3);
+}
+
+/*
+ * KVM_RUN with a guest S_CET in the VMCS/VMCB and a guest WRMSR to U_CET:
+ * the guest's S_CET is in hardware only while the guest runs.
+ */
+void scn_guest_run(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry e[] = {
+		{ SIM_MSR_S_CET, 0, guest_cet(cpuid) | SIM_CET_WRSS_EN * has(cpuid, SIM_CPUID_SHSTK) },
+		{ SIM_MSR_U_CET, 0, 0 },
+	};
+
+	sim_set_msrs(vcpu, e, 1);
+	sim_run(vcpu, SIM_MSR_U_CET, guest_cet(cpuid));
+	sim_get_msrs(vcpu, e, 2);
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The runner-independent half of every runner: expanding a scenario into
+ * its cases and judging one case against the oracle's verdict.
+ */
+#include "scenario.h"
+
+static const char *const combo_name[SIM_NR_COMBOS] = {
+	[SIM_COMBO_NONE] = "none",
+	[SIM_COMBO_IBT] = "ibt",
+	[SIM_COMBO_SHSTK] = "shstk",
+	[SIM_COMBO_BOTH] = "shstk+ibt",
+};
+
+unsigned int sim_combo_cpuid(enum sim_cpuid_combo combo)
+{
+	static const unsigned int cpuid[SIM_NR_COMBOS] = {
+		[SIM_COMBO_NONE] = SIM_CPUID_LM,
+		[SIM_COMBO_IBT] = SIM_CPUID_LM | SIM_CPUID_IBT,
+		[SIM_COMBO_SHSTK] = SIM_CPUID_LM | SIM_CPUID_SHSTK,
+		[SIM_COMBO_BOTH] = SIM_CPUID_LM | SIM_CPUID_SHSTK | SIM_CPUID_IBT,
+	};
+
+	return cpuid[combo];
+}
+
+unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,
+			  unsigned int max)
+{
+	unsigned int n = 0, v, c;
+
+	for (v = SIM_VMX; v <= SIM_SVM; v++) {
+		for (c = 0; c < SIM_NR_COMBOS; c++) {
+			struct sim_case *k = &cases[n];
+
+			if (!(s->combos & (1u << c)) || n == max)
+				continue;
+			k->scenario = s;
+			k->vendor = v;
+			k->combo = c;
+			sim_snprintf(k->name, sizeof(k->name), "%s/%s/%s", s->name,
+				     v == SIM_VMX ? "vmx" : "svm",
+				     s->no_cpuid ? "no-cpuid" : combo_name[c]);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void print_mask(unsigned int mask, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; i < SIM_NR_INVS && off < len; i++)
+		if (mask & SIM_INV_BIT(i))
+			off += sim_snprintf(buf + off, len - off, "%s%s",
+					    off ? ", " : "", sim_inv_name(i));
+	if (!off)
+		sim_snprintf(buf, len, "none");
+}
+
+enum sim_case_result sim_case_run(const struct sim_case *c, sim_printer print,
+				  void *ctx, const char **why,
+				  unsigned int *violations)
+{
+	const struct sim_scenario *s = c->scenario;
+	unsigned int cpuid = sim_combo_cpuid(c->combo), got;
+	struct sim_vcpu *vcpu;
+	struct sim *sim;
+	char want_s[160], got_s[160], line[512];
+
+	if (!sim_slice_has(s->needs, why))
+		return SIM_CASE_SKIP;
+	sim = sim_create(c->vendor);
+	if (!sim) {
+		*why = "out of memory";
+		return SIM_CASE_FAIL;
+	}
+	sim_set_faults(sim, s->faults);
+	vcpu = sim_vcpu_create(sim);
+	if (vcpu && !s->no_cpuid)
+		sim_set_cpuid(vcpu, cpuid);
+	if (vcpu)
+		s->run(vcpu, cpuid);
+	got = sim_violations(sim);
+	if (violations)
+		*violations = got;
+	if (got != s->expect || s->expect) {
+		print_mask(s->expect, want_s, sizeof(want_s));
+		print_mask(got, got_s, sizeof(got_s));
+		sim_snprintf(line, sizeof(line),
+			     "%s: expected violations: %s; oracle reports: %s",
+			     c->name, want_s, got_s);
+		print(ctx, line);
+		sim_report(sim, print, ctx);
+	}
+	sim_destroy(sim);
+	*why = NULL;
+	return got == s->expect && vcpu ? SIM_CASE_PASS : SIM_CASE_FAIL;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Scenarios are written once, here, and run by two thin runners: cmocka
+ * under ctest (tests/cmocka/) and KUnit under kunit.py (kunit/).  A
+ * scenario drives the simulated machine through the public API; the oracle
+ * judges.  A case is one scenario on one vendor with one guest CPUID.
+ */
+#ifndef KVM_X86_SIM_SCENARIO_H
+#define KVM_X86_SIM_SCENARIO_H
+
+#include "kvm_x86_sim/sim.h"
+
+/* Guest CPUID combinations, all with long mode. */
+enum sim_cpuid_combo {
+	SIM_COMBO_NONE,
+	SIM_COMBO_IBT,
+	SIM_COMBO_SHSTK,
+	SIM_COMBO_BOTH,
+	SIM_NR_COMBOS,
+};
+#define SIM_COMBOS_ALL		0xfu
+#define SIM_COMBOS_SHSTK	((1u << SIM_COMBO_SHSTK) | (1u << SIM_COMBO_BOTH))
+#define SIM_COMBOS_IBT		((1u << SIM_COMBO_IBT) | (1u << SIM_COMBO_BOTH))
+
+struct sim_scenario {
+	const char *name;
+	const char *summary;
+	unsigned int needs;	/* SIM_NEED_*: else SKIP with the reason */
+	unsigned int faults;	/* SIM_FAULT_*: deliberately broken pieces */
+	unsigned int expect;	/* SIM_INV_BIT()s the oracle must report */
+	unsigned int combos;	/* bit per enum sim_cpuid_combo */
+	bool no_cpuid;		/* run before KVM_SET_CPUID2 */
+	void (*run)(struct sim_vcpu *vcpu, unsigned int cpuid);
+};
+
+extern const struct sim_scenario sim_scenarios[];
+extern const unsigned int sim_nr_scenarios;
+
+struct sim_case {
+	const struct sim_scenario *scenario;
+	enum sim_vendor vendor;
+	enum sim_cpuid_combo combo;
+	char name[96];
+};
+
+enum sim_case_result { SIM_CASE_PASS, SIM_CASE_FAIL, SIM_CASE_SKIP };
+
+unsigned int sim_combo_cpuid(enum sim_cpuid_combo combo);
+/* Fill @cases (at most @max) with every case of @s; returns the count. */
+unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,
+			  unsigned int max);
+/*
+ * Run one case.  On SKIP *@why says why; on FAIL (or an expected
+ * violation) @print gets the oracle's report.
+ */
+enum sim_case_result sim_case_run(const struct sim_case *c, sim_printer print,
+				  void *ctx, const char **why,
+				  unsigned int *violations);
+
+#endif /* KVM_X86_SIM_SCENARIO_H */
