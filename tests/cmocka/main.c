@@ -4,12 +4,14 @@
  * CPUID) against the kernel tree this binary was built from.
  *
  *   kvm_x86_sim_tests_<tree> [--scenario NAME] [--expect INV]... [--list]
+ *                            [--summary]
  *
  * --expect turns the run into a check that the tree is caught: it passes
  * when at least one case reports the first named invariant violated and
  * every violation reported is among the --expect'ed ones (the review's).
  * Exit: 0 all passed, 77 all skipped (ctest SKIP_RETURN_CODE), else the
  * number of failed cases.  CMOCKA_MESSAGE_OUTPUT=xml gives JUnit XML.
+ * --summary prints one line per scenario instead (the main job's table).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -54,6 +56,45 @@ static void run_case(void **state)
 		fail_msg("%s: invariant verdict differs (report above)", c->name);
 }
 
+static void print_quiet(void *ctx, const char *line)
+{
+	(void)ctx;
+	(void)line;
+}
+
+/* One line per scenario: PASS / FAIL / SKIP with the reason. */
+static int summary(const struct sim_case *cs, unsigned int n)
+{
+	unsigned int k = 0, pass = 0, fail = 0, skipped = 0;
+
+	printf("%-26s %-6s %s\n", "scenario", "cases", "verdict");
+	while (k < n) {
+		const struct sim_scenario *s = cs[k].scenario;
+		unsigned int p = 0, f = 0, sk = 0, c = 0;
+		const char *why = NULL, *skip_why = NULL;
+
+		for (; k < n && cs[k].scenario == s; k++, c++) {
+			switch (sim_case_run(&cs[k], print_quiet, NULL, &why, NULL)) {
+			case SIM_CASE_PASS: p++; break;
+			case SIM_CASE_FAIL: f++; break;
+			default: sk++; skip_why = why; break;
+			}
+		}
+		printf("%-26s %-6u %s", s->name, c,
+		       f ? "FAIL" : sk == c ? "SKIP" : "PASS");
+		if (f)
+			printf(" (%u of %u cases; run --scenario %s)", f, c, s->name);
+		else if (sk == c)
+			printf(" (%s)", skip_why);
+		printf("\n");
+		pass += p;
+		fail += f;
+		skipped += sk;
+	}
+	printf("%u passed, %u failed, %u skipped\n", pass, fail, skipped);
+	return fail ? 1 : 0;
+}
+
 static int inv_by_name(const char *name)
 {
 	int i;
@@ -68,6 +109,7 @@ int main(int argc, char **argv)
 {
 	static struct CMUnitTest tests[MAX_CASES];
 	const char *only = NULL;
+	bool want_summary = false;
 	unsigned int i, n = 0, k;
 	int failed, a, inv;
 
@@ -83,13 +125,15 @@ int main(int argc, char **argv)
 			if (expect_first == ~0u)
 				expect_first = inv;
 			expect_mask |= SIM_INV_BIT(inv);
+		} else if (!strcmp(argv[a], "--summary")) {
+			want_summary = true;
 		} else if (!strcmp(argv[a], "--list")) {
 			for (i = 0; i < sim_nr_scenarios; i++)
 				printf("%s\t%s\n", sim_scenarios[i].name,
 				       sim_scenarios[i].summary);
 			return 0;
 		} else {
-			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list]\n",
+			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list] [--summary]\n",
 				argv[0]);
 			return 2;
 		}
@@ -102,6 +146,10 @@ int main(int argc, char **argv)
 	if (!n) {
 		fprintf(stderr, "no scenario named '%s'\n", only ? only : "");
 		return 2;
+	}
+	if (want_summary) {
+		printf("tree: %s\n", sim_slice_tree());
+		return summary(cases, n);
 	}
 	for (k = 0; k < n; k++) {
 		tests[k].name = cases[k].name;
