@@ -11,7 +11,8 @@
  * every violation reported is among the --expect'ed ones (the review's).
  * Exit: 0 all passed, 77 all skipped (ctest SKIP_RETURN_CODE), else the
  * number of failed cases.  CMOCKA_MESSAGE_OUTPUT=xml gives JUnit XML.
- * --summary prints one line per scenario instead (the main job's table).
+ * --summary prints one line per scenario instead (the main job's table);
+ * --verdicts prints every case machine-readably (see verdicts()).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -95,6 +96,40 @@ static int summary(const struct sim_case *cs, unsigned int n)
 	return fail ? 1 : 0;
 }
 
+static void print_indented(void *ctx, const char *line)
+{
+	(void)ctx;
+	printf("  %s\n", line);
+}
+
+/*
+ * Machine-readable: one "case" line per case, preceded by its report
+ * (indented two spaces).
+ *   case<TAB>NAME<TAB>PASS|FAIL|SKIP<TAB>violated-mask<TAB>expected-mask<TAB>reason
+ * Masks are hexadecimal bit sets of enum sim_inv, in sim_inv_name() order.
+ */
+static int verdicts(const struct sim_case *cs, unsigned int n)
+{
+	static const char *const res[] = { "PASS", "FAIL", "SKIP" };
+	unsigned int k, got, fail = 0;
+	enum sim_case_result r;
+	const char *why;
+
+	printf("tree\t%s\n", sim_slice_tree());
+	for (k = 0; k < SIM_NR_INVS; k++)
+		printf("invariant\t%u\t%s\n", k, sim_inv_name(k));
+	for (k = 0; k < n; k++) {
+		got = 0;
+		why = NULL;
+		fflush(stdout);
+		r = sim_case_run(&cs[k], print_indented, NULL, &why, &got);
+		printf("case\t%s\t%s\t%#x\t%#x\t%s\n", cs[k].name, res[r], got,
+		       cs[k].scenario->expect, why ? why : "");
+		fail += r == SIM_CASE_FAIL;
+	}
+	return fail ? 1 : 0;
+}
+
 static int inv_by_name(const char *name)
 {
 	int i;
@@ -109,7 +144,7 @@ int main(int argc, char **argv)
 {
 	static struct CMUnitTest tests[MAX_CASES];
 	const char *only = NULL;
-	bool want_summary = false;
+	bool want_summary = false, want_verdicts = false;
 	unsigned int i, n = 0, k;
 	int failed, a, inv;
 
@@ -125,6 +160,8 @@ int main(int argc, char **argv)
 			if (expect_first == ~0u)
 				expect_first = inv;
 			expect_mask |= SIM_INV_BIT(inv);
+		} else if (!strcmp(argv[a], "--verdicts")) {
+			want_verdicts = true;
 		} else if (!strcmp(argv[a], "--summary")) {
 			want_summary = true;
 		} else if (!strcmp(argv[a], "--list")) {
@@ -133,7 +170,7 @@ int main(int argc, char **argv)
 				       sim_scenarios[i].summary);
 			return 0;
 		} else {
-			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list] [--summary]\n",
+			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list] [--summary] [--verdicts]\n",
 				argv[0]);
 			return 2;
 		}
@@ -147,6 +184,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "no scenario named '%s'\n", only ? only : "");
 		return 2;
 	}
+	if (want_verdicts)
+		return verdicts(cases, n);
 	if (want_summary) {
 		printf("tree: %s\n", sim_slice_tree());
 		return summary(cases, n);
