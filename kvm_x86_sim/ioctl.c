@@ -302,6 +302,17 @@ void sim_report(const struct sim *sim, sim_printer print, void *ctx)
 	}
 }
 
+void sim_dump_trace(const struct sim *sim, sim_printer print, void *ctx)
+{
+	char buf[248];
+	int i;
+
+	for (i = 0; i < sim->nr_ev; i++) {
+		sim_describe_event(sim, i, buf, sizeof(buf));
+		print(ctx, buf);
+	}
+}
+
 bool sim_slice_has(unsigned int needs, const char **reason)
 {
 	return sim_glue_has(needs, reason);

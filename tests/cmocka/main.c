@@ -4,7 +4,7 @@
  * CPUID) against the kernel tree this binary was built from.
  *
  *   kvm_x86_sim_tests_<tree> [--scenario NAME] [--expect INV]... [--list]
- *                            [--summary]
+ *                            [--summary] [--verdicts] [--trace]
  *
  * --expect turns the run into a check that the tree is caught: it passes
  * when at least one case reports the first named invariant violated and
@@ -12,7 +12,8 @@
  * Exit: 0 all passed, 77 all skipped (ctest SKIP_RETURN_CODE), else the
  * number of failed cases.  CMOCKA_MESSAGE_OUTPUT=xml gives JUnit XML.
  * --summary prints one line per scenario instead (the main job's table);
- * --verdicts prints every case machine-readably (see verdicts()).
+ * --verdicts prints every case machine-readably (see verdicts());
+ * --trace prints every case's whole event trace.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -160,6 +161,8 @@ int main(int argc, char **argv)
 			if (expect_first == ~0u)
 				expect_first = inv;
 			expect_mask |= SIM_INV_BIT(inv);
+		} else if (!strcmp(argv[a], "--trace")) {
+			sim_case_trace = true;
 		} else if (!strcmp(argv[a], "--verdicts")) {
 			want_verdicts = true;
 		} else if (!strcmp(argv[a], "--summary")) {
@@ -170,7 +173,7 @@ int main(int argc, char **argv)
 				       sim_scenarios[i].summary);
 			return 0;
 		} else {
-			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list] [--summary] [--verdicts]\n",
+			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list] [--summary] [--verdicts] [--trace]\n",
 				argv[0]);
 			return 2;
 		}

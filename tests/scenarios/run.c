@@ -12,6 +12,8 @@ static const char *const combo_name[SIM_NR_COMBOS] = {
 	[SIM_COMBO_BOTH] = "shstk+ibt",
 };
 
+bool sim_case_trace;
+
 unsigned int sim_combo_cpuid(enum sim_cpuid_combo combo)
 {
 	static const unsigned int cpuid[SIM_NR_COMBOS] = {
@@ -96,6 +98,8 @@ enum sim_case_result sim_case_run(const struct sim_case *c, sim_printer print,
 		print(ctx, line);
 		sim_report(sim, print, ctx);
 	}
+	if (sim_case_trace)
+		sim_dump_trace(sim, print, ctx);
 	sim_destroy(sim);
 	*why = NULL;
 	return got == s->expect && vcpu ? SIM_CASE_PASS : SIM_CASE_FAIL;

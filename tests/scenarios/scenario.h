@@ -45,6 +45,9 @@ struct sim_case {
 
 enum sim_case_result { SIM_CASE_PASS, SIM_CASE_FAIL, SIM_CASE_SKIP };
 
+/* Print every case's full event trace, not only violations' (--trace). */
+extern bool sim_case_trace;
+
 unsigned int sim_combo_cpuid(enum sim_cpuid_combo combo);
 /* Fill @cases (at most @max) with every case of @s; returns the count. */
 unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,

@@ -112,6 +112,8 @@ unsigned int sim_violations(const struct sim *sim);
 typedef void (*sim_printer)(void *ctx, const char *line);
 void sim_report(const struct sim *sim, sim_printer print, void *ctx);
 const char *sim_inv_name(enum sim_inv inv);
+/* The whole event trace (the newest SIM_MAX_EVENTS/2 at least). */
+void sim_dump_trace(const struct sim *sim, sim_printer print, void *ctx);
 
 /* What the tree offers; a scenario needing more is skipped with a reason. */
 bool sim_slice_has(unsigned int needs, const char **reason);
