@@ -465,8 +465,9 @@ def scan_file(src, fn_re, macro_names):
             if cond.depth == 0:
                 boundary = end
         elif ch == "{":
-            if cond.depth == 0:
-                current = None
+            # current is still set here only inside an #else branch whose
+            # #if branch opened a function body: the first branch wins.
+            if cond.depth == 0 and current is None:
                 if fn_re is not None and fn_re.search(code, boundary, pos):
                     hdr = parse_header(code, boundary, pos)
                     if hdr and fn_re.fullmatch(hdr[0]):
@@ -760,6 +761,29 @@ def select_arms(src, info, arms, tokens, res):
     return keep
 
 
+def braces_balanced(text):
+    """True if *text* (one function) closes its body exactly at its end.
+
+    Braces are counted like the top-level scan does (first branch of each
+    #if group decides).  Used as a safety net after pruning.
+    """
+    src = SourceFile("", "<pruned>", text)
+    cond, skip_until = CondTracker(), -1
+    for m in _TOP_RE.finditer(src.code):
+        pos = m.start()
+        if pos < skip_until:
+            continue
+        ch = src.code[m.end() - 1]
+        if ch == "#":
+            skip_until = src.directive_end(pos)
+            cond.directive(_DIRECTIVE_RE.match(src.code, pos).group(1))
+        elif ch == "{":
+            cond.open()
+        elif ch == "}" and cond.close() and cond.depth == 0:
+            return not src.code[pos + 1:].strip()
+    return False
+
+
 def prune_function(res):
     """Apply the spec's ``arms=`` to the found function, filling *res*.
 
@@ -791,6 +815,10 @@ def prune_function(res):
     pieces.append(src.text[close:d.end])
     res.text = "".join(pieces)
     res.pruned = True
+    if not braces_balanced(res.text):
+        return (f"{PROG}: {entry.name} ({d.where()}): pruning with arms= "
+                f"would unbalance braces (a kept and a dropped arm share "
+                f"one preprocessor-conditional block)")
     return None
 
 
