@@ -58,7 +58,6 @@ void sim_hw_switch_fpu_return(const char *file, int line)
 	if (sim->need_fpu_load) {
 		sim_xrstors(sim, sim->cur_fps);
 		sim->need_fpu_load = false;
-		sim->hw_dirty_by_kernel = false;
 	}
 	sim_trace(sim, SIM_EV_FPU_RESTORE, 0, none, file, line,
 		  "switch_fpu_return");
@@ -93,7 +92,6 @@ void sim_hw_fpu_swap_kvm_fpstate(struct sim_fpstate *guest, bool enter_guest,
 	if (!(sim->faults & SIM_FAULT_PUT_KEEPS_GUEST_REGS) || enter_guest)
 		sim_xrstors(sim, sim->cur_fps);
 	sim->need_fpu_load = false;
-	sim->hw_dirty_by_kernel = false;
 	sim->fpregs_locked--;
 	sim_trace(sim, enter_guest ? SIM_EV_FPU_LOAD : SIM_EV_FPU_PUT, 0, who,
 		  file, line, enter_guest ? "fpu_swap_kvm_fpstate(guest)" :
@@ -124,7 +122,6 @@ void sim_hw_preempt_point(const char *file, int line)
 	for (s = 0; s < SIM_NR_SLOTS; s++)
 		if (sim_slot_in_xsave(s, sim->hw[SIM_SLOT_XSS].v))
 			sim->hw[s] = junk;
-	sim->hw_dirty_by_kernel = true;
 	sim_trace(sim, SIM_EV_FPU_CLOBBER, 0, junk, file, line,
 		  "IRQ kernel_fpu_begin() clobbers the FPU");
 }
@@ -135,7 +132,6 @@ void sim_return_to_user(struct sim *sim)
 	if (sim->need_fpu_load) {
 		sim_xrstors(sim, sim->cur_fps);
 		sim->need_fpu_load = false;
-		sim->hw_dirty_by_kernel = false;
 	}
 	sim->mode = SIM_MODE_HOST_USER;
 }

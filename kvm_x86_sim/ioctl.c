@@ -117,8 +117,8 @@ void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,
 	sim->loads = sim->puts = 0;
 	if (v)
 		sim_vcpu_load(v);
-	sim->ioctl_first_event = sim_trace(sim, SIM_EV_IOCTL_ENTER, ioctl, none,
-					   __FILE__, __LINE__, "ioctl enter");
+	sim_trace(sim, SIM_EV_IOCTL_ENTER, ioctl, none, __FILE__, __LINE__,
+		  "ioctl enter");
 }
 
 void sim_ioctl_exit(struct sim *sim)

@@ -243,13 +243,6 @@ static enum model_verdict model(struct sim_vcpu *v, u32 msr, bool write,
 	return MODEL_OK;
 }
 
-bool sim_model_access_ok(struct sim *sim, struct sim_vcpu *v, u32 msr,
-			 bool write, u64 data)
-{
-	(void)sim;
-	return model(v, msr, write, data) == MODEL_OK;
-}
-
 /* The guest's value of an MSR as userspace must read it. */
 static u64 expected_read(struct sim_vcpu *v, u32 msr)
 {

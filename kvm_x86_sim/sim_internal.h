@@ -54,7 +54,6 @@ enum sim_event_type {
 	SIM_EV_FPU_CLOBBER,	/* an IRQ used the FPU */
 	SIM_EV_VMCS_READ,
 	SIM_EV_VMCS_WRITE,
-	SIM_EV_VMCB_ACCESS,
 	SIM_EV_CPUID_QUERY,
 	SIM_EV_VM_ENTRY,
 	SIM_EV_VM_EXIT,
@@ -100,7 +99,6 @@ struct sim {
 	unsigned int faults;
 	/* the CPU */
 	struct sim_val hw[SIM_NR_SLOTS];
-	bool hw_dirty_by_kernel;	/* an IRQ scribbled on the FPU */
 	enum sim_mode mode;
 	int fpregs_locked;
 	bool need_fpu_load;		/* TIF_NEED_FPU_LOAD of current */
@@ -116,7 +114,6 @@ struct sim {
 	/* what is running */
 	enum sim_ioctl ioctl;
 	struct sim_vcpu *ioctl_vcpu;
-	int ioctl_first_event;
 	int loads, puts;		/* in the current ioctl */
 	bool clobber_pending;
 	/* the trace and the oracle's findings */
@@ -162,8 +159,6 @@ void sim_oracle_ioctl_exit(struct sim *sim);
 void sim_oracle_batch(struct sim *sim, struct sim_vcpu *vcpu, bool write,
 		      const struct sim_msr_entry *in,
 		      const struct sim_msr_entry *out, u32 n, int ret);
-bool sim_model_access_ok(struct sim *sim, struct sim_vcpu *vcpu, u32 msr,
-			 bool write, u64 data);
 
 /* ioctl.c */
 void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,

@@ -24,7 +24,6 @@ int sim_trace(struct sim *sim, enum sim_event_type type, u32 index,
 		memmove(sim->ev, sim->ev + SIM_MAX_EVENTS / 2,
 			sizeof(sim->ev[0]) * (SIM_MAX_EVENTS / 2));
 		sim->nr_ev = SIM_MAX_EVENTS / 2;
-		sim->ioctl_first_event = 0;
 		for (i = 0; i < sim->nr_findings; i++)
 			sim->findings[i].event = -1;
 	}
