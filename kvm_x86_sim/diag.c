@@ -28,6 +28,14 @@ bool sim_hw_warn(bool cond, const char *expr, const char *file, int line)
 	return cond;
 }
 
+void sim_hw_call(const char *fn, const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	struct sim_val none = { .vcpu = -1 };
+
+	sim_trace(sim, SIM_EV_CALL, 0, none, file, line, fn);
+}
+
 /*
  * copy_to_user(); SIM_FAULT_LEAKY_COPY_TO_USER breaks it on purpose: every
  * zero u64 lands in userspace as the host's U_CET, as if a stack slot had

@@ -60,6 +60,7 @@ enum sim_event_type {
 	SIM_EV_KVM_BUG,
 	SIM_EV_WARN,
 	SIM_EV_USER_COPY,
+	SIM_EV_CALL,		/* a traced kernel function is called */
 };
 
 struct sim_event {

@@ -68,6 +68,7 @@ class SpecEntry:
     name: str
     required: bool = False
     arms: tuple = None        # tokens selecting switch arms to keep, or None
+    traced: bool = False      # calls go through SLICE_TRACED_CALL()
     lineno: int = 0
 
 
@@ -76,9 +77,14 @@ def _spec_error(path, lineno, msg):
 
 
 def _parse_spec_option(path, lineno, entry, word):
-    """Apply one option word (``required`` / ``arms=...``) to *entry*."""
+    """Apply one option word (``required`` / ``traced`` / ``arms=...``)."""
     if word == "required":
         entry.required = True
+        return
+    if word == "traced":
+        if entry.kind != "fn":
+            raise _spec_error(path, lineno, "traced is only valid for fn")
+        entry.traced = True
         return
     if word.startswith("arms="):
         if entry.kind != "fn":
@@ -858,9 +864,22 @@ def render_c(tree, prelude, results):
     for r in found:
         if r.entry.kind == "fn":
             out += ["\n", line_directive(r.defn), prototype(r.defn), "\n"]
+    # A traced function's callers go through SLICE_TRACED_CALL(), which the
+    # prelude defines, so the harness learns the call site's file:line; the
+    # definition itself is shielded from the macro.
     for r in found:
-        if r.entry.kind == "fn":
-            out += ["\n", line_directive(r.defn), r.text, "\n"]
+        if r.entry.traced:
+            out.append(f"#define {r.entry.name}(...) "
+                       f"SLICE_TRACED_CALL({r.entry.name}, __VA_ARGS__)\n")
+    for r in found:
+        if r.entry.kind != "fn":
+            continue
+        name = r.entry.name
+        if r.entry.traced:
+            out += [f'\n#pragma push_macro("{name}")\n#undef {name}']
+        out += ["\n", line_directive(r.defn), r.text, "\n"]
+        if r.entry.traced:
+            out.append(f'#pragma pop_macro("{name}")\n')
     return "".join(out)
 
 

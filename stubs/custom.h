@@ -57,6 +57,10 @@ static inline void *memdup_user(const void *src, size_t len)
 }
 #define kfree(p) free(p)
 
+/* calls of functions the spec marks "traced": the trace gets the call site */
+#define SLICE_TRACED_CALL(fn, ...) \
+	(sim_hw_call(#fn, SIM_AT), (fn)(__VA_ARGS__))
+
 /* diagnostics */
 #define KVM_BUG_ON(cond, kvm) sim_hw_kvm_bug(!!(cond), "KVM_BUG_ON(" #cond ")", SIM_AT)
 #define WARN_ON_ONCE(cond) sim_hw_warn(!!(cond), "WARN_ON_ONCE(" #cond ")", SIM_AT)

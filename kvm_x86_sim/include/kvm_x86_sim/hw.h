@@ -62,6 +62,8 @@ unsigned long sim_hw_copy_to_user(void *to, const void *from,
 /* diagnostics: KVM_BUG_ON, WARN_ON_ONCE; return @cond like the kernel's */
 bool sim_hw_kvm_bug(bool cond, const char *expr, const char *file, int line);
 bool sim_hw_warn(bool cond, const char *expr, const char *file, int line);
+/* a call of a traced kernel function, at the caller's file:line */
+void sim_hw_call(const char *fn, const char *file, int line);
 /* a point where an interrupt may use the FPU (SIM_FAULT_IRQ_CLOBBERS_FPU) */
 void sim_hw_preempt_point(const char *file, int line);
 
