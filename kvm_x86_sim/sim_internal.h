@@ -154,7 +154,7 @@ void sim_vm_exit(struct sim_vcpu *v);
 
 /* oracle.c */
 void sim_violate(struct sim *sim, enum sim_inv inv, int event,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		 const char *fmt, ...) __printf(4, 5);
 void sim_oracle_on_event(struct sim *sim, int event);
 void sim_oracle_ioctl_exit(struct sim *sim);
 void sim_oracle_batch(struct sim *sim, struct sim_vcpu *vcpu, bool write,

@@ -11,8 +11,8 @@
 #
 # Usage: fetch-kernel-trees.sh [--cache DIR] [--refresh] [--full] [TREE...]
 #   TREE is "6.12" or "7" (newest 7.x); default: both.
-#   --full extracts the whole tree (kunit.py needs it); the default extracts
-#   only the paths the harness slices.
+#   --full extracts the whole tree (kunit.py needs it) as linux-<TREE>-full;
+#   the default extracts only the paths the harness slices.
 # Prints one line per tree: "<name> <path>".  A second run reuses the cache
 # without touching the network unless --refresh is given.
 #
@@ -99,9 +99,10 @@ resolve_pkg() {
 
 fetch_one() {
 	local series="$1"
-	local link="$trees_dir/linux-$series"
-	if [ $refresh = 0 ] && [ -f "$link/.kvm_x86_sim-stamp" ] &&
-	   { [ $full = 0 ] || grep -q '^full$' "$link/.kvm_x86_sim-stamp"; }; then
+	local suffix=""
+	[ $full = 1 ] && suffix="-full"
+	local link="$trees_dir/linux-$series$suffix"
+	if [ $refresh = 0 ] && [ -f "$link/.kvm_x86_sim-stamp" ]; then
 		echo "$series $(readlink -f "$link")"
 		return
 	fi
@@ -111,9 +112,8 @@ fetch_one() {
 	[ -n "$pkg" ] || die "no linux-source-$series.* package in the private apt lists"
 	ver=$(apt-cache "${apt_opts[@]}" policy "$pkg" | awk '/Candidate:/ {print $2}')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no candidate version for $pkg"
-	dest="$trees_dir/$pkg-$ver"
-	if [ ! -f "$dest/.kvm_x86_sim-stamp" ] ||
-	   { [ $full = 1 ] && ! grep -q '^full$' "$dest/.kvm_x86_sim-stamp"; }; then
+	dest="$trees_dir/$pkg-$ver$suffix"
+	if [ ! -f "$dest/.kvm_x86_sim-stamp" ]; then
 		(cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" -q download "$pkg=$ver" \
 			>"$apt_dir/download.log" 2>&1) ||
 			die "apt-get download $pkg=$ver failed, see $apt_dir/download.log"
@@ -130,7 +130,7 @@ fetch_one() {
 			tar -xJ -C "$dest.tmp" --strip-components=1 "${members[@]}" ||
 			die "extracting $tarball from $deb failed"
 		[ -d "$dest.tmp/arch/x86/kvm" ] || die "$deb holds no arch/x86/kvm"
-		{ echo "$pkg $ver"; [ $full = 1 ] && echo full; } >"$dest.tmp/.kvm_x86_sim-stamp"
+		echo "$pkg $ver$suffix" >"$dest.tmp/.kvm_x86_sim-stamp"
 		rm -rf "$dest"
 		mv "$dest.tmp" "$dest"
 	fi

@@ -5,13 +5,27 @@
  * sliced code dereferences, and the constants it names.  The values come
  * from kvm_x86_sim/layout.h (one source of truth for the CPU's layout); a
  * constant the tree defines itself is taken from the slice instead
- * (SLICE_HAVE_* from the generated header).
+ * (SLICE_HAVE_* from the generated header).  Constants are #undef'd first:
+ * built as kernel code under ARCH=um, x86's own headers may define them.
  */
 #ifndef KVM_X86_SIM_STUBS_DUP_H
 #define KVM_X86_SIM_STUBS_DUP_H
 
 #include "kvm_x86_sim/hw.h"
 
+typedef u64 gpa_t;
+typedef u64 gva_t;
+typedef u64 gfn_t;
+
+#ifdef __KERNEL__
+/* Built as kernel code (kunit/): the kernel's own vocabulary. */
+#include <linux/bits.h>
+#include <linux/align.h>
+#include <linux/build_bug.h>
+#include <linux/container_of.h>
+#include <linux/err.h>
+#include <linux/errno.h>
+#else
 /* kernel integer and annotation vocabulary */
 typedef u64 __u64;
 typedef u32 __u32;
@@ -20,9 +34,6 @@ typedef u8 __u8;
 typedef s64 __s64;
 typedef int16_t s16;
 typedef int32_t s32;
-typedef u64 gpa_t;
-typedef u64 gva_t;
-typedef u64 gfn_t;
 #define __user
 #define __read_mostly
 #undef __always_inline
@@ -50,6 +61,7 @@ typedef u64 gfn_t;
 #define PTR_ERR(p) ((long)(p))
 #define ERR_PTR(e) ((void *)(long)(e))
 #define u64_to_user_ptr(x) ((void __user *)(uintptr_t)(x))
+#endif /* __KERNEL__ */
 
 /* uapi: struct kvm_msrs, struct kvm_one_reg, the x86 register ids */
 struct kvm_msr_entry {
@@ -69,13 +81,21 @@ struct kvm_one_reg {
 	__u64 addr;
 };
 
+#undef KVM_REG_ARCH_MASK
 #define KVM_REG_ARCH_MASK	0xff00000000000000ULL
+#undef KVM_REG_X86
 #define KVM_REG_X86		0x2000000000000000ULL
+#undef KVM_REG_SIZE_MASK
 #define KVM_REG_SIZE_MASK	0x00f0000000000000ULL
+#undef KVM_REG_SIZE_SHIFT
 #define KVM_REG_SIZE_SHIFT	52
+#undef KVM_REG_SIZE_U64
 #define KVM_REG_SIZE_U64	0x0030000000000000ULL
+#undef KVM_X86_REG_TYPE_MSR
 #define KVM_X86_REG_TYPE_MSR	2
+#undef KVM_X86_REG_TYPE_KVM
 #define KVM_X86_REG_TYPE_KVM	3
+#undef KVM_REG_GUEST_SSP
 #define KVM_REG_GUEST_SSP	0
 /* x86's view of a ONE_REG id (struct kvm_x86_reg_id in x86.c) */
 struct kvm_x86_reg_id {
@@ -87,47 +107,83 @@ struct kvm_x86_reg_id {
 	__u8  x86;
 };
 
+#undef KVM_GET_ONE_REG
 #define KVM_GET_ONE_REG		0x4010aeab
+#undef KVM_SET_ONE_REG
 #define KVM_SET_ONE_REG		0x4010aeac
 
 /* MSR indices, from the simulator's layout */
+#undef MSR_IA32_U_CET
 #define MSR_IA32_U_CET		SIM_MSR_U_CET
+#undef MSR_IA32_S_CET
 #define MSR_IA32_S_CET		SIM_MSR_S_CET
+#undef MSR_IA32_PL0_SSP
 #define MSR_IA32_PL0_SSP	SIM_MSR_PL0_SSP
+#undef MSR_IA32_PL1_SSP
 #define MSR_IA32_PL1_SSP	SIM_MSR_PL1_SSP
+#undef MSR_IA32_PL2_SSP
 #define MSR_IA32_PL2_SSP	SIM_MSR_PL2_SSP
+#undef MSR_IA32_PL3_SSP
 #define MSR_IA32_PL3_SSP	SIM_MSR_PL3_SSP
+#undef MSR_IA32_INT_SSP_TAB
 #define MSR_IA32_INT_SSP_TAB	SIM_MSR_INT_SSP_TAB
+#undef MSR_IA32_XSS
 #define MSR_IA32_XSS		SIM_MSR_XSS
+#undef MSR_AMD64_NB_CFG
 #define MSR_AMD64_NB_CFG	SIM_MSR_AMD64_NB_CFG
 /*
  * MSRs sharing a switch arm with MSR_AMD64_NB_CFG (the non-CET control
  * MSR); they only need to be distinct case labels.
  */
+#undef MSR_IA32_PLATFORM_ID
 #define MSR_IA32_PLATFORM_ID		0x00000017
+#undef MSR_IA32_EBL_CR_POWERON
 #define MSR_IA32_EBL_CR_POWERON		0x0000002a
+#undef MSR_IA32_UCODE_WRITE
 #define MSR_IA32_UCODE_WRITE		0x00000079
+#undef MSR_IA32_ARCH_CAPABILITIES
 #define MSR_IA32_ARCH_CAPABILITIES	0x0000010a
+#undef MSR_IA32_PERF_CTL
 #define MSR_IA32_PERF_CTL		0x00000199
+#undef MSR_IA32_LASTBRANCHFROMIP
 #define MSR_IA32_LASTBRANCHFROMIP	0x000001db
+#undef MSR_IA32_LASTBRANCHTOIP
 #define MSR_IA32_LASTBRANCHTOIP		0x000001dc
+#undef MSR_IA32_LASTINTFROMIP
 #define MSR_IA32_LASTINTFROMIP		0x000001dd
+#undef MSR_IA32_LASTINTTOIP
 #define MSR_IA32_LASTINTTOIP		0x000001de
+#undef MSR_RAPL_POWER_UNIT
 #define MSR_RAPL_POWER_UNIT		0x00000606
+#undef MSR_PKG_ENERGY_STATUS
 #define MSR_PKG_ENERGY_STATUS		0x00000611
+#undef MSR_DRAM_ENERGY_STATUS
 #define MSR_DRAM_ENERGY_STATUS		0x00000619
+#undef MSR_PP0_ENERGY_STATUS
 #define MSR_PP0_ENERGY_STATUS		0x00000639
+#undef MSR_PP1_ENERGY_STATUS
 #define MSR_PP1_ENERGY_STATUS		0x00000641
+#undef MSR_AMD64_SYSCFG
 #define MSR_AMD64_SYSCFG		0xc0010010
+#undef MSR_AMD64_PATCH_LOADER
 #define MSR_AMD64_PATCH_LOADER		0xc0010020
+#undef MSR_K8_INT_PENDING_MSG
 #define MSR_K8_INT_PENDING_MSG		0xc0010055
+#undef MSR_FAM10H_MMIO_CONF_BASE
 #define MSR_FAM10H_MMIO_CONF_BASE	0xc0010058
+#undef MSR_K8_TSEG_ADDR
 #define MSR_K8_TSEG_ADDR		0xc0010112
+#undef MSR_K8_TSEG_MASK
 #define MSR_K8_TSEG_MASK		0xc0010113
+#undef MSR_VM_HSAVE_PA
 #define MSR_VM_HSAVE_PA			0xc0010117
+#undef MSR_AMD64_DC_CFG
 #define MSR_AMD64_DC_CFG		0xc0011022
+#undef MSR_AMD64_TW_CFG
 #define MSR_AMD64_TW_CFG		0xc0011023
+#undef MSR_AMD64_BU_CFG2
 #define MSR_AMD64_BU_CFG2		0xc001102a
+#undef MSR_F15H_EX_CFG
 #define MSR_F15H_EX_CFG			0xc001102c
 #ifndef SLICE_HAVE_MSR_KVM_INTERNAL_GUEST_SSP
 #define MSR_KVM_INTERNAL_GUEST_SSP SIM_MSR_KVM_INTERNAL_GUEST_SSP
@@ -140,23 +196,37 @@ struct kvm_x86_reg_id {
 #endif
 
 /* CET bits (msr-index.h) */
+#undef CET_SHSTK_EN
 #define CET_SHSTK_EN		SIM_CET_SHSTK_EN
+#undef CET_WRSS_EN
 #define CET_WRSS_EN		SIM_CET_WRSS_EN
+#undef CET_ENDBR_EN
 #define CET_ENDBR_EN		SIM_CET_ENDBR_EN
+#undef CET_SUPPRESS
 #define CET_SUPPRESS		SIM_CET_SUPPRESS
+#undef CET_WAIT_ENDBR
 #define CET_WAIT_ENDBR		SIM_CET_WAIT_ENDBR
 
 /* VMCS fields */
+#undef GUEST_S_CET
 #define GUEST_S_CET		SIM_GUEST_S_CET
+#undef GUEST_SSP
 #define GUEST_SSP		SIM_GUEST_SSP
+#undef GUEST_INTR_SSP_TABLE
 #define GUEST_INTR_SSP_TABLE	SIM_GUEST_INTR_SSP_TABLE
+#undef HOST_S_CET
 #define HOST_S_CET		SIM_HOST_S_CET
+#undef HOST_SSP
 #define HOST_SSP		SIM_HOST_SSP
+#undef HOST_INTR_SSP_TABLE
 #define HOST_INTR_SSP_TABLE	SIM_HOST_INTR_SSP_TABLE
 
 /* cpufeatures */
+#undef X86_FEATURE_LM
 #define X86_FEATURE_LM		SIM_FEATURE_LM
+#undef X86_FEATURE_SHSTK
 #define X86_FEATURE_SHSTK	SIM_FEATURE_SHSTK
+#undef X86_FEATURE_IBT
 #define X86_FEATURE_IBT		SIM_FEATURE_IBT
 
 /* KVM's internal MSR vocabulary (arch/x86/kvm/x86.h) */
@@ -245,6 +315,7 @@ struct vcpu_svm {
 	struct vmcb save_vmcb;
 };
 
+#undef VMCB_CET
 #define VMCB_CET 0
 
 static inline struct vcpu_vmx *to_vmx(struct kvm_vcpu *vcpu)

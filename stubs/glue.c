@@ -26,7 +26,7 @@ struct sim_kvm_vcpu {
 
 void *sim_glue_vcpu_create(struct sim_vcpu *v, bool svm)
 {
-	struct sim_kvm_vcpu *k = calloc(1, sizeof(*k));
+	struct sim_kvm_vcpu *k = sim_zalloc(sizeof(*k));
 	struct kvm_vcpu *vcpu;
 
 	if (!k)
@@ -53,7 +53,7 @@ void *sim_glue_vcpu_create(struct sim_vcpu *v, bool svm)
 void sim_glue_vcpu_destroy(void *kvm_vcpu)
 {
 	if (kvm_vcpu)
-		free(container_of((struct kvm_vcpu *)kvm_vcpu,
+		sim_free(container_of((struct kvm_vcpu *)kvm_vcpu,
 				  struct sim_kvm_vcpu, vmx.vcpu));
 }
 

@@ -2,17 +2,25 @@
 /*
  * No-op stand-ins for kernel facilities the sliced code calls but that
  * play no part in the invariants: tracing, rate-limited logging, SRCU,
- * PMU and Xen MSRs, the vendor code's non-CET helpers.
+ * PMU and Xen MSRs, the vendor code's non-CET helpers.  (#undef first:
+ * see custom.h.)
  */
 #ifndef KVM_X86_SIM_STUBS_STUBS_H
 #define KVM_X86_SIM_STUBS_STUBS_H
 
+#undef EXPORT_SYMBOL_GPL
 #define EXPORT_SYMBOL_GPL(sym)
+#undef EXPORT_SYMBOL_FOR_KVM_INTERNAL
 #define EXPORT_SYMBOL_FOR_KVM_INTERNAL(sym)
+#undef trace_kvm_fpu
 #define trace_kvm_fpu(load)		do { } while (0)
+#undef kvm_debug_ratelimited
 #define kvm_debug_ratelimited(...)	do { } while (0)
+#undef kvm_pr_unimpl
 #define kvm_pr_unimpl(...)		do { } while (0)
+#undef fpregs_assert_state_consistent
 #define fpregs_assert_state_consistent() do { } while (0)
+#undef guard
 #define guard(type)			(void)
 
 static bool ignore_msrs __maybe_unused;

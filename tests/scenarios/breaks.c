@@ -8,9 +8,6 @@
 #include "scenario.h"
 #include "values.h"
 
-void scn_scet_only(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_guest_run(struct sim_vcpu *vcpu, unsigned int cpuid);
-
 /* PAIRING: an ioctl that loads the guest FPU and returns without a put. */
 void brk_stray_load(struct sim_vcpu *vcpu, unsigned int cpuid)
 {

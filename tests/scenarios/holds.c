@@ -96,7 +96,7 @@ void scn_validity(struct sim_vcpu *vcpu, unsigned int cpuid)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		sim_set_msrs(vcpu, &bad[i], 1);
 }
 

@@ -2,25 +2,6 @@
 /* The scenario table: the one list both runners iterate. */
 #include "scenario.h"
 
-void scn_xstate_batch(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_scet_only(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_mid_batch_failure(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_device_ioctl(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_one_reg(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_validity(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_before_cpuid(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_plain_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_guest_run(struct sim_vcpu *vcpu, unsigned int cpuid);
-void brk_stray_load(struct sim_vcpu *vcpu, unsigned int cpuid);
-void brk_stray_guest_rdmsr(struct sim_vcpu *vcpu, unsigned int cpuid);
-void brk_stray_put(struct sim_vcpu *vcpu, unsigned int cpuid);
-void brk_set_u_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
-void brk_device_u_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
-void brk_one_reg_u_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
-void brk_ssp_without_shstk(struct sim_vcpu *vcpu, unsigned int cpuid);
-void brk_failed_read(struct sim_vcpu *vcpu, unsigned int cpuid);
-void brk_noncanonical_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
-
 #define INV(x) SIM_INV_BIT(SIM_INV_##x)
 #define ONE(c) (1u << SIM_COMBO_##c)
 
@@ -84,5 +65,4 @@ const struct sim_scenario sim_scenarios[] = {
 	  SIM_NEED_CET_MSRS, 0, INV(NO_BUG), ONE(NONE), false, brk_stray_put },
 };
 
-const unsigned int sim_nr_scenarios =
-	sizeof(sim_scenarios) / sizeof(sim_scenarios[0]);
+const unsigned int sim_nr_scenarios = ARRAY_SIZE(sim_scenarios);

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/kernel.h>
+#include <linux/stdarg.h>
 #define sim_zalloc(size)	kzalloc(size, GFP_KERNEL)
 #define sim_free(ptr)		kfree(ptr)
 #define sim_snprintf		snprintf
@@ -31,6 +32,12 @@ typedef uint64_t u64;
 typedef int8_t s8;
 typedef int32_t s32;
 typedef int64_t s64;
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+#ifndef __printf
+#define __printf(a, b)		__attribute__((format(printf, a, b)))
+#endif
 #define sim_zalloc(size)	calloc(1, size)
 #define sim_free(ptr)		free(ptr)
 #define sim_snprintf		snprintf

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit runner for kvm_x86_sim: the scenarios of tests/scenarios/, run
+ * against the slice of the very tree being built.  Two parameterised
+ * cases: the scenarios on which every invariant must hold, and the ones
+ * proving each invariant can fail (they pass when the oracle reports
+ * exactly the expected violations).  One parameter per scenario x vendor x
+ * guest CPUID, named like the cmocka cases.
+ */
+#include <kunit/test.h>
+
+#include "scenario.h"
+
+#define SIM_KUNIT_MAX_CASES	256
+
+static struct sim_case sim_kunit_cases[SIM_KUNIT_MAX_CASES];
+static unsigned int sim_kunit_nr_cases;
+
+static int sim_kunit_suite_init(struct kunit_suite *suite)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < sim_nr_scenarios; i++)
+		n += sim_cases_of(&sim_scenarios[i], sim_kunit_cases + n,
+				  SIM_KUNIT_MAX_CASES - n);
+	sim_kunit_nr_cases = n;
+	return 0;
+}
+
+static bool is_breaks(const struct sim_case *c)
+{
+	return !strncmp(c->scenario->name, "breaks_", 7);
+}
+
+/* The next case after @prev whose kind (holds/breaks) is @breaks. */
+static const void *next_case(const void *prev, char *desc, bool breaks)
+{
+	const struct sim_case *c = prev ? (const struct sim_case *)prev + 1 :
+					  sim_kunit_cases;
+
+	for (; c < sim_kunit_cases + sim_kunit_nr_cases; c++) {
+		if (is_breaks(c) == breaks) {
+			strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+			return c;
+		}
+	}
+	return NULL;
+}
+
+/* generate_params gained a struct kunit argument with param_init (6.18). */
+#ifdef KUNIT_CASE_PARAM_WITH_INIT
+#define SIM_GEN_ARGS struct kunit *test, const void *prev, char *desc
+#else
+#define SIM_GEN_ARGS const void *prev, char *desc
+#endif
+
+static const void *holds_gen(SIM_GEN_ARGS)
+{
+	return next_case(prev, desc, false);
+}
+
+static const void *breaks_gen(SIM_GEN_ARGS)
+{
+	return next_case(prev, desc, true);
+}
+
+static void print_kunit(void *ctx, const char *line)
+{
+	kunit_info((struct kunit *)ctx, "%s\n", line);
+}
+
+static void run_one(struct kunit *test)
+{
+	const struct sim_case *c = test->param_value;
+	const char *why = NULL;
+	enum sim_case_result r;
+
+	r = sim_case_run(c, print_kunit, test, &why, NULL);
+	if (r == SIM_CASE_SKIP)
+		kunit_skip(test, "%s", why);
+	KUNIT_EXPECT_EQ_MSG(test, r, SIM_CASE_PASS,
+			    "%s: invariant verdict differs (report above)",
+			    c->name);
+}
+
+static void kvm_x86_sim_holds(struct kunit *test)
+{
+	run_one(test);
+}
+
+static void kvm_x86_sim_breaks(struct kunit *test)
+{
+	run_one(test);
+}
+
+static struct kunit_case kvm_x86_sim_test_cases[] = {
+	KUNIT_CASE_PARAM(kvm_x86_sim_holds, holds_gen),
+	KUNIT_CASE_PARAM(kvm_x86_sim_breaks, breaks_gen),
+	{}
+};
+
+static struct kunit_suite kvm_x86_sim_test_suite = {
+	.name = "kvm_x86_sim",
+	.suite_init = sim_kunit_suite_init,
+	.test_cases = kvm_x86_sim_test_cases,
+};
+kunit_test_suite(kvm_x86_sim_test_suite);
+
+MODULE_DESCRIPTION("kvm_x86_sim: KVM x86 MSR/xstate invariants on a simulated CPU");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-validate.sh: time to verdict of `kvm-x86-sim validate` for one patch
+# and for a 20-patch series on the default tree (the cached newest 7.x).
+#
+# The patches are generated here, at run time, against the cached tree: patch
+# k adds one comment line before the k-th of 20 top-level definitions spread
+# over arch/x86/kvm/x86.c (patch k made on top of patches 1..k-1).  Nothing
+# generated is kept.  Prints figures; asserts nothing about timing.
+#
+#   scripts/bench-validate.sh [--kernel DIR] [--build DIR]
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build="${KVM_X86_SIM_BUILD:-$top/build}"
+cache="${KVM_X86_SIM_CACHE:-$HOME/.cache/kvm_x86_sim}"
+kernel="$cache/trees/linux-7"
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel="$2"; shift 2 ;;
+	--build) build="$2"; shift 2 ;;
+	*) echo "usage: $0 [--kernel DIR] [--build DIR]" >&2; exit 2 ;;
+	esac
+done
+[ -f "$kernel/arch/x86/kvm/x86.c" ] ||
+	{ echo "bench-validate: no tree at $kernel (run ./kvm-x86-sim setup)" >&2; exit 2; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/kvm-bench-validate.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$kernel" "$work" <<'EOF'
+import difflib, os, re, sys
+tree, out = sys.argv[1:]
+rel = "arch/x86/kvm/x86.c"
+with open(os.path.join(tree, rel)) as f:
+    cur = f.read().splitlines(keepends=True)
+tops = [i for i, ln in enumerate(cur) if re.match(r"^static (int|void|bool) ", ln)]
+spots = [tops[(len(tops) - 1) * k // 19] for k in range(20)]
+for k in range(20):
+    new = list(cur)
+    # earlier insertions shift later spots by k lines
+    new.insert(spots[k] + k, f"/* bench-validate: comment {k + 1} of 20 */\n")
+    diff = "".join(difflib.unified_diff(cur, new, "a/" + rel, "b/" + rel))
+    with open(os.path.join(out, f"{k + 1:04d}-bench-comment-{k + 1}.patch"), "w") as f:
+        f.write("From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
+                f"Subject: [PATCH {k + 1}/20] bench: comment {k + 1}\n\n---\n"
+                f"diff --git a/{rel} b/{rel}\n{diff}-- \n2.47.3\n")
+    cur = new
+EOF
+
+now() { date +%s.%N; }
+# run LABEL N-PATCHES ARGS...: time one validate run, print the figure
+run() {
+	local label=$1 n=$2; shift 2
+	local t0 t1 rc=0
+	t0=$(now)
+	python3 "$top/scripts/kvm_validate.py" --build "$build" \
+		--kernel "$kernel" --quiet --cache "$work/cache" "$@" \
+		>"$work/out" 2>&1 || rc=$?
+	t1=$(now)
+	awk -v l="$label" -v n="$n" -v a="$t0" -v b="$t1" -v rc="$rc" 'BEGIN {
+		t = b - a; printf "%-34s %7.2f s total  %6.3f s/patch  (exit %d)\n",
+			l, t, (n ? t / n : t), rc }'
+	[ "$rc" -le 1 ] || { cat "$work/out" >&2; exit 1; }
+}
+
+series=()
+for p in "$work"/0*.patch; do series+=(--patch "$p"); done
+
+echo "tree: $(readlink -f "$kernel")  ($(nproc) CPUs)"
+rm -rf "$work/cache"
+run "one patch, cold cache" 1 --patch "$work/0001-bench-comment-1.patch"
+run "one patch, warm cache" 1 --patch "$work/0001-bench-comment-1.patch"
+rm -rf "$work/cache"
+run "20-patch series, cold cache" 20 "${series[@]}"
+run "20-patch series, warm cache" 20 "${series[@]}"
+rm -rf "$work/cache"
+run "tree alone (no patch), cold cache" 1

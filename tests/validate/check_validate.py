@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""ctest checks for `kvm-x86-sim validate` (scripts/kvm_validate.py).
+
+  check_validate.py CASE --build DIR [--tree7 DIR] [--tree612 DIR]
+                    [--seed FILE]
+
+Every patch used here is generated at run time: either a tiny synthetic diff
+against a synthetic tree this script creates, or a diff made with difflib
+from the cached kernel tree (never stored in the repository).  Exit 0 pass,
+1 fail, 77 skip (a needed tree or the seed is absent).
+"""
+import argparse
+import difflib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+VALIDATE = os.path.join(TOP, "scripts", "kvm_validate.py")
+SKIP = 77
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, what, out=None):
+    if not cond:
+        raise Fail(what + ("\n--- output ---\n" + out if out else ""))
+
+
+def validate(args, build):
+    r = subprocess.run([sys.executable, VALIDATE, "--build", build,
+                        "--quiet"] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=300)
+    return r.returncode, r.stdout, r.stderr
+
+
+def need(path, what):
+    if not path or not os.path.exists(path):
+        print(f"SKIP: {what} not available ({path or 'not configured'})")
+        sys.exit(SKIP)
+
+
+def synthetic_tree(tmp):
+    """A stand-in tree: arch/x86/kvm/x86.c with a few lines of our own."""
+    d = os.path.join(tmp, "tree")
+    os.makedirs(os.path.join(d, "arch/x86/kvm"))
+    with open(os.path.join(d, "arch/x86/kvm/x86.c"), "w") as f:
+        f.write("".join(f"/* synthetic line {k} */\n" for k in range(1, 21)))
+    return d
+
+
+def write(tmp, name, text):
+    p = os.path.join(tmp, name)
+    with open(p, "w") as f:
+        f.write(text)
+    return p
+
+
+def gen_patch(tree, rel, edits, subject, n=1, of=1):
+    """A git format-patch style mail: edits is [(anchor-prefix, line)] —
+    insert `line` after the first '{' line following the line starting with
+    anchor-prefix."""
+    with open(os.path.join(tree, rel)) as f:
+        old = f.read().splitlines(keepends=True)
+    new = list(old)
+    for anchor, text in edits:
+        i = next(k for k, ln in enumerate(new) if ln.startswith(anchor))
+        while new[i].rstrip("\n") != "{":
+            i += 1
+        new.insert(i + 1, text + "\n")
+    diff = "".join(difflib.unified_diff(old, new, "a/" + rel, "b/" + rel))
+    return (f"From 0000000000000000000000000000000000000000 Mon Sep 17 "
+            f"00:00:00 2001\nFrom: Test <test@example.invalid>\n"
+            f"Subject: [PATCH {n}/{of}] {subject}\n\n{subject}.\n---\n"
+            f"diff --git a/{rel} b/{rel}\n{diff}-- \n2.47.3\n\n")
+
+
+def one_line_error(rc, err, word, out):
+    check(rc == 2, f"expected exit 2, got {rc}", out + err)
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    check(len(lines) == 1, f"expected a one-line reason, got {len(lines)}",
+          err)
+    check(word.lower() in lines[0].lower(),
+          f"reason does not mention {word!r}", err)
+    print("reason:", lines[0])
+
+
+def case_tree7(a, tmp):
+    need(a.tree7, "the 7.x tree")
+    rc, out, err = validate(["--kernel", a.tree7], a.build)
+    check(rc == 0, f"7.x tree without a patch: exit {rc}, expected 0",
+          out + err)
+    check("PASS" in out and "FAIL" not in out, "no PASS table", out)
+
+
+def case_seed(a, tmp):
+    need(a.tree612, "the 6.12 tree")
+    need(a.seed, "the seed thread")
+    rc, out, err = validate(["--kernel", a.tree612, "--patch", a.seed],
+                            a.build)
+    check(rc == 1, f"6.12 + seed: exit {rc}, expected 1", out + err)
+    check("FAIL S_CET EXCLUSION" in out, "S_CET EXCLUSION not named", out)
+    check("scenario scet_only_batch" in out, "scenario not named", out)
+    check("arch/x86/kvm/x86.c:" in out, "no kernel file:line in the trace",
+          out)
+
+
+def case_garbage(a, tmp):
+    tree = synthetic_tree(tmp)
+    p = write(tmp, "garbage.patch", "this is\nnot a patch at all\n> nor "
+              "this\n--- just dashes\n")
+    rc, out, err = validate(["--kernel", tree, "--patch", p], a.build)
+    one_line_error(rc, err, "no patch found", out)
+
+
+def case_empty(a, tmp):
+    tree = synthetic_tree(tmp)
+    p = write(tmp, "empty.patch", "")
+    rc, out, err = validate(["--kernel", tree, "--patch", p], a.build)
+    one_line_error(rc, err, "empty", out)
+
+
+def case_other_file(a, tmp):
+    tree = synthetic_tree(tmp)
+    p = write(tmp, "other.patch",
+              "--- a/arch/x86/kvm/not_there.c\n+++ b/arch/x86/kvm/not_there.c\n"
+              "@@ -1,2 +1,3 @@\n line one\n+line added\n line two\n")
+    rc, out, err = validate(["--kernel", tree, "--patch", p], a.build)
+    one_line_error(rc, err, "not_there.c", out)
+
+
+def case_missing_tree(a, tmp):
+    rc, out, err = validate(["--kernel", os.path.join(tmp, "no-such-tree")],
+                            a.build)
+    one_line_error(rc, err, "no-such-tree", out)
+    tree = os.path.join(tmp, "empty-tree")
+    os.makedirs(tree)
+    rc, out, err = validate(["--kernel", tree], a.build)
+    one_line_error(rc, err, "arch/x86/kvm/x86.c", out)
+
+
+def case_hunk_fails(a, tmp):
+    tree = synthetic_tree(tmp)
+    with open(os.path.join(tree, "arch/x86/kvm/x86.c")) as f:
+        before = f.read()
+    p = write(tmp, "stale.patch",
+              "--- a/arch/x86/kvm/x86.c\n+++ b/arch/x86/kvm/x86.c\n"
+              "@@ -5,3 +5,3 @@\n /* synthetic line 5 */\n"
+              "-/* something else 6 */\n+/* new */\n /* synthetic line 7 */\n")
+    rc, out, err = validate(["--kernel", tree, "--patch", p], a.build)
+    check(rc == 2, f"stale hunk: exit {rc}, expected 2", out + err)
+    first = err.splitlines()[0] if err else ""
+    check("does not apply" in first and "arch/x86/kvm/x86.c" in first and
+          "hunk #1" in first, "file and hunk not named", err)
+    with open(os.path.join(tree, "arch/x86/kvm/x86.c")) as f:
+        check(f.read() == before, "the user's tree was modified")
+
+
+def case_compile_error(a, tmp):
+    need(a.tree7, "the 7.x tree")
+    p = write(tmp, "broken.patch", gen_patch(
+        a.tree7, "arch/x86/kvm/x86.c",
+        [("static int __msr_io(", "\tthis is not C;")], "break the build"))
+    rc, out, err = validate(["--kernel", a.tree7, "--patch", p], a.build)
+    check(rc == 2, f"compile error: exit {rc}, expected 2", out + err)
+    first = err.splitlines()[0]
+    check("compile error" in first and "arch/x86/kvm/x86.c:" in first,
+          "compile error not shown at the tree's file:line", err)
+
+
+def case_crash(a, tmp):
+    need(a.tree7, "the 7.x tree")
+    p = write(tmp, "crash.patch", gen_patch(
+        a.tree7, "arch/x86/kvm/x86.c",
+        [("static int do_get_feature_msr(", "\t*(volatile int *)0 = 0;")],
+        "NULL dereference on the device ioctl path"))
+    rc, out, err = validate(["--kernel", a.tree7, "--patch", p,
+                             "--format", "json"], a.build)
+    check(rc == 1, f"crash: exit {rc}, expected 1", out + err)
+    doc = json.loads(out)
+    st = doc["steps"][0]
+    check(st["invariants"]["NO CRASH"]["verdict"] == "FAIL",
+          "crash not reported as a FAIL", out)
+    crashed = {f["scenario"] for f in st["failures"]
+               if f["invariant"] == "NO CRASH"}
+    check("device_ioctl" in crashed and all("device_ioctl" in s for s in crashed),
+          f"crashed scenarios: {crashed}", out)
+    check(st["cases"]["PASS"] > 50, "the other scenarios did not run", out)
+
+
+def case_series(a, tmp):
+    need(a.tree7, "the 7.x tree")
+    rel = "arch/x86/kvm/x86.c"
+    mbox = ("From 1111111111111111111111111111111111111111 Mon Sep 17 "
+            "00:00:00 2001\nSubject: [PATCH 0/2] cover letter\n\n"
+            "No diff here.\n\n")
+    mbox += gen_patch(a.tree7, rel, [("static int __msr_io(",
+                                      "\t/* series patch one */")],
+                      "comment one", 1, 2)
+    # patch 2 is made against the tree with patch 1 applied
+    t2 = os.path.join(tmp, "t2")
+    os.makedirs(os.path.join(t2, "arch/x86/kvm"))
+    with open(os.path.join(a.tree7, rel)) as f:
+        lines = f.read().splitlines(keepends=True)
+    i = next(k for k, ln in enumerate(lines)
+             if ln.startswith("static int __msr_io("))
+    while lines[i].rstrip("\n") != "{":
+        i += 1
+    lines.insert(i + 1, "\t/* series patch one */\n")
+    with open(os.path.join(t2, rel), "w") as f:
+        f.write("".join(lines))
+    mbox += gen_patch(t2, rel, [("static int do_get_feature_msr(",
+                                 "\t/* series patch two */")],
+                      "comment two", 2, 2)
+    mbox += ("From someone Mon Sep 22 10:00:00 2025\nSubject: Re: [PATCH 1/2]"
+             " comment one\n\n> diff --git a/x b/x\nLooks good.\n")
+    p = write(tmp, "series.mbox", mbox)
+    rc, out, err = validate(["--kernel", a.tree7, "--patch", p,
+                             "--format", "json"], a.build)
+    check(rc == 0, f"2-patch mbox: exit {rc}, expected 0", out + err)
+    doc = json.loads(out)
+    check([s["patches"] for s in doc["steps"]] == ["1", "1-2"],
+          "series not split into 2 patches in order", out)
+    check([p["subject"] for p in doc["patches"]] ==
+          ["[PATCH 1/2] comment one", "[PATCH 2/2] comment two"],
+          "wrong patches taken from the mbox", out)
+
+
+def case_junit(a, tmp):
+    need(a.tree7, "the 7.x tree")
+    runs = [(["--kernel", a.tree7], 0)]
+    if a.tree612 and a.seed and os.path.exists(a.tree612) and \
+            os.path.exists(a.seed):
+        runs.append((["--kernel", a.tree612, "--patch", a.seed], 1))
+    for args, want in runs:
+        xml = os.path.join(tmp, "out.xml")
+        rc, out, err = validate(args + ["--format", "junit", "--output",
+                                        xml], a.build)
+        check(rc == want, f"junit run exit {rc}, expected {want}", err)
+        root = ET.parse(xml).getroot()
+        check(root.tag == "testsuites", "root is not <testsuites>")
+        tcs = root.findall("./testsuite/testcase")
+        check(len(tcs) >= 10, f"{len(tcs)} testcases")
+        fails = root.findall("./testsuite/testcase/failure")
+        check(bool(fails) == bool(want), "failure elements do not match "
+              "the exit code")
+        if want:
+            check(any(tc.get("name") == "S_CET EXCLUSION" and
+                      tc.find("failure") is not None for tc in tcs),
+                  "S_CET EXCLUSION is not a failing testcase")
+    rc, out, err = validate(["--kernel", os.path.join(tmp, "nope"),
+                             "--format", "junit"], a.build)
+    check(rc == 2, "bad input in junit mode")
+    ET.fromstring(out)
+
+
+def case_tap(a, tmp):
+    need(a.tree7, "the 7.x tree")
+    runs = [(["--kernel", a.tree7], 0)]
+    if a.tree612 and a.seed and os.path.exists(a.tree612) and \
+            os.path.exists(a.seed):
+        runs.append((["--kernel", a.tree612, "--patch", a.seed], 1))
+    for args, want in runs:
+        rc, out, err = validate(args + ["--format", "tap"], a.build)
+        check(rc == want, f"tap run exit {rc}, expected {want}", out + err)
+        lines = out.splitlines()
+        check(lines[0] == "TAP version 13", "no TAP version line", out)
+        check(lines[1].startswith("1.."), "no plan line", out)
+        plan = int(lines[1][3:])
+        tests = [ln for ln in lines if ln.startswith(("ok ", "not ok "))]
+        check(len(tests) == plan, f"plan {plan} but {len(tests)} tests", out)
+        for k, ln in enumerate(tests, 1):
+            num = ln.split()[2 if ln.startswith("not") else 1]
+            check(num == str(k), f"test {k} numbered {num}", out)
+        check(any(ln.startswith("not ok") for ln in tests) == bool(want),
+              "not ok lines do not match the exit code", out)
+
+
+CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("case", choices=sorted(CASES))
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--tree7", default="")
+    ap.add_argument("--tree612", default="")
+    ap.add_argument("--seed", default="")
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kvm-validate-test-") as tmp:
+        try:
+            CASES[a.case](a, tmp)
+        except Fail as e:
+            print(f"FAIL {a.case}: {e}")
+            return 1
+    print(f"PASS {a.case}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
