@@ -80,13 +80,16 @@ function(kvm_x86_sim_add_tree name path)
 	set(dir ${CMAKE_BINARY_DIR}/slice/${name})
 	set(spec ${CMAKE_SOURCE_DIR}/slice/kvm_msr.spec)
 	set(slicer ${CMAKE_SOURCE_DIR}/scripts/kvm_slice.py)
+	file(GLOB slicer_pkg CONFIGURE_DEPENDS
+		${CMAKE_SOURCE_DIR}/scripts/kvm_slice/*.py)
 	add_custom_command(
 		OUTPUT ${dir}/slice.c ${dir}/slice.h
 		COMMAND ${Python3_EXECUTABLE} ${slicer} --tree ${path}
 			--spec ${spec} --out-c ${dir}/slice.c
 			--out-h ${dir}/slice.h --report ${dir}/slice.json
 			> ${dir}/slice.txt
-		DEPENDS ${spec} ${slicer} ${KVM_X86_SIM_TREE_DEPS_${name}}
+		DEPENDS ${spec} ${slicer} ${slicer_pkg}
+			${KVM_X86_SIM_TREE_DEPS_${name}}
 		COMMENT "Slicing ${name} (${path})")
 	file(MAKE_DIRECTORY ${dir})
 	file(WRITE ${dir}/glue.c.in

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Unit tests for scripts/kvm_slice.py.
+"""Unit tests for the slicer: scripts/kvm_slice.py and its package
+scripts/kvm_slice/.
 
 Run from the top of the repository with:
 
@@ -128,7 +129,7 @@ class SliceTestCase(unittest.TestCase):
 
     def scan(self, text, fns=(), macros=(), rel="x.c"):
         src = ks.SourceFile("/toy", rel, dedent(text))
-        return src, ks.scan_file(src, ks._word_re(set(fns)), set(macros))
+        return src, ks.scan_file(src, ks.word_re(set(fns)), set(macros))
 
     def only_fn(self, text, name):
         src, defs = self.scan(text, fns=[name])

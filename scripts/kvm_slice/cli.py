@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The command line: argument parsing, writing the outputs, exit codes."""
+
+import argparse
+import os
+import sys
+
+from .errors import EXIT_OK, EXIT_USAGE, PROG, SliceError
+from .render import render_c, render_h, render_report, summary_line
+from .resolve import slice_tree
+from .spec import parse_spec
+
+
+def write_file(path, text):
+    """Write *text* to *path*, creating parent directories."""
+    parent = os.path.dirname(path)
+    if parent:
+        os.makedirs(parent, exist_ok=True)
+    with open(path, "w", encoding="utf-8", errors="surrogateescape",
+              newline="") as f:
+        f.write(text)
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(
+        prog="kvm_slice.py",
+        description="Copy named KVM definitions verbatim out of a kernel "
+                    "tree into one C file, with #line directives.")
+    ap.add_argument("--tree", required=True, help="kernel source tree")
+    ap.add_argument("--spec", required=True, help="symbol spec file")
+    ap.add_argument("--out-c", required=True, help="generated .c file")
+    ap.add_argument("--out-h", required=True, help="generated .h file")
+    ap.add_argument("--report", help="JSON report to write")
+    ap.add_argument("--search-dir", default="arch/x86/kvm",
+                    help="directory under the tree to index "
+                         "(default: %(default)s)")
+    ap.add_argument("--prelude", default="slice_prelude.h",
+                    help="header included first (default: %(default)s)")
+    return ap.parse_args(argv)
+
+
+def run(args):
+    """Do the work for parsed *args*; raises SliceError on failure."""
+    tree = os.path.abspath(args.tree)
+    if not os.path.isdir(tree):
+        raise SliceError(EXIT_USAGE, f"{PROG}: {args.tree}: "
+                         "kernel tree not found (not a directory)")
+    search_dir = os.path.normpath(args.search_dir)
+    if not os.path.isdir(os.path.join(tree, search_dir)):
+        raise SliceError(EXIT_USAGE, f"{PROG}: {tree}: search directory "
+                         f"{args.search_dir} not found")
+    entries = parse_spec(args.spec)
+    results = slice_tree(tree, search_dir, entries)
+    write_file(args.out_c, render_c(tree, args.prelude, results))
+    write_file(args.out_h, render_h(tree, args.out_h, results))
+    if args.report:
+        write_file(args.report, render_report(tree, results))
+    for r in results:
+        print(summary_line(r))
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        run(args)
+    except SliceError as e:
+        for line in e.lines:
+            print(line, file=sys.stderr)
+        return e.code
+    except OSError as e:
+        print(f"{PROG}: {e.filename}: {e.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK

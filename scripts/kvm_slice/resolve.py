@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0
+"""What becomes of each spec entry: the slicer's driver.
+
+For every entry one definition is picked among its candidates (several are
+only allowed in mutually exclusive preprocessor branches of one file), its
+switch is pruned if the spec says ``arms=``, and every symbol error is
+collected into one SliceError.
+"""
+
+from dataclasses import dataclass, field
+
+from .conditionals import exclusive
+from .errors import EXIT_SYMBOL, PROG, SliceError
+from .index import Definition, index_tree
+from .prune import prune_function
+from .spec import SpecEntry
+
+
+@dataclass
+class Result:
+    """What became of one spec entry."""
+    entry: SpecEntry
+    defn: Definition = None
+    notes: list = field(default_factory=list)
+    text: str = ""            # definition text to emit
+    kept_arms: list = field(default_factory=list)
+    dropped_arms: int = 0
+    counted_arms: int = 0     # kept arms other than the default arm
+    pruned: bool = False
+
+
+def resolve(entry, defs):
+    """Pick the definition for *entry* from its candidates.
+
+    Returns (Result, error message or None).
+    """
+    res = Result(entry)
+    defs = [d for d in defs if d.kind == entry.kind]
+    if not defs:
+        return res, None
+    first = defs[0]
+    ok = all(d.src is first.src for d in defs) and all(
+        exclusive(a.path, b.path)
+        for i, a in enumerate(defs) for b in defs[i + 1:])
+    if not ok:
+        where = ", ".join(d.where() for d in defs)
+        return res, (f"{PROG}: {entry.kind} {entry.name} defined "
+                     f"{len(defs)} times: {where}")
+    res.defn = first
+    for d in defs[1:]:
+        res.notes.append(f"also defined at {d.where()} in a mutually "
+                         f"exclusive preprocessor branch; using "
+                         f"{first.where()}")
+    return res, None
+
+
+def slice_tree(tree, search_dir, entries):
+    """Find and prepare every spec entry; returns the list of Results.
+
+    Raises SliceError(EXIT_SYMBOL) listing every symbol problem.
+    """
+    found = index_tree(tree, search_dir, entries)
+    results, errors = [], []
+    for entry in entries:
+        res, err = resolve(entry, found.get(entry.name, []))
+        results.append(res)
+        if err:
+            errors.append(err)
+        elif res.defn is None:
+            if entry.required:
+                errors.append(f"{PROG}: {tree}: required symbol "
+                              f"{entry.name} not found under {search_dir}")
+        elif entry.arms:
+            err = prune_function(res)
+            if err:
+                errors.append(err)
+        else:
+            res.text = res.defn.src.text[res.defn.start:res.defn.end]
+    if errors:
+        raise SliceError(EXIT_SYMBOL, *errors)
+    return results

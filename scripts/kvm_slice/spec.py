@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Reading the spec file: which functions and macros to slice, and how.
+
+One entry a line, ``#`` starts a comment::
+
+    fn NAME [required] [traced] [arms=TOKEN,TOKEN,...]
+    macro NAME [required]
+"""
+
+import re
+from dataclasses import dataclass
+
+from .errors import EXIT_USAGE, PROG, SliceError
+
+_IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+@dataclass
+class SpecEntry:
+    """One line of the spec file."""
+    kind: str                 # "fn" or "macro"
+    name: str
+    required: bool = False
+    arms: tuple = None        # tokens selecting switch arms to keep, or None
+    traced: bool = False      # calls go through SLICE_TRACED_CALL()
+    lineno: int = 0
+
+
+def _spec_error(path, lineno, msg):
+    return SliceError(EXIT_USAGE, f"{PROG}: {path}:{lineno}: {msg}")
+
+
+def _parse_spec_option(path, lineno, entry, word):
+    """Apply one option word (``required`` / ``traced`` / ``arms=...``)."""
+    if word == "required":
+        entry.required = True
+        return
+    if word == "traced":
+        if entry.kind != "fn":
+            raise _spec_error(path, lineno, "traced is only valid for fn")
+        entry.traced = True
+        return
+    if word.startswith("arms="):
+        if entry.kind != "fn":
+            raise _spec_error(path, lineno, "arms= is only valid for fn")
+        if entry.arms is not None:
+            raise _spec_error(path, lineno, "arms= given twice")
+        tokens = tuple(word[len("arms="):].split(","))
+        for tok in tokens:
+            if not _IDENT_RE.match(tok):
+                raise _spec_error(path, lineno, f"bad arms token '{tok}'")
+        entry.arms = tokens
+        return
+    raise _spec_error(path, lineno, f"unknown option '{word}'")
+
+
+def parse_spec(path):
+    """Parse the spec file into a list of SpecEntry (in file order)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        raise SliceError(EXIT_USAGE, f"{PROG}: cannot read spec {path}: "
+                         f"{e.strerror}")
+    entries, seen = [], {}
+    for lineno, line in enumerate(lines, 1):
+        words = line.split("#", 1)[0].split()
+        if not words:
+            continue
+        if words[0] not in ("fn", "macro"):
+            raise _spec_error(path, lineno,
+                              f"expected 'fn' or 'macro', got '{words[0]}'")
+        if len(words) < 2 or not _IDENT_RE.match(words[1]):
+            raise _spec_error(path, lineno, "expected a C identifier "
+                              f"after '{words[0]}'")
+        entry = SpecEntry(words[0], words[1], lineno=lineno)
+        for word in words[2:]:
+            _parse_spec_option(path, lineno, entry, word)
+        if entry.name in seen:
+            raise _spec_error(path, lineno, f"'{entry.name}' already listed "
+                              f"at line {seen[entry.name]}")
+        seen[entry.name] = lineno
+        entries.append(entry)
+    return entries

@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: GPL-2.0
+"""``python3 -m kvm_validate`` (from scripts/): the same as
+scripts/kvm_validate.py."""
+
+import sys
+
+from .cli import run_from_command_line
+
+sys.exit(run_from_command_line())

@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The command line: arguments, the run over the series, exit codes.
+
+Exit: 0 every invariant holds, 1 an invariant is violated (or the code
+under test crashed), 2 bad input (see BadInput).
+"""
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+
+from .apply import apply_patch
+from .build import Builder
+from .errors import BadInput
+from .patches import parse_patch_file
+from .paths import KVM_DIR, TOP
+from .report import Colour, render_json, render_junit, render_tap, render_text
+from .run import run_binary
+from .verdicts import Step
+
+PROG = "kvm-x86-sim validate"
+
+
+def default_tree():
+    cache = os.environ.get("KVM_X86_SIM_CACHE") or \
+        os.path.join(os.path.expanduser("~"), ".cache", "kvm_x86_sim")
+    trees = os.path.join(cache, "trees")
+    cand = os.path.join(trees, "linux-7")
+    if os.path.isdir(cand):
+        return cand
+    best = None
+    if os.path.isdir(trees):
+        for d in os.listdir(trees):
+            m = re.match(r"^linux-(?:source-)?(7(?:\.\d+)*)", d)
+            if m:
+                v = tuple(int(x) for x in m.group(1).split("."))
+                if best is None or v > best[0]:
+                    best = (v, os.path.join(trees, d))
+    if best:
+        return best[1]
+    raise BadInput(f"no --kernel given and no cached 7.x tree under {trees}: "
+                   "run ./kvm-x86-sim setup (or pass --kernel DIR)")
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise BadInput(f"usage: {message} (see --help)")
+
+
+def main(argv):
+    ap = Parser(prog=PROG, description="Validate a KVM x86 patch series, "
+                "patch by patch, against the MSR/FPU invariants.")
+    ap.add_argument("--kernel", metavar="DIR",
+                    help="kernel tree (default: the cached newest 7.x)")
+    ap.add_argument("--patch", metavar="FILE", action="append", default=[],
+                    help="git format-patch file, mbox series or thread text "
+                    "(repeatable, applied in order)")
+    ap.add_argument("--format", choices=("text", "tap", "junit", "json"),
+                    default="text")
+    ap.add_argument("--output", metavar="FILE", help="write the report here")
+    ap.add_argument("--build", default=os.environ.get(
+        "KVM_X86_SIM_BUILD", os.path.join(TOP, "build")),
+        help="the harness build directory (default: ./build)")
+    ap.add_argument("--cache", help="object cache (default: "
+                    "BUILD/validate-cache)")
+    ap.add_argument("--color", choices=("auto", "always", "never"),
+                    default="auto")
+    ap.add_argument("--quiet", action="store_true",
+                    help="no progress lines on stderr")
+    res = {"tree": None, "patches": [], "steps": [], "error": None,
+           "exit": 0}
+    args = None
+    scratch = None
+    try:
+        args = ap.parse_args(argv)
+        tree = os.path.abspath(args.kernel) if args.kernel else default_tree()
+        tree = os.path.realpath(tree)
+        res["tree"] = tree
+        if not os.path.isdir(tree):
+            raise BadInput(f"{tree}: no such directory (--kernel)")
+        if not os.path.isfile(os.path.join(tree, KVM_DIR, "x86.c")):
+            raise BadInput(f"{tree}: not a kernel tree with {KVM_DIR}/x86.c")
+        for p in args.patch:
+            res["patches"] += parse_patch_file(p)
+        builder = Builder(os.path.abspath(args.build),
+                          args.cache or os.path.join(
+                              os.path.abspath(args.build), "validate-cache"))
+        progress = len(res["patches"]) > 1 and not args.quiet
+        if not res["patches"]:
+            steps = [(0, "tree", [])]
+        else:
+            scratch = tempfile.mkdtemp(prefix="kvm-x86-sim-validate-")
+            shutil.copytree(os.path.join(tree, KVM_DIR),
+                            os.path.join(scratch, KVM_DIR), symlinks=True)
+            steps = [(k, "1" if k == 1 else f"1-{k}", res["patches"][:k])
+                     for k in range(1, len(res["patches"]) + 1)]
+        for k, label, ps in steps:
+            t0 = time.monotonic()
+            st = Step(k, label, ps)
+            root = tree
+            if k:
+                st.notes = apply_patch(ps[-1], scratch, tree, k)
+                root = scratch
+            sdir, c1 = builder.slice(root, tree)
+            exe, c2 = builder.binary(sdir, tree, scratch)
+            invs, cases = run_binary(exe)
+            st.evaluate(invs, cases)
+            st.seconds = time.monotonic() - t0
+            st.cached = "cached" if c1 and c2 else ""
+            res["steps"].append(st)
+            if progress:
+                n = st.counts()
+                print(f"[{k}/{len(steps)}] {ps[-1].label()}: "
+                      f"{'FAIL' if st.failed() else 'ok'}  "
+                      f"({n['PASS']} pass, {n['FAIL']} fail, {n['SKIP']} "
+                      f"skip; {st.seconds:.2f} s"
+                      f"{', ' + st.cached if st.cached else ''})",
+                      file=sys.stderr, flush=True)
+        res["exit"] = 1 if any(s.failed() for s in res["steps"]) else 0
+        builder.prune()
+    except BadInput as e:
+        res["error"] = [str(a) for a in e.args if str(a)] or ["bad input"]
+        res["exit"] = 2
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    fmt = args.format if args else "text"
+    out_path = args.output if args else None
+    if res["exit"] == 2:
+        print(f"{PROG}: error: {res['error'][0]}", file=sys.stderr)
+        for ln in res["error"][1:]:
+            print(f"  {ln}", file=sys.stderr)
+        if fmt == "text" and not res["steps"]:
+            return 2
+    if fmt == "text":
+        on = args.color == "always" or (
+            args.color == "auto" and not out_path and sys.stdout.isatty()
+            and not os.environ.get("NO_COLOR"))
+        text = render_text(res, Colour(on))
+    else:
+        text = {"tap": render_tap, "junit": render_junit,
+                "json": render_json}[fmt](res)
+    if out_path:
+        with open(out_path, "w") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return res["exit"]
+
+
+def run_from_command_line():
+    """The process's exit code for sys.argv: main()'s, 130 on Ctrl-C."""
+    try:
+        return main(sys.argv[1:])
+    except KeyboardInterrupt:
+        return 130
