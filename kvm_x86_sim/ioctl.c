@@ -105,6 +105,17 @@ void sim_set_cpuid(struct sim_vcpu *v, unsigned int cpuid)
 	v->cpuid_set = true;
 }
 
+static const char *const ioctl_name[] = {
+	[SIM_IOCTL_NONE] = "?",
+	[SIM_IOCTL_GET_MSRS] = "KVM_GET_MSRS (vCPU)",
+	[SIM_IOCTL_SET_MSRS] = "KVM_SET_MSRS (vCPU)",
+	[SIM_IOCTL_GET_ONE_REG] = "KVM_GET_ONE_REG",
+	[SIM_IOCTL_SET_ONE_REG] = "KVM_SET_ONE_REG",
+	[SIM_IOCTL_DEV_GET_MSRS] = "KVM_GET_MSRS (/dev/kvm)",
+	[SIM_IOCTL_RUN] = "KVM_RUN",
+	[SIM_IOCTL_STRAY] = "(driven wrongly)",
+};
+
 void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,
 		     struct sim_vcpu *v)
 {
@@ -118,7 +129,7 @@ void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,
 	if (v)
 		sim_vcpu_load(v);
 	sim_trace(sim, SIM_EV_IOCTL_ENTER, ioctl, none, __FILE__, __LINE__,
-		  "ioctl enter");
+		  ioctl_name[ioctl]);
 }
 
 void sim_ioctl_exit(struct sim *sim)

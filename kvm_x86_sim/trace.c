@@ -41,15 +41,19 @@ int sim_trace(struct sim *sim, enum sim_event_type type, u32 index,
 	return i;
 }
 
-/* The kernel-relative part of a path: ".../arch/x86/kvm/x86.c" -> "arch/..." */
-static const char *short_path(const char *file)
+/*
+ * Where an event happened: the kernel-relative path of the tree's code
+ * (".../arch/x86/kvm/x86.c" -> "arch/x86/kvm/x86.c"), or "harness" for the
+ * simulator's own steps (ioctl entry, VM-entry, ...).
+ */
+static void where(const struct sim_event *e, char *buf, size_t len)
 {
-	const char *p = file ? strstr(file, "arch/x86/") : NULL;
+	const char *p = e->file ? strstr(e->file, "arch/x86/") : NULL;
 
 	if (p)
-		return p;
-	p = file ? strrchr(file, '/') : NULL;
-	return p ? p + 1 : (file ? file : "?");
+		sim_snprintf(buf, len, "%s:%d", p, e->line);
+	else
+		sim_snprintf(buf, len, "harness");
 }
 
 static const char *owner_name(const struct sim_val *v, char *buf, size_t len)
@@ -68,11 +72,11 @@ static const char *owner_name(const struct sim_val *v, char *buf, size_t len)
 void sim_describe_event(const struct sim *sim, int i, char *buf, size_t len)
 {
 	const struct sim_event *e = &sim->ev[i];
-	char who[24];
+	char who[24], at[96];
 
-	sim_snprintf(buf, len, "#%-3d %-11s %-32s idx=%#x val=%#llx (%s)  %s:%d",
+	where(e, at, sizeof(at));
+	sim_snprintf(buf, len, "#%-3d %-11s %-32s idx=%#x val=%#llx (%s)  %s",
 		     i, mode_name[e->mode], e->what, e->index,
 		     (unsigned long long)e->val.v,
-		     owner_name(&e->val, who, sizeof(who)), short_path(e->file),
-		     e->line);
+		     owner_name(&e->val, who, sizeof(who)), at);
 }
