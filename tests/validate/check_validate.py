@@ -82,6 +82,26 @@ def gen_patch(tree, rel, edits, subject, n=1, of=1):
             f"diff --git a/{rel} b/{rel}\n{diff}-- \n2.47.3\n\n")
 
 
+def gen_rewrite(tree, rel, in_func, old, new, subject):
+    """A format-patch mail replacing the first line equal to `old` (after
+    stripping) inside the function whose definition line starts with
+    `in_func` by the lines `new`: a mutation of the tree's own code, made at
+    run time."""
+    with open(os.path.join(tree, rel)) as f:
+        lines = f.read().splitlines(keepends=True)
+    i = next(k for k, ln in enumerate(lines) if ln.startswith(in_func))
+    while lines[i].strip() != old:
+        check(lines[i] != "}\n", f"{old!r} not found in {in_func}")
+        i += 1
+    mutated = lines[:i] + [ln + "\n" for ln in new] + lines[i + 1:]
+    diff = "".join(difflib.unified_diff(lines, mutated, "a/" + rel,
+                                        "b/" + rel))
+    return (f"From 0000000000000000000000000000000000000000 Mon Sep 17 "
+            f"00:00:00 2001\nFrom: Test <test@example.invalid>\n"
+            f"Subject: [PATCH] {subject}\n\n{subject}.\n---\n"
+            f"diff --git a/{rel} b/{rel}\n{diff}-- \n2.47.3\n\n")
+
+
 def one_line_error(rc, err, word, out):
     check(rc == 2, f"expected exit 2, got {rc}", out + err)
     lines = [ln for ln in err.splitlines() if ln.strip()]
@@ -193,6 +213,39 @@ def case_crash(a, tmp):
     check("device_ioctl" in crashed and all("device_ioctl" in s for s in crashed),
           f"crashed scenarios: {crashed}", out)
     check(st["cases"]["PASS"] > 50, "the other scenarios did not run", out)
+
+
+def case_v14_scet_xstate(a, tmp):
+    """v14's is_xstate_managed_msr() said true for S_CET: on the 7.x code
+    the S_CET-only batch now loads the guest FPU."""
+    need(a.tree7, "the 7.x tree")
+    p = write(tmp, "v14.patch", gen_rewrite(
+        a.tree7, "arch/x86/kvm/x86.c", "static bool is_xstate_managed_msr(",
+        "case MSR_IA32_U_CET:",
+        ["\tcase MSR_IA32_S_CET:", "\t\treturn true;",
+         "\tcase MSR_IA32_U_CET:"],
+        "KVM: x86: treat S_CET as XSTATE-managed (as v14 did)"))
+    rc, out, err = validate(["--kernel", a.tree7, "--patch", p], a.build)
+    check(rc == 1, f"v14 S_CET: exit {rc}, expected 1", out + err)
+    check("FAIL S_CET EXCLUSION" in out, "S_CET EXCLUSION not named", out)
+    check("scenario scet_only_batch" in out, "scenario not named", out)
+
+
+def case_v14_scet_wrmsr(a, tmp):
+    """v14's vmx_set_msr() wrote S_CET with WRMSR: the guest's S_CET is
+    then resident in hardware while the host runs."""
+    need(a.tree7, "the 7.x tree")
+    p = write(tmp, "v14-wrmsr.patch", gen_rewrite(
+        a.tree7, "arch/x86/kvm/vmx/vmx.c", "int vmx_set_msr(",
+        "vmcs_writel(GUEST_S_CET, data);",
+        ["\t\twrmsrq(MSR_IA32_S_CET, data);"],
+        "KVM: VMX: write S_CET with WRMSR (as v14 did)"))
+    rc, out, err = validate(["--kernel", a.tree7, "--patch", p], a.build)
+    check(rc == 1, f"v14 WRMSR S_CET: exit {rc}, expected 1", out + err)
+    check("resident in hardware while the CPU runs host code" in out,
+          "guest S_CET residency not reported", out)
+    check("arch/x86/kvm/vmx/vmx.c:" in out, "no vmx.c line in the trace",
+          out)
 
 
 def case_series(a, tmp):
