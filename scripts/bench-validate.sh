@@ -7,7 +7,7 @@
 # The patches are generated here, at run time, against the cached tree: patch
 # k adds one comment line before the k-th of 20 top-level definitions spread
 # over arch/x86/kvm/x86.c (patch k made on top of patches 1..k-1).  Nothing
-# generated is kept.  Prints figures; asserts nothing about timing.
+# generated is kept.  Prints time and peak memory; asserts nothing.
 #
 #   scripts/bench-validate.sh [--kernel DIR] [--build DIR]
 set -euo pipefail
@@ -49,19 +49,26 @@ for k in range(20):
     cur = new
 EOF
 
-now() { date +%s.%N; }
-# run LABEL N-PATCHES ARGS...: time one validate run, print the figure
+# run LABEL N-PATCHES ARGS...: time one validate run and report the peak
+# resident memory of the largest process it ran (validate, the slicer, gcc,
+# the test binary), then print the figures
 run() {
 	local label=$1 n=$2; shift 2
-	local t0 t1 rc=0
-	t0=$(now)
-	python3 "$top/scripts/kvm_validate.py" --build "$build" \
-		--kernel "$kernel" --quiet --cache "$work/cache" "$@" \
-		>"$work/out" 2>&1 || rc=$?
-	t1=$(now)
-	awk -v l="$label" -v n="$n" -v a="$t0" -v b="$t1" -v rc="$rc" 'BEGIN {
-		t = b - a; printf "%-34s %7.2f s total  %6.3f s/patch  (exit %d)\n",
-			l, t, (n ? t / n : t), rc }'
+	local rc=0
+	python3 - "$label" "$n" "$work/out" python3 "$top/scripts/kvm_validate.py" \
+		--build "$build" --kernel "$kernel" --quiet --cache "$work/cache" \
+		"$@" <<'PY' || rc=$?
+import resource, subprocess, sys, time
+label, n, out, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+t0 = time.monotonic()
+with open(out, "w") as f:
+    rc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT).returncode
+t = time.monotonic() - t0
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"{label:<34} {t:7.2f} s total  {t / max(n, 1):6.3f} s/patch  "
+      f"peak RSS {rss:5.0f} MiB  (exit {rc})")
+sys.exit(rc)
+PY
 	[ "$rc" -le 1 ] || { cat "$work/out" >&2; exit 1; }
 }
 
