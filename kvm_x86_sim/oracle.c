@@ -169,10 +169,16 @@ void sim_oracle_ioctl_exit(struct sim *sim)
 	int last = sim->nr_ev - 1;
 	int s;
 
-	if (sim->loads != sim->puts)
+	if (sim->loads != sim->puts) {
 		sim_violate(sim, SIM_INV_PAIRING, last,
 			    "ioctl returned with %d guest FPU load(s) and %d put(s)",
 			    sim->loads, sim->puts);
+		if (sim->ioctl == SIM_IOCTL_GET_ONE_REG ||
+		    sim->ioctl == SIM_IOCTL_SET_ONE_REG)
+			sim_violate(sim, SIM_INV_ONE_REG, last,
+				    "KVM_%s_ONE_REG did not load and put the guest FPU like KVM_{GET,SET}_MSRS",
+				    sim->ioctl == SIM_IOCTL_GET_ONE_REG ? "GET" : "SET");
+	}
 	if (sim->cur_fps != &sim->host_fps)
 		sim_violate(sim, SIM_INV_PAIRING, last,
 			    "ioctl returned with vCPU%d's guest fpstate still current",
@@ -223,6 +229,16 @@ static enum model_verdict model(struct sim_vcpu *v, u32 msr, bool write,
 
 	if (msr == SIM_MSR_AMD64_NB_CFG)
 		return MODEL_OK;
+	if (msr == SIM_MSR_KVM_INTERNAL_GUEST_SSP) {
+		/* ONE_REG's KVM_REG_GUEST_SSP: only with SHSTK, like PLx_SSP */
+		if (!sim_glue_has(SIM_NEED_CET_MSRS, NULL))
+			return MODEL_UNKNOWN;
+		if (!sim_vcpu_has(v, SIM_FEATURE_SHSTK))
+			return MODEL_UNSUPPORTED;
+		if (write && (noncanonical(data) || (data & 3)))
+			return MODEL_INVALID;
+		return MODEL_OK;
+	}
 	if (sim_msr_slot(msr) == SIM_SLOT_NONE || msr == SIM_MSR_XSS)
 		return MODEL_UNKNOWN;
 	if (!sim_glue_has(SIM_NEED_CET_MSRS, NULL))
@@ -248,6 +264,8 @@ static u64 expected_read(struct sim_vcpu *v, u32 msr)
 {
 	int slot = sim_msr_slot(msr);
 
+	if (msr == SIM_MSR_KVM_INTERNAL_GUEST_SSP)
+		return v->model_ssp;
 	if (msr == SIM_MSR_AMD64_NB_CFG || slot == SIM_SLOT_NONE)
 		return 0;
 	if (model(v, msr, true, 1) == MODEL_UNSUPPORTED &&
@@ -294,6 +312,15 @@ static void check_written_value(struct sim *sim, struct sim_vcpu *v, u32 msr,
 	int slot = sim_msr_slot(msr);
 	u64 have;
 
+	if (msr == SIM_MSR_KVM_INTERNAL_GUEST_SSP) {
+		v->model_ssp = data;
+		if (v->guest_ssp.v != data)
+			sim_violate(sim, SIM_INV_HOST_INTEGRITY, ev,
+				    "guest SSP %#llx did not reach the guest's VMCS/VMCB (holds %#llx)",
+				    (unsigned long long)data,
+				    (unsigned long long)v->guest_ssp.v);
+		return;
+	}
 	if (slot == SIM_SLOT_NONE || msr == SIM_MSR_XSS)
 		return;
 	if (!guest_owns_msr(v, msr))

@@ -87,6 +87,7 @@ struct sim_vcpu {
 	void *kvm_vcpu;			/* the kernel's struct kvm_vcpu (glue) */
 	/* the oracle's model of the guest's values, by slot */
 	u64 model[SIM_NR_SLOTS];
+	u64 model_ssp;			/* the guest's SSP (KVM_REG_GUEST_SSP) */
 };
 
 struct sim_finding {

@@ -75,8 +75,12 @@ int sim_glue_msr_io(void *kvm_vcpu, void *user_msrs, enum sim_glue_msr_op op)
 	}
 }
 
+/* The ONE_REG id of an MSR; KVM's internal SSP index is KVM_REG_GUEST_SSP. */
 u64 sim_glue_one_reg_id(u32 msr)
 {
+	if (msr == MSR_KVM_INTERNAL_GUEST_SSP)
+		return KVM_REG_X86 | KVM_REG_SIZE_U64 |
+		       ((u64)KVM_X86_REG_TYPE_KVM << 32) | KVM_REG_GUEST_SSP;
 	return KVM_REG_X86 | KVM_REG_SIZE_U64 |
 	       ((u64)KVM_X86_REG_TYPE_MSR << 32) | msr;
 }

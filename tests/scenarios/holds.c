@@ -69,7 +69,10 @@ void scn_device_ioctl(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_dev_get_msrs(sim_vcpu_sim(vcpu), e, 3);
 }
 
-/* KVM_{SET,GET}_ONE_REG of XSTATE MSRs and of S_CET. */
+/*
+ * KVM_{SET,GET}_ONE_REG of XSTATE MSRs, of S_CET and of the guest SSP
+ * (KVM_REG_GUEST_SSP, kept in the VMCS/VMCB; -EINVAL without SHSTK).
+ */
 void scn_one_reg(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	u64 v;
@@ -77,9 +80,32 @@ void scn_one_reg(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_set_one_reg(vcpu, SIM_MSR_U_CET, guest_cet(cpuid));
 	sim_set_one_reg(vcpu, SIM_MSR_PL3_SSP, guest_ssp(cpuid, 3));
 	sim_set_one_reg(vcpu, SIM_MSR_S_CET, guest_cet(cpuid));
+	sim_set_one_reg(vcpu, SIM_MSR_KVM_INTERNAL_GUEST_SSP, GUEST_SSP(4));
 	sim_get_one_reg(vcpu, SIM_MSR_U_CET, &v);
 	sim_get_one_reg(vcpu, SIM_MSR_PL3_SSP, &v);
 	sim_get_one_reg(vcpu, SIM_MSR_S_CET, &v);
+	sim_get_one_reg(vcpu, SIM_MSR_KVM_INTERNAL_GUEST_SSP, &v);
+}
+
+/* Two vCPUs: each one's values stay its own (no cross-vCPU leak). */
+void scn_two_vcpus(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_vcpu *other = sim_vcpu_create(sim_vcpu_sim(vcpu));
+	struct sim_msr_entry a[] = {
+		{ SIM_MSR_U_CET, 0, guest_cet(cpuid) },
+		{ SIM_MSR_PL3_SSP, 0, guest_ssp(cpuid, 3) },
+	};
+	struct sim_msr_entry b[] = {
+		{ SIM_MSR_U_CET, 0, 0 },
+		{ SIM_MSR_PL3_SSP, 0, guest_ssp(cpuid, 7) },
+	};
+
+	sim_set_cpuid(other, cpuid);
+	sim_set_msrs(vcpu, a, 2);
+	sim_set_msrs(other, b, 2);
+	sim_run(other, 0, 0);
+	sim_get_msrs(vcpu, a, 2);
+	sim_get_msrs(other, b, 2);
 }
 
 /* Invalid values fail, one KVM_SET_MSRS each (each returns 0). */

@@ -43,6 +43,7 @@ void scn_validity(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_before_cpuid(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_plain_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_run(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_two_vcpus(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_load(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_guest_rdmsr(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_put(struct sim_vcpu *vcpu, unsigned int cpuid);

@@ -29,6 +29,8 @@ const struct sim_scenario sim_scenarios[] = {
 	  0, 0, 0, ONE(NONE), false, scn_plain_msrs },
 	{ "guest_run", "KVM_RUN: guest S_CET only in hardware in the guest",
 	  SIM_NEED_CET_MSRS, 0, 0, SIM_COMBOS_ALL, false, scn_guest_run },
+	{ "two_vcpus", "each vCPU's values stay its own",
+	  SIM_NEED_CET_MSRS, 0, 0, SIM_COMBOS_ALL, false, scn_two_vcpus },
 
 	/* each invariant can fail */
 	{ "breaks_pairing", "load without put (driven wrongly)",
