@@ -11,29 +11,27 @@
 
 #include "kvm_x86_sim/hw.h"
 
-#define SIM_AT __FILE__, __LINE__
-
 /* MSRs: both the old rdmsrl/wrmsrl and the new rdmsrq/wrmsrq spellings */
 #undef rdmsrq
-#define rdmsrq(msr, val)	((val) = sim_hw_rdmsr((msr), SIM_AT))
+#define rdmsrq(msr, val)	((val) = sim_hw_rdmsr((msr), __FILE__, __LINE__))
 #undef wrmsrq
-#define wrmsrq(msr, val)	sim_hw_wrmsr((msr), (val), SIM_AT)
+#define wrmsrq(msr, val)	sim_hw_wrmsr((msr), (val), __FILE__, __LINE__)
 #undef rdmsrl
 #define rdmsrl(msr, val)	rdmsrq(msr, val)
 #undef wrmsrl
 #define wrmsrl(msr, val)	wrmsrq(msr, val)
 #undef rdmsrq_safe
-#define rdmsrq_safe(msr, p)	sim_hw_rdmsr_safe((msr), (u64 *)(p), SIM_AT)
+#define rdmsrq_safe(msr, p)	sim_hw_rdmsr_safe((msr), (u64 *)(p), __FILE__, __LINE__)
 #undef rdmsrl_safe
 #define rdmsrl_safe(msr, p)	rdmsrq_safe(msr, p)
 
 /* the FPU core */
 #undef fpregs_lock
-#define fpregs_lock()		sim_hw_fpregs_lock(SIM_AT)
+#define fpregs_lock()		sim_hw_fpregs_lock(__FILE__, __LINE__)
 #undef fpregs_unlock
-#define fpregs_unlock()		sim_hw_fpregs_unlock(SIM_AT)
+#define fpregs_unlock()		sim_hw_fpregs_unlock(__FILE__, __LINE__)
 #undef switch_fpu_return
-#define switch_fpu_return()	sim_hw_switch_fpu_return(SIM_AT)
+#define switch_fpu_return()	sim_hw_switch_fpu_return(__FILE__, __LINE__)
 #undef TIF_NEED_FPU_LOAD
 #define TIF_NEED_FPU_LOAD	1
 #undef test_thread_flag
@@ -41,25 +39,27 @@
 	((flag) == TIF_NEED_FPU_LOAD && sim_hw_need_fpu_load())
 #undef fpu_swap_kvm_fpstate
 #define fpu_swap_kvm_fpstate(gfpu, enter) \
-	sim_hw_fpu_swap_kvm_fpstate((gfpu)->fpstate, (enter), SIM_AT)
+	sim_hw_fpu_swap_kvm_fpstate((gfpu)->fpstate, (enter), __FILE__, __LINE__)
 
 /* VMX, CPUID */
 #undef vmcs_readl
-#define vmcs_readl(field)	sim_hw_vmcs_read((field), SIM_AT)
+#define vmcs_readl(field)	sim_hw_vmcs_read((field), __FILE__, __LINE__)
 #undef vmcs_writel
-#define vmcs_writel(field, v)	sim_hw_vmcs_write((field), (v), SIM_AT)
+#define vmcs_writel(field, v)	sim_hw_vmcs_write((field), (v), __FILE__, __LINE__)
 #undef vmcs_read64
 #define vmcs_read64(field)	vmcs_readl(field)
 #undef vmcs_write64
 #define vmcs_write64(field, v)	vmcs_writel(field, v)
 #undef guest_cpu_cap_has
-#define guest_cpu_cap_has(vcpu, f) sim_hw_guest_cap((vcpu)->sim, (f), SIM_AT)
+#define guest_cpu_cap_has(vcpu, f) sim_hw_guest_cap((vcpu)->sim, (f), __FILE__, __LINE__)
 #undef guest_cpuid_has
 #define guest_cpuid_has(vcpu, f) guest_cpu_cap_has(vcpu, f)
 #undef is_noncanonical_msr_address
-#define is_noncanonical_msr_address(la, vcpu) sim_hw_is_noncanonical(la)
+#define is_noncanonical_msr_address(la, vcpu) \
+	((void)(vcpu), sim_hw_is_noncanonical(la))
 #undef is_noncanonical_address
-#define is_noncanonical_address(la, vcpu, ...) sim_hw_is_noncanonical(la)
+#define is_noncanonical_address(la, vcpu, ...) \
+	((void)(vcpu), sim_hw_is_noncanonical(la))
 #undef kvm_is_advertised_msr
 #define kvm_is_advertised_msr(msr) sim_hw_msr_advertised(msr)
 
@@ -67,12 +67,12 @@
 #undef copy_from_user
 #define copy_from_user(to, from, n) (memcpy((to), (from), (n)), 0UL)
 #undef copy_to_user
-#define copy_to_user(to, from, n) sim_hw_copy_to_user((to), (from), (n), SIM_AT)
+#define copy_to_user(to, from, n) sim_hw_copy_to_user((to), (from), (n), __FILE__, __LINE__)
 #undef get_user
 #define get_user(x, ptr) ((x) = *(ptr), 0)
 #undef put_user
 #define put_user(x, ptr) \
-	({ __typeof__(*(ptr)) __pu = (x); sim_hw_copy_to_user((ptr), &__pu, sizeof(__pu), SIM_AT) ? -EFAULT : 0; })
+	({ __typeof__(*(ptr)) __pu = (x); sim_hw_copy_to_user((ptr), &__pu, sizeof(__pu), __FILE__, __LINE__) ? -EFAULT : 0; })
 static inline void *sim_memdup_user(const void *src, size_t len)
 {
 	void *p = sim_zalloc(len ? len : 1);
@@ -90,14 +90,20 @@ static inline void *sim_memdup_user(const void *src, size_t len)
 
 /* calls of functions the spec marks "traced": the trace gets the call site */
 #define SLICE_TRACED_CALL(fn, ...) \
-	(sim_hw_call(#fn, SIM_AT), (fn)(__VA_ARGS__))
+	(sim_hw_call(#fn, __FILE__, __LINE__), (fn)(__VA_ARGS__))
 
 /* diagnostics */
 #undef KVM_BUG_ON
-#define KVM_BUG_ON(cond, kvm) sim_hw_kvm_bug(!!(cond), "KVM_BUG_ON(" #cond ")", SIM_AT)
+/* like the kernel's: @kvm is only evaluated (and marked bugged) on a bug */
+#define KVM_BUG_ON(cond, kvm) ({					\
+	bool __bug = !!(cond);						\
+	if (__bug)							\
+		(kvm)->vm_bugged = true;				\
+	sim_hw_kvm_bug(__bug, "KVM_BUG_ON(" #cond ")", __FILE__, __LINE__);		\
+})
 #undef WARN_ON_ONCE
-#define WARN_ON_ONCE(cond) sim_hw_warn(!!(cond), "WARN_ON_ONCE(" #cond ")", SIM_AT)
+#define WARN_ON_ONCE(cond) sim_hw_warn(!!(cond), "WARN_ON_ONCE(" #cond ")", __FILE__, __LINE__)
 #undef WARN_ON
-#define WARN_ON(cond) sim_hw_warn(!!(cond), "WARN_ON(" #cond ")", SIM_AT)
+#define WARN_ON(cond) sim_hw_warn(!!(cond), "WARN_ON(" #cond ")", __FILE__, __LINE__)
 
 #endif /* KVM_X86_SIM_STUBS_CUSTOM_H */

@@ -13,7 +13,7 @@
 #undef EXPORT_SYMBOL_FOR_KVM_INTERNAL
 #define EXPORT_SYMBOL_FOR_KVM_INTERNAL(sym)
 #undef trace_kvm_fpu
-#define trace_kvm_fpu(load)		do { } while (0)
+#define trace_kvm_fpu(load)		do { (void)(load); } while (0)
 #undef kvm_debug_ratelimited
 #define kvm_debug_ratelimited(...)	do { } while (0)
 #undef kvm_pr_unimpl
