@@ -75,10 +75,16 @@ def gen_patch(tree, rel, edits, subject, n=1, of=1):
         while new[i].rstrip("\n") != "{":
             i += 1
         new.insert(i + 1, text + "\n")
+    return mail(rel, old, new, f"[PATCH {n}/{of}] {subject}")
+
+
+def mail(rel, old, new, subject):
+    """A git format-patch style mail of the diff from `old` to `new`."""
     diff = "".join(difflib.unified_diff(old, new, "a/" + rel, "b/" + rel))
+    body = subject.split("] ", 1)[-1]
     return (f"From 0000000000000000000000000000000000000000 Mon Sep 17 "
             f"00:00:00 2001\nFrom: Test <test@example.invalid>\n"
-            f"Subject: [PATCH {n}/{of}] {subject}\n\n{subject}.\n---\n"
+            f"Subject: {subject}\n\n{body}.\n---\n"
             f"diff --git a/{rel} b/{rel}\n{diff}-- \n2.47.3\n\n")
 
 
@@ -94,12 +100,7 @@ def gen_rewrite(tree, rel, in_func, old, new, subject):
         check(lines[i] != "}\n", f"{old!r} not found in {in_func}")
         i += 1
     mutated = lines[:i] + [ln + "\n" for ln in new] + lines[i + 1:]
-    diff = "".join(difflib.unified_diff(lines, mutated, "a/" + rel,
-                                        "b/" + rel))
-    return (f"From 0000000000000000000000000000000000000000 Mon Sep 17 "
-            f"00:00:00 2001\nFrom: Test <test@example.invalid>\n"
-            f"Subject: [PATCH] {subject}\n\n{subject}.\n---\n"
-            f"diff --git a/{rel} b/{rel}\n{diff}-- \n2.47.3\n\n")
+    return mail(rel, lines, mutated, f"[PATCH] {subject}")
 
 
 def one_line_error(rc, err, word, out):
@@ -286,12 +287,19 @@ def case_series(a, tmp):
           "wrong patches taken from the mbox", out)
 
 
-def case_junit(a, tmp):
+def format_runs(a):
+    """The runs an output format is checked on: [(args, expected exit)]:
+    the 7.x tree (0) and, when available, 6.12 with the seed (1)."""
     need(a.tree7, "the 7.x tree")
     runs = [(["--kernel", a.tree7], 0)]
     if a.tree612 and a.seed and os.path.exists(a.tree612) and \
             os.path.exists(a.seed):
         runs.append((["--kernel", a.tree612, "--patch", a.seed], 1))
+    return runs
+
+
+def case_junit(a, tmp):
+    runs = format_runs(a)
     for args, want in runs:
         xml = os.path.join(tmp, "out.xml")
         rc, out, err = validate(args + ["--format", "junit", "--output",
@@ -315,11 +323,7 @@ def case_junit(a, tmp):
 
 
 def case_tap(a, tmp):
-    need(a.tree7, "the 7.x tree")
-    runs = [(["--kernel", a.tree7], 0)]
-    if a.tree612 and a.seed and os.path.exists(a.tree612) and \
-            os.path.exists(a.seed):
-        runs.append((["--kernel", a.tree612, "--patch", a.seed], 1))
+    runs = format_runs(a)
     for args, want in runs:
         rc, out, err = validate(args + ["--format", "tap"], a.build)
         check(rc == want, f"tap run exit {rc}, expected {want}", out + err)
