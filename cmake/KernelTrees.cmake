@@ -9,8 +9,13 @@
 #   KVM_X86_SIM_SEED    the review thread whose patch is applied to 6.12
 #                       (default: ../shared/seeds/000_0a8a3d519ea16fbe.txt)
 
-set(KVM_X86_SIM_KERNEL "$ENV{KVM_X86_SIM_KERNEL}" CACHE PATH
+set(KVM_X86_SIM_KERNEL "" CACHE PATH
 	"Kernel tree to slice (in addition to the fetched ones)")
+# The environment counts on every configure, not only the first one.
+set(_kernel "${KVM_X86_SIM_KERNEL}")
+if(NOT _kernel AND DEFINED ENV{KVM_X86_SIM_KERNEL})
+	set(_kernel "$ENV{KVM_X86_SIM_KERNEL}")
+endif()
 option(KVM_X86_SIM_FETCH "Fetch and cache Debian's kernel source trees" ON)
 set(_seed "${CMAKE_SOURCE_DIR}/../shared/seeds/000_0a8a3d519ea16fbe.txt")
 if(NOT EXISTS "${_seed}")
@@ -21,12 +26,12 @@ set(KVM_X86_SIM_SEED "${_seed}" CACHE FILEPATH
 
 set(KVM_X86_SIM_TREE_NAMES "")
 
-if(KVM_X86_SIM_KERNEL)
-	if(NOT EXISTS "${KVM_X86_SIM_KERNEL}/arch/x86/kvm/x86.c")
-		message(FATAL_ERROR "KVM_X86_SIM_KERNEL=${KVM_X86_SIM_KERNEL}: "
+if(_kernel)
+	if(NOT EXISTS "${_kernel}/arch/x86/kvm/x86.c")
+		message(FATAL_ERROR "KVM_X86_SIM_KERNEL=${_kernel}: "
 			"no arch/x86/kvm/x86.c there; point it at a kernel tree")
 	endif()
-	get_filename_component(_k "${KVM_X86_SIM_KERNEL}" ABSOLUTE)
+	get_filename_component(_k "${_kernel}" ABSOLUTE)
 	list(APPEND KVM_X86_SIM_TREE_NAMES custom)
 	set(KVM_X86_SIM_TREE_custom "${_k}")
 endif()

@@ -102,7 +102,6 @@ struct sim_fpstate *sim_vcpu_fpstate(struct sim_vcpu *v)
 void sim_set_cpuid(struct sim_vcpu *v, unsigned int cpuid)
 {
 	v->cpuid = cpuid;
-	v->cpuid_set = true;
 }
 
 static const char *const ioctl_name[] = {

@@ -350,6 +350,23 @@ static void check_written_value(struct sim *sim, struct sim_vcpu *v, u32 msr,
 			    (unsigned long long)have);
 }
 
+/* What KVM_GET_MSRS returned must be the guest's value, never the host's. */
+static void check_read_value(struct sim *sim, struct sim_vcpu *v, u32 msr,
+			     u64 got, int ev)
+{
+	u64 want = expected_read(v, msr);
+	int slot = sim_msr_slot(msr);
+	bool host = slot != SIM_SLOT_NONE && got == host_value(sim, slot);
+
+	if (got == want)
+		return;
+	sim_violate(sim, msr == SIM_MSR_S_CET ? SIM_INV_SCET_EXCLUSION :
+						SIM_INV_HOST_INTEGRITY, ev,
+		    "read of MSR %#x returned %#llx, the guest's value is %#llx%s",
+		    msr, (unsigned long long)got, (unsigned long long)want,
+		    host ? " (that is the host's value)" : "");
+}
+
 static bool is_scet_only(const struct sim_msr_entry *in, u32 n)
 {
 	bool scet = false;
@@ -406,19 +423,9 @@ void sim_oracle_batch(struct sim *sim, struct sim_vcpu *v, bool write,
 			sim_violate(sim, SIM_INV_BATCH_SEMANTICS, ev,
 				    "entry %u after the failing one was modified", i);
 	for (i = 0; i < (u32)ret; i++) {
-		if (write) {
+		if (write)
 			check_written_value(sim, v, in[i].index, in[i].data, ev);
-		} else if (out[i].data != expected_read(v, in[i].index)) {
-			bool host = out[i].data == host_value(sim,
-					sim_msr_slot(in[i].index) < 0 ? 0 :
-					sim_msr_slot(in[i].index));
-
-			sim_violate(sim, in[i].index == SIM_MSR_S_CET ?
-				    SIM_INV_SCET_EXCLUSION : SIM_INV_HOST_INTEGRITY, ev,
-				    "read of MSR %#x returned %#llx, the guest's value is %#llx%s",
-				    in[i].index, (unsigned long long)out[i].data,
-				    (unsigned long long)expected_read(v, in[i].index),
-				    host ? " (that is the host's value)" : "");
-		}
+		else
+			check_read_value(sim, v, in[i].index, out[i].data, ev);
 	}
 }

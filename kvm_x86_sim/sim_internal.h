@@ -78,7 +78,6 @@ struct sim_vcpu {
 	struct sim *sim;
 	int id;
 	unsigned int cpuid;		/* SIM_CPUID_* */
-	bool cpuid_set;
 	struct sim_fpstate fps;		/* guest_fpu.fpstate */
 	/* VMX: the VMCS CET fields; SVM: the VMCB save area (in the glue) */
 	struct sim_val guest_s_cet, guest_ssp, guest_isst;
@@ -109,7 +108,6 @@ struct sim {
 	struct sim_fpstate *saved_task_fps; /* fpu->__task_fpstate */
 	struct sim_vcpu *loaded_vcpu;	/* vcpu_load()ed, owns the VMCS */
 	u64 host_u_cet, host_pl3_ssp, host_s_cet;
-	bool vm_bugged;
 	/* the vCPUs */
 	struct sim_vcpu vcpus[SIM_MAX_VCPUS];
 	int nr_vcpus;

@@ -249,7 +249,6 @@ typedef int (*msr_access_t)(struct kvm_vcpu *vcpu, u32 index, u64 *data,
 /* The parts of KVM's structures the sliced code reads. */
 struct fpu_guest {
 	struct sim_fpstate *fpstate;	/* kernel: struct fpstate */
-	u64 xfd_err;
 };
 
 struct kvm_arch {
@@ -260,13 +259,11 @@ struct kvm_arch {
 struct kvm {
 	struct kvm_arch arch;
 	bool vm_bugged;
-	int srcu;
+	int srcu;			/* guard(srcu)(&vcpu->kvm->srcu) */
 };
 
 struct kvm_vcpu_arch {
 	struct fpu_guest guest_fpu;
-	u64 guest_supported_xss;
-	u64 efer;
 };
 
 struct kvm_vcpu_stat {
@@ -275,7 +272,6 @@ struct kvm_vcpu_stat {
 
 struct kvm_vcpu {
 	struct kvm *kvm;
-	int vcpu_id;
 	struct kvm_vcpu_arch arch;
 	struct kvm_vcpu_stat stat;
 	struct sim_vcpu *sim;		/* the simulator's view of this vCPU */
@@ -283,15 +279,12 @@ struct kvm_vcpu {
 
 struct kvm_caps {
 	u64 supported_xss;
-	u64 supported_perf_cap;
 };
 extern struct kvm_caps kvm_caps;
 
 /* The vendor modules' vCPU structures. */
 struct vmx_uret_msr {
-	bool load_into_hardware;
 	u64 data;
-	u64 mask;
 };
 
 struct vcpu_vmx {
