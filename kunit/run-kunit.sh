@@ -70,10 +70,13 @@ done
 for f in "$top"/kvm_x86_sim/*.[ch]; do
 	sync_file "$f" "$stage/sim/$(basename "$f")"
 done
+for f in "$top"/oracle/*.[ch]; do
+	sync_file "$f" "$stage/oracle/$(basename "$f")"
+done
 for f in "$top"/stubs/*.[ch]; do
 	sync_file "$f" "$stage/stubs/$(basename "$f")"
 done
-for f in "$top"/tests/scenarios/*.[ch]; do
+for f in "$top"/scenarios/*.[ch]; do
 	sync_file "$f" "$stage/scenarios/$(basename "$f")"
 done
 python3 "$top/scripts/kvm_slice.py" --tree "$kernel" \

@@ -56,7 +56,7 @@ def tree_digest(root):
 
 def headers_digest():
     h = hashlib.sha256()
-    for d in ("stubs", "kvm_x86_sim/include", "tests/scenarios"):
+    for d in ("stubs", "kvm_x86_sim/include", "scenarios"):
         for dd, dirs, files in sorted(os.walk(os.path.join(TOP, d))):
             dirs.sort()
             for fn in sorted(files):
@@ -118,7 +118,7 @@ class Builder:
         self.slicer_hash = slicer_digest(self.slicer)
         self.hdr = headers_digest()
         self.incs = ["-I" + os.path.join(TOP, d) for d in
-                     ("stubs", "kvm_x86_sim/include", "tests/scenarios")]
+                     ("stubs", "kvm_x86_sim/include", "scenarios")]
         if self.cmocka_inc:
             self.incs.append("-I" + self.cmocka_inc)
         self.lib_hash = sha(file_bytes(self.lib))
