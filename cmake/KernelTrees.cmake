@@ -97,37 +97,41 @@ function(kvm_x86_sim_add_tree name path)
 			${KVM_X86_SIM_TREE_DEPS_${name}}
 		COMMENT "Slicing ${name} (${path})")
 	file(MAKE_DIRECTORY ${dir})
-	file(WRITE ${dir}/glue.c.in
-		"/* generated: the glue compiled against ${name}'s slice */\n"
-		"#include \"${dir}/slice.h\"\n"
-		"#define SLICE_C \"${dir}/slice.c\"\n"
-		"#include \"${CMAKE_SOURCE_DIR}/stubs/glue.c\"\n")
-	configure_file(${dir}/glue.c.in ${dir}/glue.c COPYONLY)
+	set(SLICE_DIR ${dir})
+	set(GLUE ${CMAKE_SOURCE_DIR}/${KVM_X86_SIM_GLUE_SOURCE})
+	configure_file(${CMAKE_SOURCE_DIR}/${KVM_X86_SIM_GLUE_TEMPLATE}
+		${dir}/glue.c @ONLY)
 	set_source_files_properties(${dir}/glue.c PROPERTIES
 		OBJECT_DEPENDS "${dir}/slice.c;${dir}/slice.h")
 
 	set(exe kvm_x86_sim_tests_${name})
-	add_executable(${exe} tests/cmocka/main.c ${dir}/glue.c)
-	target_include_directories(${exe} PRIVATE stubs ${CMOCKA_INCLUDE_DIR})
-	target_link_libraries(${exe} PRIVATE kvm_x86_sim ${CMOCKA_LIBRARY})
-	# The kernel's code: its own warnings are not ours to fix, but a call
-	# to something the stubs do not provide must stop the build.
-	target_compile_options(${exe} PRIVATE -g -fno-strict-aliasing
-		-Wno-unused -Wno-unused-parameter
-		-Werror=implicit-function-declaration -Werror=int-conversion)
+	add_executable(${exe} ${KVM_X86_SIM_CMOCKA_RUNNER} ${dir}/glue.c)
+	target_include_directories(${exe} PRIVATE ${CMOCKA_INCLUDE_DIR})
+	target_link_libraries(${exe} PRIVATE kvm_x86_sim_scenarios kvm_x86_sim
+		${CMOCKA_LIBRARY})
+	target_compile_options(${exe} PRIVATE ${KVM_X86_SIM_SLICE_CFLAGS})
 
-	foreach(scn IN LISTS KVM_X86_SIM_SCENARIOS)
-		if(name STREQUAL "linux-6.12-seed" AND scn STREQUAL "scet_only_batch")
-			continue()	# must fail there: seed_caught_* below
-		endif()
-		add_test(NAME ${name}/${scn} COMMAND ${exe} --scenario ${scn})
-		set(labels ${name})
-		if(scn MATCHES "^breaks_")
-			list(APPEND labels expected-violation)
-		endif()
-		set_tests_properties(${name}/${scn} PROPERTIES
-			LABELS "${labels}" SKIP_RETURN_CODE 77)
-	endforeach()
+	# One ctest per scenario of the table, labelled with the tree (and
+	# expected-violation for the ones proving an invariant can fail).
+	# The seed tree's scet_only_batch must fail: seed_caught_* below.
+	set(skip "")
+	if(name STREQUAL "linux-6.12-seed")
+		set(skip scet_only_batch)
+	endif()
+	add_custom_command(TARGET ${exe} POST_BUILD
+		COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:${exe}>
+			-DTREE=${name} -DSKIP=${skip}
+			-DOUT=${dir}/ctest_scenarios.cmake
+			-P ${CMAKE_SOURCE_DIR}/cmake/DiscoverScenarios.cmake
+		VERBATIM)
+	file(WRITE ${dir}/ctest_include.cmake
+		"if(EXISTS [=[${dir}/ctest_scenarios.cmake]=])\n"
+		"  include([=[${dir}/ctest_scenarios.cmake]=])\n"
+		"else()\n"
+		"  add_test([=[${name}/NOT_BUILT]=] [=[${exe}]=])\n"
+		"endif()\n")
+	set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES
+		${dir}/ctest_include.cmake)
 	if(name STREQUAL "linux-6.12-seed")
 		# The seed patch must be caught: S_CET EXCLUSION by name; any
 		# other violation must be one the review raised.
@@ -139,4 +143,38 @@ function(kvm_x86_sim_add_tree name path)
 			PROPERTIES LABELS "${name};seed"
 			PASS_REGULAR_EXPRESSION "caught: [0-9]+ case\\(s\\) report S_CET EXCLUSION")
 	endif()
+endfunction()
+
+# The build description as `kvm-x86-sim validate` reads it: what to compile
+# a patched tree's slice with and what to link it against.
+function(kvm_x86_sim_write_build_description out)
+	set(top ${CMAKE_SOURCE_DIR})
+	set(incs "")
+	foreach(d IN LISTS KVM_X86_SIM_INCLUDE_DIRS)
+		list(APPEND incs "\"${top}/${d}\"")
+	endforeach()
+	if(CMOCKA_INCLUDE_DIR)
+		list(APPEND incs "\"${CMOCKA_INCLUDE_DIR}\"")
+	endif()
+	list(JOIN incs ", " incs)
+	set(flags "")
+	foreach(f IN LISTS KVM_X86_SIM_SLICE_CFLAGS)
+		list(APPEND flags "\"${f}\"")
+	endforeach()
+	list(JOIN flags ", " flags)
+	set(std "gnu${CMAKE_C_STANDARD}")
+	file(GENERATE OUTPUT ${out} CONTENT "{
+  \"top\": \"${top}\",
+  \"cc\": \"${CMAKE_C_COMPILER}\",
+  \"std\": \"${std}\",
+  \"slice_cflags\": [${flags}],
+  \"include_dirs\": [${incs}],
+  \"glue_template\": \"${top}/${KVM_X86_SIM_GLUE_TEMPLATE}\",
+  \"glue_source\": \"${top}/${KVM_X86_SIM_GLUE_SOURCE}\",
+  \"runner\": \"${top}/${KVM_X86_SIM_CMOCKA_RUNNER}\",
+  \"libraries\": [\"$<TARGET_FILE:kvm_x86_sim_scenarios>\", \"$<TARGET_FILE:kvm_x86_sim>\", \"${CMOCKA_LIBRARY}\"],
+  \"spec\": \"${top}/slice/kvm_msr.spec\",
+  \"slicer\": \"${top}/scripts/kvm_slice.py\"
+}
+")
 endfunction()

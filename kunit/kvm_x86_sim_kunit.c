@@ -27,11 +27,6 @@ static int sim_kunit_suite_init(struct kunit_suite *suite)
 	return 0;
 }
 
-static bool is_breaks(const struct sim_case *c)
-{
-	return !strncmp(c->scenario->name, "breaks_", 7);
-}
-
 /* The next case after @prev whose kind (holds/breaks) is @breaks. */
 static const void *next_case(const void *prev, char *desc, bool breaks)
 {
@@ -39,7 +34,7 @@ static const void *next_case(const void *prev, char *desc, bool breaks)
 					  sim_kunit_cases;
 
 	for (; c < sim_kunit_cases + sim_kunit_nr_cases; c++) {
-		if (is_breaks(c) == breaks) {
+		if (sim_scenario_breaks(c->scenario) == breaks) {
 			strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 			return c;
 		}

@@ -16,13 +16,15 @@ struct sim *sim_hw_current;
 #define HOST_S_CET	(SIM_CET_ENDBR_EN | (1ull << 4))	/* + NO_TRACK_EN */
 #define HOST_PL0_SSP	0xffffc90000a07ff8ull
 
-struct sim *sim_create(enum sim_vendor vendor)
+struct sim *sim_create(enum sim_vendor vendor, const struct sim_kernel *kernel)
 {
 	struct sim *sim = sim_zalloc(sizeof(*sim));
 
 	if (!sim)
 		return NULL;
 	sim->vendor = vendor;
+	sim->kernel = kernel;
+	sim->tree_caps = kernel->caps;
 	sim->mode = SIM_MODE_HOST_USER;
 	sim->hw[SIM_SLOT_XSS].v = SIM_XFEATURE_MASK_CET_ALL;
 	sim->hw[SIM_SLOT_XSS].owner = SIM_OWN_HOST;
@@ -62,8 +64,9 @@ void sim_destroy(struct sim *sim)
 
 	if (!sim)
 		return;
+	sim_notify_destroy(sim);
 	for (i = 0; i < sim->nr_vcpus; i++)
-		sim_glue_vcpu_destroy(sim->vcpus[i].kvm_vcpu);
+		sim->kernel->vcpu_destroy(sim->vcpus[i].kvm_vcpu);
 	if (sim_hw_current == sim)
 		sim_hw_current = NULL;
 	sim_free(sim);
@@ -72,6 +75,7 @@ void sim_destroy(struct sim *sim)
 struct sim_vcpu *sim_vcpu_create(struct sim *sim)
 {
 	struct sim_vcpu *v;
+	int s;
 
 	if (sim->nr_vcpus == SIM_MAX_VCPUS)
 		return NULL;
@@ -80,12 +84,14 @@ struct sim_vcpu *sim_vcpu_create(struct sim *sim)
 	v->id = sim->nr_vcpus++;
 	v->fps.vcpu = v->id;
 	v->fps.xfeatures = SIM_XFEATURE_MASK_CET_ALL;
-	v->guest_s_cet.vcpu = v->guest_ssp.vcpu = v->guest_isst.vcpu = -1;
+	for (s = 0; s < SIM_NR_SLOTS; s++)
+		v->vmcs[s].vcpu = -1;
+	v->guest_ssp.vcpu = -1;
 	v->host_s_cet = sim->host_s_cet;
 	v->entry_ctls = SIM_VM_ENTRY_LOAD_CET_STATE;
 	v->exit_ctls = SIM_VM_EXIT_LOAD_CET_STATE;
 	sim_hw_current = sim;
-	v->kvm_vcpu = sim_glue_vcpu_create(v, sim->vendor == SIM_SVM);
+	v->kvm_vcpu = sim->kernel->vcpu_create(v, sim->vendor == SIM_SVM);
 	return v->kvm_vcpu ? v : NULL;
 }
 
@@ -127,6 +133,7 @@ void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,
 	sim->loads = sim->puts = 0;
 	if (v)
 		sim_vcpu_load(v);
+	sim_notify_ioctl(sim, true);
 	sim_trace(sim, SIM_EV_IOCTL_ENTER, ioctl, none, __FILE__, __LINE__,
 		  ioctl_name[ioctl]);
 }
@@ -140,7 +147,7 @@ void sim_ioctl_exit(struct sim *sim)
 	sim_return_to_user(sim);
 	sim_trace(sim, SIM_EV_IOCTL_EXIT, sim->ioctl, none, __FILE__, __LINE__,
 		  "return to host userspace");
-	sim_oracle_ioctl_exit(sim);
+	sim_notify_ioctl(sim, false);
 	sim->ioctl = SIM_IOCTL_NONE;
 	sim->ioctl_vcpu = NULL;
 }
@@ -159,6 +166,7 @@ static int msrs_ioctl(struct sim *sim, struct sim_vcpu *v, enum sim_ioctl io,
 	struct user_msrs *u = sim_zalloc(sizeof(*u) + size);
 	struct sim_msr_entry *in = sim_zalloc(size + 1);
 	void *kvm_vcpu = v ? v->kvm_vcpu : NULL;
+	struct sim_batch batch;
 	int ret;
 
 	if (!u || !in) {
@@ -173,15 +181,20 @@ static int msrs_ioctl(struct sim *sim, struct sim_vcpu *v, enum sim_ioctl io,
 		kvm_vcpu = sim->nr_vcpus ? sim->vcpus[0].kvm_vcpu : NULL;
 
 	sim_ioctl_enter(sim, io, v);
-	ret = sim_glue_msr_io(kvm_vcpu, u,
-			      io == SIM_IOCTL_SET_MSRS ? SIM_GLUE_SET :
-			      io == SIM_IOCTL_GET_MSRS ? SIM_GLUE_GET :
-							 SIM_GLUE_FEATURE);
+	ret = sim->kernel->msr_io(kvm_vcpu, u,
+				  io == SIM_IOCTL_SET_MSRS ? SIM_KERNEL_SET :
+				  io == SIM_IOCTL_GET_MSRS ? SIM_KERNEL_GET :
+							     SIM_KERNEL_FEATURE);
 	sim_ioctl_exit(sim);
 
 	memcpy(e, u->entries, size);
-	if (v)
-		sim_oracle_batch(sim, v, io == SIM_IOCTL_SET_MSRS, in, e, n, ret);
+	batch.vcpu = v;
+	batch.write = io == SIM_IOCTL_SET_MSRS;
+	batch.in = in;
+	batch.out = e;
+	batch.n = n;
+	batch.ret = ret;
+	sim_notify_batch(sim, &batch);
 	sim_free(u);
 	sim_free(in);
 	return ret;
@@ -206,22 +219,25 @@ static int one_reg(struct sim_vcpu *v, bool set, u32 msr, u64 *val)
 {
 	struct sim *sim = v->sim;
 	struct sim_msr_entry in = { .index = msr, .data = *val }, out;
+	const struct sim_kernel *k = sim->kernel;
+	struct sim_batch batch = { .vcpu = v, .write = set, .in = &in,
+				   .out = &out, .n = 1 };
 	u64 uval = *val;
 	int r;
 
 	sim_ioctl_enter(sim, set ? SIM_IOCTL_SET_ONE_REG : SIM_IOCTL_GET_ONE_REG,
 			v);
 	if (sim->faults & SIM_FAULT_ONE_REG_SKIPS_LOAD)
-		r = sim_glue_one_msr(v->kvm_vcpu, set, msr, &uval);
+		r = k->one_msr(v->kvm_vcpu, set, msr, &uval);
 	else
-		r = sim_glue_one_reg(v->kvm_vcpu, set, sim_glue_one_reg_id(msr),
-				     &uval);
+		r = k->one_reg(v->kvm_vcpu, set, k->one_reg_id(msr), &uval);
 	sim_ioctl_exit(sim);
 	if (!set)
 		*val = r ? 0 : uval;
 	out = in;
 	out.data = *val;
-	sim_oracle_batch(sim, v, set, &in, &out, 1, r ? 0 : 1);
+	batch.ret = r ? 0 : 1;
+	sim_notify_batch(sim, &batch);
 	return r;
 }
 
@@ -239,23 +255,24 @@ int sim_set_one_reg(struct sim_vcpu *v, u32 msr, u64 val)
 int sim_run(struct sim_vcpu *v, u32 msr, u64 val)
 {
 	struct sim *sim = v->sim;
-	int r = 0;
+	struct sim_guest_msr g = { .vcpu = v, .write = true, .msr = msr,
+				   .data = val };
 
 	sim_ioctl_enter(sim, SIM_IOCTL_RUN, v);
-	sim_glue_load_guest_fpu(v->kvm_vcpu);
+	sim->kernel->load_guest_fpu(v->kvm_vcpu);
 	sim_vm_entry(v);
 	sim_vm_exit(v);
 	if (msr) {
 		/* the guest's WRMSR exits; KVM emulates it, FPU loaded */
-		r = sim_glue_guest_msr(v->kvm_vcpu, true, msr, &val);
-		if (!r && sim_msr_slot(msr) != SIM_SLOT_NONE)
-			v->model[sim_msr_slot(msr)] = val;
+		g.ret = sim->kernel->guest_msr(v->kvm_vcpu, true, msr, &val);
 		sim_vm_entry(v);
 		sim_vm_exit(v);
 	}
-	sim_glue_put_guest_fpu(v->kvm_vcpu);
+	sim->kernel->put_guest_fpu(v->kvm_vcpu);
 	sim_ioctl_exit(sim);
-	return r;
+	if (msr)
+		sim_notify_guest_msr(sim, &g);
+	return g.ret;
 }
 
 int sim_stray_guest_rdmsr(struct sim_vcpu *v, u32 msr, u64 *val)
@@ -263,7 +280,7 @@ int sim_stray_guest_rdmsr(struct sim_vcpu *v, u32 msr, u64 *val)
 	int r;
 
 	sim_ioctl_enter(v->sim, SIM_IOCTL_STRAY, v);
-	r = sim_glue_guest_msr(v->kvm_vcpu, false, msr, val);
+	r = v->sim->kernel->guest_msr(v->kvm_vcpu, false, msr, val);
 	sim_ioctl_exit(v->sim);
 	return r;
 }
@@ -271,64 +288,13 @@ int sim_stray_guest_rdmsr(struct sim_vcpu *v, u32 msr, u64 *val)
 void sim_stray_load_guest_fpu(struct sim_vcpu *v)
 {
 	sim_ioctl_enter(v->sim, SIM_IOCTL_STRAY, v);
-	sim_glue_load_guest_fpu(v->kvm_vcpu);
+	v->sim->kernel->load_guest_fpu(v->kvm_vcpu);
 	sim_ioctl_exit(v->sim);
 }
 
 void sim_stray_put_guest_fpu(struct sim_vcpu *v)
 {
 	sim_ioctl_enter(v->sim, SIM_IOCTL_STRAY, v);
-	sim_glue_put_guest_fpu(v->kvm_vcpu);
+	v->sim->kernel->put_guest_fpu(v->kvm_vcpu);
 	sim_ioctl_exit(v->sim);
-}
-
-unsigned int sim_violations(const struct sim *sim)
-{
-	return sim->violated;
-}
-
-/* Each violation by name, then the trace that led to it. */
-void sim_report(const struct sim *sim, sim_printer print, void *ctx)
-{
-	char buf[320];
-	int i, j, from;
-
-	for (i = 0; i < sim->nr_findings; i++) {
-		const struct sim_finding *f = &sim->findings[i];
-
-		sim_snprintf(buf, sizeof(buf), "FAIL %s: %s",
-			     sim_inv_name(f->inv), f->msg);
-		print(ctx, buf);
-		if (f->event < 0)
-			continue;
-		from = f->event > 7 ? f->event - 7 : 0;
-		for (j = from; j <= f->event; j++) {
-			char ev[240];
-
-			sim_describe_event(sim, j, ev, sizeof(ev));
-			sim_snprintf(buf, sizeof(buf), "    %s", ev);
-			print(ctx, buf);
-		}
-	}
-}
-
-void sim_dump_trace(const struct sim *sim, sim_printer print, void *ctx)
-{
-	char buf[248];
-	int i;
-
-	for (i = 0; i < sim->nr_ev; i++) {
-		sim_describe_event(sim, i, buf, sizeof(buf));
-		print(ctx, buf);
-	}
-}
-
-bool sim_slice_has(unsigned int needs, const char **reason)
-{
-	return sim_glue_has(needs, reason);
-}
-
-const char *sim_slice_tree(void)
-{
-	return sim_glue_tree();
 }

@@ -6,35 +6,31 @@
  */
 #include "sim_internal.h"
 
+/* The MSR number and XSAVE component of each slot, from SIM_CET_MSRS. */
+static const struct {
+	u32 msr;
+	u64 xfeature;
+} slots[SIM_NR_SLOTS] = {
+#define SLOT_ROW(name, msr, xfeature, cpuid, vmcs)			\
+	[SIM_SLOT_##name] = { msr, xfeature },
+	SIM_CET_MSRS(SLOT_ROW)
+#undef SLOT_ROW
+};
+
 int sim_msr_slot(u32 msr)
 {
-	switch (msr) {
-	case SIM_MSR_U_CET:		return SIM_SLOT_U_CET;
-	case SIM_MSR_S_CET:		return SIM_SLOT_S_CET;
-	case SIM_MSR_PL0_SSP:		return SIM_SLOT_PL0_SSP;
-	case SIM_MSR_PL1_SSP:		return SIM_SLOT_PL1_SSP;
-	case SIM_MSR_PL2_SSP:		return SIM_SLOT_PL2_SSP;
-	case SIM_MSR_PL3_SSP:		return SIM_SLOT_PL3_SSP;
-	case SIM_MSR_INT_SSP_TAB:	return SIM_SLOT_INT_SSP_TAB;
-	case SIM_MSR_XSS:		return SIM_SLOT_XSS;
-	default:			return SIM_SLOT_NONE;
-	}
+	int s;
+
+	for (s = 0; s < SIM_NR_SLOTS; s++)
+		if (slots[s].msr == msr)
+			return s;
+	return SIM_SLOT_NONE;
 }
 
 /* The XSAVE component a slot belongs to, 0 if none. */
 u64 sim_slot_xfeature(int slot)
 {
-	switch (slot) {
-	case SIM_SLOT_U_CET:
-	case SIM_SLOT_PL3_SSP:
-		return SIM_XFEATURE_MASK_CET_USER;
-	case SIM_SLOT_PL0_SSP:
-	case SIM_SLOT_PL1_SSP:
-	case SIM_SLOT_PL2_SSP:
-		return SIM_XFEATURE_MASK_CET_KERNEL;
-	default:
-		return 0;
-	}
+	return slot >= 0 && slot < SIM_NR_SLOTS ? slots[slot].xfeature : 0;
 }
 
 bool sim_slot_in_xsave(int slot, u64 xss)

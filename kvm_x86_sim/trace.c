@@ -3,7 +3,8 @@
  * The event trace: every hardware-touching primitive the kernel code calls
  * is recorded with the kernel's file:line, the CPU mode and whose value
  * moved, so that a violation can be explained as the short history that
- * led to it.
+ * led to it.  Observers (the oracle) are told of each event as it is
+ * recorded.
  */
 #include "sim_internal.h"
 
@@ -24,8 +25,7 @@ int sim_trace(struct sim *sim, enum sim_event_type type, u32 index,
 		memmove(sim->ev, sim->ev + SIM_MAX_EVENTS / 2,
 			sizeof(sim->ev[0]) * (SIM_MAX_EVENTS / 2));
 		sim->nr_ev = SIM_MAX_EVENTS / 2;
-		for (i = 0; i < sim->nr_findings; i++)
-			sim->findings[i].event = -1;
+		sim->ev_base += SIM_MAX_EVENTS / 2;
 	}
 	i = sim->nr_ev++;
 	e = &sim->ev[i];
@@ -37,7 +37,7 @@ int sim_trace(struct sim *sim, enum sim_event_type type, u32 index,
 	e->file = file;
 	e->line = line;
 	e->what = what;
-	sim_oracle_on_event(sim, i);
+	sim_notify_event(sim, i);
 	return i;
 }
 
@@ -76,7 +76,7 @@ void sim_describe_event(const struct sim *sim, int i, char *buf, size_t len)
 
 	where(e, at, sizeof(at));
 	sim_snprintf(buf, len, "#%-3d %-11s %-32s idx=%#x val=%#llx (%s)  %s",
-		     i, mode_name[e->mode], e->what, e->index,
+		     sim->ev_base + i, mode_name[e->mode], e->what, e->index,
 		     (unsigned long long)e->val.v,
 		     owner_name(&e->val, who, sizeof(who)), at);
 }

@@ -6,14 +6,23 @@
  */
 #include "sim_internal.h"
 
+/* The VMCS guest-state field of each MSR slot (SIM_CET_MSRS), 0 if none. */
+static const u32 slot_vmcs_field[SIM_NR_SLOTS] = {
+#define SLOT_VMCS(name, msr, xfeature, cpuid, vmcs) [SIM_SLOT_##name] = vmcs,
+	SIM_CET_MSRS(SLOT_VMCS)
+#undef SLOT_VMCS
+};
+
 static struct sim_val *vmcs_field(struct sim_vcpu *v, u32 field)
 {
-	switch (field) {
-	case SIM_GUEST_S_CET:		return &v->guest_s_cet;
-	case SIM_GUEST_SSP:		return &v->guest_ssp;
-	case SIM_GUEST_INTR_SSP_TABLE:	return &v->guest_isst;
-	default:			return NULL;
-	}
+	int s;
+
+	if (field == SIM_GUEST_SSP)	/* the SSP register, not an MSR */
+		return &v->guest_ssp;
+	for (s = 0; s < SIM_NR_SLOTS; s++)
+		if (field && slot_vmcs_field[s] == field)
+			return &v->vmcs[s];
+	return NULL;
 }
 
 unsigned long sim_hw_vmcs_read(u32 field, const char *file, int line)
@@ -72,11 +81,6 @@ bool sim_hw_guest_cap(struct sim_vcpu *v, int feature, const char *file,
 	return has;
 }
 
-bool sim_vcpu_has(struct sim_vcpu *v, int feature)
-{
-	return cpuid_has(v->cpuid, feature);
-}
-
 /* 48-bit virtual addresses (4-level paging): bits 63:47 must be equal. */
 bool sim_hw_is_noncanonical(u64 addr)
 {
@@ -92,7 +96,7 @@ bool sim_hw_msr_advertised(u32 msr)
 	case SIM_MSR_U_CET:
 	case SIM_MSR_S_CET:
 	case SIM_MSR_PL0_SSP ... SIM_MSR_INT_SSP_TAB:
-		return sim_glue_has(SIM_NEED_CET_MSRS, NULL);
+		return sim_hw_current->tree_caps & SIM_NEED_CET_MSRS;
 	default:
 		return false;
 	}
@@ -100,19 +104,20 @@ bool sim_hw_msr_advertised(u32 msr)
 
 static void sync_vmcb(struct sim_vcpu *v, bool to_vmcb)
 {
-	u64 s_cet = v->guest_s_cet.v, ssp = v->guest_ssp.v;
-	u64 isst = v->guest_isst.v;
+	struct sim_val *s_cet_f = &v->vmcs[SIM_SLOT_S_CET];
+	struct sim_val *isst_f = &v->vmcs[SIM_SLOT_INT_SSP_TAB];
+	u64 s_cet = s_cet_f->v, ssp = v->guest_ssp.v, isst = isst_f->v;
 
-	sim_glue_vmcb_cet(v->kvm_vcpu, to_vmcb, &s_cet, &ssp, &isst);
+	v->sim->kernel->vmcb_cet(v->kvm_vcpu, to_vmcb, &s_cet, &ssp, &isst);
 	if (to_vmcb)
 		return;
 	/* a VMCB value that changed was written by KVM for this guest */
-	if (s_cet != v->guest_s_cet.v)
-		v->guest_s_cet = sim_owned(v->sim, s_cet, v);
+	if (s_cet != s_cet_f->v)
+		*s_cet_f = sim_owned(v->sim, s_cet, v);
 	if (ssp != v->guest_ssp.v)
 		v->guest_ssp = sim_owned(v->sim, ssp, v);
-	if (isst != v->guest_isst.v)
-		v->guest_isst = sim_owned(v->sim, isst, v);
+	if (isst != isst_f->v)
+		*isst_f = sim_owned(v->sim, isst, v);
 }
 
 /* vcpu_load(): the vCPU's VMCS/VMCB becomes the CPU's current one. */
@@ -138,7 +143,7 @@ void sim_vm_entry(struct sim_vcpu *v)
 	if (sim->vendor == SIM_SVM)
 		sync_vmcb(v, false);
 	if (sim->vendor == SIM_SVM || (v->entry_ctls & SIM_VM_ENTRY_LOAD_CET_STATE))
-		sim->hw[SIM_SLOT_S_CET] = v->guest_s_cet;
+		sim->hw[SIM_SLOT_S_CET] = v->vmcs[SIM_SLOT_S_CET];
 	sim->mode = SIM_MODE_GUEST;
 	sim_trace(sim, SIM_EV_VM_ENTRY, 0, sim->hw[SIM_SLOT_S_CET], __FILE__,
 		  __LINE__, "VM-entry");

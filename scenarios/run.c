@@ -13,6 +13,7 @@ static const char *const combo_name[SIM_NR_COMBOS] = {
 };
 
 bool sim_case_trace;
+const struct sim_kernel *sim_case_kernel = &sim_tree_kernel;
 
 unsigned int sim_combo_cpuid(enum sim_cpuid_combo combo)
 {
@@ -70,13 +71,18 @@ enum sim_case_result sim_case_run(const struct sim_case *c, sim_printer print,
 	const struct sim_scenario *s = c->scenario;
 	unsigned int cpuid = sim_combo_cpuid(c->combo), got;
 	struct sim_vcpu *vcpu;
+	struct oracle *oracle;
 	struct sim *sim;
 	char want_s[160], got_s[160], line[512];
 
-	if (!sim_slice_has(s->needs, why))
+	*why = sim_case_kernel->lacks(s->needs);
+	if (*why)
 		return SIM_CASE_SKIP;
-	sim = sim_create(c->vendor);
-	if (!sim) {
+	sim = sim_create(c->vendor, sim_case_kernel);
+	oracle = sim ? oracle_attach(sim) : NULL;
+	if (!oracle || (sim_case_trace &&
+			!sim_attach_trace_printer(sim, print, ctx))) {
+		sim_destroy(sim);
 		*why = "out of memory";
 		return SIM_CASE_FAIL;
 	}
@@ -86,7 +92,7 @@ enum sim_case_result sim_case_run(const struct sim_case *c, sim_printer print,
 		sim_set_cpuid(vcpu, cpuid);
 	if (vcpu)
 		s->run(vcpu, cpuid);
-	got = sim_violations(sim);
+	got = oracle_violations(oracle);
 	if (violations)
 		*violations = got;
 	if (got != s->expect || s->expect) {
@@ -96,10 +102,8 @@ enum sim_case_result sim_case_run(const struct sim_case *c, sim_printer print,
 			     "%s: expected violations: %s; oracle reports: %s",
 			     c->name, want_s, got_s);
 		print(ctx, line);
-		sim_report(sim, print, ctx);
+		oracle_report(oracle, print, ctx);
 	}
-	if (sim_case_trace)
-		sim_dump_trace(sim, print, ctx);
 	sim_destroy(sim);
 	*why = NULL;
 	return got == s->expect && vcpu ? SIM_CASE_PASS : SIM_CASE_FAIL;

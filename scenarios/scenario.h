@@ -9,6 +9,8 @@
 #define KVM_X86_SIM_SCENARIO_H
 
 #include "kvm_x86_sim/sim.h"
+#include "kvm_x86_sim/kernel.h"
+#include "oracle.h"
 
 /* Guest CPUID combinations, all with long mode. */
 enum sim_cpuid_combo {
@@ -27,7 +29,11 @@ struct sim_scenario {
 	const char *summary;
 	unsigned int needs;	/* SIM_NEED_*: else SKIP with the reason */
 	unsigned int faults;	/* SIM_FAULT_*: deliberately broken pieces */
-	unsigned int expect;	/* SIM_INV_BIT()s the oracle must report */
+	/*
+	 * SIM_INV_BIT()s the oracle must report: nonzero makes the scenario
+	 * one that proves those invariants can fail (a "breaks" scenario).
+	 */
+	unsigned int expect;
 	unsigned int combos;	/* bit per enum sim_cpuid_combo */
 	bool no_cpuid;		/* run before KVM_SET_CPUID2 */
 	void (*run)(struct sim_vcpu *vcpu, unsigned int cpuid);
@@ -55,6 +61,12 @@ void brk_failed_read(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_noncanonical_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
 
 extern const struct sim_scenario sim_scenarios[];
+
+/* Does @s prove an invariant can fail (rather than show it holds)? */
+static inline bool sim_scenario_breaks(const struct sim_scenario *s)
+{
+	return s->expect != 0;
+}
 extern const unsigned int sim_nr_scenarios;
 
 struct sim_case {
@@ -68,6 +80,8 @@ enum sim_case_result { SIM_CASE_PASS, SIM_CASE_FAIL, SIM_CASE_SKIP };
 
 /* Print every case's full event trace, not only violations' (--trace). */
 extern bool sim_case_trace;
+/* The tree the cases run on (default: the glue's sim_tree_kernel). */
+extern const struct sim_kernel *sim_case_kernel;
 
 unsigned int sim_combo_cpuid(enum sim_cpuid_combo combo);
 /* Fill @cases (at most @max) with every case of @s; returns the count. */

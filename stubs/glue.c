@@ -3,9 +3,12 @@
  * The per-tree glue: compiled once per kernel tree together with that
  * tree's generated slice (included below, so its static functions are in
  * reach), it builds the kernel's struct kvm_vcpu for each simulated vCPU and
- * enters the tree's own code the way the ioctl handlers of x86.c do.
+ * enters the tree's own code the way the ioctl handlers of x86.c do.  All
+ * of it is offered to the simulator as one table, sim_tree_kernel
+ * (kvm_x86_sim/kernel.h); the simulator calls nothing here by name.
  */
 #include SLICE_C
+#include "kvm_x86_sim/kernel.h"
 
 struct kvm_caps kvm_caps;
 struct kvm_x86_ops kvm_x86_ops;
@@ -24,7 +27,7 @@ struct sim_kvm_vcpu {
 	};
 };
 
-void *sim_glue_vcpu_create(struct sim_vcpu *v, bool svm)
+static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
 {
 	struct sim_kvm_vcpu *k = sim_zalloc(sizeof(*k));
 	struct kvm_vcpu *vcpu;
@@ -50,21 +53,21 @@ void *sim_glue_vcpu_create(struct sim_vcpu *v, bool svm)
 	return vcpu;
 }
 
-void sim_glue_vcpu_destroy(void *kvm_vcpu)
+static void glue_vcpu_destroy(void *kvm_vcpu)
 {
 	if (kvm_vcpu)
 		sim_free(container_of((struct kvm_vcpu *)kvm_vcpu,
 				  struct sim_kvm_vcpu, vmx.vcpu));
 }
 
-int sim_glue_msr_io(void *kvm_vcpu, void *user_msrs, enum sim_glue_msr_op op)
+static int glue_msr_io(void *kvm_vcpu, void *user_msrs, enum sim_kernel_msr_op op)
 {
 	struct kvm_msrs __user *argp = user_msrs;
 
 	switch (op) {
-	case SIM_GLUE_GET:
+	case SIM_KERNEL_GET:
 		return msr_io(kvm_vcpu, argp, do_get_msr, 1);
-	case SIM_GLUE_SET:
+	case SIM_KERNEL_SET:
 		return msr_io(kvm_vcpu, argp, do_set_msr, 0);
 	default:
 #ifdef SLICE_HAVE_do_get_feature_msr
@@ -76,7 +79,7 @@ int sim_glue_msr_io(void *kvm_vcpu, void *user_msrs, enum sim_glue_msr_op op)
 }
 
 /* The ONE_REG id of an MSR; KVM's internal SSP index is KVM_REG_GUEST_SSP. */
-u64 sim_glue_one_reg_id(u32 msr)
+static u64 glue_one_reg_id(u32 msr)
 {
 	if (msr == MSR_KVM_INTERNAL_GUEST_SSP)
 		return KVM_REG_X86 | KVM_REG_SIZE_U64 |
@@ -85,7 +88,7 @@ u64 sim_glue_one_reg_id(u32 msr)
 	       ((u64)KVM_X86_REG_TYPE_MSR << 32) | msr;
 }
 
-int sim_glue_one_reg(void *kvm_vcpu, bool set, u64 id, u64 *user_val)
+static int glue_one_reg(void *kvm_vcpu, bool set, u64 id, u64 *user_val)
 {
 #ifdef SLICE_HAVE_kvm_get_set_one_reg
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)user_val };
@@ -97,7 +100,7 @@ int sim_glue_one_reg(void *kvm_vcpu, bool set, u64 id, u64 *user_val)
 #endif
 }
 
-int sim_glue_one_msr(void *kvm_vcpu, bool set, u32 msr, u64 *user_val)
+static int glue_one_msr(void *kvm_vcpu, bool set, u32 msr, u64 *user_val)
 {
 #if defined(SLICE_HAVE_kvm_get_one_msr) && defined(SLICE_HAVE_kvm_set_one_msr)
 	return set ? kvm_set_one_msr(kvm_vcpu, msr, user_val) :
@@ -108,24 +111,24 @@ int sim_glue_one_msr(void *kvm_vcpu, bool set, u32 msr, u64 *user_val)
 }
 
 /* A guest RDMSR/WRMSR that KVM intercepted and emulates. */
-int sim_glue_guest_msr(void *kvm_vcpu, bool write, u32 msr, u64 *data)
+static int glue_guest_msr(void *kvm_vcpu, bool write, u32 msr, u64 *data)
 {
 	if (write)
 		return kvm_set_msr_ignored_check(kvm_vcpu, msr, *data, false);
 	return kvm_get_msr_ignored_check(kvm_vcpu, msr, data, false);
 }
 
-void sim_glue_load_guest_fpu(void *kvm_vcpu)
+static void glue_load_guest_fpu(void *kvm_vcpu)
 {
 	kvm_load_guest_fpu(kvm_vcpu);
 }
 
-void sim_glue_put_guest_fpu(void *kvm_vcpu)
+static void glue_put_guest_fpu(void *kvm_vcpu)
 {
 	kvm_put_guest_fpu(kvm_vcpu);
 }
 
-void sim_glue_vmcb_cet(void *kvm_vcpu, bool write, u64 *s_cet, u64 *ssp,
+static void glue_vmcb_cet(void *kvm_vcpu, bool write, u64 *s_cet, u64 *ssp,
 		       u64 *isst)
 {
 	struct vmcb_save_area *save = &to_svm(kvm_vcpu)->vmcb->save;
@@ -155,30 +158,54 @@ void sim_glue_vmcb_cet(void *kvm_vcpu, bool write, u64 *s_cet, u64 *ssp,
 #define SIM_TREE_HAS_CET 0
 #endif
 
-bool sim_glue_has(unsigned int needs, const char **reason)
+#ifdef SLICE_HAVE_kvm_get_set_one_reg
+#define SIM_TREE_HAS_ONE_REG SIM_NEED_ONE_REG
+#else
+#define SIM_TREE_HAS_ONE_REG 0
+#endif
+#ifdef SLICE_HAVE_do_get_feature_msr
+#define SIM_TREE_HAS_FEATURE_MSRS SIM_NEED_FEATURE_MSRS
+#else
+#define SIM_TREE_HAS_FEATURE_MSRS 0
+#endif
+#ifdef SLICE_HAVE_is_xstate_managed_msr
+#define SIM_TREE_HAS_XSTATE_LOAD SIM_NEED_XSTATE_LOAD
+#else
+#define SIM_TREE_HAS_XSTATE_LOAD 0
+#endif
+#define SIM_TREE_CAPS ((SIM_TREE_HAS_CET ? SIM_NEED_CET_MSRS : 0) |	\
+		       SIM_TREE_HAS_ONE_REG | SIM_TREE_HAS_FEATURE_MSRS |	\
+		       SIM_TREE_HAS_XSTATE_LOAD)
+
+/* Why the tree cannot run a scenario needing @needs; NULL if it can. */
+static const char *glue_lacks(unsigned int needs)
 {
+	unsigned int lacks = needs & ~SIM_TREE_CAPS;
 	const char *why = NULL;
 
-	if ((needs & SIM_NEED_CET_MSRS) && !SIM_TREE_HAS_CET)
+	if (lacks & SIM_NEED_CET_MSRS)
 		why = "tree has no CET MSR support (is_xstate_managed_msr, kvm_{get,set}_xstate_msr and the CET arms of kvm_{get,set}_msr_common)";
-#ifndef SLICE_HAVE_is_xstate_managed_msr
-	if (needs & SIM_NEED_XSTATE_LOAD)
+	if (lacks & SIM_NEED_XSTATE_LOAD)
 		why = "tree's __msr_io has no XSTATE-managed MSR handling (is_xstate_managed_msr not found)";
-#endif
-#ifndef SLICE_HAVE_kvm_get_set_one_reg
-	if (needs & SIM_NEED_ONE_REG)
+	if (lacks & SIM_NEED_ONE_REG)
 		why = "tree has no KVM_{GET,SET}_ONE_REG for x86 MSRs (kvm_get_set_one_reg not found)";
-#endif
-#ifndef SLICE_HAVE_do_get_feature_msr
-	if (needs & SIM_NEED_FEATURE_MSRS)
+	if (lacks & SIM_NEED_FEATURE_MSRS)
 		why = "tree has no do_get_feature_msr";
-#endif
-	if (reason)
-		*reason = why;
-	return !why;
+	return why;
 }
 
-const char *sim_glue_tree(void)
-{
-	return SLICE_TREE;
-}
+const struct sim_kernel sim_tree_kernel = {
+	.tree = SLICE_TREE,
+	.caps = SIM_TREE_CAPS,
+	.lacks = glue_lacks,
+	.vcpu_create = glue_vcpu_create,
+	.vcpu_destroy = glue_vcpu_destroy,
+	.msr_io = glue_msr_io,
+	.one_reg_id = glue_one_reg_id,
+	.one_reg = glue_one_reg,
+	.one_msr = glue_one_msr,
+	.guest_msr = glue_guest_msr,
+	.load_guest_fpu = glue_load_guest_fpu,
+	.put_guest_fpu = glue_put_guest_fpu,
+	.vmcb_cet = glue_vmcb_cet,
+};

@@ -8,23 +8,63 @@ is a BadInput with the kernel's own file:line.
 """
 
 import hashlib
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
+from typing import List
 
 from .errors import BadInput
-from .paths import KVM_DIR, TOP
+from .paths import KVM_DIR
 
-# The flags cmake/KernelTrees.cmake compiles a tree's glue with.  -O0: the
-# verdicts are the same as the build's -O2 and it compiles twice as fast.
-KERNEL_CFLAGS = ["-O0", "-g", "-std=gnu11", "-fno-strict-aliasing",
-                 "-Wno-unused", "-Wno-unused-parameter",
-                 "-Werror=implicit-function-declaration",
-                 "-Werror=int-conversion"]
 CACHE_KEEP = 200
+# -O0: the verdicts are the same as the build's -O2 and it compiles twice
+# as fast.
+OPT = "-O0"
+
+
+@dataclass(frozen=True)
+class BuildDescription:
+    """What CMake wrote into BUILD/kvm_x86_sim_build.json from the one
+    build description, cmake/Sources.cmake: how to compile a tree's slice
+    and what to link it with."""
+    cc: str
+    cflags: List[str]
+    include_dirs: List[str]
+    glue_template: str
+    glue_source: str
+    runner: str
+    libraries: List[str]
+    spec: str
+    slicer: str
+
+    def glue(self, slice_dir: str) -> str:
+        """The glue wrapper for the slice in slice_dir (cmake/glue.c.in)."""
+        text = file_bytes(self.glue_template).decode()
+        return text.replace("@SLICE_DIR@", slice_dir).replace(
+            "@GLUE@", self.glue_source)
+
+
+def load_build_description(build: str) -> BuildDescription:
+    path = os.path.join(build, "kvm_x86_sim_build.json")
+    try:
+        with open(path) as f:
+            d = json.load(f)
+    except OSError:
+        raise BadInput(f"{path} is missing: build the harness first "
+                       "(./kvm-x86-sim setup, or cmake --build build)")
+    except ValueError as e:
+        raise BadInput(f"{path} is damaged ({e}): re-run cmake -B build")
+    return BuildDescription(
+        cc=os.environ.get("CC") or d["cc"],
+        cflags=[OPT, "-std=" + d["std"]] + d["slice_cflags"],
+        include_dirs=d["include_dirs"], glue_template=d["glue_template"],
+        glue_source=d["glue_source"], runner=d["runner"],
+        libraries=d["libraries"], spec=d["spec"], slicer=d["slicer"])
 
 
 def sha(*parts):
@@ -54,15 +94,18 @@ def tree_digest(root):
     return h.hexdigest()
 
 
-def headers_digest():
+def headers_digest(desc):
+    """Hash of every header and source the slice is compiled with."""
     h = hashlib.sha256()
-    for d in ("stubs", "kvm_x86_sim/include", "scenarios"):
-        for dd, dirs, files in sorted(os.walk(os.path.join(TOP, d))):
+    for d in desc.include_dirs:
+        for dd, dirs, files in sorted(os.walk(d)):
             dirs.sort()
             for fn in sorted(files):
                 if fn.endswith((".h", ".c")):
                     p = os.path.join(dd, fn)
                     h.update(p.encode() + b"\0" + file_bytes(p))
+    h.update(file_bytes(desc.glue_template))
+    h.update(file_bytes(desc.glue_source))
     return h.hexdigest()
 
 
@@ -75,19 +118,6 @@ def slicer_digest(slicer):
         if fn.endswith(".py"):
             h.update(fn.encode() + b"\0" + file_bytes(os.path.join(pkg, fn)))
     return h.hexdigest()
-
-
-def cmake_cache(build):
-    vals = {}
-    try:
-        with open(os.path.join(build, "CMakeCache.txt")) as f:
-            for ln in f:
-                m = re.match(r"^([A-Za-z0-9_]+):[A-Z]+=(.*)$", ln.strip())
-                if m:
-                    vals[m.group(1)] = m.group(2)
-    except OSError:
-        pass
-    return vals
 
 
 def atomic_write(path, data):
@@ -103,25 +133,24 @@ class Builder:
     def __init__(self, build, cache):
         self.build = build
         self.cache = cache
-        cc = cmake_cache(build)
-        self.cc = os.environ.get("CC") or cc.get("CMAKE_C_COMPILER") or "cc"
-        self.cmocka_inc = cc.get("CMOCKA_INCLUDE_DIR", "")
-        self.cmocka_lib = cc.get("CMOCKA_LIBRARY") or "-lcmocka"
-        self.lib = os.path.join(build, "libkvm_x86_sim.a")
-        if not os.path.exists(self.lib):
-            raise BadInput(f"{self.lib} is missing: build the harness first "
-                           "(./kvm-x86-sim setup, or cmake --build build)")
+        self.desc = load_build_description(build)
+        self.cc = self.desc.cc
+        self.cflags = self.desc.cflags
+        self.libs = self.desc.libraries
+        for lib in self.libs:
+            if lib.endswith(".a") and not os.path.exists(lib):
+                raise BadInput(f"{lib} is missing: build the harness first "
+                               "(./kvm-x86-sim setup, or cmake --build "
+                               "build)")
         for d in ("slices", "bin"):
             os.makedirs(os.path.join(cache, d), exist_ok=True)
-        self.spec = os.path.join(TOP, "slice", "kvm_msr.spec")
-        self.slicer = os.path.join(TOP, "scripts", "kvm_slice.py")
+        self.spec = self.desc.spec
+        self.slicer = self.desc.slicer
         self.slicer_hash = slicer_digest(self.slicer)
-        self.hdr = headers_digest()
-        self.incs = ["-I" + os.path.join(TOP, d) for d in
-                     ("stubs", "kvm_x86_sim/include", "scenarios")]
-        if self.cmocka_inc:
-            self.incs.append("-I" + self.cmocka_inc)
-        self.lib_hash = sha(file_bytes(self.lib))
+        self.hdr = headers_digest(self.desc)
+        self.incs = ["-I" + d for d in self.desc.include_dirs]
+        self.lib_hash = sha(*[file_bytes(lib) for lib in self.libs
+                              if lib.endswith(".a")])
         self.main_o = self._main_object()
 
     def _cc(self, args, what):
@@ -130,12 +159,12 @@ class Builder:
         return r
 
     def _main_object(self):
-        src = os.path.join(TOP, "tests", "cmocka", "main.c")
-        key = sha(file_bytes(src), self.hdr, self.cc, KERNEL_CFLAGS)
+        src = self.desc.runner
+        key = sha(file_bytes(src), self.hdr, self.cc, self.cflags)
         obj = os.path.join(self.cache, "bin", f"main-{key}.o")
         if not os.path.exists(obj):
             tmp = f"{obj}.{os.getpid()}.tmp"
-            r = self._cc(KERNEL_CFLAGS + self.incs + ["-c", src, "-o", tmp],
+            r = self._cc(self.cflags + self.incs + ["-c", src, "-o", tmp],
                          "main")
             if r.returncode:
                 raise BadInput("cannot compile the cmocka runner "
@@ -210,25 +239,20 @@ class Builder:
     def binary(self, sdir, display_root, scratch):
         key = sha(file_bytes(os.path.join(sdir, "slice.c")),
                   file_bytes(os.path.join(sdir, "slice.h")), self.hdr,
-                  self.cc, KERNEL_CFLAGS, self.lib_hash, self.main_o)
+                  self.cc, self.cflags, self.lib_hash, self.main_o)
         exe = os.path.join(self.cache, "bin", f"t-{key}")
         if os.path.exists(exe):
             os.utime(exe)
             return exe, True
         glue = os.path.join(sdir, "glue.c")
-        atomic_write(glue,
-                     "/* generated by kvm_validate.py */\n"
-                     f'#include "{sdir}/slice.h"\n'
-                     f'#define SLICE_C "{sdir}/slice.c"\n'
-                     f'#include "{TOP}/stubs/glue.c"\n')
+        atomic_write(glue, self.desc.glue(sdir))
         obj = exe + f".{os.getpid()}.o"
-        r = self._cc(KERNEL_CFLAGS + self.incs + ["-c", glue, "-o", obj],
+        r = self._cc(self.cflags + self.incs + ["-c", glue, "-o", obj],
                      "glue")
         if r.returncode:
             raise BadInput(*compile_error(r.stdout, display_root, scratch))
         tmp = f"{exe}.{os.getpid()}.tmp"
-        r = self._cc([self.main_o, obj, self.lib, self.cmocka_lib, "-o",
-                      tmp], "link")
+        r = self._cc([self.main_o, obj] + self.libs + ["-o", tmp], "link")
         os.unlink(obj)
         if r.returncode:
             raise BadInput(*compile_error(r.stdout, display_root, scratch,

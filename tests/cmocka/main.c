@@ -116,7 +116,7 @@ static int verdicts(const struct sim_case *cs, unsigned int n)
 	enum sim_case_result r;
 	const char *why;
 
-	printf("tree\t%s\n", sim_slice_tree());
+	printf("tree\t%s\n", sim_case_kernel->tree);
 	for (k = 0; k < SIM_NR_INVS; k++)
 		printf("invariant\t%u\t%s\n", k, sim_inv_name(k));
 	for (k = 0; k < n; k++) {
@@ -169,7 +169,8 @@ int main(int argc, char **argv)
 			want_summary = true;
 		} else if (!strcmp(argv[a], "--list")) {
 			for (i = 0; i < sim_nr_scenarios; i++)
-				printf("%s\t%s\n", sim_scenarios[i].name,
+				printf("%s\t%#x\t%s\n", sim_scenarios[i].name,
+				       sim_scenarios[i].expect,
 				       sim_scenarios[i].summary);
 			return 0;
 		} else {
@@ -190,7 +191,7 @@ int main(int argc, char **argv)
 	if (want_verdicts)
 		return verdicts(cases, n);
 	if (want_summary) {
-		printf("tree: %s\n", sim_slice_tree());
+		printf("tree: %s\n", sim_case_kernel->tree);
 		return summary(cases, n);
 	}
 	for (k = 0; k < n; k++) {
@@ -198,7 +199,7 @@ int main(int argc, char **argv)
 		tests[k].test_func = run_case;
 		tests[k].initial_state = &cases[k];
 	}
-	print_message("tree: %s\n", sim_slice_tree());
+	print_message("tree: %s\n", sim_case_kernel->tree);
 	failed = _cmocka_run_group_tests(only ? only : "kvm_x86_sim", tests, n,
 					 NULL, NULL);
 	if (expect_mask && !caught && !failed) {

@@ -7,8 +7,8 @@
  * __FILE__/__LINE__, which the slice's #line directives make the kernel's
  * own file and line.  They act on the current simulation (sim_hw_current).
  *
- * The other half of the contract, sim_glue_*, is what the per-tree glue
- * (stubs/glue.c, compiled with the slice) offers the simulator.
+ * The other direction, the simulator entering the kernel's code, goes
+ * through the table of kvm_x86_sim/kernel.h.
  */
 #ifndef KVM_X86_SIM_HW_H
 #define KVM_X86_SIM_HW_H
@@ -67,26 +67,7 @@ void sim_hw_call(const char *fn, const char *file, int line);
 /* a point where an interrupt may use the FPU (SIM_FAULT_IRQ_CLOBBERS_FPU) */
 void sim_hw_preempt_point(const char *file, int line);
 
-/*
- * The per-tree glue (stubs/glue.c).  kvm_vcpu is the kernel's struct
- * kvm_vcpu, opaque to the simulator.
- */
-enum sim_glue_msr_op { SIM_GLUE_GET, SIM_GLUE_SET, SIM_GLUE_FEATURE };
-
+/* the guest fpstate of a simulated vCPU (the glue points KVM's at it) */
 struct sim_fpstate *sim_vcpu_fpstate(struct sim_vcpu *vcpu);
-void *sim_glue_vcpu_create(struct sim_vcpu *vcpu, bool svm);
-void sim_glue_vcpu_destroy(void *kvm_vcpu);
-int sim_glue_msr_io(void *kvm_vcpu, void *user_msrs, enum sim_glue_msr_op op);
-int sim_glue_one_reg(void *kvm_vcpu, bool set, u64 id, u64 *user_val);
-u64 sim_glue_one_reg_id(u32 msr);
-int sim_glue_one_msr(void *kvm_vcpu, bool set, u32 msr, u64 *user_val);
-int sim_glue_guest_msr(void *kvm_vcpu, bool write, u32 msr, u64 *data);
-void sim_glue_load_guest_fpu(void *kvm_vcpu);
-void sim_glue_put_guest_fpu(void *kvm_vcpu);
-/* SVM: the VMCB save area's CET fields, owned by the glue's struct vmcb */
-void sim_glue_vmcb_cet(void *kvm_vcpu, bool write, u64 *s_cet, u64 *ssp,
-		       u64 *isst);
-bool sim_glue_has(unsigned int needs, const char **reason);
-const char *sim_glue_tree(void);
 
 #endif /* KVM_X86_SIM_HW_H */

@@ -23,20 +23,6 @@
 /* KVM's synthetic index for the guest SSP (KVM_REG_GUEST_SSP in ONE_REG). */
 #define SIM_MSR_KVM_INTERNAL_GUEST_SSP	0x4b564dff
 
-/* Dense index of the hardware MSRs the register file models. */
-enum sim_msr_slot {
-	SIM_SLOT_U_CET,
-	SIM_SLOT_S_CET,
-	SIM_SLOT_PL0_SSP,
-	SIM_SLOT_PL1_SSP,
-	SIM_SLOT_PL2_SSP,
-	SIM_SLOT_PL3_SSP,
-	SIM_SLOT_INT_SSP_TAB,
-	SIM_SLOT_XSS,
-	SIM_NR_SLOTS,
-	SIM_SLOT_NONE = -1,
-};
-
 /*
  * XSAVE supervisor components.  CET_U holds U_CET and PL3_SSP, CET_S holds
  * PL0..PL2_SSP.  S_CET and INT_SSP_TAB are in neither: S_CET is switched by
@@ -63,6 +49,44 @@ enum sim_msr_slot {
 #define SIM_FEATURE_LM		(1 * 32 + 29)	/* CPUID 0x80000001.EDX[29] */
 #define SIM_FEATURE_SHSTK	(16 * 32 + 7)	/* CPUID 7.0.ECX[7] */
 #define SIM_FEATURE_IBT		(18 * 32 + 20)	/* CPUID 7.0.EDX[20] */
+
+/*
+ * The CET MSR facts, one row per MSR the register file models: its
+ * register-file slot, the XSAVE component that holds it (0: none), the
+ * guest CPUID features (SIM_CPUID_*) any of which lets a guest own it, and
+ * the VMCS guest-state field that VM-entry loads it from (0: none; the SVM
+ * VMCB save area has the same fields: s_cet, ssp, isst_addr).  The simulator's
+ * register file and VMCS/VMCB model are built from this table; the oracle
+ * writes its own rules from the architecture instead (see oracle/).
+ *
+ *	X(name, msr, xfeature mask, cpuid features, vmcs guest field)
+ */
+#define SIM_CET_MSRS(X)							\
+	X(U_CET, SIM_MSR_U_CET, SIM_XFEATURE_MASK_CET_USER,	\
+	  SIM_CPUID_SHSTK | SIM_CPUID_IBT, 0)	\
+	X(S_CET, SIM_MSR_S_CET, 0,	\
+	  SIM_CPUID_SHSTK | SIM_CPUID_IBT, SIM_GUEST_S_CET)	\
+	X(PL0_SSP, SIM_MSR_PL0_SSP, SIM_XFEATURE_MASK_CET_KERNEL,	\
+	  SIM_CPUID_SHSTK, 0)	\
+	X(PL1_SSP, SIM_MSR_PL1_SSP, SIM_XFEATURE_MASK_CET_KERNEL,	\
+	  SIM_CPUID_SHSTK, 0)	\
+	X(PL2_SSP, SIM_MSR_PL2_SSP, SIM_XFEATURE_MASK_CET_KERNEL,	\
+	  SIM_CPUID_SHSTK, 0)	\
+	X(PL3_SSP, SIM_MSR_PL3_SSP, SIM_XFEATURE_MASK_CET_USER,	\
+	  SIM_CPUID_SHSTK, 0)	\
+	X(INT_SSP_TAB, SIM_MSR_INT_SSP_TAB, 0,	\
+	  SIM_CPUID_SHSTK, SIM_GUEST_INTR_SSP_TABLE)	\
+	X(XSS, SIM_MSR_XSS, 0,	\
+	  0, 0)
+
+/* Dense index of the MSRs the register file models, in table order. */
+enum sim_msr_slot {
+#define SIM_SLOT_ENUM(name, msr, xfeature, feature, vmcs) SIM_SLOT_##name,
+	SIM_CET_MSRS(SIM_SLOT_ENUM)
+#undef SIM_SLOT_ENUM
+	SIM_NR_SLOTS,
+	SIM_SLOT_NONE = -1,
+};
 
 /* Guest CPUID combinations the scenarios iterate over. */
 #define SIM_CPUID_IBT		(1u << 0)

@@ -1,41 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kvm_x86_sim scenario API: drive the tree's own KVM MSR-I/O code the way a
- * VMM drives KVM, on a simulated CET-capable CPU, and read the oracle's
- * verdict on the ten invariants.
+ * VMM drives KVM, on a simulated CET-capable CPU.  The verdict comes from
+ * an observer, the oracle (oracle/oracle.h):
  *
- *	struct sim *sim = sim_create(SIM_VMX);
+ *	struct sim *sim = sim_create(SIM_VMX, &sim_tree_kernel);
+ *	struct oracle *oracle = oracle_attach(sim);
  *	struct sim_vcpu *vcpu = sim_vcpu_create(sim);
- *	struct sim_msr_entry e[] = { { SIM_MSR_U_CET, SIM_CET_SHSTK_EN } };
+ *	struct sim_msr_entry e[] = { { SIM_MSR_U_CET, 0, SIM_CET_SHSTK_EN } };
  *
  *	sim_set_cpuid(vcpu, SIM_CPUID_SHSTK | SIM_CPUID_LM);
  *	sim_set_msrs(vcpu, e, 1);		// KVM_SET_MSRS: returns 1
- *	if (sim_violations(sim))		// bit mask of enum sim_inv
- *		sim_report(sim, stderr_printer);
- *	sim_destroy(sim);
+ *	if (oracle_violations(oracle))		// mask of SIM_INV_BIT()s
+ *		oracle_report(oracle, printer, ctx);
+ *	sim_destroy(sim);			// frees the oracle too
  */
 #ifndef KVM_X86_SIM_SIM_H
 #define KVM_X86_SIM_SIM_H
 
 #include "kvm_x86_sim/port.h"
 #include "kvm_x86_sim/layout.h"
-
-/* The ten invariants; a verdict is a mask of (1 << SIM_INV_*). */
-enum sim_inv {
-	SIM_INV_PAIRING,
-	SIM_INV_SCET_EXCLUSION,
-	SIM_INV_ACCESSOR_CONTRACT,
-	SIM_INV_HOST_INTEGRITY,
-	SIM_INV_DEVICE_IOCTL,
-	SIM_INV_ONE_REG,
-	SIM_INV_CPUID_GATING,
-	SIM_INV_BATCH_SEMANTICS,
-	SIM_INV_VALIDITY,
-	SIM_INV_NO_BUG,
-	SIM_NR_INVS,
-};
-
-#define SIM_INV_BIT(inv)	(1u << (inv))
+#include "kvm_x86_sim/observer.h"
 
 enum sim_vendor { SIM_VMX, SIM_SVM };
 
@@ -56,7 +41,7 @@ enum sim_fault {
 	SIM_FAULT_IRQ_CLOBBERS_FPU	= 1u << 7, /* not a bug: IRQ uses the FPU */
 };
 
-/* Which pieces of the tree's code a scenario needs (see sim_slice_has). */
+/* Which pieces of the tree's code a scenario needs (struct sim_kernel). */
 enum sim_need {
 	SIM_NEED_CET_MSRS	= 1u << 0, /* CET arms + xstate accessors */
 	SIM_NEED_ONE_REG	= 1u << 1, /* kvm_get_set_one_reg */
@@ -66,6 +51,7 @@ enum sim_need {
 
 struct sim;
 struct sim_vcpu;
+struct sim_kernel;
 
 struct sim_msr_entry {
 	u32 index;
@@ -73,7 +59,8 @@ struct sim_msr_entry {
 	u64 data;
 };
 
-struct sim *sim_create(enum sim_vendor vendor);
+/* A machine running @kernel's code (the glue's sim_tree_kernel). */
+struct sim *sim_create(enum sim_vendor vendor, const struct sim_kernel *kernel);
 void sim_destroy(struct sim *sim);
 void sim_set_faults(struct sim *sim, unsigned int faults);
 
@@ -107,16 +94,8 @@ void sim_stray_load_guest_fpu(struct sim_vcpu *vcpu);
 /* Put the guest FPU that nobody loaded: wrong driving (NO BUG). */
 void sim_stray_put_guest_fpu(struct sim_vcpu *vcpu);
 
-/* Verdict: mask of violated invariants so far, and the report of them. */
-unsigned int sim_violations(const struct sim *sim);
 typedef void (*sim_printer)(void *ctx, const char *line);
-void sim_report(const struct sim *sim, sim_printer print, void *ctx);
-const char *sim_inv_name(enum sim_inv inv);
-/* The whole event trace (the newest SIM_MAX_EVENTS/2 at least). */
-void sim_dump_trace(const struct sim *sim, sim_printer print, void *ctx);
-
-/* What the tree offers; a scenario needing more is skipped with a reason. */
-bool sim_slice_has(unsigned int needs, const char **reason);
-const char *sim_slice_tree(void);
+/* Print every event as it happens (an observer like the oracle). */
+bool sim_attach_trace_printer(struct sim *sim, sim_printer print, void *ctx);
 
 #endif /* KVM_X86_SIM_SIM_H */

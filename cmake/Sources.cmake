@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The one build description: which sources make the harness, where their
+# headers are, and how the tree's sliced code is compiled.  CMakeLists.txt
+# builds from it; `kvm-x86-sim validate` reads the JSON form CMake writes
+# into the build directory (kvm_x86_sim_build.json); kunit/run-kunit.sh gets
+# a Kbuild fragment from it (cmake -P cmake/Kbuild.cmake).  Paths are
+# relative to the project's top directory.
+
+# The simulated machine and its oracle: libkvm_x86_sim.a
+set(KVM_X86_SIM_MACHINE_SOURCES
+	kvm_x86_sim/diag.c
+	kvm_x86_sim/fpu.c
+	kvm_x86_sim/ioctl.c
+	kvm_x86_sim/observe.c
+	kvm_x86_sim/regfile.c
+	kvm_x86_sim/trace.c
+	kvm_x86_sim/vmx_svm.c
+	oracle/oracle.c
+	oracle/rules.c)
+# The scenarios, one source for both runners: libkvm_x86_sim_scenarios.a
+set(KVM_X86_SIM_SCENARIO_SOURCES
+	scenarios/breaks.c
+	scenarios/holds.c
+	scenarios/run.c
+	scenarios/table.c)
+# Everything that compiles against the harness's headers finds them here.
+set(KVM_X86_SIM_INCLUDE_DIRS
+	kvm_x86_sim/include
+	oracle
+	scenarios
+	stubs)
+# The per-tree glue: stubs/glue.c around one tree's slice, through this
+# template (@SLICE_DIR@: where slice.c/slice.h are; @GLUE@: stubs/glue.c).
+set(KVM_X86_SIM_GLUE_TEMPLATE cmake/glue.c.in)
+set(KVM_X86_SIM_GLUE_SOURCE stubs/glue.c)
+# The cmocka runner.
+set(KVM_X86_SIM_CMOCKA_RUNNER tests/cmocka/main.c)
+# Our own code: warnings are ours to fix.
+set(KVM_X86_SIM_CFLAGS -Wall -Wextra -Wno-unused-parameter
+	-Werror=implicit-function-declaration)
+# The kernel's code (the glue with the slice): its own warnings are not
+# ours to fix, but a call to something the stubs do not provide must stop
+# the build.
+set(KVM_X86_SIM_SLICE_CFLAGS -g -fno-strict-aliasing -Wno-unused
+	-Wno-unused-parameter -Werror=implicit-function-declaration
+	-Werror=int-conversion)

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The tree under test as the simulator drives it: the entry points of the
+ * kernel's own code (msr_io, kvm_get_set_one_reg, kvm_load_guest_fpu, ...)
+ * and its struct kvm_vcpu, behind one table of functions.  The per-tree
+ * glue (stubs/glue.c, compiled with the slice) fills it in as
+ * sim_tree_kernel; the runner hands it to sim_create().  So the simulator
+ * calls into the kernel code only through this table, and the glue calls
+ * only the simulated hardware (kvm_x86_sim/hw.h): no cycle.
+ */
+#ifndef KVM_X86_SIM_KERNEL_H
+#define KVM_X86_SIM_KERNEL_H
+
+#include "kvm_x86_sim/port.h"
+
+struct sim_vcpu;
+
+enum sim_kernel_msr_op { SIM_KERNEL_GET, SIM_KERNEL_SET, SIM_KERNEL_FEATURE };
+
+struct sim_kernel {
+	/* the tree the slice was cut from */
+	const char *tree;
+	/* SIM_NEED_* the tree satisfies; why it lacks one (NULL: it has it) */
+	unsigned int caps;
+	const char *(*lacks)(unsigned int needs);
+	/* the kernel's struct kvm_vcpu for a simulated vCPU (opaque here) */
+	void *(*vcpu_create)(struct sim_vcpu *vcpu, bool svm);
+	void (*vcpu_destroy)(void *kvm_vcpu);
+	/* the ioctl handlers: msr_io(), kvm_get_set_one_reg() */
+	int (*msr_io)(void *kvm_vcpu, void *user_msrs,
+		      enum sim_kernel_msr_op op);
+	u64 (*one_reg_id)(u32 msr);
+	int (*one_reg)(void *kvm_vcpu, bool set, u64 id, u64 *user_val);
+	/* kvm_{get,set}_one_msr() directly: ONE_REG without its FPU load */
+	int (*one_msr)(void *kvm_vcpu, bool set, u32 msr, u64 *user_val);
+	/* a guest RDMSR/WRMSR that KVM intercepted and emulates */
+	int (*guest_msr)(void *kvm_vcpu, bool write, u32 msr, u64 *data);
+	void (*load_guest_fpu)(void *kvm_vcpu);
+	void (*put_guest_fpu)(void *kvm_vcpu);
+	/* SVM: the VMCB save area's CET fields, in the kernel's struct vmcb */
+	void (*vmcb_cet)(void *kvm_vcpu, bool write, u64 *s_cet, u64 *ssp,
+			 u64 *isst);
+};
+
+/* Defined by the glue compiled with each tree's slice. */
+extern const struct sim_kernel sim_tree_kernel;
+
+#endif /* KVM_X86_SIM_KERNEL_H */

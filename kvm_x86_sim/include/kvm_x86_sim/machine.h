@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The simulated machine's state: the CPU's register file and mode, the FPU
+ * core's bookkeeping, the vCPUs' VMCS/VMCB CET fields, and the event trace.
+ * The simulator owns and writes it; observers (the oracle, a trace printer)
+ * get a const pointer and only read it.
+ */
+#ifndef KVM_X86_SIM_MACHINE_H
+#define KVM_X86_SIM_MACHINE_H
+
+#include "kvm_x86_sim/sim.h"
+#include "kvm_x86_sim/hw.h"
+#include "kvm_x86_sim/observer.h"
+
+#define SIM_MAX_VCPUS	4
+#define SIM_MAX_EVENTS	512
+#define SIM_MAX_OBSERVERS 4
+
+/* Whose value a register holds: provenance for the oracle. */
+enum sim_owner {
+	SIM_OWN_NONE,		/* reset value, zero, or computed */
+	SIM_OWN_HOST,		/* the host task / host kernel */
+	SIM_OWN_GUEST,		/* a guest vCPU (see owner_vcpu) */
+};
+
+struct sim_val {
+	u64 v;
+	u8 owner;
+	s8 vcpu;		/* for SIM_OWN_GUEST */
+};
+
+enum sim_mode { SIM_MODE_HOST_USER, SIM_MODE_HOST_KERNEL, SIM_MODE_GUEST };
+
+/* What is happening, for the oracle's context-dependent checks. */
+enum sim_ioctl {
+	SIM_IOCTL_NONE,
+	SIM_IOCTL_GET_MSRS,
+	SIM_IOCTL_SET_MSRS,
+	SIM_IOCTL_GET_ONE_REG,
+	SIM_IOCTL_SET_ONE_REG,
+	SIM_IOCTL_DEV_GET_MSRS,
+	SIM_IOCTL_RUN,
+	SIM_IOCTL_STRAY,
+};
+
+enum sim_event_type {
+	SIM_EV_IOCTL_ENTER,
+	SIM_EV_IOCTL_EXIT,
+	SIM_EV_RDMSR,
+	SIM_EV_WRMSR,
+	SIM_EV_FPU_LOAD,	/* fpu_swap_kvm_fpstate(, true) */
+	SIM_EV_FPU_PUT,		/* fpu_swap_kvm_fpstate(, false) */
+	SIM_EV_FPREGS_LOCK,
+	SIM_EV_FPREGS_UNLOCK,
+	SIM_EV_FPU_RESTORE,	/* switch_fpu_return */
+	SIM_EV_FPU_CLOBBER,	/* an IRQ used the FPU */
+	SIM_EV_VMCS_READ,
+	SIM_EV_VMCS_WRITE,
+	SIM_EV_CPUID_QUERY,
+	SIM_EV_VM_ENTRY,
+	SIM_EV_VM_EXIT,
+	SIM_EV_KVM_BUG,
+	SIM_EV_WARN,
+	SIM_EV_USER_COPY,
+	SIM_EV_CALL,		/* a traced kernel function is called */
+};
+
+struct sim_event {
+	u8 type;
+	s8 vcpu;
+	u8 mode;
+	u32 index;		/* MSR, VMCS field, feature ... */
+	struct sim_val val;
+	const char *file;	/* the kernel's file:line via #line */
+	int line;
+	const char *what;
+};
+
+struct sim_vcpu {
+	struct sim *sim;
+	int id;
+	unsigned int cpuid;		/* SIM_CPUID_* */
+	struct sim_fpstate fps;		/* guest_fpu.fpstate */
+	/*
+	 * VMX: the VMCS guest-state CET fields; SVM: the VMCB save area's (in
+	 * the glue).  By register-file slot for the MSRs that have one
+	 * (S_CET, INT_SSP_TAB: see SIM_CET_MSRS), and the SSP register.
+	 */
+	struct sim_val vmcs[SIM_NR_SLOTS];
+	struct sim_val guest_ssp;
+	u64 host_s_cet;
+	u32 entry_ctls, exit_ctls;
+	void *kvm_vcpu;			/* the kernel's struct kvm_vcpu (glue) */
+};
+
+struct sim {
+	enum sim_vendor vendor;
+	unsigned int faults;
+	/* the CPU */
+	struct sim_val hw[SIM_NR_SLOTS];
+	enum sim_mode mode;
+	int fpregs_locked;
+	bool need_fpu_load;		/* TIF_NEED_FPU_LOAD of current */
+	struct sim_fpstate host_fps;	/* the host task's fpstate */
+	struct sim_fpstate *cur_fps;	/* current->thread.fpu.fpstate */
+	struct sim_fpstate *saved_task_fps; /* fpu->__task_fpstate */
+	struct sim_vcpu *loaded_vcpu;	/* vcpu_load()ed, owns the VMCS */
+	u64 host_u_cet, host_pl3_ssp, host_s_cet;
+	/* the vCPUs */
+	struct sim_vcpu vcpus[SIM_MAX_VCPUS];
+	int nr_vcpus;
+	/* what is running */
+	enum sim_ioctl ioctl;
+	struct sim_vcpu *ioctl_vcpu;
+	int loads, puts;		/* in the current ioctl */
+	bool clobber_pending;
+	/* the event trace: ev[i] is event number ev_base + i */
+	struct sim_event ev[SIM_MAX_EVENTS];
+	int nr_ev;
+	int ev_base;
+	/* the tree under test, and what it offers (SIM_NEED_*) */
+	const struct sim_kernel *kernel;
+	unsigned int tree_caps;
+	/* who watches (the oracle, a trace printer, ...) */
+	struct sim_observer observers[SIM_MAX_OBSERVERS];
+	int nr_observers;
+};
+
+/*
+ * Reading the machine: the register-file slot of an MSR (SIM_SLOT_NONE if
+ * the CPU model has none), and one event of the trace as a line of text.
+ */
+int sim_msr_slot(u32 msr);
+void sim_describe_event(const struct sim *sim, int i, char *buf, size_t len);
+/* Is event number @n (as given to on_event) still in the trace? */
+static inline const struct sim_event *sim_event_at(const struct sim *sim,
+						   int n)
+{
+	int i = n - sim->ev_base;
+
+	return i >= 0 && i < sim->nr_ev ? &sim->ev[i] : NULL;
+}
+
+#endif /* KVM_X86_SIM_MACHINE_H */

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Observers: whoever watches the simulated machine (the oracle that judges
+ * the invariants, a trace printer, a coverage counter) registers a set of
+ * callbacks with sim_attach().  Each callback gets the machine read-only
+ * (kvm_x86_sim/machine.h) and keeps its own state in @ctx; nothing an
+ * observer does changes the machine, and the machine knows no observer by
+ * name.
+ */
+#ifndef KVM_X86_SIM_OBSERVER_H
+#define KVM_X86_SIM_OBSERVER_H
+
+#include "kvm_x86_sim/port.h"
+
+struct sim;
+struct sim_vcpu;
+struct sim_msr_entry;
+
+/* One KVM_{GET,SET}_MSRS (or ONE_REG, as a batch of one) as userspace saw it. */
+struct sim_batch {
+	const struct sim_vcpu *vcpu;	/* NULL: /dev/kvm */
+	bool write;
+	const struct sim_msr_entry *in;	/* what userspace passed */
+	const struct sim_msr_entry *out; /* what it got back */
+	u32 n;
+	int ret;			/* entries processed, or -errno */
+};
+
+/* A guest RDMSR/WRMSR that exited to KVM during KVM_RUN. */
+struct sim_guest_msr {
+	const struct sim_vcpu *vcpu;
+	bool write;
+	u32 msr;
+	u64 data;			/* written, or read back */
+	int ret;			/* 0: done; else KVM injects #GP */
+};
+
+struct sim_observer_ops {
+	/* event number @n was just recorded (sim_event_at(sim, n)) */
+	void (*on_event)(void *ctx, const struct sim *sim, int n);
+	/* a vCPU or system ioctl begins / is about to return to userspace */
+	void (*on_ioctl_enter)(void *ctx, const struct sim *sim);
+	void (*on_ioctl_exit)(void *ctx, const struct sim *sim);
+	/* the ioctl's results, after it returned */
+	void (*on_batch)(void *ctx, const struct sim *sim,
+			 const struct sim_batch *b);
+	void (*on_guest_msr)(void *ctx, const struct sim *sim,
+			     const struct sim_guest_msr *g);
+	/* the machine goes away: free @ctx */
+	void (*on_destroy)(void *ctx, const struct sim *sim);
+};
+
+struct sim_observer {
+	const struct sim_observer_ops *ops;
+	void *ctx;
+};
+
+/* Watch @sim from now on; false if it has no room for another observer. */
+bool sim_attach(struct sim *sim, const struct sim_observer_ops *ops,
+		void *ctx);
+
+#endif /* KVM_X86_SIM_OBSERVER_H */

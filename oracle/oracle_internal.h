@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The oracle's own state, shared by its files: its model of each guest's
+ * CET MSR values and the findings.  It reads the machine through
+ * kvm_x86_sim/machine.h and never writes it.
+ */
+#ifndef KVM_X86_SIM_ORACLE_INTERNAL_H
+#define KVM_X86_SIM_ORACLE_INTERNAL_H
+
+#include "kvm_x86_sim/machine.h"
+#include "oracle.h"
+
+#define ORACLE_MAX_FINDINGS	16
+
+struct oracle_finding {
+	enum sim_inv inv;
+	char msg[200];
+	int event;		/* event number (sim_event_at), or -1 */
+};
+
+/* What the guest's MSRs hold, as the architecture says they must. */
+struct oracle_vcpu {
+	u64 msr[SIM_NR_SLOTS];	/* by the machine's slot, for lookup only */
+	u64 ssp;		/* the guest SSP (KVM_REG_GUEST_SSP) */
+};
+
+struct oracle {
+	const struct sim *sim;
+	bool tree_has_cet;	/* learnt once, when attached */
+	struct oracle_vcpu vcpus[SIM_MAX_VCPUS];
+	struct oracle_finding findings[ORACLE_MAX_FINDINGS];
+	int nr_findings;
+	unsigned int violated;
+};
+
+void oracle_violate(struct oracle *o, enum sim_inv inv, int event,
+		    const char *fmt, ...) __printf(4, 5);
+/* The newest event's number: where a finding about an ioctl points. */
+int oracle_last_event(const struct oracle *o);
+
+/* rules.c: the architecture's rules, written independently of the kernel */
+bool oracle_is_xstate_msr(u32 msr);
+bool oracle_guest_has(const struct sim_vcpu *v, int feature);
+bool oracle_guest_owns_msr(const struct sim_vcpu *v, u32 msr);
+u64 oracle_host_value(const struct sim *sim, u32 msr);
+void oracle_check_batch(struct oracle *o, const struct sim_batch *b);
+void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g);
+
+#endif /* KVM_X86_SIM_ORACLE_INTERNAL_H */

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The oracle's architectural rules and the checks of each ioctl's results.
+ * Written from the architecture (Intel SDM / AMD APM on CET, KVM's
+ * documented API), on purpose independent of the simulator's tables and of
+ * the kernel code under test: which CET MSRs XSAVE manages, which guest
+ * CPUID feature each needs, which values are valid, what a host-initiated
+ * access to an MSR the guest lacks must do.  Nothing the kernel code
+ * returns updates the expectations kept here.
+ */
+#include "oracle_internal.h"
+
+/* XSAVE's CET_U holds U_CET and PL3_SSP, CET_S PL0..PL2_SSP; not S_CET. */
+bool oracle_is_xstate_msr(u32 msr)
+{
+	switch (msr) {
+	case SIM_MSR_U_CET:
+	case SIM_MSR_PL0_SSP:
+	case SIM_MSR_PL1_SSP:
+	case SIM_MSR_PL2_SSP:
+	case SIM_MSR_PL3_SSP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool oracle_guest_has(const struct sim_vcpu *v, int feature)
+{
+	switch (feature) {
+	case SIM_FEATURE_SHSTK:	return v->cpuid & SIM_CPUID_SHSTK;
+	case SIM_FEATURE_IBT:	return v->cpuid & SIM_CPUID_IBT;
+	case SIM_FEATURE_LM:	return v->cpuid & SIM_CPUID_LM;
+	default:		return false;
+	}
+}
+
+/* U_CET/S_CET exist with SHSTK or IBT; the SSP MSRs only with SHSTK. */
+bool oracle_guest_owns_msr(const struct sim_vcpu *v, u32 msr)
+{
+	bool shstk = oracle_guest_has(v, SIM_FEATURE_SHSTK);
+
+	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
+		return shstk || oracle_guest_has(v, SIM_FEATURE_IBT);
+	return shstk;
+}
+
+/* The host task's value of an MSR: what must be in hardware in userspace. */
+u64 oracle_host_value(const struct sim *sim, u32 msr)
+{
+	switch (msr) {
+	case SIM_MSR_U_CET:	return sim->host_u_cet;
+	case SIM_MSR_PL3_SSP:	return sim->host_pl3_ssp;
+	case SIM_MSR_S_CET:	return sim->host_s_cet;
+	default:		return sim->host_fps.regs[sim_msr_slot(msr)];
+	}
+}
+
+/* Why the architecture says an access fails; the invariant that covers it. */
+enum model_verdict { MODEL_OK, MODEL_UNKNOWN, MODEL_UNSUPPORTED, MODEL_INVALID };
+
+static bool valid_u_s_cet(const struct sim_vcpu *v, u64 data)
+{
+	if (data & SIM_CET_RESERVED)
+		return false;
+	if (!oracle_guest_has(v, SIM_FEATURE_SHSTK) &&
+	    (data & SIM_CET_SHSTK_BITS))
+		return false;
+	if (!oracle_guest_has(v, SIM_FEATURE_IBT) && (data & SIM_CET_IBT_BITS))
+		return false;
+	if ((data >> 12) & 3)	/* legacy bitmap base is 16K aligned */
+		return false;
+	if ((data & SIM_CET_SUPPRESS) && (data & SIM_CET_WAIT_ENDBR))
+		return false;
+	return true;
+}
+
+/* 48-bit virtual addresses: bits 63:47 must be equal. */
+static bool noncanonical(u64 a)
+{
+	return (u64)(((s64)(a << 16)) >> 16) != a;
+}
+
+static bool is_cet_msr(u32 msr)
+{
+	return msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET ||
+	       (msr >= SIM_MSR_PL0_SSP && msr <= SIM_MSR_INT_SSP_TAB);
+}
+
+/* Host-initiated access, as KVM must treat it (invariants 7 and 9). */
+static enum model_verdict model(const struct oracle *o,
+				const struct sim_vcpu *v, u32 msr, bool write,
+				u64 data)
+{
+	bool supported;
+
+	if (msr == SIM_MSR_AMD64_NB_CFG)
+		return MODEL_OK;
+	if (msr == SIM_MSR_KVM_INTERNAL_GUEST_SSP) {
+		/* ONE_REG's KVM_REG_GUEST_SSP: only with SHSTK, like PLx_SSP */
+		if (!o->tree_has_cet)
+			return MODEL_UNKNOWN;
+		if (!oracle_guest_has(v, SIM_FEATURE_SHSTK))
+			return MODEL_UNSUPPORTED;
+		if (write && (noncanonical(data) || (data & 3)))
+			return MODEL_INVALID;
+		return MODEL_OK;
+	}
+	if (!is_cet_msr(msr) || !o->tree_has_cet)
+		return MODEL_UNKNOWN;	/* or a tree that knows no CET MSR */
+	supported = oracle_guest_owns_msr(v, msr);
+	if (msr == SIM_MSR_INT_SSP_TAB)
+		supported = supported && oracle_guest_has(v, SIM_FEATURE_LM);
+	if (!supported)
+		return !write || !data ? MODEL_OK : MODEL_UNSUPPORTED;
+	if (!write)
+		return MODEL_OK;
+	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
+		return valid_u_s_cet(v, data) ? MODEL_OK : MODEL_INVALID;
+	if (noncanonical(data))
+		return MODEL_INVALID;
+	if (msr != SIM_MSR_INT_SSP_TAB && (data & 3))
+		return MODEL_INVALID;
+	return MODEL_OK;
+}
+
+static u64 *model_value(struct oracle *o, const struct sim_vcpu *v, u32 msr)
+{
+	struct oracle_vcpu *ov = &o->vcpus[v->id];
+
+	if (msr == SIM_MSR_KVM_INTERNAL_GUEST_SSP)
+		return &ov->ssp;
+	return is_cet_msr(msr) ? &ov->msr[sim_msr_slot(msr)] : NULL;
+}
+
+/* The guest's value of an MSR as userspace must read it. */
+static u64 expected_read(struct oracle *o, const struct sim_vcpu *v, u32 msr)
+{
+	u64 *val = model_value(o, v, msr);
+
+	if (!val)
+		return 0;
+	if (msr != SIM_MSR_KVM_INTERNAL_GUEST_SSP &&
+	    model(o, v, msr, true, 1) == MODEL_UNSUPPORTED &&
+	    model(o, v, msr, true, 4) == MODEL_UNSUPPORTED)
+		return 0;
+	return *val;
+}
+
+static void check_entry_outcome(struct oracle *o, const struct sim_vcpu *v,
+				bool write, const struct sim_msr_entry *in,
+				bool ok, int ev)
+{
+	enum model_verdict m = model(o, v, in->index, write, in->data);
+	const char *op = write ? "write" : "read";
+	unsigned long long d = in->data;
+
+	if (ok == (m == MODEL_OK))
+		return;
+	if (m == MODEL_INVALID)
+		oracle_violate(o, SIM_INV_VALIDITY, ev,
+			       "%s of invalid value %#llx to MSR %#x succeeded",
+			       op, d, in->index);
+	else if (m == MODEL_UNSUPPORTED)
+		oracle_violate(o, SIM_INV_CPUID_GATING, ev,
+			       "host %s of %#llx to MSR %#x succeeded although the guest lacks the feature (only 0 may be written)",
+			       op, d, in->index);
+	else if (m == MODEL_UNKNOWN)
+		oracle_violate(o, SIM_INV_BATCH_SEMANTICS, ev,
+			       "%s of unknown MSR %#x succeeded", op, in->index);
+	else if (!oracle_guest_owns_msr(v, in->index))
+		oracle_violate(o, SIM_INV_CPUID_GATING, ev,
+			       "host %s of %#llx to MSR %#x failed; a host access to an advertised MSR the guest lacks must read 0 / accept 0",
+			       op, d, in->index);
+	else
+		oracle_violate(o, SIM_INV_VALIDITY, ev,
+			       "%s of valid value %#llx to MSR %#x failed",
+			       op, d, in->index);
+}
+
+/* Where KVM_SET_MSRS must have put a value, and whether it is there. */
+static void check_written_value(struct oracle *o, const struct sim_vcpu *v,
+				u32 msr, u64 data, int ev)
+{
+	const struct sim *sim = o->sim;
+	int slot = sim_msr_slot(msr);
+	u64 have;
+
+	if (msr == SIM_MSR_KVM_INTERNAL_GUEST_SSP) {
+		o->vcpus[v->id].ssp = data;
+		if (v->guest_ssp.v != data)
+			oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
+				       "guest SSP %#llx did not reach the guest's VMCS/VMCB (holds %#llx)",
+				       (unsigned long long)data,
+				       (unsigned long long)v->guest_ssp.v);
+		return;
+	}
+	if (!is_cet_msr(msr))
+		return;
+	if (!oracle_guest_owns_msr(v, msr))
+		return;		/* accepted 0 for an absent feature: no state */
+	o->vcpus[v->id].msr[slot] = data;
+	if (msr == SIM_MSR_S_CET) {
+		if (v->vmcs[slot].v != data)
+			oracle_violate(o, SIM_INV_SCET_EXCLUSION, ev,
+				       "userspace S_CET %#llx did not reach the %s (holds %#llx)",
+				       (unsigned long long)data,
+				       sim->vendor == SIM_VMX ? "VMCS GUEST_S_CET" : "VMCB s_cet",
+				       (unsigned long long)v->vmcs[slot].v);
+		return;
+	}
+	if (msr == SIM_MSR_INT_SSP_TAB) {
+		if (v->vmcs[slot].v != data)
+			oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
+				       "INT_SSP_TAB %#llx did not reach the guest's VMCS/VMCB",
+				       (unsigned long long)data);
+		return;
+	}
+	have = v->fps.regs[slot];
+	if (have != data || v->fps.owner[slot] != SIM_OWN_GUEST)
+		oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
+			       "value %#llx set for MSR %#x did not persist in vCPU%d's guest fpstate (holds %#llx)",
+			       (unsigned long long)data, msr, v->id,
+			       (unsigned long long)have);
+}
+
+/* What KVM_GET_MSRS returned must be the guest's value, never the host's. */
+static void check_read_value(struct oracle *o, const struct sim_vcpu *v,
+			     u32 msr, u64 got, int ev)
+{
+	u64 want = expected_read(o, v, msr);
+	bool host = is_cet_msr(msr) && got == oracle_host_value(o->sim, msr);
+
+	if (got == want)
+		return;
+	oracle_violate(o, msr == SIM_MSR_S_CET ? SIM_INV_SCET_EXCLUSION :
+						 SIM_INV_HOST_INTEGRITY, ev,
+		       "read of MSR %#x returned %#llx, the guest's value is %#llx%s",
+		       msr, (unsigned long long)got, (unsigned long long)want,
+		       host ? " (that is the host's value)" : "");
+}
+
+static bool is_scet_only(const struct sim_msr_entry *in, u32 n)
+{
+	bool scet = false;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (in[i].index == SIM_MSR_S_CET)
+			scet = true;
+		else if (oracle_is_xstate_msr(in[i].index))
+			return false;
+	}
+	return scet;
+}
+
+/*
+ * After KVM_{GET,SET}_MSRS (or ONE_REG, n == 1): the count, each entry's
+ * outcome, the data userspace got back, and where written values went.
+ */
+void oracle_check_batch(struct oracle *o, const struct sim_batch *b)
+{
+	const struct sim_vcpu *v = b->vcpu;
+	const struct sim_msr_entry *in = b->in, *out = b->out;
+	int ev = oracle_last_event(o), before = o->nr_findings;
+	int ret = b->ret;
+	u32 i, n = b->n, expect = n;
+
+	for (i = 0; i < n; i++) {
+		if (model(o, v, in[i].index, b->write, in[i].data) != MODEL_OK) {
+			expect = i;
+			break;
+		}
+	}
+	if (o->sim->loads && is_scet_only(in, n))
+		oracle_violate(o, SIM_INV_SCET_EXCLUSION, ev,
+			       "a batch that touches only S_CET (and non-XSTATE MSRs) loaded the guest FPU: S_CET was treated as XSTATE-managed");
+	if (ret < 0 || (u32)ret > n) {
+		oracle_violate(o, SIM_INV_BATCH_SEMANTICS, ev,
+			       "__msr_io returned %d for a batch of %u", ret, n);
+		return;
+	}
+	for (i = 0; i < (u32)ret; i++)
+		check_entry_outcome(o, v, b->write, &in[i], true, ev);
+	if ((u32)ret < n)
+		check_entry_outcome(o, v, b->write, &in[ret], false, ev);
+	if ((u32)ret != expect && o->nr_findings == before)
+		oracle_violate(o, SIM_INV_BATCH_SEMANTICS, ev,
+			       "processed %d entries, expected %u (stop at the first failure)",
+			       ret, expect);
+	if (!b->write && (u32)ret < n && out[ret].data)
+		oracle_violate(o, SIM_INV_BATCH_SEMANTICS, ev,
+			       "failed read of MSR %#x returned %#llx instead of 0 (leak)",
+			       out[ret].index, (unsigned long long)out[ret].data);
+	for (i = ret + 1; i < n; i++)
+		if (out[i].data != in[i].data || out[i].index != in[i].index)
+			oracle_violate(o, SIM_INV_BATCH_SEMANTICS, ev,
+				       "entry %u after the failing one was modified",
+				       i);
+	for (i = 0; i < (u32)ret; i++) {
+		if (b->write)
+			check_written_value(o, v, in[i].index, in[i].data, ev);
+		else
+			check_read_value(o, v, in[i].index, out[i].data, ev);
+	}
+}
+
+/*
+ * A guest WRMSR emulated during KVM_RUN takes effect when the guest owns
+ * the MSR and the value is valid, whatever KVM answered: the oracle's
+ * model follows the architecture, not the code under test.
+ */
+void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
+{
+	u64 *val = model_value(o, g->vcpu, g->msr);
+
+	if (!g->write || !val || !oracle_guest_owns_msr(g->vcpu, g->msr))
+		return;
+	if (model(o, g->vcpu, g->msr, true, g->data) == MODEL_OK)
+		*val = g->data;
+}
