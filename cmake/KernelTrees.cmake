@@ -106,6 +106,7 @@ function(kvm_x86_sim_add_tree name path)
 
 	set(exe kvm_x86_sim_tests_${name})
 	add_executable(${exe} ${KVM_X86_SIM_CMOCKA_RUNNER} ${dir}/glue.c)
+	target_include_directories(${exe} PRIVATE tests/cmocka)
 	target_include_directories(${exe} PRIVATE ${CMOCKA_INCLUDE_DIR})
 	target_link_libraries(${exe} PRIVATE kvm_x86_sim_scenarios kvm_x86_sim
 		${CMOCKA_LIBRARY})
@@ -162,6 +163,11 @@ function(kvm_x86_sim_write_build_description out)
 		list(APPEND flags "\"${f}\"")
 	endforeach()
 	list(JOIN flags ", " flags)
+	set(runner "")
+	foreach(f IN LISTS KVM_X86_SIM_CMOCKA_RUNNER)
+		list(APPEND runner "\"${top}/${f}\"")
+	endforeach()
+	list(JOIN runner ", " runner)
 	set(std "gnu${CMAKE_C_STANDARD}")
 	file(GENERATE OUTPUT ${out} CONTENT "{
   \"top\": \"${top}\",
@@ -171,7 +177,7 @@ function(kvm_x86_sim_write_build_description out)
   \"include_dirs\": [${incs}],
   \"glue_template\": \"${top}/${KVM_X86_SIM_GLUE_TEMPLATE}\",
   \"glue_source\": \"${top}/${KVM_X86_SIM_GLUE_SOURCE}\",
-  \"runner\": \"${top}/${KVM_X86_SIM_CMOCKA_RUNNER}\",
+  \"runner\": [${runner}],
   \"libraries\": [\"$<TARGET_FILE:kvm_x86_sim_scenarios>\", \"$<TARGET_FILE:kvm_x86_sim>\", \"${CMOCKA_LIBRARY}\"],
   \"spec\": \"${top}/slice/kvm_msr.spec\",
   \"slicer\": \"${top}/scripts/kvm_slice.py\"

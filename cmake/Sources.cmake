@@ -34,8 +34,8 @@ set(KVM_X86_SIM_INCLUDE_DIRS
 # template (@SLICE_DIR@: where slice.c/slice.h are; @GLUE@: stubs/glue.c).
 set(KVM_X86_SIM_GLUE_TEMPLATE cmake/glue.c.in)
 set(KVM_X86_SIM_GLUE_SOURCE stubs/glue.c)
-# The cmocka runner.
-set(KVM_X86_SIM_CMOCKA_RUNNER tests/cmocka/main.c)
+# The C runner: cmocka, the summary table and KTAP.
+set(KVM_X86_SIM_CMOCKA_RUNNER tests/cmocka/main.c tests/cmocka/ktap.c)
 # Our own code: warnings are ours to fix.
 set(KVM_X86_SIM_CFLAGS -Wall -Wextra -Wno-unused-parameter
 	-Werror=implicit-function-declaration)

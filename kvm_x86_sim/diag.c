@@ -3,7 +3,7 @@
  * KVM_BUG_ON()/WARN_ON_ONCE() as the kernel code under test raises them
  * (recorded in the trace and returning the condition as the kernel does;
  * the KVM_BUG_ON stub marks the VM bugged),
- * and the copy to userspace memory.
+ * the kernel's memory allocators, and the copy to userspace memory.
  */
 #include "sim_internal.h"
 
@@ -60,4 +60,32 @@ unsigned long sim_hw_copy_to_user(void *to, const void *from,
 	}
 	sim_trace(sim, SIM_EV_USER_COPY, 0, val, file, line, "copy_to_user");
 	return 0;
+}
+
+/*
+ * kmalloc() and friends.  A failure (the runner's memory limit) is kept:
+ * if the code under test then crashes, the verdict says OOM, not CRASH.
+ */
+void *sim_hw_alloc(size_t size, bool zero, const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	void *p = zero ? sim_zalloc(size ? size : 1) : sim_malloc(size ? size : 1);
+	struct sim_val val = { .v = size, .vcpu = -1 };
+
+	if (!p && sim && !sim->alloc_failed) {
+		sim->alloc_failed = size;
+		sim_trace(sim, SIM_EV_ALLOC_FAIL, 0, val, file, line,
+			  "allocation failed");
+	}
+	return p;
+}
+
+void sim_hw_free(const void *p)
+{
+	sim_free((void *)p);
+}
+
+const struct sim *sim_running(void)
+{
+	return sim_hw_current;
 }

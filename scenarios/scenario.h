@@ -34,6 +34,8 @@ struct sim_scenario {
 	 * one that proves those invariants can fail (a "breaks" scenario).
 	 */
 	unsigned int expect;
+	/* the one invariant a "breaks" scenario is there to show can fail */
+	unsigned int proves;
 	unsigned int combos;	/* bit per enum sim_cpuid_combo */
 	bool no_cpuid;		/* run before KVM_SET_CPUID2 */
 	void (*run)(struct sim_vcpu *vcpu, unsigned int cpuid);

@@ -90,6 +90,7 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "breaks_pairing",
 		.summary = "load without put (driven wrongly)",
+		.proves = INV(PAIRING),
 		.expect = INV(PAIRING) | INV(HOST_INTEGRITY),
 		.combos = ONE(SHSTK),
 		.run = brk_stray_load,
@@ -97,6 +98,7 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "breaks_scet_exclusion",
 		.summary = "VM-exit does not load host S_CET",
+		.proves = INV(SCET_EXCLUSION),
 		.needs = SIM_NEED_CET_MSRS,
 		.faults = SIM_FAULT_EXIT_KEEPS_GUEST_SCET,
 		.expect = INV(SCET_EXCLUSION),
@@ -106,6 +108,7 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "breaks_accessor_contract",
 		.summary = "guest RDMSR outside KVM_RUN",
+		.proves = INV(ACCESSOR_CONTRACT),
 		.needs = SIM_NEED_CET_MSRS,
 		.expect = INV(ACCESSOR_CONTRACT) | INV(NO_BUG),
 		.combos = ONE(SHSTK),
@@ -114,6 +117,7 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "breaks_host_integrity",
 		.summary = "swap-out leaves guest regs loaded",
+		.proves = INV(HOST_INTEGRITY),
 		.needs = SIM_NEED_CET_MSRS,
 		.faults = SIM_FAULT_PUT_KEEPS_GUEST_REGS,
 		.expect = INV(HOST_INTEGRITY),
@@ -123,6 +127,7 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "breaks_device_ioctl",
 		.summary = "/dev/kvm ioctl handed a vCPU",
+		.proves = INV(DEVICE_IOCTL),
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_FEATURE_MSRS,
 		.faults = SIM_FAULT_DEVICE_IOCTL_HAS_VCPU,
 		.expect = INV(DEVICE_IOCTL),
@@ -132,6 +137,7 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "breaks_one_reg",
 		.summary = "ONE_REG without the FPU load",
+		.proves = INV(ONE_REG),
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,
 		.faults = SIM_FAULT_ONE_REG_SKIPS_LOAD,
 		.expect = INV(ACCESSOR_CONTRACT) | INV(ONE_REG) |
@@ -142,6 +148,7 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "breaks_cpuid_gating",
 		.summary = "CPUID lookups lie: SSP without SHSTK",
+		.proves = INV(CPUID_GATING),
 		.needs = SIM_NEED_CET_MSRS,
 		.faults = SIM_FAULT_CPUID_LIES,
 		.expect = INV(CPUID_GATING),
@@ -151,6 +158,7 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "breaks_batch_semantics",
 		.summary = "copy_to_user leaks into a failed read",
+		.proves = INV(BATCH_SEMANTICS),
 		.faults = SIM_FAULT_LEAKY_COPY_TO_USER,
 		.expect = INV(BATCH_SEMANTICS),
 		.combos = ONE(NONE),
@@ -159,6 +167,7 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "breaks_validity",
 		.summary = "canonical check broken",
+		.proves = INV(VALIDITY),
 		.needs = SIM_NEED_CET_MSRS,
 		.faults = SIM_FAULT_CANONICAL_ALWAYS,
 		.expect = INV(VALIDITY),
@@ -168,6 +177,7 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "breaks_no_bug",
 		.summary = "put without load trips KVM_BUG_ON",
+		.proves = INV(NO_BUG),
 		.needs = SIM_NEED_CET_MSRS,
 		.expect = INV(NO_BUG),
 		.combos = ONE(NONE),

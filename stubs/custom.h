@@ -75,7 +75,7 @@
 	({ __typeof__(*(ptr)) __pu = (x); sim_hw_copy_to_user((ptr), &__pu, sizeof(__pu), __FILE__, __LINE__) ? -EFAULT : 0; })
 static inline void *sim_memdup_user(const void *src, size_t len)
 {
-	void *p = sim_zalloc(len ? len : 1);
+	void *p = sim_hw_alloc(len, false, __FILE__, __LINE__);
 
 	if (!p)
 		return ERR_PTR(-ENOMEM);
@@ -85,7 +85,18 @@ static inline void *sim_memdup_user(const void *src, size_t len)
 #undef memdup_user
 #define memdup_user(src, len) sim_memdup_user((src), (len))
 #ifndef __KERNEL__
-#define kfree(p) free(p)
+/* the kernel's allocators: a failure is the memory limit's (OOM) */
+#define kmalloc(size, gfp)	sim_hw_alloc((size), false, __FILE__, __LINE__)
+#define kzalloc(size, gfp)	sim_hw_alloc((size), true, __FILE__, __LINE__)
+#define kvmalloc(size, gfp)	kmalloc(size, gfp)
+#define kvzalloc(size, gfp)	kzalloc(size, gfp)
+#define vmalloc(size)		kmalloc(size, 0)
+#define vzalloc(size)		kzalloc(size, 0)
+#define kcalloc(n, size, gfp)	kzalloc((size_t)(n) * (size), gfp)
+#define kmalloc_array(n, size, gfp) kmalloc((size_t)(n) * (size), gfp)
+#define kfree(p)		sim_hw_free(p)
+#define kvfree(p)		sim_hw_free(p)
+#define vfree(p)		sim_hw_free(p)
 #endif
 
 /* calls of functions the spec marks "traced": the trace gets the call site */

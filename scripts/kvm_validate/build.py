@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from typing import List
 
-from .errors import BadInput
+from .errors import BadInput, HarnessError
 from .paths import KVM_DIR
 
 CACHE_KEEP = 200
@@ -37,7 +37,7 @@ class BuildDescription:
     include_dirs: List[str]
     glue_template: str
     glue_source: str
-    runner: str
+    runner: List[str]
     libraries: List[str]
     spec: str
     slicer: str
@@ -159,18 +159,23 @@ class Builder:
         return r
 
     def _main_object(self):
-        src = self.desc.runner
-        key = sha(file_bytes(src), self.hdr, self.cc, self.cflags)
-        obj = os.path.join(self.cache, "bin", f"main-{key}.o")
-        if not os.path.exists(obj):
-            tmp = f"{obj}.{os.getpid()}.tmp"
-            r = self._cc(self.cflags + self.incs + ["-c", src, "-o", tmp],
-                         "main")
-            if r.returncode:
-                raise BadInput("cannot compile the cmocka runner "
-                               "tests/cmocka/main.c", r.stdout)
-            os.replace(tmp, obj)
-        return obj
+        """The C runner (cmocka, KTAP), compiled once per content."""
+        srcs = self.desc.runner
+        key = sha(*[file_bytes(src) for src in srcs], self.hdr, self.cc,
+                  self.cflags)
+        objs = []
+        for i, src in enumerate(srcs):
+            obj = os.path.join(self.cache, "bin", f"main-{key}-{i}.o")
+            if not os.path.exists(obj):
+                tmp = f"{obj}.{os.getpid()}.tmp"
+                r = self._cc(self.cflags + self.incs +
+                             ["-c", src, "-o", tmp], "main")
+                if r.returncode:
+                    raise HarnessError(f"cannot compile the C runner {src}",
+                                       *r.stdout.splitlines()[:20])
+                os.replace(tmp, obj)
+            objs.append(obj)
+        return objs
 
     def slice(self, root, display_root):
         """Slice root (a tree or the scratch copy); #line paths name
@@ -239,7 +244,7 @@ class Builder:
     def binary(self, sdir, display_root, scratch):
         key = sha(file_bytes(os.path.join(sdir, "slice.c")),
                   file_bytes(os.path.join(sdir, "slice.h")), self.hdr,
-                  self.cc, self.cflags, self.lib_hash, self.main_o)
+                  self.cc, self.cflags, self.lib_hash, *self.main_o)
         exe = os.path.join(self.cache, "bin", f"t-{key}")
         if os.path.exists(exe):
             os.utime(exe)
@@ -252,7 +257,7 @@ class Builder:
         if r.returncode:
             raise BadInput(*compile_error(r.stdout, display_root, scratch))
         tmp = f"{exe}.{os.getpid()}.tmp"
-        r = self._cc([self.main_o, obj] + self.libs + ["-o", tmp], "link")
+        r = self._cc(self.main_o + [obj] + self.libs + ["-o", tmp], "link")
         os.unlink(obj)
         if r.returncode:
             raise BadInput(*compile_error(r.stdout, display_root, scratch,

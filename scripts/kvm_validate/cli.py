@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """The command line: arguments, the run over the series, exit codes.
 
-Exit: 0 every invariant holds, 1 an invariant is violated (or the code
-under test crashed), 2 bad input (see BadInput).
+Exit: 0 every case of every prefix ran to its end and every invariant
+holds; 1 an invariant is violated, or the code under test crashed, hung,
+ran out of memory or exited early; 2 bad input (BadInput); 3 the harness
+itself failed (HarnessError, or anything unexpected: a one-line reason,
+the traceback only with KVM_X86_SIM_DEBUG=1).
 """
 
 import argparse
@@ -12,14 +15,15 @@ import shutil
 import sys
 import tempfile
 import time
+from typing import Any, Dict
 
 from .apply import apply_patch
 from .build import Builder
-from .errors import BadInput
+from .errors import BadInput, HarnessError
 from .patches import parse_patch_file
 from .paths import KVM_DIR, TOP
 from .report import Colour, render_json, render_junit, render_tap, render_text
-from .run import run_binary
+from .run import CASE_TIMEOUT, MEMORY_LIMIT, RunResult, run_binary
 from .verdicts import Step
 
 PROG = "kvm-x86-sim validate"
@@ -71,8 +75,14 @@ def main(argv):
                     default="auto")
     ap.add_argument("--quiet", action="store_true",
                     help="no progress lines on stderr")
-    res = {"tree": None, "patches": [], "steps": [], "error": None,
-           "exit": 0}
+    ap.add_argument("--case-timeout", type=int, default=CASE_TIMEOUT,
+                    metavar="S", help="seconds one case may run before it "
+                    f"is a HANG (default {CASE_TIMEOUT})")
+    ap.add_argument("--memory-limit", type=int, default=MEMORY_LIMIT,
+                    metavar="MIB", help="address space of a test process "
+                    f"(default {MEMORY_LIMIT} MiB; beyond it: OOM)")
+    res: Dict[str, Any] = {"tree": None, "patches": [], "steps": [],
+                           "error": None, "exit": 0, "stopped": ""}
     args = None
     scratch = None
     try:
@@ -98,7 +108,15 @@ def main(argv):
                             os.path.join(scratch, KVM_DIR), symlinks=True)
             steps = [(k, "1" if k == 1 else f"1-{k}", res["patches"][:k])
                      for k in range(1, len(res["patches"]) + 1)]
+        runs: Dict[str, RunResult] = {}
         for k, label, ps in steps:
+            if res["steps"] and res["steps"][-1].stopped and \
+                    any(c.kind == "HANG" for c in res["steps"][-1].cases):
+                res["stopped"] = (f"stopped the series at step "
+                                  f"{res['steps'][-1].label}: the code "
+                                  "under test hangs there; later prefixes "
+                                  "were not checked")
+                break
             t0 = time.monotonic()
             st = Step(k, label, ps)
             root = tree
@@ -107,8 +125,10 @@ def main(argv):
                 root = scratch
             sdir, c1 = builder.slice(root, tree)
             exe, c2 = builder.binary(sdir, tree, scratch)
-            invs, cases = run_binary(exe)
-            st.evaluate(invs, cases)
+            if exe not in runs:     # the same binary: the same verdicts
+                runs[exe] = run_binary(exe, args.case_timeout,
+                                       args.memory_limit)
+            st.evaluate(runs[exe])
             st.seconds = time.monotonic() - t0
             st.cached = "cached" if c1 and c2 else ""
             res["steps"].append(st)
@@ -125,18 +145,28 @@ def main(argv):
     except BadInput as e:
         res["error"] = [str(a) for a in e.args if str(a)] or ["bad input"]
         res["exit"] = 2
+    except HarnessError as e:
+        res["error"] = ["the harness failed: " + " ".join(
+            str(a) for a in e.args[:1])] + [str(a) for a in e.args[1:]]
+        res["exit"] = 3
+    except Exception as e:      # a bug of ours, never a verdict
+        if os.environ.get("KVM_X86_SIM_DEBUG"):
+            raise
+        res["error"] = [f"the harness failed: {type(e).__name__}: {e} "
+                        "(KVM_X86_SIM_DEBUG=1 shows the traceback)"]
+        res["exit"] = 3
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
 
     fmt = args.format if args else "text"
     out_path = args.output if args else None
-    if res["exit"] == 2:
+    if res["exit"] in (2, 3):
         print(f"{PROG}: error: {res['error'][0]}", file=sys.stderr)
         for ln in res["error"][1:]:
             print(f"  {ln}", file=sys.stderr)
         if fmt == "text" and not res["steps"]:
-            return 2
+            return res["exit"]
     if fmt == "text":
         on = args.color == "always" or (
             args.color == "auto" and not out_path and sys.stdout.isatty()

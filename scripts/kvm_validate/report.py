@@ -3,9 +3,10 @@
 XML or JSON."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
-from .run import CRASH_ROW
+from .run import RUN_ROWS
 from .verdicts import short_trace
 
 
@@ -51,7 +52,8 @@ def render_text(res, colour):
         for r in rows:
             line = f"{r:<20}"
             for s in steps:
-                v = s.cells.get(r, ("PASS", ""))[0] if r == CRASH_ROW \
+                v = s.cells.get(r, ("PASS", ""))[0] \
+                    if r in RUN_ROWS.values() \
                     else s.cells.get(r, ("SKIP", ""))[0]
                 line += colour(v, f"{v:<{colw}}")
             w(line.rstrip())
@@ -85,8 +87,9 @@ def render_text(res, colour):
                 c = scs[0]
                 lines, where = short_trace(c, inv)
                 w(colour("FAIL", f"FAIL {inv}") + f" {after}")
-                if inv == CRASH_ROW:
-                    w(f"  scenario {scn}: the code under test crashed")
+                if inv in RUN_ROWS.values():
+                    w(f"  scenario {scn}: {c.name}: the code under test "
+                      f"did not end the case ({c.reason})")
                 else:
                     w(f"  scenario {scn}, vendor {c.vendor.upper()}, guest "
                       f"CPUID {c.cpuid}" +
@@ -96,13 +99,20 @@ def render_text(res, colour):
                     w(f"  kernel lines in the trace: {where}")
                 for ln in lines:
                     w(f"    {ln}")
+    for s in steps:
+        if s.stopped:
+            w("")
+            w(colour("FAIL", "FAIL") + f" step {s.label}: {s.stopped}")
+    if res.get("stopped"):
+        w("")
+        w(colour("FAIL", "FAIL") + f" {res['stopped']}")
     w("")
     if res["error"]:
         w(f"error: {res['error'][0]}")
         for ln in res["error"][1:]:
             w(f"  {ln}")
     fails = sum(1 for s in steps if s.failed())
-    verdict = {0: "PASS", 1: "FAIL", 2: "ERROR"}[res["exit"]]
+    verdict = {0: "PASS", 1: "FAIL", 2: "ERROR", 3: "ERROR"}[res["exit"]]
     total = sum(s.seconds for s in steps)
     w(colour(verdict if verdict != "ERROR" else "FAIL", verdict) +
       f": {len(steps)} step(s), {fails} with a violated invariant, "
@@ -136,6 +146,15 @@ def render_tap(res):
     if res["error"]:
         out.append("Bail out! " + res["error"][0])
     return "\n".join(out) + "\n"
+
+
+# Characters XML 1.0 does not allow, even escaped.
+XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text):
+    """text with every character XML 1.0 forbids written as \\xNN."""
+    return XML_BAD.sub(lambda m: f"\\x{ord(m.group(0)):02x}", str(text))
 
 
 def render_junit(res):
@@ -172,6 +191,10 @@ def render_junit(res):
                            name="input")
         e = ET.SubElement(tc, "error", message=res["error"][0])
         e.text = "\n".join(res["error"])
+    for el in root.iter():
+        el.attrib = {k: xml_safe(v) for k, v in el.attrib.items()}
+        if el.text:
+            el.text = xml_safe(el.text)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
@@ -181,6 +204,7 @@ def render_json(res):
         "exit": res["exit"],
         "error": res["error"][0] if res["error"] else None,
         "error_details": res["error"][1:] if res["error"] else [],
+        "stopped": res.get("stopped", ""),
         "patches": [{"index": k, "file": p.source, "subject": p.subject}
                     for k, p in enumerate(res["patches"], 1)],
         "steps": [],

@@ -1,118 +1,265 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Running a test binary and reading its --verdicts output.
+"""Running a test binary and reading its KTAP.
 
-If the binary crashes or hangs, it is rerun scenario by scenario: the
-crash is a FAIL (row NO CRASH) of the scenario that crashed, with gdb's
-backtrace when gdb is installed, and the other scenarios keep their
-verdicts.
+The binary (tests/cmocka: --ktap) prints one KTAP subtest per case and, only
+when every case ran to its end, an end marker and the suite's result.  A
+case that crashes, hangs past the case timeout, runs out of memory or exits
+is reported by the runner itself as "not ok ... # CRASH|HANG|OOM|EXIT" with
+its last events; a case that vanished without a word is INCOMPLETE.  Each
+is a finding on the patch, never a pass.  After a crash the run resumes
+with the next case (--from), so the other cases keep their verdicts; after
+a hang the step stops there: a hang costs the case timeout once.
 """
 
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
+import time
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
 
-from .errors import BadInput
+from .errors import HarnessError
 
-RUN_TIMEOUT = 60
-CRASH_ROW = "NO CRASH"
+CASE_TIMEOUT = 5            # seconds per case (--case-timeout)
+MEMORY_LIMIT = 1024         # MiB of address space per test process
+# What a case that did not end normally is, and the row that reports it.
+RUN_ROWS = {"CRASH": "NO CRASH", "OOM": "NO OOM", "HANG": "NO HANG",
+            "EXIT": "COMPLETE", "INCOMPLETE": "COMPLETE"}
+CRASH_ROW = RUN_ROWS["CRASH"]
 
 
+@dataclass
 class Case:
-    def __init__(self, name, result, got, expect, reason, report):
-        self.name = name
-        self.result = result
-        self.got = got
-        self.expect = expect
-        self.reason = reason
-        self.report = report
-        parts = name.split("/")
-        self.scenario = parts[0]
-        self.vendor = parts[1] if len(parts) > 1 else "?"
-        self.cpuid = parts[2] if len(parts) > 2 else "?"
+    """One scenario x vendor x guest CPUID case, as the runner reported
+    it.  kind is "" for a case that ran to its end, else a RUN_ROWS key."""
+    number: int
+    name: str
+    result: str                 # PASS, FAIL or SKIP
+    got: int = 0
+    expect: int = 0
+    reason: str = ""
+    report: List[str] = field(default_factory=list)
+    kind: str = ""
+
+    @property
+    def scenario(self) -> str:
+        return self.name.split("/")[0]
+
+    @property
+    def vendor(self) -> str:
+        parts = self.name.split("/")
+        return parts[1] if len(parts) > 1 else "?"
+
+    @property
+    def cpuid(self) -> str:
+        parts = self.name.split("/")
+        return parts[2] if len(parts) > 2 else "?"
 
 
-def parse_verdicts(out):
-    invs, cases, report = [], [], []
-    for ln in out.splitlines():
-        if ln.startswith("  "):
-            report.append(ln[2:])
-        elif ln.startswith("invariant\t"):
-            f = ln.split("\t")
-            invs.append(f[2])
-        elif ln.startswith("case\t"):
-            f = ln.split("\t")
-            f += [""] * (6 - len(f))
-            cases.append(Case(f[1], f[2], int(f[3], 16), int(f[4], 16),
-                              f[5], report))
-            report = []
-    return invs, cases, report
+@dataclass
+class Scenario:
+    expect: int = 0             # violations it must report
+    proves: int = 0             # the invariant it shows can fail
 
 
-def signame(rc):
+@dataclass
+class Ktap:
+    """What one run of the binary printed."""
+    invariants: List[str] = field(default_factory=list)
+    scenarios: Dict[str, Scenario] = field(default_factory=dict)
+    plan: Optional[int] = None
+    cases: List[Case] = field(default_factory=list)
+    finished: bool = False
+    tail: List[str] = field(default_factory=list)   # diagnostics after
+                                                    # the last case
+
+
+@dataclass
+class RunResult:
+    invariants: List[str]
+    scenarios: Dict[str, Scenario]
+    cases: List[Case]
+    planned: int
+    stopped: str = ""           # why cases were not run, if any
+
+
+RESULT_RE = re.compile(r"^    (ok|not ok) (\d+) (\S+)(?: # (\S+)(?: (.*))?)?$")
+DIAG = "    # "
+OWN = "kvm_x86_sim: "
+
+
+def parse_ktap(text: str) -> Ktap:
+    """Read the runner's KTAP (tests/cmocka/ktap.c).  Never raises: what
+    cannot be read simply is not there, and the caller judges."""
+    k = Ktap()
+    diags: List[str] = []
+    verdict: Tuple[int, int] = (0, 0)
+    for ln in text.splitlines():
+        if ln.startswith(DIAG):
+            d = ln[len(DIAG):]
+            if d.startswith(OWN):
+                own = d[len(OWN):]
+                m = re.match(r"invariant (\d+) (.+)$", own)
+                if m:
+                    k.invariants.append(m.group(2))
+                    continue
+                m = re.match(r"scenario (\S+) expect=(\S+) proves=(\S+)$",
+                             own)
+                if m:
+                    k.scenarios[m.group(1)] = Scenario(
+                        int(m.group(2), 0), int(m.group(3), 0))
+                    continue
+                m = re.match(r"verdict got=(\S+) expect=(\S+)$", own)
+                if m:
+                    verdict = (int(m.group(1), 0), int(m.group(2), 0))
+                    continue
+                if own == "end of run":
+                    continue
+            diags.append(d)
+            continue
+        m = re.match(r"^    1\.\.(\d+)$", ln)
+        if m:
+            k.plan = int(m.group(1))
+            continue
+        m = RESULT_RE.match(ln)
+        if m:
+            ok, num, name, directive, why = m.groups()
+            c = Case(int(num), name, "PASS" if ok == "ok" else "FAIL",
+                     verdict[0], verdict[1], why or "", diags)
+            if directive == "SKIP":
+                c.result = "SKIP"
+            elif directive in RUN_ROWS:
+                c.result = "FAIL"
+                c.kind = directive
+                c.reason = directive
+            k.cases.append(c)
+            diags, verdict = [], (0, 0)
+            continue
+        if re.match(r"^(ok|not ok) 1 kvm_x86_sim$", ln):
+            k.finished = True
+    k.tail = diags
+    return k
+
+
+@dataclass
+class Exec:
+    rc: Optional[int]           # None: killed by the watchdog
+    out: str
+    err: str
+
+
+def execute(argv: List[str], quiet_for: float, memory_mib: int) -> Exec:
+    """Run argv in its own process group; kill it when it prints nothing
+    for quiet_for seconds (the runner's own alarm should come first)."""
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, start_new_session=True)
+    assert p.stdout is not None and p.stderr is not None
+    chunks: Dict[int, List[bytes]] = {p.stdout.fileno(): [],
+                                      p.stderr.fileno(): []}
+    open_fds = list(chunks)
+    last = time.monotonic()
+    killed = False
+    try:
+        while open_fds:
+            r, _, _ = select.select(open_fds, [], [], 0.2)
+            for fd in r:
+                b = os.read(fd, 65536)
+                if b:
+                    chunks[fd].append(b)
+                    last = time.monotonic()
+                else:
+                    open_fds.remove(fd)
+            if open_fds and time.monotonic() - last > quiet_for:
+                killed = True
+                os.killpg(p.pid, signal.SIGKILL)
+                break
+        rc = p.wait()
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    out = b"".join(chunks[p.stdout.fileno()]).decode(errors="replace")
+    err = b"".join(chunks[p.stderr.fileno()]).decode(errors="replace")
+    return Exec(None if killed else rc, out, err)
+
+
+def signame(rc: int) -> str:
     try:
         return signal.Signals(-rc).name
-    except (ValueError, AttributeError):
+    except ValueError:
         return f"signal {-rc}"
 
 
-def run_binary(exe):
-    """Every case of every scenario.  If the binary crashes (a NULL
-    dereference in the code under test is a finding), rerun scenario by
-    scenario: a crash is a FAIL of the scenario that crashed, the others
-    still get their verdicts."""
-    def run(args):
+def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
+               memory_mib: int = MEMORY_LIMIT) -> RunResult:
+    """Every case, each to its end, or a finding saying why not."""
+    cases: List[Case] = []
+    invariants: List[str] = []
+    scenarios: Dict[str, Scenario] = {}
+    plan: Optional[int] = None
+    start, gdb_done, stopped = 1, False, ""
+    while True:
+        argv = [exe, "--ktap", "--from", str(start), "--case-timeout",
+                str(case_timeout), "--memory-limit", str(memory_mib)]
         try:
-            r = subprocess.run([exe] + args, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True,
-                               errors="replace", timeout=RUN_TIMEOUT)
-            return r.returncode, r.stdout, r.stderr
-        except subprocess.TimeoutExpired as e:
-            out = e.stdout or ""
-            if isinstance(out, bytes):
-                out = out.decode(errors="replace")
-            return "timeout", out, ""
+            ex = execute(argv, case_timeout + 5, memory_mib)
+        except OSError as e:
+            raise HarnessError(f"cannot run the test binary {exe}: "
+                               f"{e.strerror}")
+        k = parse_ktap(ex.out)
+        if k.plan is None or not k.invariants:
+            why = (f"killed by {signame(ex.rc)}" if ex.rc is not None and
+                   ex.rc < 0 else f"exit {ex.rc}")
+            if start == 1:
+                raise HarnessError(f"the test binary printed no KTAP plan "
+                                   f"({why})", *ex.err.splitlines()[-5:])
+            stopped = f"the test binary stopped before case {start} ({why})"
+            break
+        invariants, scenarios, plan = k.invariants, k.scenarios, k.plan
+        cases += [c for c in k.cases if c.number >= start]
+        if k.finished:
+            break
+        last = cases[-1].number if cases else start - 1
+        died = cases[-1] if cases and cases[-1].kind else None
+        if died is None:
+            # the case after the last result vanished without a word
+            why = ("hung (no output for "
+                   f"{case_timeout + 5} s; killed)" if ex.rc is None else
+                   f"killed by {signame(ex.rc)}" if ex.rc < 0 else
+                   f"the process exited ({ex.rc})")
+            if last >= plan:
+                stopped = f"the run did not end after its last case ({why})"
+                break
+            died = Case(last + 1, f"case {last + 1} of {plan}", "FAIL",
+                        reason=why, report=k.tail,
+                        kind="HANG" if ex.rc is None else "INCOMPLETE")
+            cases.append(died)
+        died.report += [f"  stderr: {e}" for e in ex.err.splitlines()[-5:]]
+        if died.kind == "CRASH" and not gdb_done:
+            gdb_done = True
+            died.report += ["  " + f for f in crash_frames(exe, died.number)]
+        if died.kind == "HANG":
+            stopped = (f"stopped after case {died.number} hung: the "
+                       "remaining cases were not run")
+            break
+        start = died.number + 1
+        if start > plan:
+            break
+    return RunResult(invariants, scenarios, cases, plan or 0, stopped)
 
-    rc, out, err = run(["--verdicts"])
-    if rc in (0, 1):
-        invs, cases, _ = parse_verdicts(out)
-        if invs:
-            return invs, cases
-    rc0, lst, _ = run(["--list"])
-    scenarios = [ln.split("\t")[0] for ln in lst.splitlines() if ln.strip()]
-    if rc0 != 0 or not scenarios:
-        raise BadInput(f"the test binary does not start ({exe}: "
-                       f"{rc0 if rc0 != 'timeout' else 'timeout'})", err)
-    invs, cases = [], []
-    for s in scenarios:
-        rc, out, err = run(["--scenario", s, "--verdicts"])
-        i, cs, tail = parse_verdicts(out)
-        invs = invs or i
-        cases += cs
-        if rc in (0, 1, 77):
-            continue
-        why = (f"crashed ({signame(rc)})" if isinstance(rc, int) and rc < 0
-               else f"hung (killed after {RUN_TIMEOUT} s)"
-               if rc == "timeout" else f"exited {rc}")
-        last = f" after case {cs[-1].name}" if cs else " in its first case"
-        rep = tail + [f"FAIL {CRASH_ROW}: scenario {s} {why}{last}"]
-        rep += ["  stderr: " + e for e in err.splitlines()[-5:]]
-        if isinstance(rc, int) and rc < 0:
-            rep += ["  " + f for f in crash_frames(exe, s)]
-        cases.append(Case(f"{s}/(crash)", "FAIL", 0, 0, why, rep))
-    return invs, cases
 
-
-def crash_frames(exe, scenario, limit=6):
+def crash_frames(exe: str, number: int, limit: int = 6) -> List[str]:
     """Where it crashed, from gdb's backtrace when gdb is installed."""
     gdb = shutil.which("gdb")
     if not gdb:
         return []
     try:
         r = subprocess.run([gdb, "-q", "-batch", "-nx", "-ex", "run",
-                            "-ex", "bt", "--args", exe, "--scenario",
-                            scenario, "--verdicts"],
+                            "-ex", "bt", "--args", exe, "--ktap", "--from",
+                            str(number), "--case-timeout", "5"],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True, errors="replace", timeout=60)
     except (OSError, subprocess.TimeoutExpired):

@@ -7,47 +7,52 @@ that broke it with the short event trace ending at the kernel's file:line.
 """
 
 import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Tuple
 
-from .run import CRASH_ROW
-
-
-def _norm(s):
-    return re.sub(r"[^a-z0-9]", "", s.lower())
+from .run import RUN_ROWS, Case, RunResult
 
 
+@dataclass
 class Step:
-    """One prefix of the series (or the bare tree)."""
+    """One prefix of the series (or the bare tree) and its verdicts."""
+    index: int                  # 0: the tree itself
+    label: str                  # "tree", "1", "1-2", ...
+    patches: List[Any]
+    notes: List[str] = field(default_factory=list)
+    cases: List[Case] = field(default_factory=list)
+    invs: List[str] = field(default_factory=list)
+    rows: List[str] = field(default_factory=list)
+    cells: Dict[str, Tuple[str, str]] = field(default_factory=dict)
+    failures: Dict[str, List[Case]] = field(default_factory=dict)
+    seconds: float = 0.0
+    cached: str = ""
+    stopped: str = ""
 
-    def __init__(self, index, label, patches):
-        self.index = index          # 0: the tree itself
-        self.label = label          # "tree", "1", "1-2", ...
-        self.patches = patches
-        self.notes = []
-        self.cases = []
-        self.invs = []
-        self.cells = {}             # invariant -> (verdict, reason)
-        self.failures = {}          # invariant -> [Case]
-        self.seconds = 0.0
-        self.cached = ""
-
-    def evaluate(self, invs, cases):
-        self.invs = invs
-        self.cases = cases
+    def evaluate(self, run: RunResult) -> None:
+        """One PASS / FAIL / SKIP per invariant, plus a row for each way a
+        case did not run to its end (NO CRASH, NO HANG, NO OOM, COMPLETE).
+        An invariant is SKIP only when the scenario proving it can fail
+        was skipped (the tree lacks the code), or when no case ran."""
+        invs, cases = run.invariants, run.cases
+        self.invs, self.cases, self.stopped = invs, cases, run.stopped
         rows = list(invs)
-        if any(c.name.endswith("/(crash)") for c in cases):
-            rows.append(CRASH_ROW)
+        for c in cases:
+            if c.kind and RUN_ROWS[c.kind] not in rows:
+                rows.append(RUN_ROWS[c.kind])
+        if run.stopped and RUN_ROWS["INCOMPLETE"] not in rows:
+            rows.append(RUN_ROWS["INCOMPLETE"])
         self.rows = rows
         for c in cases:
             if c.result != "FAIL":
                 continue
-            if c.name.endswith("/(crash)"):
-                bits = [CRASH_ROW]
+            if c.kind:
+                bits = [RUN_ROWS[c.kind]]
             else:
-                diff = c.got if not c.scenario.startswith("breaks_") \
-                    else (c.got ^ c.expect)
+                diff = c.got ^ c.expect
                 bits = [invs[k] for k in range(len(invs)) if diff >> k & 1]
                 if not bits:
-                    bits = [invs[-1]] if invs else [CRASH_ROW]
+                    bits = [invs[-1]] if invs else [RUN_ROWS["INCOMPLETE"]]
             for b in bits:
                 self.failures.setdefault(b, []).append(c)
         ran = [c for c in cases if c.result != "SKIP"]
@@ -56,24 +61,30 @@ class Step:
                 fs = self.failures[inv]
                 self.cells[inv] = ("FAIL", f"{len(fs)} case(s), first "
                                    f"{fs[0].name}")
-                continue
-            if inv == CRASH_ROW:
+            elif inv == RUN_ROWS["INCOMPLETE"] and run.stopped:
+                self.cells[inv] = ("FAIL", run.stopped)
+            elif inv in RUN_ROWS.values():
                 self.cells[inv] = ("PASS", "")
-                continue
-            own = [c for c in cases if c.scenario.startswith("breaks_") and
-                   _norm(c.scenario[len("breaks_"):]) == _norm(inv)]
-            if own and all(c.result == "SKIP" for c in own):
-                self.cells[inv] = ("SKIP", own[0].reason)
-            elif not ran:
-                self.cells[inv] = ("SKIP", cases[0].reason if cases
-                                   else "no case ran")
             else:
-                self.cells[inv] = ("PASS", "")
+                self.cells[inv] = self._unfailed(inv, run, ran)
 
-    def failed(self):
+    def _unfailed(self, inv: str, run: RunResult,
+                  ran: List[Case]) -> Tuple[str, str]:
+        bit = 1 << run.invariants.index(inv)
+        own = [c for c in run.cases if
+               run.scenarios.get(c.scenario, None) is not None and
+               run.scenarios[c.scenario].proves & bit]
+        if own and all(c.result == "SKIP" for c in own):
+            return ("SKIP", own[0].reason)
+        if not ran:
+            return ("SKIP", run.cases[0].reason if run.cases
+                    else "no case ran")
+        return ("PASS", "")
+
+    def failed(self) -> bool:
         return any(v == "FAIL" for v, _ in self.cells.values())
 
-    def counts(self):
+    def counts(self) -> Dict[str, int]:
         n = {"PASS": 0, "FAIL": 0, "SKIP": 0}
         for c in self.cases:
             n[c.result] = n.get(c.result, 0) + 1

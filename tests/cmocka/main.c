@@ -4,7 +4,9 @@
  * CPUID) against the kernel tree this binary was built from.
  *
  *   kvm_x86_sim_tests_<tree> [--scenario NAME] [--expect INV]... [--list]
- *                            [--summary] [--verdicts] [--trace]
+ *                            [--summary] [--trace]
+ *   kvm_x86_sim_tests_<tree> --ktap [--scenario NAME] [--from K]
+ *                            [--case-timeout S] [--memory-limit MIB]
  *
  * --expect turns the run into a check that the tree is caught: it passes
  * when at least one case reports the first named invariant violated and
@@ -12,7 +14,8 @@
  * Exit: 0 all passed, 77 all skipped (ctest SKIP_RETURN_CODE), else the
  * number of failed cases.  CMOCKA_MESSAGE_OUTPUT=xml gives JUnit XML.
  * --summary prints one line per scenario instead (the main job's table);
- * --verdicts prints every case machine-readably (see verdicts());
+ * --ktap prints every case as KTAP, the form validate reads (ktap.c);
+ * --list prints the table: name, expected-violation mask, summary;
  * --trace prints every case's whole event trace.
  */
 #include <setjmp.h>
@@ -22,6 +25,7 @@
 #include <cmocka.h>
 
 #include "scenario.h"
+#include "ktap.h"
 
 #define MAX_CASES 256
 
@@ -97,40 +101,6 @@ static int summary(const struct sim_case *cs, unsigned int n)
 	return fail ? 1 : 0;
 }
 
-static void print_indented(void *ctx, const char *line)
-{
-	(void)ctx;
-	printf("  %s\n", line);
-}
-
-/*
- * Machine-readable: one "case" line per case, preceded by its report
- * (indented two spaces).
- *   case<TAB>NAME<TAB>PASS|FAIL|SKIP<TAB>violated-mask<TAB>expected-mask<TAB>reason
- * Masks are hexadecimal bit sets of enum sim_inv, in sim_inv_name() order.
- */
-static int verdicts(const struct sim_case *cs, unsigned int n)
-{
-	static const char *const res[] = { "PASS", "FAIL", "SKIP" };
-	unsigned int k, got, fail = 0;
-	enum sim_case_result r;
-	const char *why;
-
-	printf("tree\t%s\n", sim_case_kernel->tree);
-	for (k = 0; k < SIM_NR_INVS; k++)
-		printf("invariant\t%u\t%s\n", k, sim_inv_name(k));
-	for (k = 0; k < n; k++) {
-		got = 0;
-		why = NULL;
-		fflush(stdout);
-		r = sim_case_run(&cs[k], print_indented, NULL, &why, &got);
-		printf("case\t%s\t%s\t%#x\t%#x\t%s\n", cs[k].name, res[r], got,
-		       cs[k].scenario->expect, why ? why : "");
-		fail += r == SIM_CASE_FAIL;
-	}
-	return fail ? 1 : 0;
-}
-
 static int inv_by_name(const char *name)
 {
 	int i;
@@ -145,7 +115,8 @@ int main(int argc, char **argv)
 {
 	static struct CMUnitTest tests[MAX_CASES];
 	const char *only = NULL;
-	bool want_summary = false, want_verdicts = false;
+	struct ktap_options ktap = { 0 };
+	bool want_summary = false, want_ktap = false;
 	unsigned int i, n = 0, k;
 	int failed, a, inv;
 
@@ -163,8 +134,14 @@ int main(int argc, char **argv)
 			expect_mask |= SIM_INV_BIT(inv);
 		} else if (!strcmp(argv[a], "--trace")) {
 			sim_case_trace = true;
-		} else if (!strcmp(argv[a], "--verdicts")) {
-			want_verdicts = true;
+		} else if (!strcmp(argv[a], "--ktap")) {
+			want_ktap = true;
+		} else if (!strcmp(argv[a], "--from") && a + 1 < argc) {
+			ktap.from = strtoul(argv[++a], NULL, 10);
+		} else if (!strcmp(argv[a], "--case-timeout") && a + 1 < argc) {
+			ktap.case_timeout = strtoul(argv[++a], NULL, 10);
+		} else if (!strcmp(argv[a], "--memory-limit") && a + 1 < argc) {
+			ktap.memory_limit_mib = strtoul(argv[++a], NULL, 10);
 		} else if (!strcmp(argv[a], "--summary")) {
 			want_summary = true;
 		} else if (!strcmp(argv[a], "--list")) {
@@ -174,8 +151,9 @@ int main(int argc, char **argv)
 				       sim_scenarios[i].summary);
 			return 0;
 		} else {
-			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list] [--summary] [--verdicts] [--trace]\n",
-				argv[0]);
+			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list] [--summary] [--trace]\n"
+				"       %s --ktap [--scenario NAME] [--from K] [--case-timeout S] [--memory-limit MIB]\n",
+				argv[0], argv[0]);
 			return 2;
 		}
 	}
@@ -188,8 +166,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "no scenario named '%s'\n", only ? only : "");
 		return 2;
 	}
-	if (want_verdicts)
-		return verdicts(cases, n);
+	if (want_ktap)
+		return ktap_run(cases, n, &ktap);
 	if (want_summary) {
 		printf("tree: %s\n", sim_case_kernel->tree);
 		return summary(cases, n);

@@ -55,6 +55,10 @@ bool sim_hw_guest_cap(struct sim_vcpu *vcpu, int feature, const char *file,
 bool sim_hw_is_noncanonical(u64 addr);
 bool sim_hw_msr_advertised(u32 msr);
 
+/* the kernel's allocators (kmalloc, kvzalloc, ...): zeroed when @zero */
+void *sim_hw_alloc(size_t size, bool zero, const char *file, int line);
+void sim_hw_free(const void *p);
+
 /* userspace memory */
 unsigned long sim_hw_copy_to_user(void *to, const void *from,
 				  unsigned long n, const char *file, int line);

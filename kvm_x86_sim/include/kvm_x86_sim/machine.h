@@ -63,6 +63,7 @@ enum sim_event_type {
 	SIM_EV_WARN,
 	SIM_EV_USER_COPY,
 	SIM_EV_CALL,		/* a traced kernel function is called */
+	SIM_EV_ALLOC_FAIL,	/* a kernel allocation failed */
 };
 
 struct sim_event {
@@ -121,6 +122,8 @@ struct sim {
 	/* the tree under test, and what it offers (SIM_NEED_*) */
 	const struct sim_kernel *kernel;
 	unsigned int tree_caps;
+	/* bytes of the first allocation of the kernel code that failed */
+	u64 alloc_failed;
 	/* who watches (the oracle, a trace printer, ...) */
 	struct sim_observer observers[SIM_MAX_OBSERVERS];
 	int nr_observers;
@@ -132,6 +135,8 @@ struct sim {
  */
 int sim_msr_slot(u32 msr);
 void sim_describe_event(const struct sim *sim, int i, char *buf, size_t len);
+/* The machine the kernel code is running on now (NULL: none). */
+const struct sim *sim_running(void);
 /* Is event number @n (as given to on_event) still in the trace? */
 static inline const struct sim_event *sim_event_at(const struct sim *sim,
 						   int n)

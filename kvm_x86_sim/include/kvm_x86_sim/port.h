@@ -14,6 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/stdarg.h>
 #define sim_zalloc(size)	kzalloc(size, GFP_KERNEL)
+#define sim_malloc(size)	kmalloc(size, GFP_KERNEL)
 #define sim_free(ptr)		kfree(ptr)
 #define sim_snprintf		snprintf
 #define sim_vsnprintf		vsnprintf
@@ -39,6 +40,7 @@ typedef int64_t s64;
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #endif
 #define sim_zalloc(size)	calloc(1, size)
+#define sim_malloc(size)	malloc(size)
 #define sim_free(ptr)		free(ptr)
 #define sim_snprintf		snprintf
 #define sim_vsnprintf		vsnprintf

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The C runner's KTAP mode (ktap.c). */
+#ifndef KVM_X86_SIM_RUNNER_KTAP_H
+#define KVM_X86_SIM_RUNNER_KTAP_H
+
+#include "scenario.h"
+
+struct ktap_options {
+	unsigned int from;		/* first case to run, 1-based */
+	unsigned int case_timeout;	/* seconds per case, 0: none */
+	unsigned long memory_limit_mib;	/* address space, 0: unlimited */
+};
+
+int ktap_run(const struct sim_case *cases, unsigned int n,
+	     const struct ktap_options *opt);
+
+#endif
