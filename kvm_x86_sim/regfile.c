@@ -6,23 +6,12 @@
  */
 #include "sim_internal.h"
 
-/* The MSR number and XSAVE component of each slot, from SIM_CET_MSRS. */
-static const struct {
-	u32 msr;
-	u64 xfeature;
-} slots[SIM_NR_SLOTS] = {
-#define SLOT_ROW(name, msr, xfeature, cpuid, vmcs)			\
-	[SIM_SLOT_##name] = { msr, xfeature },
-	SIM_CET_MSRS(SLOT_ROW)
-#undef SLOT_ROW
-};
-
 int sim_msr_slot(u32 msr)
 {
 	int s;
 
 	for (s = 0; s < SIM_NR_SLOTS; s++)
-		if (slots[s].msr == msr)
+		if (sim_msr_facts[s].msr == msr)
 			return s;
 	return SIM_SLOT_NONE;
 }
@@ -30,7 +19,8 @@ int sim_msr_slot(u32 msr)
 /* The XSAVE component a slot belongs to, 0 if none. */
 u64 sim_slot_xfeature(int slot)
 {
-	return slot >= 0 && slot < SIM_NR_SLOTS ? slots[slot].xfeature : 0;
+	return slot >= 0 && slot < SIM_NR_SLOTS ? sim_msr_facts[slot].xfeature :
+						    0;
 }
 
 bool sim_slot_in_xsave(int slot, u64 xss)

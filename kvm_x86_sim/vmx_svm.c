@@ -6,13 +6,6 @@
  */
 #include "sim_internal.h"
 
-/* The VMCS guest-state field of each MSR slot (SIM_CET_MSRS), 0 if none. */
-static const u32 slot_vmcs_field[SIM_NR_SLOTS] = {
-#define SLOT_VMCS(name, msr, xfeature, cpuid, vmcs) [SIM_SLOT_##name] = vmcs,
-	SIM_CET_MSRS(SLOT_VMCS)
-#undef SLOT_VMCS
-};
-
 static struct sim_val *vmcs_field(struct sim_vcpu *v, u32 field)
 {
 	int s;
@@ -20,7 +13,7 @@ static struct sim_val *vmcs_field(struct sim_vcpu *v, u32 field)
 	if (field == SIM_GUEST_SSP)	/* the SSP register, not an MSR */
 		return &v->guest_ssp;
 	for (s = 0; s < SIM_NR_SLOTS; s++)
-		if (field && slot_vmcs_field[s] == field)
+		if (field && sim_msr_facts[s].vmcs == field)
 			return &v->vmcs[s];
 	return NULL;
 }

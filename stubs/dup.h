@@ -2,8 +2,10 @@
 /*
  * Declarations that must track the kernel: the uapi layouts userspace and
  * KVM share, the fields of struct kvm_vcpu / vcpu_vmx / vcpu_svm that the
- * sliced code dereferences, and the constants it names.  The values come
- * from kvm_x86_sim/layout.h (one source of truth for the CPU's layout); a
+ * sliced code dereferences, and the constants it names.  Each names the
+ * kernel definition it tracks ("tracks: file symbol"); the generic C
+ * vocabulary is in kernel_defs.h.  The values come from
+ * kvm_x86_sim/layout.h (one source of truth for the CPU's layout); a
  * constant the tree defines itself is taken from the slice instead
  * (SLICE_HAVE_* from the generated header).  Constants are #undef'd first:
  * built as kernel code under ARCH=um, x86's own headers may define them.
@@ -12,58 +14,13 @@
 #define KVM_X86_SIM_STUBS_DUP_H
 
 #include "kvm_x86_sim/hw.h"
+#include "kernel_defs.h"
 
-typedef u64 gpa_t;
-typedef u64 gva_t;
-typedef u64 gfn_t;
-
-#ifdef __KERNEL__
-/* Built as kernel code (kunit/): the kernel's own vocabulary. */
-#include <linux/bits.h>
-#include <linux/align.h>
-#include <linux/build_bug.h>
-#include <linux/container_of.h>
-#include <linux/err.h>
-#include <linux/errno.h>
-#else
-/* kernel integer and annotation vocabulary */
-typedef u64 __u64;
-typedef u32 __u32;
-typedef u16 __u16;
-typedef u8 __u8;
-typedef s64 __s64;
-typedef int16_t s16;
-typedef int32_t s32;
-#define __user
-#define __read_mostly
-#undef __always_inline
-#define __always_inline inline __attribute__((__always_inline__))
-#define noinline __attribute__((__noinline__))
-#define __maybe_unused __attribute__((__unused__))
-#define fallthrough __attribute__((__fallthrough__))
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-#define BIT(n) (1UL << (n))
-#define BIT_ULL(n) (1ULL << (n))
-#define GENMASK(h, l) (((~0UL) << (l)) & (~0UL >> (63 - (h))))
-#define GENMASK_ULL(h, l) (((~0ULL) << (l)) & (~0ULL >> (63 - (h))))
-#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
-#define BUILD_BUG_ON(cond) ((void)sizeof(char[1 - 2 * !!(cond)]))
-#define container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - offsetof(type, member)))
-#define EINVAL 22
-#define EFAULT 14
-#define E2BIG 7
-#define ENOMEM 12
-#define EIO 5
-#define MAX_ERRNO 4095
-#define IS_ERR(p) ((unsigned long)(p) >= (unsigned long)-MAX_ERRNO)
-#define PTR_ERR(p) ((long)(p))
-#define ERR_PTR(e) ((void *)(long)(e))
-#define u64_to_user_ptr(x) ((void __user *)(uintptr_t)(x))
-#endif /* __KERNEL__ */
-
-/* uapi: struct kvm_msrs, struct kvm_one_reg, the x86 register ids */
+/*
+ * tracks: include/uapi/linux/kvm.h struct kvm_msr_entry, struct kvm_msrs,
+ * struct kvm_one_reg, KVM_REG_*, KVM_{GET,SET}_ONE_REG;
+ * arch/x86/include/uapi/asm/kvm.h KVM_X86_REG_TYPE_*, KVM_REG_GUEST_SSP
+ */
 struct kvm_msr_entry {
 	__u32 index;
 	__u32 reserved;
@@ -97,7 +54,7 @@ struct kvm_one_reg {
 #define KVM_X86_REG_TYPE_KVM	3
 #undef KVM_REG_GUEST_SSP
 #define KVM_REG_GUEST_SSP	0
-/* x86's view of a ONE_REG id (struct kvm_x86_reg_id in x86.c) */
+/* tracks: arch/x86/kvm/x86.c struct kvm_x86_reg_id */
 struct kvm_x86_reg_id {
 	__u32 index;
 	__u8  type;
@@ -112,7 +69,7 @@ struct kvm_x86_reg_id {
 #undef KVM_SET_ONE_REG
 #define KVM_SET_ONE_REG		0x4010aeac
 
-/* MSR indices, from the simulator's layout */
+/* tracks: arch/x86/include/asm/msr-index.h MSR_IA32_{U,S}_CET, ..._SSP, XSS */
 #undef MSR_IA32_U_CET
 #define MSR_IA32_U_CET		SIM_MSR_U_CET
 #undef MSR_IA32_S_CET
@@ -132,8 +89,9 @@ struct kvm_x86_reg_id {
 #undef MSR_AMD64_NB_CFG
 #define MSR_AMD64_NB_CFG	SIM_MSR_AMD64_NB_CFG
 /*
- * MSRs sharing a switch arm with MSR_AMD64_NB_CFG (the non-CET control
- * MSR); they only need to be distinct case labels.
+ * tracks: arch/x86/include/asm/msr-index.h, the MSRs sharing a switch arm
+ * with MSR_AMD64_NB_CFG (the non-CET control MSR); they only need to be
+ * distinct case labels.
  */
 #undef MSR_IA32_PLATFORM_ID
 #define MSR_IA32_PLATFORM_ID		0x00000017
@@ -185,6 +143,10 @@ struct kvm_x86_reg_id {
 #define MSR_AMD64_BU_CFG2		0xc001102a
 #undef MSR_F15H_EX_CFG
 #define MSR_F15H_EX_CFG			0xc001102c
+/*
+ * tracks: arch/x86/kvm/x86.h MSR_KVM_INTERNAL_GUEST_SSP, MAX_IO_MSRS,
+ * KVM_MSR_RET_UNSUPPORTED (the tree's own when it has them)
+ */
 #ifndef SLICE_HAVE_MSR_KVM_INTERNAL_GUEST_SSP
 #define MSR_KVM_INTERNAL_GUEST_SSP SIM_MSR_KVM_INTERNAL_GUEST_SSP
 #endif
@@ -195,7 +157,7 @@ struct kvm_x86_reg_id {
 #define KVM_MSR_RET_UNSUPPORTED 2
 #endif
 
-/* CET bits (msr-index.h) */
+/* tracks: arch/x86/include/asm/msr-index.h CET_* */
 #undef CET_SHSTK_EN
 #define CET_SHSTK_EN		SIM_CET_SHSTK_EN
 #undef CET_WRSS_EN
@@ -207,7 +169,7 @@ struct kvm_x86_reg_id {
 #undef CET_WAIT_ENDBR
 #define CET_WAIT_ENDBR		SIM_CET_WAIT_ENDBR
 
-/* VMCS fields */
+/* tracks: arch/x86/include/asm/vmx.h enum vmcs_field (CET fields) */
 #undef GUEST_S_CET
 #define GUEST_S_CET		SIM_GUEST_S_CET
 #undef GUEST_SSP
@@ -221,7 +183,7 @@ struct kvm_x86_reg_id {
 #undef HOST_INTR_SSP_TABLE
 #define HOST_INTR_SSP_TABLE	SIM_HOST_INTR_SSP_TABLE
 
-/* cpufeatures */
+/* tracks: arch/x86/include/asm/cpufeatures.h X86_FEATURE_{LM,SHSTK,IBT} */
 #undef X86_FEATURE_LM
 #define X86_FEATURE_LM		SIM_FEATURE_LM
 #undef X86_FEATURE_SHSTK
@@ -229,7 +191,10 @@ struct kvm_x86_reg_id {
 #undef X86_FEATURE_IBT
 #define X86_FEATURE_IBT		SIM_FEATURE_IBT
 
-/* KVM's internal MSR vocabulary (arch/x86/kvm/x86.h) */
+/*
+ * tracks: arch/x86/kvm/x86.h enum kvm_msr_access, msr_access_t;
+ * arch/x86/include/asm/kvm_host.h struct msr_data
+ */
 enum kvm_msr_access {
 	MSR_TYPE_R	= BIT(0),
 	MSR_TYPE_W	= BIT(1),
@@ -246,30 +211,38 @@ struct kvm_vcpu;
 typedef int (*msr_access_t)(struct kvm_vcpu *vcpu, u32 index, u64 *data,
 			    bool host_initiated);
 
-/* The parts of KVM's structures the sliced code reads. */
+/*
+ * The fields of KVM's structures the sliced code reads.
+ * tracks: arch/x86/include/asm/fpu/types.h struct fpu_guest
+ */
 struct fpu_guest {
 	struct sim_fpstate *fpstate;	/* kernel: struct fpstate */
 };
 
+/* tracks: arch/x86/include/asm/kvm_host.h struct kvm_arch */
 struct kvm_arch {
 	bool has_protected_state;
 	struct { u32 msr; } xen_hvm_config;
 };
 
+/* tracks: include/linux/kvm_host.h struct kvm */
 struct kvm {
 	struct kvm_arch arch;
 	bool vm_bugged;
 	int srcu;			/* guard(srcu)(&vcpu->kvm->srcu) */
 };
 
+/* tracks: arch/x86/include/asm/kvm_host.h struct kvm_vcpu_arch */
 struct kvm_vcpu_arch {
 	struct fpu_guest guest_fpu;
 };
 
+/* tracks: arch/x86/include/asm/kvm_host.h struct kvm_vcpu_stat */
 struct kvm_vcpu_stat {
 	u64 fpu_reload;
 };
 
+/* tracks: include/linux/kvm_host.h struct kvm_vcpu */
 struct kvm_vcpu {
 	struct kvm *kvm;
 	struct kvm_vcpu_arch arch;
@@ -277,12 +250,13 @@ struct kvm_vcpu {
 	struct sim_vcpu *sim;		/* the simulator's view of this vCPU */
 };
 
+/* tracks: arch/x86/kvm/x86.h struct kvm_caps */
 struct kvm_caps {
 	u64 supported_xss;
 };
 extern struct kvm_caps kvm_caps;
 
-/* The vendor modules' vCPU structures. */
+/* tracks: arch/x86/kvm/vmx/vmx.h struct vmx_uret_msr, struct vcpu_vmx */
 struct vmx_uret_msr {
 	u64 data;
 };
@@ -291,6 +265,7 @@ struct vcpu_vmx {
 	struct kvm_vcpu vcpu;
 };
 
+/* tracks: arch/x86/include/asm/svm.h struct vmcb_save_area, struct vmcb */
 struct vmcb_save_area {
 	u64 s_cet;
 	u64 ssp;
@@ -301,6 +276,7 @@ struct vmcb {
 	struct vmcb_save_area save;
 };
 
+/* tracks: arch/x86/kvm/svm/svm.h struct vcpu_svm, VMCB_CET, to_svm() */
 struct vcpu_svm {
 	struct kvm_vcpu vcpu;
 	struct vmcb *vmcb;
@@ -321,7 +297,7 @@ static inline struct vcpu_svm *to_svm(struct kvm_vcpu *vcpu)
 	return container_of(vcpu, struct vcpu_svm, vcpu);
 }
 
-/* kvm_x86_ops: the vendor callbacks, bound by the glue. */
+/* tracks: arch/x86/include/asm/kvm_host.h struct kvm_x86_ops (bound by the glue) */
 struct kvm_x86_ops {
 	int (*get_msr)(struct kvm_vcpu *vcpu, struct msr_data *msr);
 	int (*set_msr)(struct kvm_vcpu *vcpu, struct msr_data *msr);

@@ -123,6 +123,7 @@ def parse_ktap(text: str) -> Ktap:
         m = re.match(r"^    1\.\.(\d+)$", ln)
         if m:
             k.plan = int(m.group(1))
+            diags = []          # the suite's header, not a case's report
             continue
         m = RESULT_RE.match(ln)
         if m:

@@ -9,6 +9,8 @@
 #ifndef KVM_X86_SIM_LAYOUT_H
 #define KVM_X86_SIM_LAYOUT_H
 
+#include "kvm_x86_sim/port.h"
+
 /* MSRs that the CET series moves between host and guest. */
 #define SIM_MSR_U_CET		0x000006a0
 #define SIM_MSR_S_CET		0x000006a2
@@ -50,48 +52,58 @@
 #define SIM_FEATURE_SHSTK	(16 * 32 + 7)	/* CPUID 7.0.ECX[7] */
 #define SIM_FEATURE_IBT		(18 * 32 + 20)	/* CPUID 7.0.EDX[20] */
 
-/*
- * The CET MSR facts, one row per MSR the register file models: its
- * register-file slot, the XSAVE component that holds it (0: none), the
- * guest CPUID features (SIM_CPUID_*) any of which lets a guest own it, and
- * the VMCS guest-state field that VM-entry loads it from (0: none; the SVM
- * VMCB save area has the same fields: s_cet, ssp, isst_addr).  The simulator's
- * register file and VMCS/VMCB model are built from this table; the oracle
- * writes its own rules from the architecture instead (see oracle/).
- *
- *	X(name, msr, xfeature mask, cpuid features, vmcs guest field)
- */
-#define SIM_CET_MSRS(X)							\
-	X(U_CET, SIM_MSR_U_CET, SIM_XFEATURE_MASK_CET_USER,	\
-	  SIM_CPUID_SHSTK | SIM_CPUID_IBT, 0)	\
-	X(S_CET, SIM_MSR_S_CET, 0,	\
-	  SIM_CPUID_SHSTK | SIM_CPUID_IBT, SIM_GUEST_S_CET)	\
-	X(PL0_SSP, SIM_MSR_PL0_SSP, SIM_XFEATURE_MASK_CET_KERNEL,	\
-	  SIM_CPUID_SHSTK, 0)	\
-	X(PL1_SSP, SIM_MSR_PL1_SSP, SIM_XFEATURE_MASK_CET_KERNEL,	\
-	  SIM_CPUID_SHSTK, 0)	\
-	X(PL2_SSP, SIM_MSR_PL2_SSP, SIM_XFEATURE_MASK_CET_KERNEL,	\
-	  SIM_CPUID_SHSTK, 0)	\
-	X(PL3_SSP, SIM_MSR_PL3_SSP, SIM_XFEATURE_MASK_CET_USER,	\
-	  SIM_CPUID_SHSTK, 0)	\
-	X(INT_SSP_TAB, SIM_MSR_INT_SSP_TAB, 0,	\
-	  SIM_CPUID_SHSTK, SIM_GUEST_INTR_SSP_TABLE)	\
-	X(XSS, SIM_MSR_XSS, 0,	\
-	  0, 0)
-
-/* Dense index of the MSRs the register file models, in table order. */
-enum sim_msr_slot {
-#define SIM_SLOT_ENUM(name, msr, xfeature, feature, vmcs) SIM_SLOT_##name,
-	SIM_CET_MSRS(SIM_SLOT_ENUM)
-#undef SIM_SLOT_ENUM
-	SIM_NR_SLOTS,
-	SIM_SLOT_NONE = -1,
-};
-
 /* Guest CPUID combinations the scenarios iterate over. */
 #define SIM_CPUID_IBT		(1u << 0)
 #define SIM_CPUID_SHSTK		(1u << 1)
 #define SIM_CPUID_LM		(1u << 2)
+
+/* Dense index of the MSRs the register file models (SIM_MSR_FACTS). */
+enum sim_msr_slot {
+	SIM_SLOT_U_CET,
+	SIM_SLOT_S_CET,
+	SIM_SLOT_PL0_SSP,
+	SIM_SLOT_PL1_SSP,
+	SIM_SLOT_PL2_SSP,
+	SIM_SLOT_PL3_SSP,
+	SIM_SLOT_INT_SSP_TAB,
+	SIM_SLOT_XSS,
+	SIM_NR_SLOTS,
+	SIM_SLOT_NONE = -1,
+};
+
+/*
+ * The CET MSR facts, one row per register-file slot: the MSR, the XSAVE
+ * component that holds it (0: none), the guest CPUID features (SIM_CPUID_*)
+ * any of which lets a guest own it, and the VMCS guest-state field that
+ * VM-entry loads it from (0: none; the SVM VMCB save area has the same
+ * fields: s_cet, ssp, isst_addr).  The simulator's register file and its
+ * VMCS/VMCB model are built from this table; the oracle writes its own
+ * rules from the architecture instead (oracle/rules.c).
+ */
+struct sim_msr_fact {
+	u32 msr;
+	u64 xfeature;
+	unsigned int cpuid;
+	u32 vmcs;
+};
+
+static const struct sim_msr_fact sim_msr_facts[SIM_NR_SLOTS] = {
+	[SIM_SLOT_U_CET] = { SIM_MSR_U_CET, SIM_XFEATURE_MASK_CET_USER,
+			     SIM_CPUID_SHSTK | SIM_CPUID_IBT, 0 },
+	[SIM_SLOT_S_CET] = { SIM_MSR_S_CET, 0,
+			     SIM_CPUID_SHSTK | SIM_CPUID_IBT, SIM_GUEST_S_CET },
+	[SIM_SLOT_PL0_SSP] = { SIM_MSR_PL0_SSP, SIM_XFEATURE_MASK_CET_KERNEL,
+			       SIM_CPUID_SHSTK, 0 },
+	[SIM_SLOT_PL1_SSP] = { SIM_MSR_PL1_SSP, SIM_XFEATURE_MASK_CET_KERNEL,
+			       SIM_CPUID_SHSTK, 0 },
+	[SIM_SLOT_PL2_SSP] = { SIM_MSR_PL2_SSP, SIM_XFEATURE_MASK_CET_KERNEL,
+			       SIM_CPUID_SHSTK, 0 },
+	[SIM_SLOT_PL3_SSP] = { SIM_MSR_PL3_SSP, SIM_XFEATURE_MASK_CET_USER,
+			       SIM_CPUID_SHSTK, 0 },
+	[SIM_SLOT_INT_SSP_TAB] = { SIM_MSR_INT_SSP_TAB, 0, SIM_CPUID_SHSTK,
+				   SIM_GUEST_INTR_SSP_TABLE },
+	[SIM_SLOT_XSS] = { SIM_MSR_XSS, 0, 0, 0 },
+};
 
 /* U_CET/S_CET fields. */
 #define SIM_CET_SHSTK_EN	(1ULL << 0)

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel's generic C vocabulary the sliced code is written in: integer
+ * types, annotations, BIT()/GENMASK(), errno values, container_of(),
+ * ERR_PTR().  Built as kernel code (kunit/) these are the kernel's own
+ * headers; in userspace, minimal equivalents.  Nothing here is about KVM
+ * (that is dup.h) or touches the simulated hardware (custom.h).
+ */
+#ifndef KVM_X86_SIM_STUBS_KERNEL_DEFS_H
+#define KVM_X86_SIM_STUBS_KERNEL_DEFS_H
+
+#include "kvm_x86_sim/port.h"
+
+typedef u64 gpa_t;
+typedef u64 gva_t;
+typedef u64 gfn_t;
+
+#ifdef __KERNEL__
+/* Built as kernel code (kunit/): the kernel's own vocabulary. */
+#include <linux/bits.h>
+#include <linux/align.h>
+#include <linux/build_bug.h>
+#include <linux/container_of.h>
+#include <linux/err.h>
+#include <linux/errno.h>
+#else
+/* kernel integer and annotation vocabulary */
+typedef u64 __u64;
+typedef u32 __u32;
+typedef u16 __u16;
+typedef u8 __u8;
+typedef s64 __s64;
+typedef int16_t s16;
+typedef int32_t s32;
+#define __user
+#define __read_mostly
+#undef __always_inline
+#define __always_inline inline __attribute__((__always_inline__))
+#define noinline __attribute__((__noinline__))
+#define __maybe_unused __attribute__((__unused__))
+#define fallthrough __attribute__((__fallthrough__))
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define BIT(n) (1UL << (n))
+#define BIT_ULL(n) (1ULL << (n))
+#define GENMASK(h, l) (((~0UL) << (l)) & (~0UL >> (63 - (h))))
+#define GENMASK_ULL(h, l) (((~0ULL) << (l)) & (~0ULL >> (63 - (h))))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define BUILD_BUG_ON(cond) ((void)sizeof(char[1 - 2 * !!(cond)]))
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+#define EINVAL 22
+#define EFAULT 14
+#define E2BIG 7
+#define ENOMEM 12
+#define EIO 5
+#define MAX_ERRNO 4095
+#define IS_ERR(p) ((unsigned long)(p) >= (unsigned long)-MAX_ERRNO)
+#define PTR_ERR(p) ((long)(p))
+#define ERR_PTR(e) ((void *)(long)(e))
+#define u64_to_user_ptr(x) ((void __user *)(uintptr_t)(x))
+#endif /* __KERNEL__ */
+
+#endif /* KVM_X86_SIM_STUBS_KERNEL_DEFS_H */
