@@ -82,6 +82,8 @@ enum sim_case_result { SIM_CASE_PASS, SIM_CASE_FAIL, SIM_CASE_SKIP };
 
 /* Print every case's full event trace, not only violations' (--trace). */
 extern bool sim_case_trace;
+/* The tree the glue was compiled with (stubs/glue.c, one per tree). */
+extern const struct sim_kernel sim_tree_kernel;
 /* The tree the cases run on (default: the glue's sim_tree_kernel). */
 extern const struct sim_kernel *sim_case_kernel;
 

@@ -42,7 +42,4 @@ struct sim_kernel {
 			 u64 *isst);
 };
 
-/* Defined by the glue compiled with each tree's slice. */
-extern const struct sim_kernel sim_tree_kernel;
-
 #endif /* KVM_X86_SIM_KERNEL_H */
