@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -338,6 +339,73 @@ def case_tap(a, tmp):
             check(num == str(k), f"test {k} numbered {num}", out)
         check(any(ln.startswith("not ok") for ln in tests) == bool(want),
               "not ok lines do not match the exit code", out)
+
+
+def runaway(a, tmp, name, line, subject, case_timeout=None):
+    """Validate the 7.x tree with `line` put at the top of
+    do_get_feature_msr() (reached only by the device_ioctl scenarios):
+    (exit code, JSON report, all output, seconds)."""
+    need(a.tree7, "the 7.x tree")
+    p = write(tmp, name, gen_patch(
+        a.tree7, "arch/x86/kvm/x86.c",
+        [("static int do_get_feature_msr(", line)], subject))
+    args = ["--kernel", a.tree7, "--patch", p, "--format", "json"]
+    if case_timeout:
+        args += ["--case-timeout", str(case_timeout)]
+    t0 = time.monotonic()
+    rc, out, err = validate(args, a.build)
+    secs = time.monotonic() - t0
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        raise Fail(f"{name}: no JSON report (exit {rc})", out + err)
+    return rc, doc, out + err, secs
+
+
+def run_row(doc, row):
+    """The failures of the first step on `row` (NO HANG, NO OOM, ...)."""
+    st = doc["steps"][0]
+    return st["invariants"].get(row, {}).get("verdict"), \
+        [f for f in st["failures"] if f["invariant"] == row]
+
+
+def case_exit_mid_run(a, tmp):
+    """Code under test that calls exit(0): never a pass, never exit 0."""
+    rc, doc, out, _ = runaway(a, tmp, "exit.patch", "\t__builtin_exit(0);",
+                              "exit in the middle of a case")
+    check(rc == 1, f"exit(0) mid-run: exit {rc}, expected 1", out)
+    verdict, fs = run_row(doc, "COMPLETE")
+    check(verdict == "FAIL" and fs, "early exit not a COMPLETE FAIL", out)
+    check(all("device_ioctl" in f["scenario"] for f in fs),
+          "wrong cases reported as incomplete", out)
+    st = doc["steps"][0]
+    check(st["cases"]["PASS"] > 50, "the other cases did not run", out)
+
+
+def case_hang(a, tmp):
+    """A while (1) in the code under test: HANG within the case timeout,
+    paid once, not once per scenario."""
+    rc, doc, out, secs = runaway(a, tmp, "hang.patch", "\twhile (1);",
+                                 "loop forever", case_timeout=2)
+    check(rc == 1, f"hang: exit {rc}, expected 1", out)
+    verdict, fs = run_row(doc, "NO HANG")
+    check(verdict == "FAIL" and len(fs) == 1, "hang not one NO HANG FAIL",
+          out)
+    check("device_ioctl" in fs[0]["scenario"], "wrong case hung", out)
+    print(f"hang reported in {secs:.1f} s (case timeout 2 s)")
+    check(secs < 60, f"hang took {secs:.0f} s to report", out)
+
+
+def case_oom(a, tmp):
+    """A 4 GiB allocation used as if it succeeded: OOM under the memory
+    limit, not a pass (and not a plain crash)."""
+    rc, doc, out, _ = runaway(
+        a, tmp, "oom.patch",
+        "\tmemset(kvmalloc(4UL << 30, GFP_KERNEL), 1, 4UL << 30);",
+        "allocate 4 GiB")
+    check(rc == 1, f"4 GiB allocation: exit {rc}, expected 1", out)
+    verdict, fs = run_row(doc, "NO OOM")
+    check(verdict == "FAIL" and fs, "4 GiB allocation not an OOM FAIL", out)
 
 
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
