@@ -62,9 +62,22 @@ unsigned long sim_hw_copy_to_user(void *to, const void *from,
 	return 0;
 }
 
+/* The size of the first kernel allocation that failed since the reset. */
+static u64 failed_alloc;
+
+u64 sim_failed_alloc(bool reset)
+{
+	u64 size = failed_alloc;
+
+	if (reset)
+		failed_alloc = 0;
+	return size;
+}
+
 /*
  * kmalloc() and friends.  A failure (the runner's memory limit) is kept:
- * if the code under test then crashes, the verdict says OOM, not CRASH.
+ * the runner reports the case as OOM, whether the code under test then
+ * crashes or copes.
  */
 void *sim_hw_alloc(size_t size, bool zero, const char *file, int line)
 {
@@ -72,6 +85,8 @@ void *sim_hw_alloc(size_t size, bool zero, const char *file, int line)
 	void *p = zero ? sim_zalloc(size ? size : 1) : sim_malloc(size ? size : 1);
 	struct sim_val val = { .v = size, .vcpu = -1 };
 
+	if (!p && !failed_alloc)
+		failed_alloc = size ? size : 1;
 	if (!p && sim && !sim->alloc_failed) {
 		sim->alloc_failed = size;
 		sim_trace(sim, SIM_EV_ALLOC_FAIL, 0, val, file, line,

@@ -7,6 +7,15 @@ import re
 import xml.etree.ElementTree as ET
 
 from .run import RUN_ROWS
+
+# What each way of not ending a case means, for the text report.
+RUN_WHY = {
+    "CRASH": "the code under test crashed",
+    "HANG": "the code under test ran past --case-timeout",
+    "OOM": "the code under test needed more memory than --memory-limit",
+    "EXIT": "the code under test exited in the middle of the case",
+    "INCOMPLETE": "the case ended without a verdict",
+}
 from .verdicts import short_trace
 
 
@@ -88,8 +97,7 @@ def render_text(res, colour):
                 lines, where = short_trace(c, inv)
                 w(colour("FAIL", f"FAIL {inv}") + f" {after}")
                 if inv in RUN_ROWS.values():
-                    w(f"  scenario {scn}: {c.name}: the code under test "
-                      f"did not end the case ({c.reason})")
+                    w(f"  scenario {scn}: {c.name}: {RUN_WHY[c.kind]}")
                 else:
                     w(f"  scenario {scn}, vendor {c.vendor.upper()}, guest "
                       f"CPUID {c.cpuid}" +

@@ -58,9 +58,9 @@ static void trace_tail(void)
 		sim_describe_event(sim, i, buf, sizeof(buf));
 		printf(IND "#     %s\n", buf);
 	}
-	if (sim->alloc_failed)
+	if (sim_failed_alloc(false))
 		printf(IND "# kvm_x86_sim: OOM: an allocation of %llu bytes failed (memory limit)\n",
-		       (unsigned long long)sim->alloc_failed);
+		       (unsigned long long)sim_failed_alloc(false));
 }
 
 /* A case that does not end: its verdict line, then the process ends. */
@@ -82,7 +82,7 @@ static void on_fatal_signal(int sig)
 
 	snprintf(why, sizeof(why), "killed by signal %d (%s)", sig,
 		 strsignal(sig));
-	case_dies(sim && sim->alloc_failed ? "OOM" : "CRASH", why);
+	case_dies(sim_failed_alloc(false) ? "OOM" : "CRASH", why);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -159,10 +159,20 @@ int ktap_run(const struct sim_case *cs, unsigned int n,
 		current_no = k + 1;
 		got = 0;
 		why = NULL;
+		sim_failed_alloc(true);
 		alarm(timeout);
 		r = sim_case_run(&cs[k], print_diag, NULL, &why, &got);
 		alarm(0);
 		current = NULL;
+		if (sim_failed_alloc(false)) {
+			/* the code coped, but needed more than the limit */
+			printf(IND "# kvm_x86_sim: OOM %s: an allocation of %llu bytes failed (--memory-limit)\n",
+			       cs[k].name,
+			       (unsigned long long)sim_failed_alloc(false));
+			printf(IND "not ok %u %s # OOM\n", k + 1, cs[k].name);
+			fail++;
+			continue;
+		}
 		if (r == SIM_CASE_SKIP) {
 			printf(IND "ok %u %s # SKIP %s\n", k + 1, cs[k].name, why);
 			skip++;

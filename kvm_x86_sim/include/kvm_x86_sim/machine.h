@@ -135,6 +135,8 @@ struct sim {
  */
 int sim_msr_slot(u32 msr);
 void sim_describe_event(const struct sim *sim, int i, char *buf, size_t len);
+/* Bytes of the first kernel allocation that failed (0: none) since reset. */
+u64 sim_failed_alloc(bool reset);
 /* The machine the kernel code is running on now (NULL: none). */
 const struct sim *sim_running(void);
 /* Is event number @n (as given to on_event) still in the trace? */
