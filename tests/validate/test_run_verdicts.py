@@ -134,6 +134,7 @@ class Verdicts(unittest.TestCase):
                              finished=False, plan=90),
                         stopped="the run did not end")
         self.assertEqual(st.cells["COMPLETE"][0], "FAIL")
+        self.assertEqual(st.cells["PAIRING"][0], "SKIP")
         self.assertTrue(st.failed())
 
     def test_all_skipped_is_skip_not_pass(self):
