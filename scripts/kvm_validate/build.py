@@ -1,22 +1,25 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Slice -> glue object -> test binary, each cached by content hash.
+"""Slice -> glue object -> test binary, each a self-verifying cache entry.
 
 The tree (or the patched scratch copy) is sliced with scripts/kvm_slice.py,
 only the slice is compiled (the glue, stubs/glue.c) and linked against the
 prebuilt libkvm_x86_sim.a and the cmocka runner.  A compile or link error
-is a BadInput with the kernel's own file:line.
+is a BadInput with the kernel's own file:line and the patched line; a full
+disk or a missing tool is the harness's failure (HarnessError).
 """
 
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
+from dataclasses import dataclass
+from typing import Optional, Union
 
-from .errors import BadInput
+from .cache import FORMAT, Cache
+from .errors import BadInput, HarnessError
 from .paths import KVM_DIR, TOP
+from .scratch import run_child
 
 # The flags cmake/KernelTrees.cmake compiles a tree's glue with.  -O0: the
 # verdicts are the same as the build's -O2 and it compiles twice as fast.
@@ -24,37 +27,60 @@ KERNEL_CFLAGS = ["-O0", "-g", "-std=gnu11", "-fno-strict-aliasing",
                  "-Wno-unused", "-Wno-unused-parameter",
                  "-Werror=implicit-function-declaration",
                  "-Werror=int-conversion"]
+# gcc would show the caret line from the #line path: the user's unpatched
+# file.  compile_error() shows the patched line instead.
+NO_CARET = ["-fno-diagnostics-show-caret"]
 CACHE_KEEP = 200
+DISK_FULL = ("No space left on device", "Disk quota exceeded")
 
 
-def sha(*parts):
-    h = hashlib.sha256()
+def sha(*parts: Union[bytes, str, list[str]]) -> str:
+    h = hashlib.sha256(FORMAT.encode())
     for p in parts:
         h.update(p if isinstance(p, bytes) else str(p).encode())
         h.update(b"\0")
     return h.hexdigest()[:24]
 
 
-def file_bytes(path):
+def file_bytes(path: str) -> bytes:
     with open(path, "rb") as f:
         return f.read()
 
 
-def tree_digest(root):
-    """Hash of every .c/.h under root/arch/x86/kvm (what the slicer reads)."""
+def c_string(s: str) -> str:
+    """s as the body of a C string literal (as the slicer's #line)."""
+    return s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+@dataclass
+class TreeScan:
+    digest: str                 # hash of every .c/.h the slicer reads
+    non_utf8: Optional[str]     # "file:line" of the first non-UTF-8 byte
+
+
+def scan_tree(root: str) -> TreeScan:
+    """Hash of every .c/.h under root/arch/x86/kvm; where the first
+    non-UTF-8 byte is (the slicer keeps such bytes as they are)."""
     h = hashlib.sha256()
     base = os.path.join(root, KVM_DIR)
+    bad: Optional[str] = None
     for d, dirs, files in sorted(os.walk(base)):
         dirs.sort()
         for fn in sorted(files):
             if fn.endswith((".c", ".h")):
                 p = os.path.join(d, fn)
-                h.update(os.path.relpath(p, base).encode() + b"\0")
-                h.update(file_bytes(p))
-    return h.hexdigest()
+                data = file_bytes(p)
+                h.update(os.path.relpath(p, base).encode() + b"\0" + data)
+                if bad is None:
+                    try:
+                        data.decode("utf-8")
+                    except UnicodeDecodeError as e:
+                        line = data[:e.start].count(b"\n") + 1
+                        bad = f"{KVM_DIR}/{os.path.relpath(p, base)}:{line}"
+    return TreeScan(h.hexdigest(), bad)
 
 
-def headers_digest():
+def headers_digest() -> str:
     h = hashlib.sha256()
     for d in ("stubs", "kvm_x86_sim/include", "scenarios"):
         for dd, dirs, files in sorted(os.walk(os.path.join(TOP, d))):
@@ -66,7 +92,7 @@ def headers_digest():
     return h.hexdigest()
 
 
-def slicer_digest(slicer):
+def slicer_digest(slicer: str) -> str:
     """Hash of the slicer: its entry point scripts/kvm_slice.py and every
     module of the package beside it (scripts/kvm_slice/*.py)."""
     h = hashlib.sha256(file_bytes(slicer))
@@ -77,7 +103,7 @@ def slicer_digest(slicer):
     return h.hexdigest()
 
 
-def cmake_cache(build):
+def cmake_cache(build: str) -> dict[str, str]:
     vals = {}
     try:
         with open(os.path.join(build, "CMakeCache.txt")) as f:
@@ -90,29 +116,28 @@ def cmake_cache(build):
     return vals
 
 
-def atomic_write(path, data):
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "wb" if isinstance(data, bytes) else "w") as f:
-        f.write(data)
-    os.replace(tmp, path)
+def disk_full(out: str, what: str) -> None:
+    for ln in out.splitlines():
+        if any(s in ln for s in DISK_FULL):
+            raise HarnessError(f"disk full (ENOSPC) while {what}: "
+                               f"{ln.strip()}")
 
 
 class Builder:
     """Slice -> glue object -> test binary, each cached by content hash."""
 
-    def __init__(self, build, cache):
+    def __init__(self, build: str, cache: str) -> None:
         self.build = build
-        self.cache = cache
+        self.cache = Cache(cache)
         cc = cmake_cache(build)
         self.cc = os.environ.get("CC") or cc.get("CMAKE_C_COMPILER") or "cc"
         self.cmocka_inc = cc.get("CMOCKA_INCLUDE_DIR", "")
         self.cmocka_lib = cc.get("CMOCKA_LIBRARY") or "-lcmocka"
         self.lib = os.path.join(build, "libkvm_x86_sim.a")
         if not os.path.exists(self.lib):
-            raise BadInput(f"{self.lib} is missing: build the harness first "
-                           "(./kvm-x86-sim setup, or cmake --build build)")
-        for d in ("slices", "bin"):
-            os.makedirs(os.path.join(cache, d), exist_ok=True)
+            raise HarnessError(f"{self.lib} is missing: build the harness "
+                               "first (./kvm-x86-sim setup, or cmake "
+                               "--build build)")
         self.spec = os.path.join(TOP, "slice", "kvm_msr.spec")
         self.slicer = os.path.join(TOP, "scripts", "kvm_slice.py")
         self.slicer_hash = slicer_digest(self.slicer)
@@ -124,127 +149,177 @@ class Builder:
         self.lib_hash = sha(file_bytes(self.lib))
         self.main_o = self._main_object()
 
-    def _cc(self, args, what):
-        r = subprocess.run([self.cc] + args, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True)
-        return r
+    def take_notes(self) -> list[str]:
+        """What the cache repaired since the last call."""
+        notes, self.cache.notes = self.cache.notes, []
+        return notes
 
-    def _main_object(self):
+    def _cc(self, args: list[str]) -> "subprocess.CompletedProcess[str]":
+        try:
+            return run_child([self.cc] + args)
+        except OSError as e:
+            raise HarnessError(f"cannot run the compiler {self.cc}: "
+                               f"{e.strerror}")
+
+    def _main_object(self) -> str:
         src = os.path.join(TOP, "tests", "cmocka", "main.c")
-        key = sha(file_bytes(src), self.hdr, self.cc, KERNEL_CFLAGS)
-        obj = os.path.join(self.cache, "bin", f"main-{key}.o")
-        if not os.path.exists(obj):
-            tmp = f"{obj}.{os.getpid()}.tmp"
-            r = self._cc(KERNEL_CFLAGS + self.incs + ["-c", src, "-o", tmp],
-                         "main")
+        key = "main-" + sha(file_bytes(src), self.hdr, self.cc,
+                            KERNEL_CFLAGS)
+        d = self.cache.lookup("bin", key)
+        if d is None:
+            tmpd = self.cache.staging("bin", key)
+            r = self._cc(KERNEL_CFLAGS + self.incs +
+                         ["-c", src, "-o", os.path.join(tmpd, "main.o")])
             if r.returncode:
-                raise BadInput("cannot compile the cmocka runner "
-                               "tests/cmocka/main.c", r.stdout)
-            os.replace(tmp, obj)
-        return obj
+                self.cache.discard(tmpd)
+                disk_full(r.stdout, "compiling the cmocka runner")
+                raise HarnessError("cannot compile the cmocka runner "
+                                   "tests/cmocka/main.c", r.stdout)
+            d = self.cache.publish(tmpd, "bin", key)
+        return os.path.join(d, "main.o")
 
-    def slice(self, root, display_root):
+    def slice(self, root: str, display_root: str) -> tuple[str, bool]:
         """Slice root (a tree or the scratch copy); #line paths name
-        display_root (the user's tree) so they are stable and readable."""
-        key = sha(tree_digest(root), file_bytes(self.spec),
-                  self.slicer_hash, display_root)
-        d = os.path.join(self.cache, "slices", key)
-        if os.path.exists(os.path.join(d, "done")):
-            os.utime(d)
+        display_root (the user's tree) so they are stable and readable.
+        Returns (slice directory, whether it came from the cache)."""
+        scan = scan_tree(root)
+        key = sha(scan.digest, file_bytes(self.spec), self.slicer_hash,
+                  display_root)
+        d = self.cache.lookup("slices", key)
+        if d is not None:
             return d, True
-        # sliced into a private directory, then renamed into place: runs
-        # in parallel (ctest -j) never see a half-written slice
-        tmpd = tempfile.mkdtemp(prefix=f"{key}.", dir=os.path.dirname(d))
-        r = subprocess.run([sys.executable, self.slicer, "--tree", root,
-                            "--spec", self.spec,
-                            "--out-c", os.path.join(tmpd, "slice.c"),
-                            "--out-h", os.path.join(tmpd, "slice.h"),
-                            "--report", os.path.join(tmpd, "slice.json")],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True)
+        if scan.non_utf8:
+            self.cache.notes.append(f"{scan.non_utf8}: non-UTF-8 bytes in "
+                                    "the tree (kept as they are)")
+        tmpd = self.cache.staging("slices", key)
+        r = run_child([sys.executable, self.slicer, "--tree", root,
+                       "--spec", self.spec,
+                       "--out-c", os.path.join(tmpd, "slice.c"),
+                       "--out-h", os.path.join(tmpd, "slice.h"),
+                       "--report", os.path.join(tmpd, "slice.json")],
+                      stderr_to_stdout=False)
         if r.returncode:
-            shutil.rmtree(tmpd, ignore_errors=True)
-            msg = (r.stderr.strip() or r.stdout.strip()).splitlines()
-            why = {2: "the tree has no usable arch/x86/kvm",
-                   3: "a definition the harness needs is missing or "
-                   "defined twice"}.get(r.returncode,
-                                        f"slicer exit {r.returncode}")
-            raise BadInput(f"cannot slice the tree: {why}"
-                           + (f": {msg[0]}" if msg else ""), *msg[1:])
+            self.cache.discard(tmpd)
+            self._slicer_failed(r, scan)
         for fn in ("slice.c", "slice.h"):
             p = os.path.join(tmpd, fn)
-            with open(p) as f:
+            with open(p, encoding="utf-8", errors="surrogateescape") as f:
                 s = f.read()
             if root != display_root:
-                s = s.replace(root, display_root)
-            with open(p, "w") as f:
+                s = s.replace(f'"{c_string(root)}/',
+                              f'"{c_string(display_root)}/')
+            with open(p, "w", encoding="utf-8",
+                      errors="surrogateescape") as f:
                 f.write(s)
         with open(os.path.join(tmpd, "slice.txt"), "w") as f:
             f.write(r.stdout)
-        with open(os.path.join(tmpd, "done"), "w"):
-            pass
-        try:
-            os.rename(tmpd, d)
-        except OSError:         # another run got there first
-            shutil.rmtree(tmpd, ignore_errors=True)
-        return d, False
+        return self.cache.publish(tmpd, "slices", key), False
 
-    def prune(self, keep=CACHE_KEEP):
-        """Keep the cache bounded: the newest `keep` slices and binaries."""
+    @staticmethod
+    def _slicer_failed(r: "subprocess.CompletedProcess[str]",
+                       scan: TreeScan) -> None:
+        msg = (r.stderr.strip() or r.stdout.strip()).splitlines()
+        disk_full(r.stderr, "slicing")
+        why = {2: "the tree has no usable arch/x86/kvm",
+               3: "a definition the harness needs is missing or defined "
+               "twice"}.get(r.returncode)
+        if why is None:
+            hint = [f"(the tree has non-UTF-8 bytes at {scan.non_utf8})"] \
+                if scan.non_utf8 else []
+            raise HarnessError(f"the slicer failed (exit {r.returncode})"
+                               + (f": {msg[-1]}" if msg else ""),
+                               *hint, *msg[:-1])
+        raise BadInput(f"cannot slice the tree: {why}"
+                       + (f": {msg[0]}" if msg else ""), *msg[1:])
+
+    def prune(self, keep: int = CACHE_KEEP) -> None:
+        """Keep the cache bounded: the newest `keep` slices and binaries
+        (and whatever an older layout left)."""
         for sub in ("slices", "bin"):
-            base = os.path.join(self.cache, sub)
+            base = os.path.join(self.cache.root, sub)
             try:
                 ents = [os.path.join(base, e) for e in os.listdir(base)
                         if not e.startswith("main-")]
                 if len(ents) <= keep:
                     continue
-                ents.sort(key=lambda e: os.stat(e).st_mtime)
+                ents.sort(key=lambda e: os.lstat(e).st_mtime)
                 for e in ents[:len(ents) - keep]:
                     if os.path.isdir(e):
-                        shutil.rmtree(e, ignore_errors=True)
+                        self.cache.discard(e)
                     else:
                         os.unlink(e)
             except OSError:
                 pass
 
-    def binary(self, sdir, display_root, scratch):
-        key = sha(file_bytes(os.path.join(sdir, "slice.c")),
-                  file_bytes(os.path.join(sdir, "slice.h")), self.hdr,
-                  self.cc, KERNEL_CFLAGS, self.lib_hash, self.main_o)
-        exe = os.path.join(self.cache, "bin", f"t-{key}")
-        if os.path.exists(exe):
-            os.utime(exe)
-            return exe, True
-        glue = os.path.join(sdir, "glue.c")
-        atomic_write(glue,
-                     "/* generated by kvm_validate.py */\n"
-                     f'#include "{sdir}/slice.h"\n'
-                     f'#define SLICE_C "{sdir}/slice.c"\n'
-                     f'#include "{TOP}/stubs/glue.c"\n')
-        obj = exe + f".{os.getpid()}.o"
-        r = self._cc(KERNEL_CFLAGS + self.incs + ["-c", glue, "-o", obj],
-                     "glue")
+    def binary(self, sdir: str, display_root: str, patched_root: str
+               ) -> tuple[str, bool]:
+        """The test binary of slice sdir; compile errors show the line
+        from patched_root (the scratch copy, or the tree)."""
+        key = "t-" + sha(file_bytes(os.path.join(sdir, "slice.c")),
+                         file_bytes(os.path.join(sdir, "slice.h")),
+                         self.hdr, self.cc, KERNEL_CFLAGS, self.lib_hash,
+                         self.main_o)
+        d = self.cache.lookup("bin", key)
+        if d is not None:
+            return os.path.join(d, "t"), True
+        tmpd = self.cache.staging("bin", key)
+        try:
+            self._link(sdir, tmpd, display_root, patched_root)
+        except BaseException:
+            self.cache.discard(tmpd)
+            raise
+        d = self.cache.publish(tmpd, "bin", key)
+        return os.path.join(d, "t"), False
+
+    def _link(self, sdir: str, tmpd: str, display_root: str,
+              patched_root: str) -> None:
+        glue = os.path.join(tmpd, "glue.c")
+        with open(glue, "w") as f:
+            f.write("/* generated by kvm_validate */\n"
+                    f'#include "{c_string(sdir)}/slice.h"\n'
+                    f'#define SLICE_C "{c_string(sdir)}/slice.c"\n'
+                    f'#include "{c_string(TOP)}/stubs/glue.c"\n')
+        obj = os.path.join(tmpd, "glue.o")
+        r = self._cc(KERNEL_CFLAGS + NO_CARET + self.incs +
+                     ["-c", glue, "-o", obj])
         if r.returncode:
-            raise BadInput(*compile_error(r.stdout, display_root, scratch))
-        tmp = f"{exe}.{os.getpid()}.tmp"
+            disk_full(r.stdout, "compiling the slice")
+            raise BadInput(*compile_error(r.stdout, display_root,
+                                          patched_root))
         r = self._cc([self.main_o, obj, self.lib, self.cmocka_lib, "-o",
-                      tmp], "link")
-        os.unlink(obj)
+                      os.path.join(tmpd, "t")])
         if r.returncode:
-            raise BadInput(*compile_error(r.stdout, display_root, scratch,
-                                          link=True))
-        os.replace(tmp, exe)
-        return exe, False
+            disk_full(r.stdout, "linking the test binary")
+            raise BadInput(*compile_error(r.stdout, display_root,
+                                          patched_root, link=True))
+        os.unlink(obj)
+        os.unlink(glue)
 
 
-def compile_error(out, display_root, scratch, link=False):
+def patched_line(patched_root: str, rel: str, line: int) -> Optional[str]:
+    try:
+        with open(os.path.join(patched_root, rel), "rb") as f:
+            for k, text in enumerate(f, 1):
+                if k == line:
+                    return text.decode("utf-8", errors="replace").rstrip()
+    except OSError:
+        pass
+    return None
+
+
+DIAG = re.compile(r"^(arch/x86/\S+?):(\d+):(?:\d+:)? (?:fatal )?"
+                  r"(error|warning|note)\b")
+
+
+def compile_error(out: str, display_root: str, patched_root: str,
+                  link: bool = False) -> list[str]:
     """gcc's diagnostics with the tree's own file:line (the slice's #line
-    directives point into arch/x86/kvm) made tree-relative."""
+    directives point into arch/x86/kvm) made tree-relative, each followed
+    by that line as the patch left it."""
     lines = []
     for ln in out.splitlines():
-        for root in (display_root, scratch):
-            if root:
-                ln = ln.replace(root.rstrip("/") + "/", "")
+        for root in (display_root, patched_root):
+            ln = ln.replace(root.rstrip("/") + "/", "")
         lines.append(ln)
     errs = [ln for ln in lines if re.search(r"\berror\b", ln)]
     what = "link error" if link else "compile error"
@@ -253,4 +328,13 @@ def compile_error(out, display_root, scratch, link=False):
     if not re.match(r"^arch/", first):
         head += " (outside the kernel's code: the harness's stubs may lack " \
             "something this tree needs)"
-    return [head] + [ln for ln in lines if ln != first][:30]
+    shown = []
+    for ln in lines:
+        if ln != first:
+            shown.append(ln)
+        m = DIAG.match(ln)
+        if m:
+            text = patched_line(patched_root, m.group(1), int(m.group(2)))
+            if text is not None:
+                shown.append(f"  {m.group(2):>5} | {text}")
+    return [head] + shown[:40]
