@@ -161,7 +161,8 @@ def _git_apply(git: str, pfile: str, patch: Patch, scratch: Scratch,
                     if fd and fd.hunks else ""
                 failed.append(f"{m.group(1)}: hunk at line {m.group(2)} "
                               f"FAILED{where}")
-            elif ln.startswith("error: "):
+            elif ln.startswith("error: ") and \
+                    not ln.startswith("error: while searching"):
                 failed.append(ln[7:])
         failed = failed or [f"git apply exit {r.returncode}"]
         raise BadInput(f"{name} does not apply (git apply): {failed[0]}",

@@ -82,8 +82,9 @@ def arg_parser() -> Parser:
 
 
 def check_tree(args: argparse.Namespace) -> str:
-    tree = os.path.abspath(args.kernel) if args.kernel else default_tree()
-    tree = os.path.realpath(tree)
+    given: Optional[str] = args.kernel
+    tree = os.path.realpath(os.path.abspath(given) if given
+                            else default_tree())
     if not os.path.isdir(tree):
         raise BadInput(f"{tree}: no such directory (--kernel)")
     if not os.path.isfile(os.path.join(tree, KVM_DIR, "x86.c")):
