@@ -318,6 +318,8 @@ def compile_error(out: str, display_root: str, patched_root: str,
     by that line as the patch left it."""
     lines = []
     for ln in out.splitlines():
+        if re.match(r"^(In file included from |\s+from )", ln):
+            continue            # the glue's include chain, not the cause
         for root in (display_root, patched_root):
             ln = ln.replace(root.rstrip("/") + "/", "")
         lines.append(ln)
