@@ -83,7 +83,8 @@ def render_text(res: Outcome, colour: Colour) -> str:
     steps = res.steps
     for s in steps:
         for n in s.notes:
-            w(f"  note (patch {s.index}): {printable(n)}")
+            at = f"patch {s.index}" if s.index else "tree"
+            w(f"  note ({at}): {printable(n)}")
     if steps:
         rows = []
         for s in steps:
