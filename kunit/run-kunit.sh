@@ -18,7 +18,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cache="${KVM_X86_SIM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm_x86_sim}"
+cache=$(python3 "$top/scripts/kvm_validate/paths.py" cache-dir)
 kernel=""
 build_dir=""
 kunit_args=()

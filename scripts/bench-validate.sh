@@ -14,7 +14,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="${KVM_X86_SIM_BUILD:-$top/build}"
-cache="${KVM_X86_SIM_CACHE:-$HOME/.cache/kvm_x86_sim}"
+cache=$(python3 "$top/scripts/kvm_validate/paths.py" cache-dir)
 kernel="$cache/trees/linux-7"
 while [ $# -gt 0 ]; do
 	case "$1" in

@@ -19,7 +19,8 @@
 # Exit codes: 0 ok, 2 usage, 4 download or extraction failed.
 set -euo pipefail
 
-cache="${KVM_X86_SIM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm_x86_sim}"
+# the one definition of the cache path: $KVM_X86_SIM_CACHE, $XDG_CACHE_HOME, ~/.cache
+cache=$(python3 "$(dirname "$0")/kvm_validate/paths.py" cache-dir)
 refresh=0
 full=0
 want=()

@@ -8,6 +8,7 @@ collected into one SliceError.
 """
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 from .conditionals import exclusive
 from .errors import EXIT_SYMBOL, PROG, SliceError
@@ -20,7 +21,7 @@ from .spec import SpecEntry
 class Result:
     """What became of one spec entry."""
     entry: SpecEntry
-    defn: Definition = None
+    defn: Optional[Definition] = None
     notes: list = field(default_factory=list)
     text: str = ""            # definition text to emit
     kept_arms: list = field(default_factory=list)

@@ -9,6 +9,7 @@ One entry a line, ``#`` starts a comment::
 
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 from .errors import EXIT_USAGE, PROG, SliceError
 
@@ -21,7 +22,7 @@ class SpecEntry:
     kind: str                 # "fn" or "macro"
     name: str
     required: bool = False
-    arms: tuple = None        # tokens selecting switch arms to keep, or None
+    arms: Optional[tuple] = None  # tokens selecting switch arms to keep, or None
     traced: bool = False      # calls go through SLICE_TRACED_CALL()
     lineno: int = 0
 

@@ -1,79 +1,196 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Applying one patch to the scratch copy of the tree with GNU patch.
+"""Applying one patch to the scratch copy of the tree.
 
+GNU patch applies plain diffs and git renames (its offsets and fuzz become
+notes); a patch with a GIT binary patch or a copy is applied with
+`git apply` (checked with --check first), as GNU patch cannot.  Every path
+a patch names is confined to the scratch copy: absolute paths, ".." and
+anything resolving outside it through a symlink are refused (BadInput).
 Files outside arch/x86/kvm are copied in from the user's tree when it has
-them (the user's tree is only read).  GNU patch's offsets and fuzz become
-notes; a hunk that fails, a reversed patch or a missing file is a BadInput.
+them (the user's tree is only read).
 """
 
+import errno
 import os
 import re
 import shutil
-import subprocess
+from typing import Optional
 
-from .errors import BadInput
-from .paths import KVM_DIR
+from .errors import BadInput, HarnessError, os_error_reason
+from .patches import FileDiff, Patch
+from .paths import KVM_DIR, within
+from .scratch import Scratch, run_child
 
 
-def tree_is_complete(tree):
+def tree_is_complete(tree: str) -> bool:
     return os.path.isdir(os.path.join(tree, "include", "linux"))
 
 
-def apply_patch(patch, scratch, tree, step):
-    """Apply one patch to the scratch tree with GNU patch; return the notes
-    (offsets, fuzz, skipped files).  BadInput when it does not apply."""
-    notes = []
+def os_failure(e: OSError, tree: str) -> Exception:
+    """An OSError while copying: the user's tree unreadable is bad input,
+    anything else (the scratch disk full, ...) the harness's failure."""
+    fn = str(e.filename or "")
+    if fn.startswith(tree.rstrip("/") + "/") and e.errno in (
+            errno.EACCES, errno.EPERM, errno.EIO, errno.ELOOP):
+        return BadInput(os_error_reason(e, "reading the tree:"))
+    return HarnessError(os_error_reason(e, "writing the scratch copy:"))
+
+
+def copy_tree(scratch: Scratch, tree: str) -> None:
+    """The tree's arch/x86/kvm into the scratch copy (dereferenced,
+    writable)."""
+    try:
+        scratch.copy_dir(tree, KVM_DIR)
+    except shutil.Error as e:
+        src, _dst, why = e.args[0][0]
+        if "No space left" in why or "Read-only file system" in why:
+            raise HarnessError(f"cannot copy the tree to the scratch "
+                               f"directory: {why}")
+        raise BadInput(f"cannot copy the tree: {src}: {why}")
+    except OSError as e:
+        raise os_failure(e, tree)
+
+
+def confine(scratch: Scratch, rel: str, name: str, fd: FileDiff) -> str:
+    """root/rel, refused unless it stays inside the scratch copy."""
+    if not rel or rel.startswith("/") or "\0" in rel or \
+            ".." in rel.split("/"):
+        raise BadInput(f"{name}: refuses path {rel!r} ({fd.where}): it "
+                       "leaves the tree")
+    dst = os.path.join(scratch.root, rel)
+    if not within(scratch.root, dst):
+        raise BadInput(f"{name}: refuses path {rel!r} ({fd.where}): it "
+                       "resolves outside the scratch copy")
+    return dst
+
+
+def _bring_in(fd: FileDiff, patch: Patch, scratch: Scratch, tree: str,
+              name: str, notes: list[str]) -> bool:
+    """Make sure the file fd reads is in the scratch copy; False when the
+    diff is skipped (a file outside arch/x86/kvm the tree does not have)."""
+    rel = fd.source_path()
+    dst = confine(scratch, rel, name, fd)
+    if fd.creates() or os.path.exists(dst):
+        return True
+    src = os.path.join(tree, rel)
+    if os.path.exists(src):
+        try:
+            scratch.copy_file(tree, rel)
+        except OSError as e:
+            raise os_failure(e, tree)
+        return True
+    if rel.startswith(KVM_DIR + "/") or tree_is_complete(tree):
+        line = fd.hunks[0].line if fd.hunks else fd.where
+        what = (f"renames {rel} to {fd.path()}" if fd.renames() else
+                f"copies {rel} to {fd.path()}" if fd.copies() else
+                f"{rel} (hunk #1, {line})")
+        raise BadInput(f"{name} does not apply: {what}, but {rel} is not "
+                       f"in the tree {tree}")
+    notes.append(f"{rel}: not in this tree (only {KVM_DIR} is there); not "
+                 "applied, the slice does not read it")
+    return False
+
+
+def apply_patch(patch: Patch, scratch: Scratch, tree: str, step: int
+                ) -> list[str]:
+    """Apply one patch to the scratch copy; return the notes (offsets,
+    fuzz, skipped files).  BadInput when it does not apply."""
+    notes: list[str] = []
     keep = []
     name = f"patch {step} ({patch.label()})"
+    git = shutil.which("git")
     for fd in patch.files:
-        rel = fd.path()
-        if rel.startswith("../") or rel.startswith("/"):
-            raise BadInput(f"{name}: refuses path {rel!r}")
-        dst = os.path.join(scratch, rel)
-        if not fd.creates() and not os.path.exists(dst):
-            src = os.path.join(tree, rel)
-            if rel.startswith(KVM_DIR + "/") or os.path.exists(src) or \
-                    tree_is_complete(tree):
-                if not os.path.exists(src):
-                    line = fd.hunks[0][0] if fd.hunks else patch.first_line
-                    raise BadInput(
-                        f"{name} does not apply: {rel} (hunk #1, "
-                        f"{patch.source}:{line}) is not in the tree {tree}")
-                os.makedirs(os.path.dirname(dst), exist_ok=True)
-                shutil.copy2(src, dst)
-            else:
-                notes.append(f"{rel}: not in this tree (only {KVM_DIR} "
-                             "is there); not applied, the slice does not "
-                             "read it")
-                continue
-        keep.append(fd)
+        confine(scratch, fd.path(), name, fd)
+        if fd.symlink():
+            notes.append(f"{fd.path()}: a symlink (mode 120000); not "
+                         "applied, links are never written")
+            continue
+        if fd.binary == "stub" or (fd.binary == "git" and not git):
+            notes.append(f"binary change to {fd.path()}, not checked"
+                         + (" (the patch carries no binary data: git "
+                            "format-patch --binary)" if fd.binary == "stub"
+                            else " (git is not installed)"))
+            continue
+        if _bring_in(fd, patch, scratch, tree, name, notes):
+            keep.append(fd)
     if not keep:
         return notes
-    pfile = os.path.join(scratch, ".validate.patch")
-    with open(pfile, "w") as f:
-        for fd in keep:
-            f.write("\n".join(fd.lines) + "\n")
-    r = subprocess.run(["patch", "-p1", "--batch", "--forward",
-                        "--no-backup-if-mismatch", "--reject-file=-",
-                        "-d", scratch, "-i", pfile],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
+    pfile = os.path.join(scratch.base, f"patch-{step}.diff")
+    try:
+        with open(pfile, "w", encoding="utf-8", errors="surrogateescape") \
+                as f:
+            for fd in keep:
+                f.write("\n".join(fd.lines) + "\n")
+    except OSError as e:
+        raise HarnessError(os_error_reason(e, "writing"))
+    if git and any(fd.needs_git() for fd in keep):
+        _git_apply(git, pfile, patch, scratch, name, keep)
+        notes += [f"{fd.path()}: binary change applied with git apply "
+                  "(content not checked)" for fd in keep if fd.binary]
+    else:
+        notes += _gnu_patch(pfile, patch, scratch, name, keep)
     os.unlink(pfile)
-    cur = None
+    return notes
+
+
+def _git_env(scratch: Scratch) -> dict[str, str]:
+    """git apply outside any repository: never the one around $TMPDIR nor
+    one named by the caller's environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env["GIT_CEILING_DIRECTORIES"] = scratch.base
+    return env
+
+
+def _git_apply(git: str, pfile: str, patch: Patch, scratch: Scratch,
+               name: str, keep: list[FileDiff]) -> None:
+    env = _git_env(scratch)
+    passes: list[list[str]] = [["--check"], []]
+    for check in passes:
+        r = run_child([git, "apply", "-v", *check, pfile],
+                      cwd=scratch.root, env=env)
+        if r.returncode == 0:
+            continue
+        out = r.stdout.splitlines()
+        failed = []
+        by_path = {fd.path(): fd for fd in keep}
+        for ln in out:
+            m = re.match(r"error: patch failed: (.+):(\d+)$", ln)
+            if m:
+                fd = by_path.get(m.group(1))
+                where = f", hunk at {fd.hunks[0].line}" \
+                    if fd and fd.hunks else ""
+                failed.append(f"{m.group(1)}: hunk at line {m.group(2)} "
+                              f"FAILED{where}")
+            elif ln.startswith("error: ") and \
+                    not ln.startswith("error: while searching"):
+                failed.append(ln[7:])
+        failed = failed or [f"git apply exit {r.returncode}"]
+        raise BadInput(f"{name} does not apply (git apply): {failed[0]}",
+                       *failed[1:], *["git apply: " + ln for ln in out])
+
+
+def _gnu_patch(pfile: str, patch: Patch, scratch: Scratch, name: str,
+               keep: list[FileDiff]) -> list[str]:
+    r = run_child(["patch", "-p1", "--batch", "--forward",
+                   "--no-backup-if-mismatch", "--reject-file=-",
+                   "-d", scratch.root, "-i", pfile])
+    notes = []
+    cur: Optional[str] = None
     failed = []
     by_path = {fd.path(): fd for fd in keep}
     for ln in r.stdout.splitlines():
-        m = re.match(r"(?:patching|checking) file '?([^']+)'?$", ln)
+        m = re.match(r"(?:patching|checking) file '?([^']+)'?"
+                     r"(?: \((?:renamed|copied) from .*\))?$", ln)
         if m:
             cur = m.group(1)
             continue
         m = re.match(r"Hunk #(\d+) (succeeded|FAILED) at (\d+)(.*)\.$", ln)
         if m:
-            fd = by_path.get(cur)
+            fd = by_path.get(cur or "")
             k = int(m.group(1))
             where = ""
             if fd and k <= len(fd.hunks):
-                where = f", {patch.source}:{fd.hunks[k - 1][0]}"
+                where = f", {fd.hunks[k - 1].line}"
             if m.group(2) == "FAILED":
                 failed.append(f"{cur} hunk #{k} FAILED at {m.group(3)}"
                               f"{where}")
@@ -88,6 +205,9 @@ def apply_patch(patch, scratch, tree, step):
             failed.append(f"{cur or '?'}: file not found")
         elif "malformed patch" in ln or "garbage" in ln:
             failed.append(ln.strip())
+        elif "No space left on device" in ln:
+            raise HarnessError("disk full (ENOSPC) applying the patch to "
+                               "the scratch copy", ln.strip())
     if r.returncode != 0 or failed:
         if not failed:
             failed = [ln for ln in r.stdout.splitlines() if ln.strip()][-1:] \

@@ -1,30 +1,83 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Slice -> glue object -> test binary, each cached by content hash.
+"""Slice -> glue object -> test binary, each a self-verifying cache entry.
 
 The tree (or the patched scratch copy) is sliced with scripts/kvm_slice.py,
 only the slice is compiled (the glue, stubs/glue.c) and linked against the
-prebuilt libkvm_x86_sim.a and the cmocka runner.  A compile or link error
-is a BadInput with the kernel's own file:line.
+prebuilt libraries and the C runner, as the build description CMake wrote
+(BUILD/kvm_x86_sim_build.json, from cmake/Sources.cmake) says.  A compile or link error
+is a BadInput with the kernel's own file:line and the patched line; a full
+disk or a missing tool is the harness's failure (HarnessError).
 """
 
 import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
-from typing import List
+from typing import Optional, Union
 
+from .cache import FORMAT, Cache
 from .errors import BadInput, HarnessError
 from .paths import KVM_DIR
+from .scratch import run_child
 
-CACHE_KEEP = 200
 # -O0: the verdicts are the same as the build's -O2 and it compiles twice
-# as fast.
+# as fast.  -pipe: no temporary files that a killed compiler would leave.
 OPT = "-O0"
+PIPE = "-pipe"
+# gcc would show the caret line from the #line path: the user's unpatched
+# file.  compile_error() shows the patched line instead.
+NO_CARET = ["-fno-diagnostics-show-caret"]
+CACHE_KEEP = 200
+DISK_FULL = ("No space left on device", "Disk quota exceeded")
+
+
+def sha(*parts: Union[bytes, str, list[str]]) -> str:
+    h = hashlib.sha256(FORMAT.encode())
+    for p in parts:
+        h.update(p if isinstance(p, bytes) else str(p).encode())
+        h.update(b"\0")
+    return h.hexdigest()[:24]
+
+
+def file_bytes(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def c_string(s: str) -> str:
+    """s as the body of a C string literal (as the slicer's #line)."""
+    return s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+@dataclass
+class TreeScan:
+    digest: str                 # hash of every .c/.h the slicer reads
+    non_utf8: Optional[str]     # "file:line" of the first non-UTF-8 byte
+
+
+def scan_tree(root: str) -> TreeScan:
+    """Hash of every .c/.h under root/arch/x86/kvm; where the first
+    non-UTF-8 byte is (the slicer keeps such bytes as they are)."""
+    h = hashlib.sha256()
+    base = os.path.join(root, KVM_DIR)
+    bad: Optional[str] = None
+    for d, dirs, files in sorted(os.walk(base)):
+        dirs.sort()
+        for fn in sorted(files):
+            if fn.endswith((".c", ".h")):
+                p = os.path.join(d, fn)
+                data = file_bytes(p)
+                h.update(os.path.relpath(p, base).encode() + b"\0" + data)
+                if bad is None:
+                    try:
+                        data.decode("utf-8")
+                    except UnicodeDecodeError as e:
+                        line = data[:e.start].count(b"\n") + 1
+                        bad = f"{KVM_DIR}/{os.path.relpath(p, base)}:{line}"
+    return TreeScan(h.hexdigest(), bad)
 
 
 @dataclass(frozen=True)
@@ -33,20 +86,20 @@ class BuildDescription:
     build description, cmake/Sources.cmake: how to compile a tree's slice
     and what to link it with."""
     cc: str
-    cflags: List[str]
-    include_dirs: List[str]
+    cflags: list[str]
+    include_dirs: list[str]
     glue_template: str
     glue_source: str
-    runner: List[str]
-    libraries: List[str]
+    runner: list[str]
+    libraries: list[str]
     spec: str
     slicer: str
 
     def glue(self, slice_dir: str) -> str:
         """The glue wrapper for the slice in slice_dir (cmake/glue.c.in)."""
         text = file_bytes(self.glue_template).decode()
-        return text.replace("@SLICE_DIR@", slice_dir).replace(
-            "@GLUE@", self.glue_source)
+        return text.replace("@SLICE_DIR@", c_string(slice_dir)).replace(
+            "@GLUE@", c_string(self.glue_source))
 
 
 def load_build_description(build: str) -> BuildDescription:
@@ -54,47 +107,23 @@ def load_build_description(build: str) -> BuildDescription:
     try:
         with open(path) as f:
             d = json.load(f)
-    except OSError:
-        raise BadInput(f"{path} is missing: build the harness first "
-                       "(./kvm-x86-sim setup, or cmake --build build)")
-    except ValueError as e:
-        raise BadInput(f"{path} is damaged ({e}): re-run cmake -B build")
-    return BuildDescription(
-        cc=os.environ.get("CC") or d["cc"],
-        cflags=[OPT, "-std=" + d["std"]] + d["slice_cflags"],
-        include_dirs=d["include_dirs"], glue_template=d["glue_template"],
-        glue_source=d["glue_source"], runner=d["runner"],
-        libraries=d["libraries"], spec=d["spec"], slicer=d["slicer"])
+        return BuildDescription(
+            cc=os.environ.get("CC") or d["cc"],
+            cflags=[OPT, PIPE, "-std=" + d["std"]] + d["slice_cflags"],
+            include_dirs=d["include_dirs"],
+            glue_template=d["glue_template"],
+            glue_source=d["glue_source"], runner=d["runner"],
+            libraries=d["libraries"], spec=d["spec"], slicer=d["slicer"])
+    except FileNotFoundError:
+        raise HarnessError(f"{path} is missing: build the harness first "
+                           "(./kvm-x86-sim setup, or cmake -B build && "
+                           "cmake --build build)")
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise HarnessError(f"{path} is damaged ({e}): re-run cmake -B "
+                           "build")
 
 
-def sha(*parts):
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(p if isinstance(p, bytes) else str(p).encode())
-        h.update(b"\0")
-    return h.hexdigest()[:24]
-
-
-def file_bytes(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def tree_digest(root):
-    """Hash of every .c/.h under root/arch/x86/kvm (what the slicer reads)."""
-    h = hashlib.sha256()
-    base = os.path.join(root, KVM_DIR)
-    for d, dirs, files in sorted(os.walk(base)):
-        dirs.sort()
-        for fn in sorted(files):
-            if fn.endswith((".c", ".h")):
-                p = os.path.join(d, fn)
-                h.update(os.path.relpath(p, base).encode() + b"\0")
-                h.update(file_bytes(p))
-    return h.hexdigest()
-
-
-def headers_digest(desc):
+def headers_digest(desc: BuildDescription) -> str:
     """Hash of every header and source the slice is compiled with."""
     h = hashlib.sha256()
     for d in desc.include_dirs:
@@ -109,7 +138,7 @@ def headers_digest(desc):
     return h.hexdigest()
 
 
-def slicer_digest(slicer):
+def slicer_digest(slicer: str) -> str:
     """Hash of the slicer: its entry point scripts/kvm_slice.py and every
     module of the package beside it (scripts/kvm_slice/*.py)."""
     h = hashlib.sha256(file_bytes(slicer))
@@ -120,30 +149,28 @@ def slicer_digest(slicer):
     return h.hexdigest()
 
 
-def atomic_write(path, data):
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "wb" if isinstance(data, bytes) else "w") as f:
-        f.write(data)
-    os.replace(tmp, path)
+def disk_full(out: str, what: str) -> None:
+    for ln in out.splitlines():
+        if any(s in ln for s in DISK_FULL):
+            raise HarnessError(f"disk full (ENOSPC) while {what}: "
+                               f"{ln.strip()}")
 
 
 class Builder:
     """Slice -> glue object -> test binary, each cached by content hash."""
 
-    def __init__(self, build, cache):
+    def __init__(self, build: str, cache: str) -> None:
         self.build = build
-        self.cache = cache
+        self.cache = Cache(cache)
         self.desc = load_build_description(build)
         self.cc = self.desc.cc
         self.cflags = self.desc.cflags
         self.libs = self.desc.libraries
         for lib in self.libs:
             if lib.endswith(".a") and not os.path.exists(lib):
-                raise BadInput(f"{lib} is missing: build the harness first "
-                               "(./kvm-x86-sim setup, or cmake --build "
-                               "build)")
-        for d in ("slices", "bin"):
-            os.makedirs(os.path.join(cache, d), exist_ok=True)
+                raise HarnessError(f"{lib} is missing: build the harness "
+                                   "first (./kvm-x86-sim setup, or cmake "
+                                   "--build build)")
         self.spec = self.desc.spec
         self.slicer = self.desc.slicer
         self.slicer_hash = slicer_digest(self.slicer)
@@ -151,129 +178,181 @@ class Builder:
         self.incs = ["-I" + d for d in self.desc.include_dirs]
         self.lib_hash = sha(*[file_bytes(lib) for lib in self.libs
                               if lib.endswith(".a")])
-        self.main_o = self._main_object()
+        self.main_o = self._main_objects()
 
-    def _cc(self, args, what):
-        r = subprocess.run([self.cc] + args, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True)
-        return r
+    def take_notes(self) -> list[str]:
+        """What the cache repaired since the last call."""
+        notes, self.cache.notes = self.cache.notes, []
+        return notes
 
-    def _main_object(self):
+    def _cc(self, args: list[str]) -> "subprocess.CompletedProcess[str]":
+        try:
+            return run_child([self.cc] + args)
+        except OSError as e:
+            raise HarnessError(f"cannot run the compiler {self.cc}: "
+                               f"{e.strerror}")
+
+    def _main_objects(self) -> list[str]:
         """The C runner (cmocka, KTAP), compiled once per content."""
         srcs = self.desc.runner
-        key = sha(*[file_bytes(src) for src in srcs], self.hdr, self.cc,
-                  self.cflags)
-        objs = []
-        for i, src in enumerate(srcs):
-            obj = os.path.join(self.cache, "bin", f"main-{key}-{i}.o")
-            if not os.path.exists(obj):
-                tmp = f"{obj}.{os.getpid()}.tmp"
+        key = "main-" + sha(*[file_bytes(src) for src in srcs], self.hdr,
+                            self.cc, self.cflags)
+        objs = [f"main{i}.o" for i in range(len(srcs))]
+        d = self.cache.lookup("bin", key)
+        if d is None:
+            tmpd = self.cache.staging("bin", key)
+            for src, obj in zip(srcs, objs):
                 r = self._cc(self.cflags + self.incs +
-                             ["-c", src, "-o", tmp], "main")
+                             ["-c", src, "-o", os.path.join(tmpd, obj)])
                 if r.returncode:
+                    self.cache.discard(tmpd)
+                    disk_full(r.stdout, "compiling the C runner")
                     raise HarnessError(f"cannot compile the C runner {src}",
                                        *r.stdout.splitlines()[:20])
-                os.replace(tmp, obj)
-            objs.append(obj)
-        return objs
+            d = self.cache.publish(tmpd, "bin", key)
+        return [os.path.join(d, obj) for obj in objs]
 
-    def slice(self, root, display_root):
+    def slice(self, root: str, display_root: str) -> tuple[str, bool]:
         """Slice root (a tree or the scratch copy); #line paths name
-        display_root (the user's tree) so they are stable and readable."""
-        key = sha(tree_digest(root), file_bytes(self.spec),
-                  self.slicer_hash, display_root)
-        d = os.path.join(self.cache, "slices", key)
-        if os.path.exists(os.path.join(d, "done")):
-            os.utime(d)
+        display_root (the user's tree) so they are stable and readable.
+        Returns (slice directory, whether it came from the cache)."""
+        scan = scan_tree(root)
+        key = sha(scan.digest, file_bytes(self.spec), self.slicer_hash,
+                  display_root)
+        d = self.cache.lookup("slices", key)
+        if d is not None:
             return d, True
-        # sliced into a private directory, then renamed into place: runs
-        # in parallel (ctest -j) never see a half-written slice
-        tmpd = tempfile.mkdtemp(prefix=f"{key}.", dir=os.path.dirname(d))
-        r = subprocess.run([sys.executable, self.slicer, "--tree", root,
-                            "--spec", self.spec,
-                            "--out-c", os.path.join(tmpd, "slice.c"),
-                            "--out-h", os.path.join(tmpd, "slice.h"),
-                            "--report", os.path.join(tmpd, "slice.json")],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True)
+        if scan.non_utf8:
+            self.cache.notes.append(f"{scan.non_utf8}: non-UTF-8 bytes in "
+                                    "the tree (kept as they are)")
+        tmpd = self.cache.staging("slices", key)
+        r = run_child([sys.executable, self.slicer, "--tree", root,
+                       "--spec", self.spec,
+                       "--out-c", os.path.join(tmpd, "slice.c"),
+                       "--out-h", os.path.join(tmpd, "slice.h"),
+                       "--report", os.path.join(tmpd, "slice.json")],
+                      stderr_to_stdout=False)
         if r.returncode:
-            shutil.rmtree(tmpd, ignore_errors=True)
-            msg = (r.stderr.strip() or r.stdout.strip()).splitlines()
-            why = {2: "the tree has no usable arch/x86/kvm",
-                   3: "a definition the harness needs is missing or "
-                   "defined twice"}.get(r.returncode,
-                                        f"slicer exit {r.returncode}")
-            raise BadInput(f"cannot slice the tree: {why}"
-                           + (f": {msg[0]}" if msg else ""), *msg[1:])
+            self.cache.discard(tmpd)
+            self._slicer_failed(r, scan)
         for fn in ("slice.c", "slice.h"):
             p = os.path.join(tmpd, fn)
-            with open(p) as f:
+            with open(p, encoding="utf-8", errors="surrogateescape") as f:
                 s = f.read()
             if root != display_root:
-                s = s.replace(root, display_root)
-            with open(p, "w") as f:
+                s = s.replace(f'"{c_string(root)}/',
+                              f'"{c_string(display_root)}/')
+            with open(p, "w", encoding="utf-8",
+                      errors="surrogateescape") as f:
                 f.write(s)
         with open(os.path.join(tmpd, "slice.txt"), "w") as f:
             f.write(r.stdout)
-        with open(os.path.join(tmpd, "done"), "w"):
-            pass
-        try:
-            os.rename(tmpd, d)
-        except OSError:         # another run got there first
-            shutil.rmtree(tmpd, ignore_errors=True)
-        return d, False
+        return self.cache.publish(tmpd, "slices", key), False
 
-    def prune(self, keep=CACHE_KEEP):
-        """Keep the cache bounded: the newest `keep` slices and binaries."""
+    @staticmethod
+    def _slicer_failed(r: "subprocess.CompletedProcess[str]",
+                       scan: TreeScan) -> None:
+        msg = (r.stderr.strip() or r.stdout.strip()).splitlines()
+        disk_full(r.stderr, "slicing")
+        why = {2: "the tree has no usable arch/x86/kvm",
+               3: "a definition the harness needs is missing or defined "
+               "twice"}.get(r.returncode)
+        if why is None:
+            hint = [f"(the tree has non-UTF-8 bytes at {scan.non_utf8})"] \
+                if scan.non_utf8 else []
+            raise HarnessError(f"the slicer failed (exit {r.returncode})"
+                               + (f": {msg[-1]}" if msg else ""),
+                               *hint, *msg[:-1])
+        raise BadInput(f"cannot slice the tree: {why}"
+                       + (f": {msg[0]}" if msg else ""), *msg[1:])
+
+    def prune(self, keep: int = CACHE_KEEP) -> None:
+        """Keep the cache bounded: the newest `keep` slices and binaries
+        (and whatever an older layout left)."""
         for sub in ("slices", "bin"):
-            base = os.path.join(self.cache, sub)
+            base = os.path.join(self.cache.root, sub)
             try:
                 ents = [os.path.join(base, e) for e in os.listdir(base)
                         if not e.startswith("main-")]
                 if len(ents) <= keep:
                     continue
-                ents.sort(key=lambda e: os.stat(e).st_mtime)
+                ents.sort(key=lambda e: os.lstat(e).st_mtime)
                 for e in ents[:len(ents) - keep]:
                     if os.path.isdir(e):
-                        shutil.rmtree(e, ignore_errors=True)
+                        self.cache.discard(e)
                     else:
                         os.unlink(e)
             except OSError:
                 pass
 
-    def binary(self, sdir, display_root, scratch):
-        key = sha(file_bytes(os.path.join(sdir, "slice.c")),
-                  file_bytes(os.path.join(sdir, "slice.h")), self.hdr,
-                  self.cc, self.cflags, self.lib_hash, *self.main_o)
-        exe = os.path.join(self.cache, "bin", f"t-{key}")
-        if os.path.exists(exe):
-            os.utime(exe)
-            return exe, True
-        glue = os.path.join(sdir, "glue.c")
-        atomic_write(glue, self.desc.glue(sdir))
-        obj = exe + f".{os.getpid()}.o"
-        r = self._cc(self.cflags + self.incs + ["-c", glue, "-o", obj],
-                     "glue")
+    def binary(self, sdir: str, display_root: str, patched_root: str
+               ) -> tuple[str, bool]:
+        """The test binary of slice sdir; compile errors show the line
+        from patched_root (the scratch copy, or the tree)."""
+        key = "t-" + sha(file_bytes(os.path.join(sdir, "slice.c")),
+                         file_bytes(os.path.join(sdir, "slice.h")),
+                         self.hdr, self.cc, self.cflags, self.lib_hash,
+                         *self.main_o)
+        d = self.cache.lookup("bin", key)
+        if d is not None:
+            return os.path.join(d, "t"), True
+        tmpd = self.cache.staging("bin", key)
+        try:
+            self._link(sdir, tmpd, display_root, patched_root)
+        except BaseException:
+            self.cache.discard(tmpd)
+            raise
+        d = self.cache.publish(tmpd, "bin", key)
+        return os.path.join(d, "t"), False
+
+    def _link(self, sdir: str, tmpd: str, display_root: str,
+              patched_root: str) -> None:
+        glue = os.path.join(tmpd, "glue.c")
+        with open(glue, "w") as f:
+            f.write(self.desc.glue(sdir))
+        obj = os.path.join(tmpd, "glue.o")
+        r = self._cc(self.cflags + NO_CARET + self.incs +
+                     ["-c", glue, "-o", obj])
         if r.returncode:
-            raise BadInput(*compile_error(r.stdout, display_root, scratch))
-        tmp = f"{exe}.{os.getpid()}.tmp"
-        r = self._cc(self.main_o + [obj] + self.libs + ["-o", tmp], "link")
+            disk_full(r.stdout, "compiling the slice")
+            raise BadInput(*compile_error(r.stdout, display_root,
+                                          patched_root))
+        r = self._cc(self.main_o + [obj] + self.libs +
+                     ["-o", os.path.join(tmpd, "t")])
+        if r.returncode:
+            disk_full(r.stdout, "linking the test binary")
+            raise BadInput(*compile_error(r.stdout, display_root,
+                                          patched_root, link=True))
         os.unlink(obj)
-        if r.returncode:
-            raise BadInput(*compile_error(r.stdout, display_root, scratch,
-                                          link=True))
-        os.replace(tmp, exe)
-        return exe, False
+        os.unlink(glue)
 
 
-def compile_error(out, display_root, scratch, link=False):
+def patched_line(patched_root: str, rel: str, line: int) -> Optional[str]:
+    try:
+        with open(os.path.join(patched_root, rel), "rb") as f:
+            for k, text in enumerate(f, 1):
+                if k == line:
+                    return text.decode("utf-8", errors="replace").rstrip()
+    except OSError:
+        pass
+    return None
+
+
+DIAG = re.compile(r"^(arch/x86/\S+?):(\d+):(?:\d+:)? (?:fatal )?"
+                  r"(error|warning|note)\b")
+
+
+def compile_error(out: str, display_root: str, patched_root: str,
+                  link: bool = False) -> list[str]:
     """gcc's diagnostics with the tree's own file:line (the slice's #line
-    directives point into arch/x86/kvm) made tree-relative."""
+    directives point into arch/x86/kvm) made tree-relative, each followed
+    by that line as the patch left it."""
     lines = []
     for ln in out.splitlines():
-        for root in (display_root, scratch):
-            if root:
-                ln = ln.replace(root.rstrip("/") + "/", "")
+        if re.match(r"^(In file included from |\s+from )", ln):
+            continue            # the glue's include chain, not the cause
+        for root in (display_root, patched_root):
+            ln = ln.replace(root.rstrip("/") + "/", "")
         lines.append(ln)
     errs = [ln for ln in lines if re.search(r"\berror\b", ln)]
     what = "link error" if link else "compile error"
@@ -282,4 +361,13 @@ def compile_error(out, display_root, scratch, link=False):
     if not re.match(r"^arch/", first):
         head += " (outside the kernel's code: the harness's stubs may lack " \
             "something this tree needs)"
-    return [head] + [ln for ln in lines if ln != first][:30]
+    shown = []
+    for ln in lines:
+        if ln != first:
+            shown.append(ln)
+        m = DIAG.match(ln)
+        if m:
+            text = patched_line(patched_root, m.group(1), int(m.group(2)))
+            if text is not None:
+                shown.append(f"  {m.group(2):>5} | {text}")
+    return [head] + shown[:40]

@@ -4,39 +4,41 @@
 Exit: 0 every case of every prefix ran to its end and every invariant
 holds; 1 an invariant is violated, or the code under test crashed, hung,
 ran out of memory or exited early; 2 bad input (BadInput); 3 the harness
-itself failed (HarnessError, or anything unexpected: a one-line reason,
-the traceback only with KVM_X86_SIM_DEBUG=1).
+itself failed
+(HarnessError, or any unexpected exception: one line, the traceback only
+with --debug or KVM_X86_SIM_DEBUG=1), 128 + N when signal N ended it.
 """
 
 import argparse
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
-from typing import Any, Dict
+import traceback
+from typing import NoReturn, Optional
 
-from .apply import apply_patch
+from .apply import apply_patch, copy_tree
 from .build import Builder
-from .errors import BadInput, HarnessError
-from .patches import parse_patch_file
-from .paths import KVM_DIR, TOP
-from .report import Colour, render_json, render_junit, render_tap, render_text
+from .errors import (BadInput, HarnessError, Interrupted, lines_of,
+                     os_error_reason)
+from .patches import Patch, read_series
+from .paths import KVM_DIR, TOP, trees_dir
+from .report import (Colour, Outcome, check_output, printable, render_json,
+                     render_junit, render_tap, render_text, write_output)
 from .run import CASE_TIMEOUT, MEMORY_LIMIT, RunResult, run_binary
+from .scratch import Scratch, cleanup_all, install_signal_handlers
 from .verdicts import Step
 
 PROG = "kvm-x86-sim validate"
 
 
-def default_tree():
-    cache = os.environ.get("KVM_X86_SIM_CACHE") or \
-        os.path.join(os.path.expanduser("~"), ".cache", "kvm_x86_sim")
-    trees = os.path.join(cache, "trees")
+def default_tree() -> str:
+    """The cached linux-7, else the newest cached 7.x tree."""
+    trees = trees_dir()
     cand = os.path.join(trees, "linux-7")
     if os.path.isdir(cand):
         return cand
-    best = None
+    best: Optional[tuple[tuple[int, ...], str]] = None
     if os.path.isdir(trees):
         for d in os.listdir(trees):
             m = re.match(r"^linux-(?:source-)?(7(?:\.\d+)*)", d)
@@ -51,11 +53,11 @@ def default_tree():
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         raise BadInput(f"usage: {message} (see --help)")
 
 
-def main(argv):
+def arg_parser() -> Parser:
     ap = Parser(prog=PROG, description="Validate a KVM x86 patch series, "
                 "patch by patch, against the MSR/FPU invariants.")
     ap.add_argument("--kernel", metavar="DIR",
@@ -81,111 +83,164 @@ def main(argv):
     ap.add_argument("--memory-limit", type=int, default=MEMORY_LIMIT,
                     metavar="MIB", help="address space of a test process "
                     f"(default {MEMORY_LIMIT} MiB; beyond it: OOM)")
-    res: Dict[str, Any] = {"tree": None, "patches": [], "steps": [],
-                           "error": None, "exit": 0, "stopped": ""}
-    args = None
-    scratch = None
+    ap.add_argument("--debug", action="store_true",
+                    help="a traceback when the harness fails (also "
+                    "KVM_X86_SIM_DEBUG=1)")
+    return ap
+
+
+def check_tree(args: argparse.Namespace) -> str:
+    given: Optional[str] = args.kernel
+    tree = os.path.realpath(os.path.abspath(given) if given
+                            else default_tree())
+    if not os.path.isdir(tree):
+        raise BadInput(f"{tree}: no such directory (--kernel)")
+    if not os.path.isfile(os.path.join(tree, KVM_DIR, "x86.c")):
+        raise BadInput(f"{tree}: not a kernel tree with {KVM_DIR}/x86.c")
+    if not os.access(os.path.join(tree, KVM_DIR, "x86.c"), os.R_OK):
+        raise BadInput(f"{tree}/{KVM_DIR}/x86.c: permission denied")
+    return tree
+
+
+def validate(args: argparse.Namespace, res: Outcome) -> None:
+    """The run: each prefix of the series applied, built, run, judged."""
+    if args.output:
+        check_output(args.output)
+    tree = check_tree(args)
+    res.tree = tree
+    res.patches = read_series(args.patch, res.notes)
+    build = os.path.abspath(args.build)
+    builder = Builder(build, args.cache or os.path.join(build,
+                                                        "validate-cache"))
+    progress = len(res.patches) > 1 and not args.quiet
+    steps: list[tuple[int, str, list[Patch]]]
+    scratch: Optional[Scratch] = None
+    if not res.patches:
+        steps = [(0, "tree", [])]
+    else:
+        steps = [(k, "1" if k == 1 else f"1-{k}", res.patches[:k])
+                 for k in range(1, len(res.patches) + 1)]
     try:
-        args = ap.parse_args(argv)
-        tree = os.path.abspath(args.kernel) if args.kernel else default_tree()
-        tree = os.path.realpath(tree)
-        res["tree"] = tree
-        if not os.path.isdir(tree):
-            raise BadInput(f"{tree}: no such directory (--kernel)")
-        if not os.path.isfile(os.path.join(tree, KVM_DIR, "x86.c")):
-            raise BadInput(f"{tree}: not a kernel tree with {KVM_DIR}/x86.c")
-        for p in args.patch:
-            res["patches"] += parse_patch_file(p)
-        builder = Builder(os.path.abspath(args.build),
-                          args.cache or os.path.join(
-                              os.path.abspath(args.build), "validate-cache"))
-        progress = len(res["patches"]) > 1 and not args.quiet
-        if not res["patches"]:
-            steps = [(0, "tree", [])]
-        else:
-            scratch = tempfile.mkdtemp(prefix="kvm-x86-sim-validate-")
-            shutil.copytree(os.path.join(tree, KVM_DIR),
-                            os.path.join(scratch, KVM_DIR), symlinks=True)
-            steps = [(k, "1" if k == 1 else f"1-{k}", res["patches"][:k])
-                     for k in range(1, len(res["patches"]) + 1)]
-        runs: Dict[str, RunResult] = {}
+        if res.patches:
+            scratch = Scratch.create()
+            copy_tree(scratch, tree)
+        runs: dict[str, RunResult] = {}
         for k, label, ps in steps:
-            if res["steps"] and res["steps"][-1].stopped and \
-                    any(c.kind == "HANG" for c in res["steps"][-1].cases):
-                res["stopped"] = (f"stopped the series at step "
-                                  f"{res['steps'][-1].label}: the code "
-                                  "under test hangs there; later prefixes "
-                                  "were not checked")
+            if res.steps and any(c.kind == "HANG"
+                                 for c in res.steps[-1].cases):
+                res.stopped = (f"stopped the series at step "
+                               f"{res.steps[-1].label}: the code under "
+                               "test hangs there; later prefixes were not "
+                               "checked")
                 break
             t0 = time.monotonic()
             st = Step(k, label, ps)
             root = tree
-            if k:
+            if k and scratch:
                 st.notes = apply_patch(ps[-1], scratch, tree, k)
-                root = scratch
+                root = scratch.root
             sdir, c1 = builder.slice(root, tree)
-            exe, c2 = builder.binary(sdir, tree, scratch)
+            exe, c2 = builder.binary(sdir, tree, root)
+            st.notes += builder.take_notes()
             if exe not in runs:     # the same binary: the same verdicts
                 runs[exe] = run_binary(exe, args.case_timeout,
                                        args.memory_limit)
             st.evaluate(runs[exe])
             st.seconds = time.monotonic() - t0
             st.cached = "cached" if c1 and c2 else ""
-            res["steps"].append(st)
+            res.steps.append(st)
             if progress:
                 n = st.counts()
-                print(f"[{k}/{len(steps)}] {ps[-1].label()}: "
+                print(f"[{k}/{len(steps)}] {printable(ps[-1].label())}: "
                       f"{'FAIL' if st.failed() else 'ok'}  "
                       f"({n['PASS']} pass, {n['FAIL']} fail, {n['SKIP']} "
                       f"skip; {st.seconds:.2f} s"
                       f"{', ' + st.cached if st.cached else ''})",
                       file=sys.stderr, flush=True)
-        res["exit"] = 1 if any(s.failed() for s in res["steps"]) else 0
-        builder.prune()
-    except BadInput as e:
-        res["error"] = [str(a) for a in e.args if str(a)] or ["bad input"]
-        res["exit"] = 2
-    except HarnessError as e:
-        res["error"] = ["the harness failed: " + " ".join(
-            str(a) for a in e.args[:1])] + [str(a) for a in e.args[1:]]
-        res["exit"] = 3
-    except Exception as e:      # a bug of ours, never a verdict
-        if os.environ.get("KVM_X86_SIM_DEBUG"):
-            raise
-        res["error"] = [f"the harness failed: {type(e).__name__}: {e} "
-                        "(KVM_X86_SIM_DEBUG=1 shows the traceback)"]
-        res["exit"] = 3
     finally:
         if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
+            scratch.remove()
+    res.exit = 1 if any(s.failed() for s in res.steps) else 0
+    builder.prune()
 
+
+def debugging(args: Optional[argparse.Namespace]) -> bool:
+    return bool(args and args.debug) or \
+        os.environ.get("KVM_X86_SIM_DEBUG", "") not in ("", "0")
+
+
+def render(res: Outcome, args: Optional[argparse.Namespace]) -> str:
     fmt = args.format if args else "text"
-    out_path = args.output if args else None
-    if res["exit"] in (2, 3):
-        print(f"{PROG}: error: {res['error'][0]}", file=sys.stderr)
-        for ln in res["error"][1:]:
-            print(f"  {ln}", file=sys.stderr)
-        if fmt == "text" and not res["steps"]:
-            return res["exit"]
-    if fmt == "text":
-        on = args.color == "always" or (
-            args.color == "auto" and not out_path and sys.stdout.isatty()
-            and not os.environ.get("NO_COLOR"))
-        text = render_text(res, Colour(on))
-    else:
-        text = {"tap": render_tap, "junit": render_junit,
-                "json": render_json}[fmt](res)
-    if out_path:
-        with open(out_path, "w") as f:
-            f.write(text)
+    if fmt == "text" or args is None:
+        on = args is not None and (args.color == "always" or (
+            args.color == "auto" and not args.output and
+            sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+        return render_text(res, Colour(on))
+    return {"tap": render_tap, "junit": render_junit,
+            "json": render_json}[fmt](res)
+
+
+def main(argv: list[str]) -> int:
+    res = Outcome()
+    args: Optional[argparse.Namespace] = None
+    try:
+        args = arg_parser().parse_args(argv)
+        validate(args, res)
+    except BadInput as e:
+        res.error = lines_of(e) or ["bad input"]
+        res.exit = 2
+    except HarnessError as e:
+        res.error = lines_of(e) or ["the harness failed"]
+        res.exit = 3
+    except OSError as e:
+        res.error = [os_error_reason(e, "(the harness's own files):")]
+        res.exit = 3
+        if debugging(args):
+            traceback.print_exc()
+    except (Interrupted, KeyboardInterrupt):
+        raise
+    except Exception as e:      # a bug of ours: one line, exit 3
+        res.error = [f"internal error: {type(e).__name__}: {e}"
+                     + ("" if debugging(args) else
+                        " (KVM_X86_SIM_DEBUG=1 or --debug for the "
+                        "traceback)")]
+        res.exit = 3
+        if debugging(args):
+            traceback.print_exc()
+
+    if res.exit >= 2:
+        print(f"{PROG}: error: {printable(res.error[0])}", file=sys.stderr)
+        for ln in res.error[1:]:
+            print(f"  {printable(ln)}", file=sys.stderr)
+        if (not args or args.format == "text") and not res.steps:
+            return res.exit
+    text = render(res, args)
+    if args and args.output:
+        try:
+            write_output(args.output, text)
+        except HarnessError as e:
+            # the report is not lost: stdout gets it, the reason stderr
+            sys.stdout.write(text)
+            print(f"{PROG}: error: {lines_of(e)[0]}", file=sys.stderr)
+            return 3
     else:
         sys.stdout.write(text)
-    return res["exit"]
+    return res.exit
 
 
-def run_from_command_line():
-    """The process's exit code for sys.argv: main()'s, 130 on Ctrl-C."""
+def run_from_command_line() -> int:
+    """The process's exit code for sys.argv: main()'s; 128 + N when
+    signal N ended it (the scratch copy and the children cleaned up)."""
+    install_signal_handlers()
     try:
         return main(sys.argv[1:])
+    except Interrupted as e:
+        cleanup_all()
+        print(f"{PROG}: interrupted by signal {e.signum}; scratch copy "
+              "removed", file=sys.stderr)
+        return 128 + e.signum
     except KeyboardInterrupt:
+        cleanup_all()
         return 130
+    finally:
+        cleanup_all()

@@ -1,11 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0
 """The report: the invariants x patch prefixes table as text, TAP, JUnit
-XML or JSON."""
+XML or JSON.
+
+Every string that came from outside (subjects, notes, error lines, traces)
+has its control characters escaped (\\xNN): a terminal is not driven by a
+patch's subject, and JUnit stays well-formed XML 1.0.
+"""
 
 import json
+import os
 import re
+import tempfile
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from typing import Any, Optional
 
+from .errors import BadInput, HarnessError, os_error_reason
+from .patches import Patch
 from .run import RUN_ROWS
 
 # What each way of not ending a case means, for the text report.
@@ -18,12 +29,48 @@ RUN_WHY = {
 }
 from .verdicts import short_trace
 
+VERDICT = {0: "PASS", 1: "FAIL", 2: "ERROR", 3: "ERROR"}
+
+
+@dataclass
+class Outcome:
+    """What a run found: the report renders it, the exit code is exit."""
+    tree: Optional[str] = None
+    patches: list[Patch] = field(default_factory=list)
+    steps: list[Any] = field(default_factory=list)     # verdicts.Step
+    notes: list[str] = field(default_factory=list)     # about the series
+    error: list[str] = field(default_factory=list)     # reason, details
+    exit: int = 0
+    stopped: str = ""           # why later prefixes were not checked
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
+                      "\ufffe\uffff]")
+_CONTROL_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff"
+                           "\ufffe\uffff]")
+
+
+def _esc(m: "re.Match[str]") -> str:
+    c = ord(m.group(0))
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def printable(s: str) -> str:
+    """Control characters (and lone surrogates) as \\xNN; tabs and
+    newlines kept.  What is left is valid XML 1.0 character data."""
+    return _CONTROL.sub(_esc, s)
+
+
+def one_line(s: str) -> str:
+    """printable(), newlines and tabs escaped too (TAP lines)."""
+    return _CONTROL_LINE.sub(_esc, s)
+
 
 class Colour:
-    def __init__(self, on):
+    def __init__(self, on: bool) -> None:
         self.on = on
 
-    def __call__(self, verdict, text=None):
+    def __call__(self, verdict: str, text: Optional[str] = None) -> str:
         text = verdict if text is None else text
         if not self.on:
             return text
@@ -31,20 +78,23 @@ class Colour:
         return f"\033[{code}m{text}\033[0m" if code else text
 
 
-def render_text(res, colour):
-    out = []
+def render_text(res: Outcome, colour: Colour) -> str:
+    out: list[str] = []
     w = out.append
-    w(f"tree: {res['tree']}")
-    patches = res["patches"]
+    w(f"tree: {printable(str(res.tree))}")
+    patches = res.patches
     if patches:
         w(f"series: {len(patches)} patch(es)")
         for k, p in enumerate(patches, 1):
-            w(f"  {k:>2}  {p.label()}{'#' + str(p.part) if hasattr(p, 'part') else ''}"
-              f"  {p.subject[:70]}")
-    steps = res["steps"]
+            w(f"  {k:>2}  {printable(p.label())}  "
+              f"{one_line(p.subject[:70])}")
+    for n in res.notes:
+        w(f"  note: {printable(n)}")
+    steps = res.steps
     for s in steps:
         for n in s.notes:
-            w(f"  note (patch {s.index}): {n}")
+            at = f"patch {s.index}" if s.index else "tree"
+            w(f"  note ({at}): {printable(n)}")
     if steps:
         rows = []
         for s in steps:
@@ -66,7 +116,7 @@ def render_text(res, colour):
                     else s.cells.get(r, ("SKIP", ""))[0]
                 line += colour(v, f"{v:<{colw}}")
             w(line.rstrip())
-        skips = {}
+        skips: dict[str, list[str]] = {}
         for s in steps:
             for r in s.rows:
                 v, why = s.cells[r]
@@ -75,7 +125,7 @@ def render_text(res, colour):
         if skips:
             w("")
             for why, invs in skips.items():
-                w(f"SKIP {', '.join(invs)}: {why}")
+                w(f"SKIP {', '.join(invs)}: {printable(why)}")
     seen = set()
     for s in steps:
         for inv, cs in s.failures.items():
@@ -89,7 +139,7 @@ def render_text(res, colour):
                       f"with patches {s.label} applied (first failing at "
                       f"patch {s.index}: {s.patches[-1].label()})")
                      if s.index else "in the tree as it is")
-            by_scn = {}
+            by_scn: dict[str, list[Any]] = {}
             for c in cs:
                 by_scn.setdefault(c.scenario, []).append(c)
             for scn, scs in by_scn.items():
@@ -106,35 +156,35 @@ def render_text(res, colour):
                 if where:
                     w(f"  kernel lines in the trace: {where}")
                 for ln in lines:
-                    w(f"    {ln}")
+                    w(f"    {printable(ln)}")
     for s in steps:
         if s.stopped:
             w("")
             w(colour("FAIL", "FAIL") + f" step {s.label}: {s.stopped}")
-    if res.get("stopped"):
+    if res.stopped:
         w("")
-        w(colour("FAIL", "FAIL") + f" {res['stopped']}")
+        w(colour("FAIL", "FAIL") + f" {res.stopped}")
     w("")
-    if res["error"]:
-        w(f"error: {res['error'][0]}")
-        for ln in res["error"][1:]:
-            w(f"  {ln}")
+    if res.error:
+        w(f"error: {printable(res.error[0])}")
+        for ln in res.error[1:]:
+            w(f"  {printable(ln)}")
     fails = sum(1 for s in steps if s.failed())
-    verdict = {0: "PASS", 1: "FAIL", 2: "ERROR", 3: "ERROR"}[res["exit"]]
+    verdict = VERDICT.get(res.exit, "ERROR")
     total = sum(s.seconds for s in steps)
     w(colour(verdict if verdict != "ERROR" else "FAIL", verdict) +
       f": {len(steps)} step(s), {fails} with a violated invariant, "
-      f"{total:.2f} s  (exit {res['exit']})")
+      f"{total:.2f} s  (exit {res.exit})")
     return "\n".join(out) + "\n"
 
 
-def render_tap(res):
+def render_tap(res: Outcome) -> str:
     out = ["TAP version 13"]
-    steps = res["steps"]
+    steps = res.steps
     tests = [(s, r) for s in steps for r in s.rows]
-    if res["error"] and not tests:
-        out.append("1..0 # SKIP " + res["error"][0])
-        out.append("Bail out! " + res["error"][0])
+    if res.error and not tests:
+        out.append("1..0 # SKIP " + one_line(res.error[0]))
+        out.append("Bail out! " + one_line(res.error[0]))
         return "\n".join(out) + "\n"
     out.append(f"1..{len(tests)}")
     for n, (s, r) in enumerate(tests, 1):
@@ -143,31 +193,24 @@ def render_tap(res):
         if v == "PASS":
             out.append(f"ok {n} - {name}")
         elif v == "SKIP":
-            out.append(f"ok {n} - {name} # SKIP {why}")
+            out.append(f"ok {n} - {name} # SKIP {one_line(why)}")
         else:
             out.append(f"not ok {n} - {name}")
             for c in s.failures[r][:4]:
                 lines, where = short_trace(c, r)
-                out.append(f"# {c.scenario} {c.vendor}/{c.cpuid}"
-                           + (f" at {where}" if where else ""))
-                out += [f"#   {ln}" for ln in lines]
-    if res["error"]:
-        out.append("Bail out! " + res["error"][0])
+                out.append(one_line(f"# {c.scenario} {c.vendor}/{c.cpuid}"
+                                    + (f" at {where}" if where else "")))
+                out += [f"#   {one_line(ln)}" for ln in lines]
+    for note in res.notes + [x for s in steps for x in s.notes]:
+        out.append(f"# note: {one_line(note)}")
+    if res.error:
+        out.append("Bail out! " + one_line(res.error[0]))
     return "\n".join(out) + "\n"
 
 
-# Characters XML 1.0 does not allow, even escaped.
-XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_safe(text):
-    """text with every character XML 1.0 forbids written as \\xNN."""
-    return XML_BAD.sub(lambda m: f"\\x{ord(m.group(0)):02x}", str(text))
-
-
-def render_junit(res):
+def render_junit(res: Outcome) -> str:
     root = ET.Element("testsuites", name="kvm-x86-sim validate")
-    for s in res["steps"]:
+    for s in res.steps:
         name = f"patches {s.label}" if s.index else "tree"
         ts = ET.SubElement(root, "testsuite", name=name,
                            tests=str(len(s.rows)),
@@ -192,32 +235,33 @@ def render_junit(res):
                 f = ET.SubElement(tc, "failure", message=f"{r} violated: "
                                   f"{s.failures[r][0].name}")
                 f.text = "\n".join(body)
-    if res["error"]:
+    if res.error:
         ts = ET.SubElement(root, "testsuite", name="input", tests="1",
                            failures="0", errors="1", skipped="0")
         tc = ET.SubElement(ts, "testcase", classname="validate.input",
                            name="input")
-        e = ET.SubElement(tc, "error", message=res["error"][0])
-        e.text = "\n".join(res["error"])
+        e = ET.SubElement(tc, "error", message=res.error[0])
+        e.text = "\n".join(res.error)
     for el in root.iter():
-        el.attrib = {k: xml_safe(v) for k, v in el.attrib.items()}
+        el.attrib = {k: printable(v) for k, v in el.attrib.items()}
         if el.text:
-            el.text = xml_safe(el.text)
+            el.text = printable(el.text)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def render_json(res):
-    doc = {
-        "tree": res["tree"],
-        "exit": res["exit"],
-        "error": res["error"][0] if res["error"] else None,
-        "error_details": res["error"][1:] if res["error"] else [],
-        "stopped": res.get("stopped", ""),
+def render_json(res: Outcome) -> str:
+    doc: dict[str, Any] = {
+        "tree": res.tree,
+        "exit": res.exit,
+        "error": res.error[0] if res.error else None,
+        "stopped": res.stopped,
+        "error_details": res.error[1:] if res.error else [],
         "patches": [{"index": k, "file": p.source, "subject": p.subject}
-                    for k, p in enumerate(res["patches"], 1)],
+                    for k, p in enumerate(res.patches, 1)],
+        "notes": res.notes,
         "steps": [],
     }
-    for s in res["steps"]:
+    for s in res.steps:
         doc["steps"].append({
             "patches": s.label, "index": s.index,
             "seconds": round(s.seconds, 3), "notes": s.notes,
@@ -231,4 +275,41 @@ def render_json(res):
                  "trace": short_trace(c, inv)[0]}
                 for inv, cs in s.failures.items() for c in cs],
         })
-    return json.dumps(doc, indent=2) + "\n"
+    # ensure_ascii: control characters and lone surrogates as \\u escapes
+    return json.dumps(doc, indent=2, ensure_ascii=True) + "\n"
+
+
+def check_output(path: str) -> None:
+    """Before the run: --output must be writable (a report lost at the end
+    of a long run is the worst outcome)."""
+    d = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise BadInput(f"--output {path}: is a directory")
+    if not os.path.isdir(d):
+        raise BadInput(f"--output {path}: no such directory {d}")
+    if not os.access(d, os.W_OK | os.X_OK):
+        raise BadInput(f"--output {path}: the directory {d} is not "
+                       "writable (permission denied)")
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise BadInput(f"--output {path}: not writable (permission denied)")
+
+
+def write_output(path: str, text: str) -> None:
+    """Atomically: a temporary file beside it, renamed over it."""
+    d = os.path.dirname(os.path.abspath(path))
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".validate-", dir=d)
+        with os.fdopen(fd, "w", encoding="utf-8",
+                       errors="backslashreplace") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as e:
+        if tmp:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        raise HarnessError(os_error_reason(e, f"writing the report to "
+                                              f"{path}:"))

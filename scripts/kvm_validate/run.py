@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from .errors import HarnessError
+from .scratch import register_child, run_child, unregister_child
 
 CASE_TIMEOUT = 5            # seconds per case (--case-timeout)
 MEMORY_LIMIT = 1024         # MiB of address space per test process
@@ -157,6 +158,7 @@ def execute(argv: List[str], quiet_for: float, memory_mib: int) -> Exec:
     for quiet_for seconds (the runner's own alarm should come first)."""
     p = subprocess.Popen(argv, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, start_new_session=True)
+    register_child(p.pid)       # a signal to us kills its group
     assert p.stdout is not None and p.stderr is not None
     chunks: Dict[int, List[bytes]] = {p.stdout.fileno(): [],
                                       p.stderr.fileno(): []}
@@ -179,6 +181,7 @@ def execute(argv: List[str], quiet_for: float, memory_mib: int) -> Exec:
                 break
         rc = p.wait()
     finally:
+        unregister_child(p.pid)
         if p.poll() is None:
             os.killpg(p.pid, signal.SIGKILL)
             p.wait()
@@ -258,12 +261,10 @@ def crash_frames(exe: str, number: int, limit: int = 6) -> List[str]:
     if not gdb:
         return []
     try:
-        r = subprocess.run([gdb, "-q", "-batch", "-nx", "-ex", "run",
-                            "-ex", "bt", "--args", exe, "--ktap", "--from",
-                            str(number), "--case-timeout", "5"],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           text=True, errors="replace", timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
+        r = run_child(["timeout", "60", gdb, "-q", "-batch", "-nx", "-ex",
+                       "run", "-ex", "bt", "--args", exe, "--ktap",
+                       "--from", str(number), "--case-timeout", "5"])
+    except OSError:
         return []
     frames = []
     for ln in r.stdout.splitlines():

@@ -8,7 +8,7 @@ that broke it with the short event trace ending at the kernel's file:line.
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from .run import RUN_ROWS, Case, RunResult
 
@@ -94,7 +94,8 @@ class Step:
         return n
 
 
-def short_trace(case, inv, limit=8):
+def short_trace(case: Case, inv: str,
+                limit: int = 8) -> Tuple[List[str], Optional[str]]:
     """The report block of case that names inv: its FAIL line and the last
     `limit` trace lines (the trace ends at the event that broke it)."""
     rep = case.report
@@ -116,14 +117,15 @@ def short_trace(case, inv, limit=8):
         block.append(rep[j].strip())
         j += 1
     trace = block[1:]
-    where, last = [], None
+    lines: List[str] = []
+    last: Optional[str] = None
     for ln in trace:
         m = re.search(r"(arch/x86/\S+):(\d+)\s*$", ln)
         if m:
-            where.append(m.group(2) if m.group(1) == last
+            lines.append(m.group(2) if m.group(1) == last
                          else f"{m.group(1)}:{m.group(2)}")
             last = m.group(1)
-    where = ", ".join(where) or None
+    where = ", ".join(lines) or None
     if len(trace) > limit:
         trace = [f"... {len(trace) - limit} earlier event(s)"] + \
             trace[-limit:]

@@ -14,6 +14,7 @@ import argparse
 import difflib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -195,6 +196,7 @@ def case_compile_error(a, tmp):
     first = err.splitlines()[0]
     check("compile error" in first and "arch/x86/kvm/x86.c:" in first,
           "compile error not shown at the tree's file:line", err)
+    check("| \tthis is not C;" in err, "the patched line is not shown", err)
 
 
 def case_crash(a, tmp):
@@ -286,6 +288,103 @@ def case_series(a, tmp):
     check([p["subject"] for p in doc["patches"]] ==
           ["[PATCH 1/2] comment one", "[PATCH 2/2] comment two"],
           "wrong patches taken from the mbox", out)
+
+
+def symlink_farm(src, dst):
+    """dst/arch/x86/kvm: a tree of symlinks to src's files (cp -rs)."""
+    base = os.path.join(src, "arch/x86/kvm")
+    for d, _dirs, files in os.walk(base):
+        out = os.path.join(dst, "arch/x86/kvm", os.path.relpath(d, base))
+        os.makedirs(out, exist_ok=True)
+        for fn in files:
+            os.symlink(os.path.join(d, fn), os.path.join(out, fn))
+
+
+def case_odd_tree(a, tmp):
+    """A tree of symlinks, under a path with a quote and a space: the patch
+    applies to the scratch copy, the slice compiles, the tree is kept."""
+    need(a.tree7, "the 7.x tree")
+    tree = os.path.join(tmp, 'my "odd" tree')
+    symlink_farm(a.tree7, tree)
+    p = write(tmp, "c.patch", gen_patch(
+        a.tree7, "arch/x86/kvm/x86.c",
+        [("static int __msr_io(", "\t/* a comment */")], "comment"))
+    rc, out, err = validate(["--kernel", tree, "--patch", p], a.build)
+    check(rc == 0, f"tree of symlinks: exit {rc}, expected 0", out + err)
+    check(os.path.islink(os.path.join(tree, "arch/x86/kvm/x86.c")),
+          "the tree's symlink was replaced")
+
+
+def case_cache_damage(a, tmp):
+    """A truncated cached binary is rebuilt with a note, not blamed on the
+    patch."""
+    need(a.tree7, "the 7.x tree")
+    cache = os.path.join(tmp, "cache")
+    args = ["--kernel", a.tree7, "--cache", cache]
+    rc, out, err = validate(args, a.build)
+    check(rc == 0, f"first run: exit {rc}", out + err)
+    bins = [os.path.join(cache, "bin", d, "t")
+            for d in os.listdir(os.path.join(cache, "bin"))
+            if d.startswith("t-")]
+    check(len(bins) == 1, f"expected one cached binary: {bins}")
+    with open(bins[0], "r+b") as f:
+        f.truncate(100)
+    rc, out, err = validate(args, a.build)
+    check(rc == 0, f"damaged cache: exit {rc}, expected 0", out + err)
+    check("was damaged" in out and "rebuilt" in out, "no repair note", out)
+
+
+def case_output_checked(a, tmp):
+    """--output into a missing directory: exit 2 before the run."""
+    tree = synthetic_tree(tmp)
+    rc, out, err = validate(["--kernel", tree, "--output",
+                             os.path.join(tmp, "no", "dir", "r.xml")],
+                            a.build)
+    one_line_error(rc, err, "--output", out)
+    rc, out, err = validate(["--kernel", tree, "--output", tmp], a.build)
+    one_line_error(rc, err, "is a directory", out)
+
+
+def case_harness_error(a, tmp):
+    """The harness's own failure is exit 3 with a reason, no traceback."""
+    tree = synthetic_tree(tmp)
+    rc, out, err = validate(["--kernel", tree, "--build",
+                             os.path.join(tmp, "no-build")], a.build)
+    check(rc == 3, f"missing harness build: exit {rc}, expected 3",
+          out + err)
+    check("kvm_x86_sim_build.json is missing" in err and "Traceback" not in err,
+          "no one-line reason", err)
+
+
+def case_sigterm(a, tmp):
+    """SIGTERM mid-run: exit 143, the scratch copy removed, no child
+    left."""
+    need(a.tree7, "the 7.x tree")
+    scratch_tmp = os.path.join(tmp, "tmpdir")
+    os.makedirs(scratch_tmp)
+    p = write(tmp, "c.patch", gen_patch(
+        a.tree7, "arch/x86/kvm/x86.c",
+        [("static int __msr_io(", "\t/* a comment */")], "comment"))
+    env = dict(os.environ, TMPDIR=scratch_tmp)
+    proc = subprocess.Popen([sys.executable, VALIDATE, "--build", a.build,
+                             "--quiet", "--kernel", a.tree7, "--patch", p,
+                             "--cache", os.path.join(tmp, "cache")],
+                            env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not os.listdir(scratch_tmp) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    check(bool(os.listdir(scratch_tmp)), "no scratch copy appeared")
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        print("SKIP-ish: the run ended before the signal")
+        return
+    check(proc.returncode == 128 + signal.SIGTERM,
+          f"exit {proc.returncode}, expected 143", out + err)
+    check(os.listdir(scratch_tmp) == [],
+          f"scratch left behind: {os.listdir(scratch_tmp)}", err)
 
 
 def format_runs(a):

@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Reading mail the way mail is written.
+
+A file is an mbox (it starts with a "From " separator line), a single mail
+(it starts with headers) or plain thread text (anything else).  An mbox is
+split only at a "From " line that looks like a full separator (sender and a
+date with a year) and is followed by a header line, so a reviewer's
+unquoted "From me Mon Sep 22 ..." example in a body stays in its message;
+mboxrd escapes (">From ", ">>From ") are undone.  Each mail is parsed with
+Python's email package: MIME parts, base64 and quoted-printable transfer
+encodings and the declared charset are decoded; the text parts (and
+attached .patch/.diff files) become the body.
+"""
+
+import email.policy
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.parser import BytesParser
+from typing import Optional
+
+# "From <sender> <asctime date>" as mbox writers and git format-patch put it
+MBOX_FROM = re.compile(rb"^From \S+ +\S.*\b\d{4}\s*$")
+HEADER = re.compile(rb"^[!-9;-~]+:")
+MBOXRD_ESCAPE = re.compile(r"^>(>*From )")
+
+
+@dataclass
+class Mail:
+    """One message (or the whole of a thread-text file), decoded."""
+    source: str                 # the file it came from
+    index: int                  # 1-based message number in the file
+    subject: str
+    lines: list[str]            # decoded body lines
+    line0: Optional[int]        # file line of lines[0] when they map 1:1
+    encoding: str = ""          # "base64", "quoted-printable", "multipart"
+    is_mail: bool = True        # False: plain thread text, no headers
+    count: int = 1              # messages in the file
+
+    def where(self, i: int) -> str:
+        """file:line of body line i, or the message and decoded line when
+        the body was encoded (its lines are not the file's)."""
+        if self.line0 is not None:
+            return f"{self.source}:{self.line0 + i}"
+        return (f"{self.source}: message {self.index} ({self.encoding}), "
+                f"decoded line {i + 1}")
+
+
+def split_mbox(raw: bytes) -> list[tuple[int, bytes]]:
+    """(first line number, bytes) of each message: split at separator
+    lines that follow a blank line (or start the file) and precede a
+    header line."""
+    lines = raw.split(b"\n")
+    starts = []
+    for i, ln in enumerate(lines):
+        if MBOX_FROM.match(ln) and (i == 0 or not lines[i - 1].strip()) \
+                and i + 1 < len(lines) and HEADER.match(lines[i + 1]):
+            starts.append(i)
+    if not starts or starts[0] != 0:
+        starts = [0] + starts
+    bounds = zip(starts, starts[1:] + [len(lines)])
+    return [(lo + 1, b"\n".join(lines[lo:hi])) for lo, hi in bounds]
+
+
+def _decode(part: EmailMessage) -> str:
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else b""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return data.decode(charset, errors="replace")
+    except LookupError:         # a charset Python does not know
+        return data.decode("utf-8", errors="replace")
+
+
+def _body_parts(msg: EmailMessage) -> list[EmailMessage]:
+    """The text parts and attached patches, in order."""
+    parts = []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        name = (part.get_filename() or "").lower()
+        if part.get_content_maintype() == "text" or \
+                name.endswith((".patch", ".diff")):
+            parts.append(part)
+    return parts
+
+
+def _lines(text: str) -> list[str]:
+    lines = [ln.rstrip("\r") for ln in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def parse_message(source: str, index: int, first: int, data: bytes,
+                  count: int) -> Mail:
+    """One message: headers parsed, body decoded."""
+    lines = data.split(b"\n")
+    if lines and lines[0].startswith(b"From "):
+        head, skip = lines[1:], 1
+    else:
+        head, skip = lines, 0
+    if not head or not HEADER.match(head[0]):
+        # thread text (or a message without headers): the text as it is
+        text = data.decode("utf-8", errors="replace")
+        return Mail(source, index, "", _lines(text), first, "", False, count)
+    raw = b"\n".join(head)
+    msg = BytesParser(policy=email.policy.default).parsebytes(raw)
+    assert isinstance(msg, EmailMessage)
+    subject = " ".join(str(msg.get("subject", "")).split())
+    parts = _body_parts(msg)
+    cte = str(msg.get("content-transfer-encoding", "")).strip().lower()
+    if not msg.is_multipart() and cte in ("", "7bit", "8bit", "binary"):
+        # the body lines are the file's lines: keep their line numbers
+        sep = next((k for k, ln in enumerate(head) if not ln.strip()),
+                   len(head))
+        body = b"\n".join(head[sep + 1:])
+        text = body.decode(msg.get_content_charset() or "utf-8",
+                           errors="replace") if parts else ""
+        line0: Optional[int] = first + skip + sep + 1
+        enc = ""
+    else:
+        text = "\n".join(_decode(p) for p in parts)
+        line0 = None
+        enc = "multipart" if msg.is_multipart() else cte
+    body_lines = _lines(text)
+    if count > 1:
+        body_lines = [MBOXRD_ESCAPE.sub(r"\1", ln) for ln in body_lines]
+    return Mail(source, index, subject, body_lines, line0, enc, True, count)
+
+
+def read_mails(source: str, raw: bytes) -> list[Mail]:
+    """The messages of one file, in file order."""
+    chunks = split_mbox(raw) if raw.startswith(b"From ") else [(1, raw)]
+    return [parse_message(source, k, first, data, len(chunks))
+            for k, (first, data) in enumerate(chunks, 1)]
