@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """The hostile-input suite for `kvm-x86-sim validate` (ctest label hostile).
 
-  hostile.py --build DIR --tree7 DIR [--category C]... [--case NAME]...
+  hostile.py [--build DIR] [--tree7 DIR] [--category C]... [--case NAME]...
              [--list] [--jobs N] [--keep] [--report FILE]
+
+(--category and --case add up; neither: every case.  Defaults: ./build and
+the cached linux-7 tree; tests/validate/run-hostile.sh runs it by hand.)
 
 Every input is generated at test time from the cached 7.x tree (patches by
 git in a throw-away repository; MIME and mbox variants with Python's email
@@ -53,7 +56,9 @@ class Suite:
 
     def warm(self):
         """The good patch, and the golden cache warmed with it (and with
-        the bare tree); the shared cache starts as a copy."""
+        the bare tree); the shared cache starts as a copy (slices are
+        shared across copies; binaries may be rebuilt, their keys may hold
+        the cache's path)."""
         r = kernel.Repo(os.path.join(self.dir, "good-repo"), self.tree7)
         r.edit(kernel.X86, kernel.harmless)
         r.commit("KVM: x86: a harmless comment")
@@ -100,8 +105,8 @@ def main():
     a = ap.parse_args()
     cases = load()
     sel = [c for c in cases.values()
-           if (not a.category or c.category in a.category) and
-           (not a.case or c.name in a.case)]
+           if (not a.category and not a.case) or c.category in a.category
+           or c.name in a.case]
     unknown = set(a.case) - set(cases) | set(a.category) - set(CATEGORIES)
     if unknown:
         sys.exit(f"hostile: unknown case or category: {' '.join(unknown)}")
@@ -111,8 +116,10 @@ def main():
             print(f"{c.category:<9} {c.name:<34} exit {c.expect}{alt:<5} "
                   f"{c.why}")
         return 0
-    tree7 = a.tree7 or os.path.join(os.path.expanduser("~"), ".cache",
-                                    "kvm_x86_sim", "trees", "linux-7")
+    tree7 = a.tree7 or os.path.join(
+        os.environ.get("KVM_X86_SIM_CACHE") or os.path.join(
+            os.path.expanduser("~"), ".cache", "kvm_x86_sim"),
+        "trees", "linux-7")
     if not os.path.isfile(os.path.join(tree7, kernel.X86)):
         print(f"SKIP: no 7.x tree ({tree7})")
         return SKIP

@@ -10,7 +10,7 @@ import glob
 import os
 import shutil
 
-from . import HARNESS, OK, VIOLATION, case
+from . import HARNESS, OK, VIOLATION, case, kernel
 
 NOTE = r"(?i)rebuil|damaged|corrupt|invalid|stale"
 SCET = r"S_CET EXCLUSION"
@@ -29,19 +29,25 @@ def truncate(path, keep=0.5):
         f.truncate(int(size * keep))
 
 
-def damaged(c, pattern, how):
+def damaged(c, pattern, how, fresh=False):
     """The good patch against a private cache whose `pattern` entries
-    were damaged by how(path)."""
+    were damaged by how(path).  fresh: a patch of its own instead, so a
+    new binary must be linked (with the damaged runner object)."""
     cache = c.private_cache()
     for p in entries(cache, pattern):
         how(p)
-    return c.run("--patch", c.good_patch, cache=cache)
+    patch = c.good_patch
+    if fresh:
+        patch = c.write("fresh.patch", c.mail((kernel.X86, kernel.in_msr_io(
+            f"/* {c.dir} */")), subject="KVM: x86: a comment"))
+    return c.run("--patch", patch, cache=cache)
 
 
 @case("cache", OK, NOTE)
 def cache_truncated_binary(c):
-    """every cached test binary cut to half its size"""
-    return damaged(c, "bin/t-*", truncate)
+    """every cached test binary cut to a tenth (its code, not only its
+    debug info)"""
+    return damaged(c, "bin/t-*", lambda p: truncate(p, 0.1))
 
 
 @case("cache", OK, NOTE)
@@ -96,14 +102,16 @@ def cache_slice_without_header(c):
 
 @case("cache", OK, NOTE)
 def cache_zero_byte_object(c):
-    """the cached cmocka runner object (main-*.o) 0 bytes"""
-    return damaged(c, "bin/main-*.o", lambda p: truncate(p, 0))
+    """the cached cmocka runner object (main-*.o) 0 bytes, a patch that
+    needs a new binary"""
+    return damaged(c, "bin/main-*.o", lambda p: truncate(p, 0), True)
 
 
 @case("cache", OK, NOTE)
 def cache_truncated_object(c):
-    """the cached runner object cut to half"""
-    return damaged(c, "bin/main-*.o", truncate)
+    """the cached runner object cut to half, a patch that needs a new
+    binary"""
+    return damaged(c, "bin/main-*.o", truncate, True)
 
 
 @case("cache", OK)

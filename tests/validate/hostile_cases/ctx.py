@@ -22,6 +22,7 @@ class Run:
     check: typing.Optional[typing.Callable] = None  # check(run, out) -> str
     may_write: list = dataclasses.field(default_factory=list)
     output: typing.Optional[str] = None     # the --output file, if any
+    stdout: str = ""            # validate's stdout, set by the runner
 
 
 class Ctx:
@@ -75,9 +76,14 @@ class Ctx:
         return d
 
     def private_cache(self):
-        """A copy of the golden cache this case may damage."""
+        """A cache of this case's own, warmed with the good patch, that the
+        case may damage.  Warmed in place, not copied: cache keys may hold
+        the cache's own path (a copied binary would never be looked up)."""
         d = os.path.join(self.dir, "cache")
-        shutil.copytree(self.suite.golden, d, symlinks=True)
+        rc, out = self.prerun("--patch", self.good_patch, cache=d)
+        if rc != 0:
+            raise RuntimeError(f"warming a private cache gave exit {rc}: "
+                               f"{out[-300:]}")
         return d
 
     def prerun(self, *argv, cache):

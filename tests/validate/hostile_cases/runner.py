@@ -152,6 +152,7 @@ def execute(suite, run, tmpdir, tag):
         o = f.read().decode("utf-8", "replace")
     with open(ep, "rb") as f:
         e = f.read().decode("utf-8", "replace")
+    run.stdout = o
     return rc, o + e + note, secs, survivors
 
 
@@ -177,6 +178,7 @@ def run_case(suite, c):
             os.path.join(ctx.dir, "again.out"),
             os.path.join(ctx.dir, "again.err")} | set(run.may_write)
     before = snapshot(ctx.dir, skip)
+    had_cache = os.path.isdir(run.cache)
     rc, out, secs, survivors = execute(suite, run, tmpdir, "run")
     if run.output and os.path.isfile(run.output):
         with open(run.output, "rb") as f:
@@ -215,7 +217,8 @@ def run_case(suite, c):
         why = run.check(run, out)
         if why:
             problems.append(why)
-    problems += cache_usable(suite, run.cache, tmpdir)
+    if had_cache or os.path.exists(run.cache):
+        problems += cache_usable(suite, run.cache, tmpdir)
     if problems:
         tail = " | ".join(ln.strip() for ln in out.strip().splitlines()[-3:])
         return False, rc, secs, "; ".join(problems) + f" -- last: {tail}"
