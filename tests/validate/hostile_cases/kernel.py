@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Patches made at test time from the cached kernel tree.
+
+Nothing here holds kernel source: every diff is produced while the suite
+runs, by committing edits of files copied from the tree into a throw-away
+git repository and asking git for them (format-patch, diff --binary, -M,
+-C), so renames, copies, mode changes and binary diffs are git's own.
+"""
+
+import os
+import shutil
+import subprocess
+
+X86 = "arch/x86/kvm/x86.c"
+VMX = "arch/x86/kvm/vmx/vmx.c"
+KVM = "arch/x86/kvm"
+
+# Environment for git: no user or system configuration, fixed dates, so the
+# generated mails are the same on every run.
+GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+           "GIT_AUTHOR_NAME": "Hostile Tester",
+           "GIT_AUTHOR_EMAIL": "hostile@example.invalid",
+           "GIT_COMMITTER_NAME": "Hostile Tester",
+           "GIT_COMMITTER_EMAIL": "hostile@example.invalid",
+           "GIT_AUTHOR_DATE": "2025-09-22T10:00:00Z",
+           "GIT_COMMITTER_DATE": "2025-09-22T10:00:00Z"}
+
+
+def read(path):
+    """A source file as text; undecodable bytes survive a round trip."""
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        return f.read()
+
+
+def _func_body(lines, func):
+    """Index of the '{' line opening the function whose definition line
+    starts with `func`."""
+    i = next(k for k, ln in enumerate(lines) if ln.startswith(func))
+    while lines[i].rstrip("\n") != "{":
+        i += 1
+    return i
+
+
+def insert_in(text, func, new):
+    """`new` lines inserted right after the '{' of function `func`."""
+    lines = text.splitlines(keepends=True)
+    i = _func_body(lines, func)
+    return "".join(lines[:i + 1] + [ln + "\n" for ln in new] +
+                   lines[i + 1:])
+
+
+def replace_in(text, func, old, new):
+    """The first line equal to `old` (stripped) inside `func` replaced by
+    the lines `new`."""
+    lines = text.splitlines(keepends=True)
+    i = _func_body(lines, func)
+    while lines[i].strip() != old:
+        if lines[i] == "}\n":
+            raise LookupError(f"{old!r} not in {func}")
+        i += 1
+    return "".join(lines[:i] + [ln + "\n" for ln in new] + lines[i + 1:])
+
+
+# --- the edits the cases are built from --------------------------------
+
+def violation(text):
+    """v14's bug: is_xstate_managed_msr() says true for S_CET, so the guest
+    S_CET becomes resident in hardware (invariant S_CET EXCLUSION)."""
+    return replace_in(text, "static bool is_xstate_managed_msr(",
+                      "case MSR_IA32_U_CET:",
+                      ["\tcase MSR_IA32_S_CET:", "\t\treturn true;",
+                       "\tcase MSR_IA32_U_CET:"])
+
+
+def harmless(text, tag="a harmless comment"):
+    """A comment appended to the file: outside every sliced function, so
+    the slice (and the cached binary) stay the same."""
+    return text + f"/* hostile suite: {tag} */\n"
+
+
+def in_msr_io(*stmts):
+    """An edit putting `stmts` first in __msr_io's body (the batch path
+    most scenarios go through)."""
+    return lambda text: insert_in(text, "static int __msr_io(",
+                                  ["\t" + s for s in stmts])
+
+
+def counted(n, *stmts):
+    """`stmts` run on the n-th call of __msr_io and after (static counter):
+    the code under test goes wrong part-way through the run."""
+    return in_msr_io("{ static int hostile_calls;",
+                     f"  if (++hostile_calls >= {n}) {{ {' '.join(stmts)} }} }}")
+
+
+class Repo:
+    """A throw-away git repository holding copies of a few tree files."""
+
+    def __init__(self, where, tree, files=(X86,)):
+        self.dir = where
+        os.makedirs(where)
+        self.git("init", "-q", "-b", "base")
+        for rel in files:
+            dst = os.path.join(where, rel)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy2(os.path.join(tree, rel), dst)
+            os.chmod(dst, 0o644)
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", "base")
+        self.base = self.git("rev-parse", "HEAD").strip()
+
+    def git(self, *args, binary=False):
+        env = dict(os.environ, **GIT_ENV)
+        r = subprocess.run(["git", "-c", "core.autocrlf=false", "-c",
+                            "commit.gpgsign=false", *args], cwd=self.dir,
+                           env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, check=True)
+        return r.stdout if binary else r.stdout.decode("utf-8",
+                                                      "surrogateescape")
+
+    def path(self, rel):
+        return os.path.join(self.dir, rel)
+
+    def edit(self, rel, fn):
+        p = self.path(rel)
+        text = fn(read(p))
+        with open(p, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write(text)
+
+    def write(self, rel, data):
+        p = self.path(rel)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "wb" if isinstance(data, bytes) else "w") as f:
+            f.write(data)
+
+    def commit(self, subject, body="A change made by the hostile suite."):
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", subject, "-m", body)
+
+    def series(self, *args):
+        """The commits since the base as one mbox (git format-patch
+        --stdout), [PATCH n/m] numbered when there are several."""
+        return self.git("format-patch", "--stdout", "-M", "-C",
+                        *args, self.base + "..HEAD")
+
+    def files(self, outdir, *args):
+        """The commits since the base as numbered files (0001-*.patch)."""
+        out = self.git("format-patch", "-M", "-C", "-o", outdir, *args,
+                       self.base + "..HEAD")
+        return [ln for ln in out.splitlines() if ln.strip()]
+
+    def diff(self, *args):
+        """git diff of the working copy against the last commit."""
+        return self.git("diff", *args)

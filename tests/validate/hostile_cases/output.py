@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The report: --output where it cannot be written (exit 3 with a reason,
+nothing half-written), a disk full (/dev/full), and JUnit/JSON/TAP that
+must stay well-formed with control characters in messages."""
+
+import json
+import os
+import xml.etree.ElementTree as ET
+
+from . import BAD_INPUT, HARNESS, VIOLATION, case, kernel
+
+OUTPUT = r"(?i)output|cannot write|not a directory|is a directory"
+
+
+def absent(path):
+    def check(run, out):
+        if os.path.exists(path):
+            return f"{path} exists after a failed write"
+    return check
+
+
+@case("output", HARNESS, OUTPUT)
+def output_under_a_file(c):
+    """--output FILE/report.txt (a file where a directory should be)"""
+    f = c.write("plain", "x\n")
+    target = os.path.join(f, "report.txt")
+    return c.run("--output", target, check=absent(target))
+
+
+@case("output", HARNESS, OUTPUT)
+def output_missing_directory(c):
+    """--output into a directory that does not exist"""
+    target = os.path.join(c.dir, "no", "such", "dir", "report.xml")
+    return c.run("--format", "junit", "--output", target,
+                 check=absent(target))
+
+
+@case("output", HARNESS, OUTPUT)
+def output_is_a_directory(c):
+    """--output names an existing directory"""
+    d = os.path.join(c.dir, "outdir")
+    os.makedirs(d)
+    return c.run("--output", d)
+
+
+@case("output", HARNESS, r"(?i)space|ENOSPC|disk full")
+def output_disk_full(c):
+    """--output /dev/full (ENOSPC): not a link error, not a traceback"""
+    return c.run("--format", "json", "--output", "/dev/full")
+
+
+@case("output", HARNESS, OUTPUT)
+def output_unwritable_after_violation(c):
+    """a violation found, but the report cannot be written: 3 wins (the
+    developer never saw the finding)"""
+    f = c.write("plain", "x\n")
+    target = os.path.join(f, "r.json")
+    return c.run("--patch", c.write("v.patch", c.violation_mail()),
+                 "--format", "json", "--output", target,
+                 check=absent(target))
+
+
+def xml_ok(path=None):
+    def check(run, out):
+        try:
+            if path:
+                ET.parse(path)
+            else:
+                ET.fromstring(run.stdout)
+        except (ET.ParseError, ValueError, OSError) as e:
+            return f"JUnit output is not well-formed XML: {e}"
+    return check
+
+
+@case("output", BAD_INPUT, r"(?i)compile error")
+def output_junit_control_char_compile(c):
+    """a compile error whose source line holds \\x01 and \\x1b: the JUnit
+    (--output) parses"""
+    p = c.write("ctl.patch", c.mail((kernel.X86, kernel.in_msr_io(
+        "this is \x01 not \x1b[31m C;")), subject="KVM: x86: control"))
+    xml = os.path.join(c.dir, "r.xml")
+    return c.run("--patch", p, "--format", "junit", "--output", xml,
+                 output=xml, check=xml_ok(xml), may_write=[xml])
+
+
+@case("output", VIOLATION, r"S_CET EXCLUSION")
+def output_junit_control_char_subject(c):
+    """a violation whose patch subject holds \\x1b and \\x07: the JUnit on
+    stdout parses"""
+    p = c.write("ctl.patch", c.violation_mail(
+        subject="KVM: x86: \x1b[1mS_CET\x07 \x0b bold"))
+    return c.run("--patch", p, "--format", "junit", check=xml_ok())
+
+
+@case("output", BAD_INPUT, r"nope\.c")
+def output_junit_bad_input(c):
+    """bad input in JUnit mode: still one well-formed document"""
+    p = c.write("nope.patch", c.violation_mail().replace(
+        "arch/x86/kvm/x86.c", "arch/x86/kvm/nope.c"))
+    return c.run("--patch", p, "--format", "junit", check=xml_ok())
+
+
+def json_ok(run, out):
+    try:
+        json.loads(run.stdout)
+    except (ValueError, json.JSONDecodeError) as e:
+        return f"JSON output does not parse: {e}"
+
+
+@case("output", VIOLATION, r"S_CET EXCLUSION")
+def output_json_violation(c):
+    """JSON of a violation (subject with a quote, a backslash, \\x01)"""
+    p = c.write("v.patch", c.violation_mail(
+        subject='KVM: x86: "S_CET" \\ \x01'))
+    return c.run("--patch", p, "--format", "json", check=json_ok)
+
+
+@case("output", BAD_INPUT, r"(?i)hunk")
+def output_json_bad_input(c):
+    """JSON when a hunk does not apply"""
+    text = c.violation_mail().replace("\n \tswitch (msr) {\n",
+                                      "\n \tswitch (msr + 1) {\n", 1)
+    return c.run("--patch", c.write("s.patch", text), "--format", "json",
+                 check=json_ok)
+
+
+@case("output", VIOLATION, r"(?m)^not ok")
+def output_tap_crash(c):
+    """TAP of a crash of the code under test: a `not ok` line"""
+    p = c.write("crash.patch", c.mail((kernel.X86, kernel.in_msr_io(
+        "*(volatile int *)0 = 0;")), subject="KVM: x86: crash"))
+    return c.run("--patch", p, "--format", "tap")
