@@ -111,6 +111,7 @@ function(kvm_x86_sim_add_tree name path)
 	target_link_libraries(${exe} PRIVATE kvm_x86_sim_scenarios kvm_x86_sim
 		${CMOCKA_LIBRARY})
 	target_compile_options(${exe} PRIVATE ${KVM_X86_SIM_SLICE_CFLAGS})
+	target_link_options(${exe} PRIVATE ${KVM_X86_SIM_RUNNER_LDFLAGS})
 
 	# One ctest per scenario of the table, labelled with the tree (and
 	# expected-violation for the ones proving an invariant can fail).
@@ -168,6 +169,11 @@ function(kvm_x86_sim_write_build_description out)
 		list(APPEND runner "\"${top}/${f}\"")
 	endforeach()
 	list(JOIN runner ", " runner)
+	set(ldflags "")
+	foreach(f IN LISTS KVM_X86_SIM_RUNNER_LDFLAGS)
+		list(APPEND ldflags "\"${f}\"")
+	endforeach()
+	list(JOIN ldflags ", " ldflags)
 	set(std "gnu${CMAKE_C_STANDARD}")
 	file(GENERATE OUTPUT ${out} CONTENT "{
   \"top\": \"${top}\",
@@ -178,6 +184,7 @@ function(kvm_x86_sim_write_build_description out)
   \"glue_template\": \"${top}/${KVM_X86_SIM_GLUE_TEMPLATE}\",
   \"glue_source\": \"${top}/${KVM_X86_SIM_GLUE_SOURCE}\",
   \"runner\": [${runner}],
+  \"runner_ldflags\": [${ldflags}],
   \"libraries\": [\"$<TARGET_FILE:kvm_x86_sim_scenarios>\", \"$<TARGET_FILE:kvm_x86_sim>\", \"${CMOCKA_LIBRARY}\"],
   \"spec\": \"${top}/slice/kvm_msr.spec\",
   \"slicer\": \"${top}/scripts/kvm_slice.py\"

@@ -36,6 +36,10 @@ set(KVM_X86_SIM_GLUE_TEMPLATE cmake/glue.c.in)
 set(KVM_X86_SIM_GLUE_SOURCE stubs/glue.c)
 # The C runner: cmocka, the summary table and KTAP.
 set(KVM_X86_SIM_CMOCKA_RUNNER tests/cmocka/main.c tests/cmocka/ktap.c)
+# Its link options: the C allocator is wrapped (tests/cmocka/ktap.c), so a
+# failed malloc() in patched code is an OOM finding like a failed kmalloc().
+set(KVM_X86_SIM_RUNNER_LDFLAGS -Wl,--wrap=malloc -Wl,--wrap=calloc
+	-Wl,--wrap=realloc)
 # Our own code: warnings are ours to fix.
 set(KVM_X86_SIM_CFLAGS -Wall -Wextra -Wno-unused-parameter
 	-Werror=implicit-function-declaration)

@@ -62,8 +62,14 @@ unsigned long sim_hw_copy_to_user(void *to, const void *from,
 	return 0;
 }
 
-/* The size of the first kernel allocation that failed since the reset. */
+/* The size of the first allocation that failed since the reset. */
 static u64 failed_alloc;
+
+void sim_note_failed_alloc(u64 size)
+{
+	if (!failed_alloc)
+		failed_alloc = size ? size : 1;
+}
 
 u64 sim_failed_alloc(bool reset)
 {
@@ -85,8 +91,8 @@ void *sim_hw_alloc(size_t size, bool zero, const char *file, int line)
 	void *p = zero ? sim_zalloc(size ? size : 1) : sim_malloc(size ? size : 1);
 	struct sim_val val = { .v = size, .vcpu = -1 };
 
-	if (!p && !failed_alloc)
-		failed_alloc = size ? size : 1;
+	if (!p)
+		sim_note_failed_alloc(size);
 	if (!p && sim && !sim->alloc_failed) {
 		sim->alloc_failed = size;
 		sim_trace(sim, SIM_EV_ALLOC_FAIL, 0, val, file, line,

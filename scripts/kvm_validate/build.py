@@ -91,6 +91,7 @@ class BuildDescription:
     glue_template: str
     glue_source: str
     runner: list[str]
+    runner_ldflags: list[str]
     libraries: list[str]
     spec: str
     slicer: str
@@ -113,6 +114,7 @@ def load_build_description(build: str) -> BuildDescription:
             include_dirs=d["include_dirs"],
             glue_template=d["glue_template"],
             glue_source=d["glue_source"], runner=d["runner"],
+            runner_ldflags=d["runner_ldflags"],
             libraries=d["libraries"], spec=d["spec"], slicer=d["slicer"])
     except FileNotFoundError:
         raise HarnessError(f"{path} is missing: build the harness first "
@@ -292,7 +294,7 @@ class Builder:
         key = "t-" + sha(file_bytes(os.path.join(sdir, "slice.c")),
                          file_bytes(os.path.join(sdir, "slice.h")),
                          self.hdr, self.cc, self.cflags, self.lib_hash,
-                         *self.main_o)
+                         self.desc.runner_ldflags, *self.main_o)
         d = self.cache.lookup("bin", key)
         if d is not None:
             return os.path.join(d, "t"), True
@@ -318,6 +320,7 @@ class Builder:
             raise BadInput(*compile_error(r.stdout, display_root,
                                           patched_root))
         r = self._cc(self.main_o + [obj] + self.libs +
+                     self.desc.runner_ldflags +
                      ["-o", os.path.join(tmpd, "t")])
         if r.returncode:
             disk_full(r.stdout, "linking the test binary")

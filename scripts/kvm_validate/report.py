@@ -24,8 +24,9 @@ RUN_WHY = {
     "CRASH": "the code under test crashed",
     "HANG": "the code under test ran past --case-timeout",
     "OOM": "the code under test needed more memory than --memory-limit",
-    "EXIT": "the code under test exited in the middle of the case",
-    "INCOMPLETE": "the case ended without a verdict",
+    "EXIT": "INCOMPLETE: the code under test exited in the middle of "
+            "the case",
+    "INCOMPLETE": "INCOMPLETE: the case ended without a verdict",
 }
 from .verdicts import short_trace
 
@@ -76,6 +77,21 @@ class Colour:
             return text
         code = {"PASS": "32", "FAIL": "1;31", "SKIP": "33"}.get(verdict)
         return f"\033[{code}m{text}\033[0m" if code else text
+
+
+def findings(steps: list[Any]) -> str:
+    """How many steps violated an invariant, and how many did not run to
+    their end and why (CRASH, HANG, OOM, INCOMPLETE): a run cut short is
+    named as such, never counted as a violated invariant."""
+    words = {v: k for k, v in RUN_ROWS.items() if k != "EXIT"}
+    violated = sum(1 for s in steps if any(
+        v == "FAIL" for r, (v, _) in s.cells.items() if r not in words))
+    out = [f"{violated} with a violated invariant"]
+    for row, word in words.items():
+        n = sum(1 for s in steps if s.cells.get(row, ("", ""))[0] == "FAIL")
+        if n:
+            out.append(f"{n} {word}")
+    return ", ".join(out)
 
 
 def render_text(res: Outcome, colour: Colour) -> str:
@@ -147,7 +163,9 @@ def render_text(res: Outcome, colour: Colour) -> str:
                 lines, where = short_trace(c, inv)
                 w(colour("FAIL", f"FAIL {inv}") + f" {after}")
                 if inv in RUN_ROWS.values():
-                    w(f"  scenario {scn}: {c.name}: {RUN_WHY[c.kind]}")
+                    why = (f" ({c.reason})" if c.reason and
+                           c.reason != c.kind else "")
+                    w(f"  scenario {scn}: {c.name}: {RUN_WHY[c.kind]}{why}")
                 else:
                     w(f"  scenario {scn}, vendor {c.vendor.upper()}, guest "
                       f"CPUID {c.cpuid}" +
@@ -169,11 +187,10 @@ def render_text(res: Outcome, colour: Colour) -> str:
         w(f"error: {printable(res.error[0])}")
         for ln in res.error[1:]:
             w(f"  {printable(ln)}")
-    fails = sum(1 for s in steps if s.failed())
     verdict = VERDICT.get(res.exit, "ERROR")
     total = sum(s.seconds for s in steps)
     w(colour(verdict if verdict != "ERROR" else "FAIL", verdict) +
-      f": {len(steps)} step(s), {fails} with a violated invariant, "
+      f": {len(steps)} step(s), {findings(steps)}, "
       f"{total:.2f} s  (exit {res.exit})")
     return "\n".join(out) + "\n"
 

@@ -223,11 +223,13 @@ def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
             stopped = f"the test binary stopped before case {start} ({why})"
             break
         invariants, scenarios, plan = k.invariants, k.scenarios, k.plan
-        cases += [c for c in k.cases if c.number >= start]
+        # only this run's cases: an earlier run's last case is not news
+        new = [c for c in k.cases if c.number >= start]
+        cases += new
         if k.finished:
             break
-        last = cases[-1].number if cases else start - 1
-        died = cases[-1] if cases and cases[-1].kind else None
+        last = new[-1].number if new else start - 1
+        died = new[-1] if new and new[-1].kind else None
         if died is None:
             # the case after the last result vanished without a word
             why = ("hung (no output for "
@@ -239,7 +241,8 @@ def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
                 break
             died = Case(last + 1, f"case {last + 1} of {plan}", "FAIL",
                         reason=why, report=k.tail,
-                        kind="HANG" if ex.rc is None else "INCOMPLETE")
+                        kind="HANG" if ex.rc is None else
+                        "CRASH" if ex.rc < 0 else "INCOMPLETE")
             cases.append(died)
         died.report += [f"  stderr: {e}" for e in ex.err.splitlines()[-5:]]
         if died.kind == "CRASH" and not gdb_done:

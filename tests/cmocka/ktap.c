@@ -123,6 +123,42 @@ static void install_handlers(void)
 	atexit(on_exit_call);
 }
 
+/*
+ * A patch may call the C library's allocator directly: a failure there is
+ * an OOM finding like a failed kmalloc(), even when the code copes.  The
+ * test binary is linked with --wrap for these (cmake/Sources.cmake).
+ */
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *old, size_t size);
+
+void *__wrap_malloc(size_t size)
+{
+	void *p = __real_malloc(size);
+
+	if (!p && size)
+		sim_note_failed_alloc(size);
+	return p;
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	void *p = __real_calloc(n, size);
+
+	if (!p && n && size)
+		sim_note_failed_alloc(n * size);
+	return p;
+}
+
+void *__wrap_realloc(void *old, size_t size)
+{
+	void *p = __real_realloc(old, size);
+
+	if (!p && size)
+		sim_note_failed_alloc(size);
+	return p;
+}
+
 static void limit_memory(unsigned long mib)
 {
 	struct rlimit rl = { .rlim_cur = (rlim_t)mib << 20,

@@ -135,8 +135,10 @@ struct sim {
  */
 int sim_msr_slot(u32 msr);
 void sim_describe_event(const struct sim *sim, int i, char *buf, size_t len);
-/* Bytes of the first kernel allocation that failed (0: none) since reset. */
+/* Bytes of the first allocation that failed (0: none) since reset. */
 u64 sim_failed_alloc(bool reset);
+/* An allocation of @size bytes failed (the runner's C allocator wrap). */
+void sim_note_failed_alloc(u64 size);
 /* The machine the kernel code is running on now (NULL: none). */
 const struct sim *sim_running(void);
 /* Is event number @n (as given to on_event) still in the trace? */
