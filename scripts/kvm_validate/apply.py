@@ -51,8 +51,22 @@ def copy_tree(scratch: Scratch, tree: str) -> None:
         raise os_failure(e, tree)
 
 
-def confine(scratch: Scratch, rel: str, name: str, fd: FileDiff) -> str:
-    """root/rel, refused unless it stays inside the scratch copy."""
+# The top level of a kernel tree: a path the cached partial trees (only
+# arch/x86/kvm) lack may be skipped with a note only if it starts here.
+KERNEL_TOP = frozenset((
+    "arch", "block", "certs", "crypto", "Documentation", "drivers", "fs",
+    "include", "init", "io_uring", "ipc", "kernel", "lib", "LICENSES", "mm",
+    "net", "rust", "samples", "scripts", "security", "sound", "tools", "usr",
+    "virt", ".clang-format", ".gitignore", ".mailmap", "COPYING", "CREDITS",
+    "Kbuild", "Kconfig", "MAINTAINERS", "Makefile", "README"))
+
+
+def confine(scratch: Scratch, rel: str, name: str, fd: FileDiff,
+            tree: Optional[str] = None) -> str:
+    """root/rel, refused unless it stays inside the scratch copy, and
+    (when tree is given) unless its directory in the user's tree stays
+    inside that tree: a directory symlink out of the tree is refused, a
+    tree of file symlinks (cp -rs) is not."""
     if not rel or rel.startswith("/") or "\0" in rel or \
             ".." in rel.split("/"):
         raise BadInput(f"{name}: refuses path {rel!r} ({fd.where}): it "
@@ -60,7 +74,17 @@ def confine(scratch: Scratch, rel: str, name: str, fd: FileDiff) -> str:
     dst = os.path.join(scratch.root, rel)
     if not within(scratch.root, dst):
         raise BadInput(f"{name}: refuses path {rel!r} ({fd.where}): it "
-                       "resolves outside the scratch copy")
+                       "resolves outside the scratch copy (a symlink)")
+    if tree is not None and not within(
+            tree, os.path.dirname(os.path.join(tree, rel))):
+        raise BadInput(f"{name}: refuses path {rel!r} ({fd.where}): its "
+                       f"directory resolves outside the tree {tree} (a "
+                       "directory symlink)")
+    target = fd.symlink_target()
+    if target is not None and (target.startswith("/") or not within(
+            scratch.root, os.path.join(os.path.dirname(dst), target))):
+        raise BadInput(f"{name}: refuses the symlink {rel} -> {target!r} "
+                       f"({fd.where}): it points outside the tree")
     return dst
 
 
@@ -79,13 +103,21 @@ def _bring_in(fd: FileDiff, patch: Patch, scratch: Scratch, tree: str,
         except OSError as e:
             raise os_failure(e, tree)
         return True
-    if rel.startswith(KVM_DIR + "/") or tree_is_complete(tree):
+    unstripped = (fd.old or "").split("\t")[0]
+    p0 = unstripped.startswith(KVM_DIR + "/") or (
+        unstripped and not unstripped.startswith("/") and
+        os.path.exists(os.path.join(tree, unstripped)))
+    if rel.startswith(KVM_DIR + "/") or tree_is_complete(tree) or p0 or \
+            rel.split("/")[0] not in KERNEL_TOP:
         line = fd.hunks[0].line if fd.hunks else fd.where
         what = (f"renames {rel} to {fd.path()}" if fd.renames() else
                 f"copies {rel} to {fd.path()}" if fd.copies() else
                 f"{rel} (hunk #1, {line})")
+        hint = (f" (a diff without a/ b/ prefixes? {unstripped} is; "
+                "validate strips one component, as git am and patch -p1 "
+                "do)" if p0 else "")
         raise BadInput(f"{name} does not apply: {what}, but {rel} is not "
-                       f"in the tree {tree}")
+                       f"in the tree {tree}{hint}")
     notes.append(f"{rel}: not in this tree (only {KVM_DIR} is there); not "
                  "applied, the slice does not read it")
     return False
@@ -100,10 +132,11 @@ def apply_patch(patch: Patch, scratch: Scratch, tree: str, step: int
     name = f"patch {step} ({patch.label()})"
     git = shutil.which("git")
     for fd in patch.files:
-        confine(scratch, fd.path(), name, fd)
-        if fd.symlink():
+        confine(scratch, fd.path(), name, fd, tree)
+        if fd.symlink() and not (fd.creates() and git):
             notes.append(f"{fd.path()}: a symlink (mode 120000); not "
-                         "applied, links are never written")
+                         "applied" + ("" if git else
+                                      " (git is not installed)"))
             continue
         if fd.binary == "stub" or (fd.binary == "git" and not git):
             notes.append(f"binary change to {fd.path()}, not checked"

@@ -58,7 +58,7 @@ class FileDiff:
         p = self.new if self.new and self.new != "/dev/null" else self.old
         if p is None or p == "/dev/null":
             return self._git_names()[1]
-        return p.split("/", 1)[1] if "/" in p else p
+        return strip1(p)
 
     def source_path(self) -> str:
         """The tree-relative path the diff reads (a rename's old name)."""
@@ -69,7 +69,7 @@ class FileDiff:
         p = self.old if self.old and self.old != "/dev/null" else None
         if p is None:
             return self._git_names()[0] if self.header else self.path()
-        return p.split("/", 1)[1] if "/" in p else p
+        return strip1(p)
 
     def creates(self) -> bool:
         return self.old == "/dev/null" or any(
@@ -87,9 +87,17 @@ class FileDiff:
                    re.match(r"index \S+ 120000$", h) is not None
                    for h in self.header)
 
+    def symlink_target(self) -> Optional[str]:
+        """What a symlink the diff creates points to (its one + line)."""
+        if not self.symlink():
+            return None
+        added = [ln[1:] for h in self.hunks for ln in h.body[1:]
+                 if ln.startswith("+")]
+        return added[0] if added else None
+
     def needs_git(self) -> bool:
-        """What GNU patch cannot do: binary content, copies."""
-        return self.binary == "git" or self.copies()
+        """What GNU patch cannot do: binary content, copies, symlinks."""
+        return self.binary == "git" or self.copies() or self.symlink()
 
 
 @dataclass
@@ -112,6 +120,14 @@ GIT_HEADER = ("index ", "new file mode", "deleted file mode", "old mode",
               "rename from", "rename to", "copy from", "copy to")
 NUMBER_RE = re.compile(r"\[[^]]*?\bPATCH\b[^]]*?\b(\d+)/(\d+)\s*\]", re.I)
 Where = Callable[[int], str]
+
+
+def strip1(p: str) -> str:
+    """A ---/+++ path with its first component stripped (-p1), as GNU
+    patch does; an absolute path is kept whole, for confine() to refuse."""
+    if p.startswith("/"):
+        return p
+    return p.split("/", 1)[1] if "/" in p else p
 
 
 def _path_of(line: str) -> str:
@@ -370,4 +386,7 @@ def read_series(paths: list[str], notes: list[str]) -> list[Patch]:
     patches: list[Patch] = []
     for p in paths:
         patches += parse_patch_file(p, notes)
+    if paths and not patches:
+        raise BadInput(f"no patch in {', '.join(paths)}: only a cover "
+                       "letter; give the patches too (--patch 0*.patch)")
     return check_numbering(patches, notes)

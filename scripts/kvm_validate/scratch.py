@@ -3,8 +3,8 @@
 cleans up.
 
 Every write of a run goes to one scratch directory (mkdtemp): the tree's
-arch/x86/kvm is copied into <scratch>/tree with symlinks dereferenced and
-every file made writable, so a tree of symlinks or a read-only tree is
+arch/x86/kvm is copied into <scratch>/tree with file symlinks dereferenced
+and every file made writable, so a tree of symlinks or a read-only tree is
 patched like any other.  SIGINT, SIGTERM and SIGHUP remove the scratch
 directories and kill the process group of every registered child (children
 run in their own session), then end the run with Interrupted.
@@ -136,13 +136,27 @@ class Scratch:
         return cls(base, root)
 
     def copy_dir(self, tree: str, rel: str) -> None:
-        """tree/rel -> root/rel, symlinks dereferenced, all writable."""
+        """tree/rel -> root/rel, all writable.  A symlink to a file is
+        copied as the file (a tree of symlinks, cp -rs, is patched like
+        any other); a dangling one is left out; a symlink to a directory
+        stays a symlink, so a loop is not followed and a path through a
+        link out of the tree still resolves outside (apply refuses it)."""
+        src = os.path.join(tree, rel)
         dst = os.path.join(self.root, rel)
-        shutil.copytree(os.path.join(tree, rel), dst, symlinks=False,
-                        ignore_dangling_symlinks=True,
+        shutil.copytree(src, dst, symlinks=True,
                         copy_function=_copy_writable)
-        for d, _dirs_here, _files in os.walk(dst):
+        for d, dirs, files in os.walk(dst):
             os.chmod(d, 0o755)
+            for fn in dirs + files:
+                p = os.path.join(d, fn)
+                if not os.path.islink(p):
+                    continue
+                orig = os.path.join(src, os.path.relpath(p, dst))
+                if os.path.isfile(orig):
+                    os.unlink(p)
+                    _copy_writable(orig, p)
+                elif not os.path.isdir(orig):
+                    os.unlink(p)        # dangling: nothing to read
 
     def copy_file(self, tree: str, rel: str) -> None:
         dst = os.path.join(self.root, rel)
