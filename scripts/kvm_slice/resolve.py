@@ -2,9 +2,10 @@
 """What becomes of each spec entry: the slicer's driver.
 
 For every entry one definition is picked among its candidates (several are
-only allowed in mutually exclusive preprocessor branches of one file), its
-switch is pruned if the spec says ``arms=``, and every symbol error is
-collected into one SliceError.
+only allowed in mutually exclusive preprocessor branches of one file, or
+when their text is the same: a copied file), its switch is pruned if the
+spec says ``arms=``, and every symbol error is collected into one
+SliceError.
 """
 
 from dataclasses import dataclass, field
@@ -43,6 +44,13 @@ def resolve(entry, defs):
     ok = all(d.src is first.src for d in defs) and all(
         exclusive(a.path, b.path)
         for i, a in enumerate(defs) for b in defs[i + 1:])
+    if not ok and len({" ".join(d.src.text[d.start:d.end].split())
+                       for d in defs}) == 1:
+        # a copied header or file: the same text twice, nothing to choose
+        res.defn = first
+        res.notes.append("identical definitions at " + ", ".join(
+            d.where() for d in defs) + f"; using {first.where()}")
+        return res, None
     if not ok:
         where = ", ".join(d.where() for d in defs)
         return res, (f"{PROG}: {entry.kind} {entry.name} defined "

@@ -484,6 +484,15 @@ class ResolveTest(SliceTestCase):
         self.assertIn("arch/x86/kvm/sub/b.h:3", err)
         self.assertFalse(os.path.exists(t.path("slice.c")))
 
+    def test_identical_copy_in_another_file_is_not_an_error(self):
+        text = "#define TOY_COPY 3\nint toy_copy(void)\n{\n\treturn 1;\n}\n"
+        t = self.tree({"a.h": text, "a_copy.h": text})
+        rc, out, err = t.run("fn toy_copy\nmacro TOY_COPY\n")
+        self.assertEqual(rc, 0, err)
+        rep = t.report()
+        for name in ("toy_copy", "TOY_COPY"):
+            self.assertIn("identical definitions", rep[name]["notes"][0])
+
     def test_duplicate_in_same_branch_is_error(self):
         t = self.tree({"a.c": """
             #define TOY_TWICE 1
