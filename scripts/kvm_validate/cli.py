@@ -19,8 +19,8 @@ from typing import NoReturn, Optional
 
 from .apply import apply_patch, copy_tree
 from .build import Builder
-from .errors import (BadInput, HarnessError, Interrupted, lines_of,
-                     os_error_reason)
+from .errors import (BadInput, BadOutput, HarnessError, Interrupted,
+                     lines_of, os_error_reason)
 from .patches import Patch, read_series
 from .paths import KVM_DIR, TOP, trees_dir
 from .report import (Colour, Outcome, check_output, printable, render_json,
@@ -189,6 +189,8 @@ def main(argv: list[str]) -> int:
     except BadInput as e:
         res.error = lines_of(e) or ["bad input"]
         res.exit = 2
+        if isinstance(e, BadOutput) and args:
+            args.output = None      # the report goes to stdout instead
     except HarnessError as e:
         res.error = lines_of(e) or ["the harness failed"]
         res.exit = 3

@@ -18,6 +18,11 @@ class BadInput(Exception):
         super().__init__(*lines)
 
 
+class BadOutput(BadInput):
+    """Exit 2: --output cannot be written (checked before the run); the
+    report goes to stdout instead."""
+
+
 class HarnessError(Exception):
     """Exit 3: the harness failed; same shape as BadInput."""
 

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .errors import BadInput, HarnessError, os_error_reason
+from .errors import BadOutput, HarnessError, os_error_reason
 from .patches import Patch
 from .run import RUN_ROWS
 
@@ -301,21 +301,37 @@ def check_output(path: str) -> None:
     of a long run is the worst outcome)."""
     d = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
-        raise BadInput(f"--output {path}: is a directory")
+        raise BadOutput(f"--output {path}: is a directory")
     if not os.path.isdir(d):
-        raise BadInput(f"--output {path}: no such directory {d}")
-    if not os.access(d, os.W_OK | os.X_OK):
-        raise BadInput(f"--output {path}: the directory {d} is not "
-                       "writable (permission denied)")
+        what = "not a directory" if os.path.exists(d) else \
+            "no such directory"
+        raise BadOutput(f"--output {path}: {what}: {d}")
     if os.path.exists(path) and not os.access(path, os.W_OK):
-        raise BadInput(f"--output {path}: not writable (permission denied)")
+        raise BadOutput(f"--output {path}: not writable (permission "
+                        "denied)")
+    if regular_or_new(path) and not os.access(d, os.W_OK | os.X_OK):
+        raise BadOutput(f"--output {path}: the directory {d} is not "
+                        "writable (permission denied)")
+
+
+def regular_or_new(path: str) -> bool:
+    """A path written by rename (atomically); anything else (a device,
+    a pipe, /dev/stdout) is written in place, never replaced."""
+    return not os.path.exists(path) or (os.path.isfile(path) and
+                                        not os.path.islink(path))
 
 
 def write_output(path: str, text: str) -> None:
-    """Atomically: a temporary file beside it, renamed over it."""
+    """Atomically (a temporary file beside it, renamed over it) when path
+    is a regular file or new; in place when it is a device or a pipe."""
     d = os.path.dirname(os.path.abspath(path))
     tmp = None
     try:
+        if not regular_or_new(path):
+            with open(path, "w", encoding="utf-8",
+                      errors="backslashreplace") as f:
+                f.write(text)
+            return
         fd, tmp = tempfile.mkstemp(prefix=".validate-", dir=d)
         with os.fdopen(fd, "w", encoding="utf-8",
                        errors="backslashreplace") as f:
