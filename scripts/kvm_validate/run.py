@@ -165,6 +165,7 @@ def execute(argv: List[str], quiet_for: float, memory_mib: int) -> Exec:
     open_fds = list(chunks)
     last = time.monotonic()
     killed = False
+    ended: Optional[float] = None
     try:
         while open_fds:
             r, _, _ = select.select(open_fds, [], [], 0.2)
@@ -175,19 +176,33 @@ def execute(argv: List[str], quiet_for: float, memory_mib: int) -> Exec:
                     last = time.monotonic()
                 else:
                     open_fds.remove(fd)
-            if open_fds and time.monotonic() - last > quiet_for:
+            if ended is None and p.poll() is not None:
+                ended = time.monotonic()
+            if open_fds and ended is not None and \
+                    time.monotonic() - ended > 0.5:
+                # the binary is gone; a child it forked holds the pipes
+                _kill_group(p.pid)
+            elif open_fds and time.monotonic() - last > quiet_for:
                 killed = True
-                os.killpg(p.pid, signal.SIGKILL)
+                _kill_group(p.pid)
                 break
         rc = p.wait()
     finally:
         unregister_child(p.pid)
         if p.poll() is None:
-            os.killpg(p.pid, signal.SIGKILL)
+            _kill_group(p.pid)
             p.wait()
+        _kill_group(p.pid)      # whatever the code under test forked
     out = b"".join(chunks[p.stdout.fileno()]).decode(errors="replace")
     err = b"".join(chunks[p.stderr.fileno()]).decode(errors="replace")
     return Exec(None if killed else rc, out, err)
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except OSError:
+        pass                    # nobody left in it
 
 
 def signame(rc: int) -> str:

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 
 from .ctx import Ctx
 
@@ -62,9 +63,15 @@ def snapshot(root, skip):
     return out
 
 
-def session_procs(sid):
-    """Live processes of session `sid` (validate's: it is started as a
-    session leader, so every child it forks is in it unless it escapes)."""
+# Every process of one validate run carries this variable in its
+# environment: validate starts its tools in sessions of their own, and an
+# orphan is re-parented, so neither the session nor the parent finds them.
+RUN_VAR = "KVM_HOSTILE_RUN"
+
+
+def run_procs(token):
+    """Live processes whose environment holds RUN_VAR=token."""
+    mark = f"{RUN_VAR}={token}".encode()
     pids = []
     for e in os.listdir("/proc"):
         if not e.isdigit():
@@ -72,19 +79,22 @@ def session_procs(sid):
         try:
             with open(f"/proc/{e}/stat") as f:
                 st = f.read()
-            fields = st[st.rindex(")") + 2:].split()
-            if int(fields[3]) == sid and fields[0] != "Z":
-                with open(f"/proc/{e}/cmdline", "rb") as f:
-                    cmd = f.read().replace(b"\0", b" ").decode(
-                        errors="replace").strip()
-                pids.append((int(e), cmd))
+            if st[st.rindex(")") + 2:].split()[0] == "Z":
+                continue
+            with open(f"/proc/{e}/environ", "rb") as f:
+                if mark not in f.read().split(b"\0"):
+                    continue
+            with open(f"/proc/{e}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(
+                    errors="replace").strip()
+            pids.append((int(e), cmd))
         except (OSError, ValueError, IndexError):
             pass
     return pids
 
 
-def kill_session(sid):
-    for pid, _ in session_procs(sid):
+def kill_run(token):
+    for pid, _ in run_procs(token):
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
@@ -95,10 +105,10 @@ def _limit():
     resource.setrlimit(resource.RLIMIT_AS, (AS_LIMIT, AS_LIMIT))
 
 
-def spawn(suite, argv, tmpdir, out, err):
+def spawn(suite, argv, tmpdir, out, err, token):
     env = dict(os.environ, TMPDIR=tmpdir,
                KVM_X86_SIM_CACHE=suite.tree_cache, NO_COLOR="1",
-               LC_ALL="C.UTF-8")
+               LC_ALL="C.UTF-8", **{RUN_VAR: token})
     env.pop("KVM_X86_SIM_KERNEL", None)
     return subprocess.Popen([sys.executable, suite.validate] + argv,
                             stdout=out, stderr=err, stdin=subprocess.DEVNULL,
@@ -106,15 +116,15 @@ def spawn(suite, argv, tmpdir, out, err):
                             preexec_fn=_limit)
 
 
-def _wait_for(sid, trigger, proc, limit=60):
+def _wait_for(token, trigger, proc, limit=60):
     """Wait until a process of the run matches the trigger: "binary" (the
     test binary, a t-* file in the cache) or "compiler" (cc/gcc)."""
     pat = {"binary": r"/bin/t-[0-9a-f]+", "compiler":
            r"(^|/)(cc1|gcc|cc|x86_64-linux-gnu-gcc[-0-9]*)( |$)"}[trigger]
     t0 = time.monotonic()
     while time.monotonic() - t0 < limit and proc.poll() is None:
-        if any(re.search(pat, cmd) for _, cmd in session_procs(sid)
-               if _ != proc.pid):
+        if any(re.search(pat, cmd) for pid, cmd in run_procs(token)
+               if pid != proc.pid):
             return True
         time.sleep(0.02)
     return False
@@ -126,11 +136,12 @@ def execute(suite, run, tmpdir, tag):
     ep = os.path.join(os.path.dirname(tmpdir), f"{tag}.err")
     with open(op, "wb") as out, open(ep, "wb") as err:
         t0 = time.monotonic()
-        proc = spawn(suite, run.argv, tmpdir, out, err)
+        token = f"{os.getpid()}-{tag}-{uuid.uuid4().hex}"
+        proc = spawn(suite, run.argv, tmpdir, out, err, token)
         note = ""
         if run.signal:
             signum, trigger, group = run.signal
-            if _wait_for(proc.pid, trigger, proc):
+            if _wait_for(token, trigger, proc):
                 time.sleep(0.2)
                 if group:
                     os.killpg(proc.pid, signum)
@@ -141,13 +152,13 @@ def execute(suite, run, tmpdir, tag):
         try:
             rc = proc.wait(timeout=run.max_seconds)
         except subprocess.TimeoutExpired:
-            kill_session(proc.pid)
+            kill_run(token)
             proc.wait()
             rc = "timeout"
         secs = time.monotonic() - t0
         time.sleep(0.05)
-        survivors = session_procs(proc.pid)
-        kill_session(proc.pid)
+        survivors = run_procs(token)
+        kill_run(token)
     with open(op, "rb") as f:
         o = f.read().decode("utf-8", "replace")
     with open(ep, "rb") as f:
