@@ -307,6 +307,16 @@ class Builder:
         d = self.cache.publish(tmpd, "bin", key)
         return os.path.join(d, "t"), False
 
+    def _damaged_build(self, out: str) -> None:
+        """A linker error about one of the harness's own libraries being
+        unreadable is the harness's failure, never the patch's."""
+        for ln in out.splitlines():
+            for lib in self.libs:
+                if lib in ln and any(d in ln for d in DAMAGED):
+                    raise HarnessError(
+                        f"the harness's build is damaged: {ln.strip()}",
+                        f"rebuild it: cmake --build {self.build}")
+
     def _link(self, sdir: str, tmpd: str, display_root: str,
               patched_root: str) -> None:
         glue = os.path.join(tmpd, "glue.c")
@@ -324,10 +334,15 @@ class Builder:
                      ["-o", os.path.join(tmpd, "t")])
         if r.returncode:
             disk_full(r.stdout, "linking the test binary")
+            self._damaged_build(r.stdout)
             raise BadInput(*compile_error(r.stdout, display_root,
                                           patched_root, link=True))
         os.unlink(obj)
         os.unlink(glue)
+
+
+DAMAGED = ("file too short", "file truncated", "malformed archive",
+           "file format not recognized", "not an archive")
 
 
 def patched_line(patched_root: str, rel: str, line: int) -> Optional[str]:

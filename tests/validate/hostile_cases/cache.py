@@ -7,6 +7,7 @@ entries are rebuilt with a note and never blamed on the patch: the exit
 code is the one a clean cache gives.  A damaged build is exit 3."""
 
 import glob
+import json
 import os
 import shutil
 
@@ -47,13 +48,13 @@ def damaged(c, pattern, how, fresh=False):
 def cache_truncated_binary(c):
     """every cached test binary cut to a tenth (its code, not only its
     debug info)"""
-    return damaged(c, "bin/t-*", lambda p: truncate(p, 0.1))
+    return damaged(c, "bin/t-*/t", lambda p: truncate(p, 0.1))
 
 
 @case("cache", OK, NOTE)
 def cache_empty_binary(c):
     """every cached test binary 0 bytes"""
-    return damaged(c, "bin/t-*", lambda p: truncate(p, 0))
+    return damaged(c, "bin/t-*/t", lambda p: truncate(p, 0))
 
 
 @case("cache", OK, NOTE)
@@ -62,7 +63,7 @@ def cache_garbage_binary(c):
     def garbage(p):
         with open(p, "wb") as f:
             f.write(os.urandom(4096))
-    return damaged(c, "bin/t-*", garbage)
+    return damaged(c, "bin/t-*/t", garbage)
 
 
 @case("cache", VIOLATION, SCET)
@@ -70,13 +71,14 @@ def cache_forged_binary(c):
     """the violation's cached binary replaced by a script that exits 0
     with no output: must be noticed, never a PASS"""
     cache = c.private_cache()
-    before = set(glob.glob(os.path.join(cache, "bin", "t-*")))
+    before = set(glob.glob(os.path.join(cache, "bin", "t-*", "t")))
     p = c.write("v.patch", c.violation_mail())
     rc, out = c.prerun("--patch", p, cache=cache)
     if rc != 1:
         raise RuntimeError(f"warming with the violation gave {rc}: "
                            f"{out[-300:]}")
-    for exe in set(glob.glob(os.path.join(cache, "bin", "t-*"))) - before:
+    for exe in set(glob.glob(os.path.join(cache, "bin", "t-*", "t"))) - \
+            before:
         with open(exe, "w") as f:
             f.write("#!/bin/sh\nexit 0\n")
     return c.run("--patch", p, cache=cache)
@@ -102,16 +104,16 @@ def cache_slice_without_header(c):
 
 @case("cache", OK, NOTE)
 def cache_zero_byte_object(c):
-    """the cached cmocka runner object (main-*.o) 0 bytes, a patch that
+    """the cached cmocka runner objects (main-*/) 0 bytes, a patch that
     needs a new binary"""
-    return damaged(c, "bin/main-*.o", lambda p: truncate(p, 0), True)
+    return damaged(c, "bin/main-*/main*.o", lambda p: truncate(p, 0), True)
 
 
 @case("cache", OK, NOTE)
 def cache_truncated_object(c):
     """the cached runner object cut to half, a patch that needs a new
     binary"""
-    return damaged(c, "bin/main-*.o", truncate, True)
+    return damaged(c, "bin/main-*/main*.o", truncate, True)
 
 
 @case("cache", OK)
@@ -148,7 +150,7 @@ def cache_bin_is_a_file(c):
 
 def fake_build(c, lib):
     """A build directory like the real one whose libkvm_x86_sim.a is
-    damaged by lib(path)."""
+    damaged by lib(path): its build description names the copies."""
     real = c.suite.build
     b = os.path.join(c.dir, "build")
     os.makedirs(b)
@@ -156,6 +158,14 @@ def fake_build(c, lib):
         p = os.path.join(real, fn)
         if os.path.isfile(p):
             shutil.copy2(p, b)
+    desc = os.path.join(b, "kvm_x86_sim_build.json")
+    with open(desc) as f:
+        d = json.load(f)
+    d["libraries"] = [os.path.join(b, os.path.basename(p))
+                      if os.path.dirname(p) == real else p
+                      for p in d["libraries"]]
+    with open(desc, "w") as f:
+        json.dump(d, f)
     lib(os.path.join(b, "libkvm_x86_sim.a"))
     return b
 
