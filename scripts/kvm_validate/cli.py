@@ -15,7 +15,7 @@ import re
 import sys
 import time
 import traceback
-from typing import NoReturn, Optional
+from typing import Callable, NoReturn, Optional
 
 from .apply import apply_patch, copy_tree
 from .build import Builder
@@ -57,6 +57,21 @@ class Parser(argparse.ArgumentParser):
         raise BadInput(f"usage: {message} (see --help)")
 
 
+def at_least(low: int, unit: str) -> Callable[[str], int]:
+    """An argparse type: an integer >= low (argparse names the option)."""
+    def parse(text: str) -> int:
+        try:
+            n = int(text, 10)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of "
+                                             f"{unit}")
+        if n < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low} "
+                                             f"{unit}, not {n}")
+        return n
+    return parse
+
+
 def arg_parser() -> Parser:
     ap = Parser(prog=PROG, description="Validate a KVM x86 patch series, "
                 "patch by patch, against the MSR/FPU invariants.")
@@ -77,10 +92,12 @@ def arg_parser() -> Parser:
                     default="auto")
     ap.add_argument("--quiet", action="store_true",
                     help="no progress lines on stderr")
-    ap.add_argument("--case-timeout", type=int, default=CASE_TIMEOUT,
+    ap.add_argument("--case-timeout", type=at_least(1, "seconds"),
+                    default=CASE_TIMEOUT,
                     metavar="S", help="seconds one case may run before it "
                     f"is a HANG (default {CASE_TIMEOUT})")
-    ap.add_argument("--memory-limit", type=int, default=MEMORY_LIMIT,
+    ap.add_argument("--memory-limit", type=at_least(64, "MiB"),
+                    default=MEMORY_LIMIT,
                     metavar="MIB", help="address space of a test process "
                     f"(default {MEMORY_LIMIT} MiB; beyond it: OOM)")
     ap.add_argument("--debug", action="store_true",

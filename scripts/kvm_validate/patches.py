@@ -13,6 +13,8 @@ the [PATCH n/m] numbering of the whole series.
 
 import os
 import re
+import select
+import stat
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -285,14 +287,55 @@ def is_reply(subject: str) -> bool:
     return re.match(r"^\s*(re|aw|sv)\s*:", subject, re.I) is not None
 
 
+MAX_PATCH_BYTES = 64 << 20     # no series is this big; /dev/zero is
+FIFO_QUIET = 10                 # seconds a pipe may stay silent
+
+
 def read_file(path: str) -> bytes:
+    """A patch file's bytes.  A pipe or character device (/dev/stdin,
+    <(git format-patch ...)) is read until EOF, but never waited on for
+    more than FIFO_QUIET seconds of silence, nor past MAX_PATCH_BYTES."""
     try:
-        with open(path, "rb") as f:
-            return f.read()
-    except IsADirectoryError:
-        raise BadInput(f"{path}: is a directory, not a patch")
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise BadInput(f"{path}: is a directory, not a patch")
+        if stat.S_ISREG(st.st_mode):
+            if st.st_size > MAX_PATCH_BYTES:
+                raise BadInput(f"{path}: {st.st_size} bytes, too large "
+                               f"for a patch series (limit "
+                               f"{MAX_PATCH_BYTES >> 20} MiB)")
+            with open(path, "rb") as f:
+                return f.read(MAX_PATCH_BYTES + 1)
+        if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
+            return _read_stream(path)
+        raise BadInput(f"{path}: not a regular file, pipe or character "
+                       "device")
     except OSError as e:
         raise BadInput(f"{path}: cannot read the patch: {e.strerror}")
+
+
+def _read_stream(path: str) -> bytes:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        poll = select.poll()
+        poll.register(fd, select.POLLIN | select.POLLHUP)
+        data = bytearray()
+        while True:
+            if not poll.poll(FIFO_QUIET * 1000):
+                raise BadInput(f"{path}: a FIFO or device nobody wrote to "
+                               f"for {FIFO_QUIET} s; give a regular file")
+            try:
+                b = os.read(fd, 1 << 20)
+            except BlockingIOError:
+                continue
+            if not b:
+                return bytes(data)
+            data += b
+            if len(data) > MAX_PATCH_BYTES:
+                raise BadInput(f"{path}: more than {MAX_PATCH_BYTES >> 20} "
+                               "MiB, too large for a patch series")
+    finally:
+        os.close(fd)
 
 
 def parse_patch_file(path: str, notes: Optional[list[str]] = None
