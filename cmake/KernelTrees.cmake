@@ -87,13 +87,17 @@ function(kvm_x86_sim_add_tree name path)
 	set(slicer ${CMAKE_SOURCE_DIR}/scripts/kvm_slice.py)
 	file(GLOB slicer_pkg CONFIGURE_DEPENDS
 		${CMAKE_SOURCE_DIR}/scripts/kvm_slice/*.py)
+	# The spec's `provided` headers bound what the slice follows into.
+	file(GLOB_RECURSE provided CONFIGURE_DEPENDS
+		${CMAKE_SOURCE_DIR}/stubs/*.h
+		${CMAKE_SOURCE_DIR}/kvm_x86_sim/include/*.h)
 	add_custom_command(
 		OUTPUT ${dir}/slice.c ${dir}/slice.h
 		COMMAND ${Python3_EXECUTABLE} ${slicer} --tree ${path}
 			--spec ${spec} --out-c ${dir}/slice.c
 			--out-h ${dir}/slice.h --report ${dir}/slice.json
 			> ${dir}/slice.txt
-		DEPENDS ${spec} ${slicer} ${slicer_pkg}
+		DEPENDS ${spec} ${slicer} ${slicer_pkg} ${provided}
 			${KVM_X86_SIM_TREE_DEPS_${name}}
 		COMMENT "Slicing ${name} (${path})")
 	file(MAKE_DIRECTORY ${dir})

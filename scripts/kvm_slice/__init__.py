@@ -17,6 +17,9 @@ Spec file (one entry a line, ``#`` starts a comment)::
 
     fn NAME [required] [traced] [arms=TOKEN,TOKEN,...]
     macro NAME [required]
+    provided PATH...        headers (relative to the spec) naming what the
+                            stubs provide; with it, what the named
+                            definitions use is sliced too (closure)
 
 Exit codes: 0 success, 2 usage / missing tree / bad spec, 3 symbol errors
 (duplicate definition, required symbol missing, ``arms=`` without switch).
@@ -36,6 +39,7 @@ Modules, in the order the work flows:
     switch        a function's switch: labels, arms, fall-through
     prune         dropping the switch arms ``arms=`` does not keep
     resolve       one definition per spec entry; the driver (slice_tree)
+    closure       the helpers and macros the sliced code uses, followed
     render        the .c, .h and JSON outputs
     cli           argument parsing, writing the outputs, exit codes
     errors        exit codes and SliceError

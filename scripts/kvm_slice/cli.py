@@ -8,7 +8,8 @@ import sys
 from .errors import EXIT_OK, EXIT_USAGE, PROG, SliceError
 from .render import render_c, render_h, render_report, summary_line
 from .resolve import slice_tree
-from .spec import parse_spec
+from .closure import follow, provided_names
+from .spec import parse_provided, parse_spec
 
 
 def write_file(path, text):
@@ -51,6 +52,10 @@ def run(args):
                          f"{args.search_dir} not found")
     entries = parse_spec(args.spec)
     results = slice_tree(tree, search_dir, entries)
+    provided = parse_provided(args.spec)
+    if provided:
+        results += follow(tree, search_dir, results,
+                          provided_names(provided))
     write_file(args.out_c, render_c(tree, args.prelude, results))
     write_file(args.out_h, render_h(tree, args.out_h, results))
     if args.report:

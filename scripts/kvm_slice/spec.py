@@ -7,6 +7,7 @@ One entry a line, ``#`` starts a comment::
     macro NAME [required]
 """
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -68,6 +69,8 @@ def parse_spec(path):
         words = line.split("#", 1)[0].split()
         if not words:
             continue
+        if words[0] == "provided":
+            continue            # parse_provided()
         if words[0] not in ("fn", "macro"):
             raise _spec_error(path, lineno,
                               f"expected 'fn' or 'macro', got '{words[0]}'")
@@ -83,3 +86,23 @@ def parse_spec(path):
         seen[entry.name] = lineno
         entries.append(entry)
     return entries
+
+
+def parse_provided(path):
+    """The spec's ``provided PATH...`` lines: the headers (files or
+    directories, relative to the spec file) whose identifiers the stubs
+    provide, so the closure (closure.py) does not slice them."""
+    base = os.path.dirname(os.path.abspath(path))
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            words = line.split("#", 1)[0].split()
+            if not words or words[0] != "provided":
+                continue
+            for w in words[1:]:
+                p = os.path.normpath(os.path.join(base, w))
+                if not os.path.exists(p):
+                    raise _spec_error(path, lineno, f"provided {w}: no "
+                                      "such file or directory")
+                out.append(p)
+    return out

@@ -219,8 +219,9 @@ class Builder:
         display_root (the user's tree) so they are stable and readable.
         Returns (slice directory, whether it came from the cache)."""
         scan = scan_tree(root)
+        # the headers too: what they provide bounds the slice (closure.py)
         key = sha(scan.digest, file_bytes(self.spec), self.slicer_hash,
-                  display_root)
+                  self.hdr, display_root)
         d = self.cache.lookup("slices", key)
         if d is not None:
             return d, True

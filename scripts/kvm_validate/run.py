@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from .errors import HarnessError
-from .scratch import register_child, run_child, unregister_child
+from .scratch import run_child, start, unregister_child
 
 CASE_TIMEOUT = 5            # seconds per case (--case-timeout)
 MEMORY_LIMIT = 1024         # MiB of address space per test process
@@ -156,9 +156,7 @@ class Exec:
 def execute(argv: List[str], quiet_for: float, memory_mib: int) -> Exec:
     """Run argv in its own process group; kill it when it prints nothing
     for quiet_for seconds (the runner's own alarm should come first)."""
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, start_new_session=True)
-    register_child(p.pid)       # a signal to us kills its group
+    p = start(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert p.stdout is not None and p.stderr is not None
     chunks: Dict[int, List[bytes]] = {p.stdout.fileno(): [],
                                       p.stderr.fileno(): []}

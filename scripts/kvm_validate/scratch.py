@@ -89,17 +89,48 @@ def install_signal_handlers() -> None:
         signal.signal(s, _on_signal)
 
 
+_tool_tmp: Optional[str] = None
+
+
+def tool_tmpdir() -> str:
+    """The TMPDIR of every child (gcc's and collect2's temporary files):
+    removed with the scratch copy, by a signal too."""
+    global _tool_tmp
+    if _tool_tmp is None or not os.path.isdir(_tool_tmp):
+        _tool_tmp = tempfile.mkdtemp(prefix="kvm-x86-sim-tmp-")
+        _dirs.add(_tool_tmp)
+    return _tool_tmp
+
+
+def _unblock() -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+
+
+def start(argv: list[str], env: Optional[dict[str, str]] = None,
+          **kw: Any) -> "subprocess.Popen[Any]":
+    """Popen in a session of its own, registered before a signal can be
+    handled (a signal in between would leave it running), with TMPDIR
+    set to tool_tmpdir()."""
+    env = dict(os.environ if env is None else env, TMPDIR=tool_tmpdir())
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        p = subprocess.Popen(argv, env=env, start_new_session=True,
+                             preexec_fn=_unblock, **kw)
+        register_child(p.pid)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    return p
+
+
 def run_child(argv: list[str], cwd: Optional[str] = None,
               env: Optional[dict[str, str]] = None,
               stderr_to_stdout: bool = True
               ) -> subprocess.CompletedProcess[str]:
     """subprocess.run in its own session, killed (with its group) by a
     signal to us.  Output is text with undecodable bytes replaced."""
-    p = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT if stderr_to_stdout
-                         else subprocess.PIPE, text=True, errors="replace",
-                         start_new_session=True)
-    register_child(p.pid)
+    p = start(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
+              stderr=subprocess.STDOUT if stderr_to_stdout
+              else subprocess.PIPE, text=True, errors="replace")
     try:
         out, err = p.communicate()
     finally:

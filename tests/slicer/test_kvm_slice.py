@@ -547,6 +547,56 @@ class ResolveTest(SliceTestCase):
         self.assertIn("arch/x86/kvm/deep/er/x86.h:2", out)
 
 
+class ClosureTest(SliceTestCase):
+    """With `provided`, what a sliced definition uses comes with it."""
+
+    FILES = {
+        "x86.c": """
+            #define TOY_LIMIT 4
+            static int toy_helper2(int x) { return x + TOY_LIMIT; }
+            static int toy_helper(int x)
+            {
+            \treturn toy_helper2(x) + provided_fn(x);
+            }
+            int toy_entry(int x)
+            {
+            \tint writeback = 0;
+            \treturn toy_helper(x) + writeback;
+            }
+            static int writeback(int y) { return y; }
+            """,
+        "other.c": "static int toy_helper(int x) { return 99; }\n",
+        "pm.c": "int provided_fn(int x) { return 0; }\n",
+    }
+
+    def sliced(self, spec):
+        t = self.tree(self.FILES)
+        with open(os.path.join(t.tmp.name, "stubs.h"), "w") as f:
+            f.write("int provided_fn(int);\n")
+        rc, _, err = t.run(spec)
+        self.assertEqual(rc, 0, err)
+        return t.report()
+
+    def test_helpers_and_macros_followed(self):
+        rep = self.sliced("fn toy_entry\nprovided stubs.h\n")
+        self.assertEqual(rep["toy_helper"]["file"], f"{KVM}/x86.c")
+        self.assertIn("caller's", " ".join(rep["toy_helper"]["notes"]))
+        self.assertIn("toy_helper2", rep)
+        self.assertIn("TOY_LIMIT", rep)
+        self.assertNotIn("provided_fn", rep)     # the stubs provide it
+        self.assertNotIn("writeback", rep)       # a variable, not a call
+
+    def test_nothing_followed_without_provided(self):
+        rep = self.sliced("fn toy_entry\n")
+        self.assertEqual(sorted(rep), ["toy_entry"])
+
+    def test_provided_path_must_exist(self):
+        t = self.tree(self.FILES)
+        rc, _, err = t.run("fn toy_entry\nprovided nope.h\n")
+        self.assertEqual(rc, 2)
+        self.assertIn("nope.h", err)
+
+
 class CliErrorTest(SliceTestCase):
 
     def test_missing_tree(self):

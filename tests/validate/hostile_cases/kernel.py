@@ -8,6 +8,7 @@ git repository and asking git for them (format-patch, diff --binary, -M,
 """
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -151,3 +152,67 @@ class Repo:
     def diff(self, *args):
         """git diff of the working copy against the last commit."""
         return self.git("diff", *args)
+
+
+# --- refactors: the same behaviour, other functions holding the code ----
+
+def _definition(lines, func):
+    """(first line, '{' line, closing '}' line) of the function whose
+    definition starts with `func`."""
+    first = next(k for k, ln in enumerate(lines) if ln.startswith(func))
+    body = _func_body(lines, func)
+    end = next(k for k in range(body, len(lines)) if lines[k] == "}\n")
+    return first, body, end
+
+
+def body_into_helper(func, then=None):
+    """func's body moved into a new static helper that func calls with
+    its own arguments (func must return a value); then(text), if given,
+    edits the result (a bug hidden in the helper)."""
+    def edit(text):
+        lines = text.splitlines(keepends=True)
+        first, body, end = _definition(lines, func)
+        header = "".join(lines[first:body])
+        name = re.search(r"(\w+)\s*\($", func).group(1)
+        params = header[header.index("(") + 1:header.rindex(")")]
+        args = ", ".join(re.findall(r"(\w+)\s*(?:\[\s*\])?\s*$", p)[0]
+                         for p in params.split(","))
+        helper = header.replace(f"{name}(", f"hostile_{name}_body(", 1)
+        if not helper.startswith("static"):
+            helper = "static " + helper
+        out = "".join(lines[:first] + [helper] + lines[body:end + 1] +
+                      ["\n", header, "{\n",
+                       f"\treturn hostile_{name}_body({args});\n", "}\n"] +
+                      lines[end + 1:])
+        return then(out) if then else out
+    return edit
+
+
+def call_wrapped(func, callee, wrapper):
+    """Inside func, every call of callee goes through a new static helper
+    defined just before func: `wrapper` is its whole C text, named
+    hostile_<callee>."""
+    def edit(text):
+        lines = text.splitlines(keepends=True)
+        first, body, end = _definition(lines, func)
+        inner = "".join(lines[body:end + 1]).replace(
+            f"{callee}(", f"hostile_{callee}(")
+        return "".join(lines[:first]) + wrapper + "\n" + \
+            "".join(lines[first:body]) + inner + "".join(lines[end + 1:])
+    return edit
+
+
+def macro_for(func, expr, macro):
+    """Inside func, the expression `expr` spelled through a new macro
+    `macro` defined just before func."""
+    def edit(text):
+        lines = text.splitlines(keepends=True)
+        first, body, end = _definition(lines, func)
+        inner = "".join(lines[body:end + 1])
+        if expr not in inner:
+            raise LookupError(f"{expr!r} not in {func}")
+        name = macro.split("(")[0]
+        return "".join(lines[:first]) + f"#define {macro} {expr}\n\n" + \
+            "".join(lines[first:body]) + inner.replace(expr, name) + \
+            "".join(lines[end + 1:])
+    return edit

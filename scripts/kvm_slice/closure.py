@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Following the code: what a sliced definition uses comes with it.
+
+A refactoring patch moves code between functions: it extracts a CET arm's
+body into a new static helper, or a check into a new macro.  The spec names
+only the entry points, so every function a sliced definition calls and
+every macro it uses that is defined under the search directory is sliced
+too, transitively, unless the stubs provide it instead.  What the stubs
+provide is the explicit bound: every identifier of the headers named by
+the spec's ``provided`` lines (the stubs and the machine's headers).  A
+name defined twice with different text is taken from the caller's own
+file, or left out with a note (the compiler then names it).
+"""
+
+import os
+import re
+
+from .lexer import mask_code
+from .resolve import Result, resolve
+from .index import index_tree
+from .spec import SpecEntry
+
+IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+CALL_RE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+C_WORDS = frozenset("""
+    auto break case char const continue default do double else enum extern
+    float for goto if inline int long register restrict return short signed
+    sizeof static struct switch typedef union unsigned void volatile while
+    _Bool _Static_assert typeof __typeof__ asm __asm__ defined
+    """.split())
+MAX_ROUNDS = 8              # helpers of helpers of ...
+MAX_ADDED = 64              # a runaway closure is a bug, not a slice
+
+
+def provided_names(paths):
+    """Every identifier in the .h files under *paths* (files or
+    directories): what the stubs and the machine provide."""
+    names = set()
+    for top in paths:
+        files = [top] if os.path.isfile(top) else [
+            os.path.join(d, f) for d, _, fs in os.walk(top) for f in fs
+            if f.endswith(".h")]
+        for path in sorted(files):
+            with open(path, encoding="utf-8", errors="replace") as f:
+                code, _, _ = mask_code(f.read())
+            names.update(IDENT_RE.findall(code))
+    return names
+
+
+def _uses(text):
+    """What a definition's code may use from elsewhere: the names it
+    calls (a function or a function-like macro) and every identifier (an
+    object-like macro); comments and literals masked."""
+    code, _, _ = mask_code(text)
+    return set(CALL_RE.findall(code)), set(IDENT_RE.findall(code))
+
+
+def follow(tree, search_dir, results, provided):
+    """Results for the helpers and macros the sliced *results* use,
+    transitively; appended in the order found."""
+    have = {r.entry.name for r in results}
+    todo = [r for r in results if r.text]
+    added = []
+    for _ in range(MAX_ROUNDS):
+        want = {}               # name -> (kinds, the caller's file)
+        for r in todo:
+            calls, idents = _uses(r.text)
+            for name in idents - have - provided - C_WORDS:
+                kinds = ("fn", "macro") if name in calls else ("macro",)
+                old = want.get(name, ((), r.defn.src.rel))
+                want[name] = (tuple(sorted(set(old[0]) | set(kinds))),
+                              old[1])
+        if not want:
+            break
+        names = sorted(want)
+        found = index_tree(tree, search_dir,
+                           [SpecEntry(k, n) for n in names
+                            for k in want[n][0]])
+        todo = []
+        for name in names:
+            have.add(name)
+            kinds, caller = want[name]
+            res = None
+            for kind in kinds:      # "fn" sorts first
+                res = res or _pick(SpecEntry(kind, name),
+                                   found.get(name, []), caller)
+            if res is None:
+                continue
+            res.text = res.defn.src.text[res.defn.start:res.defn.end]
+            res.notes.insert(0, "used by the slice (not in the spec); "
+                                f"sliced from {res.defn.where()}")
+            added.append(res)
+            todo.append(res)
+        if len(added) > MAX_ADDED:
+            break
+    return added
+
+
+def _pick(entry, defs, caller_file):
+    """One definition of a name the slice uses, or None (not defined
+    under the search dir as that kind)."""
+    res, err = resolve(entry, defs)
+    if res.defn is not None:
+        return res
+    if err is None:
+        return None
+    own = [d for d in defs if d.kind == entry.kind and
+           d.src.rel == caller_file]
+    if not own:
+        return None             # ambiguous: the compiler will say so
+    res = Result(entry, defn=own[0])
+    res.notes.append(f"defined in several files; using the caller's "
+                     f"{own[0].where()}")
+    return res
