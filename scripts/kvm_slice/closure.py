@@ -17,7 +17,7 @@ import re
 
 from .lexer import mask_code
 from .resolve import Result, resolve
-from .index import index_tree
+from .index import index_tree, list_sources
 from .spec import SpecEntry
 
 IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -28,6 +28,14 @@ C_WORDS = frozenset("""
     sizeof static struct switch typedef union unsigned void volatile while
     _Bool _Static_assert typeof __typeof__ asm __asm__ defined
     """.split())
+# Names that may be defined in a file: a #define (a macro), or a name
+# before "(" on a line starting at column 0 (a function's header, kernel
+# style); the index then checks each for real.  Only a called name is
+# looked up as a function, only a #define'd one as a macro: a local
+# variable's name never costs a scan of the tree.
+DEFINED_RE = re.compile(r"^\s*#\s*define\s+(\w+)"
+                        r"|^(?:[A-Za-z_][^;\n]*?[\s*])?([A-Za-z_]\w*)\s*\(",
+                        re.M)
 MAX_ROUNDS = 8              # helpers of helpers of ...
 MAX_ADDED = 64              # a runaway closure is a bug, not a slice
 
@@ -47,6 +55,19 @@ def provided_names(paths):
     return names
 
 
+def _maybe_defined(root):
+    """(names #define'd, names that may head a function definition)."""
+    macros, fns = set(), set()
+    for path in list_sources(root):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for m in DEFINED_RE.finditer(f.read()):
+                if m.group(1):
+                    macros.add(m.group(1))
+                else:
+                    fns.add(m.group(2))
+    return macros, fns
+
+
 def _uses(text):
     """What a definition's code may use from elsewhere: the names it
     calls (a function or a function-like macro) and every identifier (an
@@ -59,6 +80,7 @@ def follow(tree, search_dir, results, provided):
     """Results for the helpers and macros the sliced *results* use,
     transitively; appended in the order found."""
     have = {r.entry.name for r in results}
+    macros, fns = _maybe_defined(os.path.join(tree, search_dir))
     todo = [r for r in results if r.text]
     added = []
     for _ in range(MAX_ROUNDS):
@@ -66,10 +88,12 @@ def follow(tree, search_dir, results, provided):
         for r in todo:
             calls, idents = _uses(r.text)
             for name in idents - have - provided - C_WORDS:
-                kinds = ("fn", "macro") if name in calls else ("macro",)
+                kinds = {"fn"} if name in calls & fns else set()
+                kinds |= {"macro"} if name in macros else set()
+                if not kinds:
+                    continue
                 old = want.get(name, ((), r.defn.src.rel))
-                want[name] = (tuple(sorted(set(old[0]) | set(kinds))),
-                              old[1])
+                want[name] = (tuple(sorted(set(old[0]) | kinds)), old[1])
         if not want:
             break
         names = sorted(want)

@@ -20,7 +20,7 @@ from typing import Optional, Union
 
 from .cache import FORMAT, Cache
 from .errors import BadInput, HarnessError
-from .paths import KVM_DIR
+from .paths import KVM_DIR, TOP
 from .scratch import run_child
 
 # -O0: the verdicts are the same as the build's -O2 and it compiles twice
@@ -126,9 +126,14 @@ def load_build_description(build: str) -> BuildDescription:
 
 
 def headers_digest(desc: BuildDescription) -> str:
-    """Hash of every header and source the slice is compiled with."""
+    """Hash of every header and source of ours the slice is compiled with
+    (the system's include directories, cmocka's, change with the compiler,
+    whose path is in every key, and would cost a walk of /usr/include)."""
     h = hashlib.sha256()
+    top = TOP.rstrip("/") + "/"
     for d in desc.include_dirs:
+        if not os.path.abspath(d).startswith(top):
+            continue
         for dd, dirs, files in sorted(os.walk(d)):
             dirs.sort()
             for fn in sorted(files):

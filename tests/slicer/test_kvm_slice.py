@@ -553,7 +553,12 @@ class ClosureTest(SliceTestCase):
     FILES = {
         "x86.c": """
             #define TOY_LIMIT 4
-            static int toy_helper2(int x) { return x + TOY_LIMIT; }
+            static int
+            toy_helper3(int x)
+            {
+            \treturn x;
+            }
+            static int toy_helper2(int x) { return toy_helper3(x) + TOY_LIMIT; }
             static int toy_helper(int x)
             {
             \treturn toy_helper2(x) + provided_fn(x);
@@ -582,6 +587,7 @@ class ClosureTest(SliceTestCase):
         self.assertEqual(rep["toy_helper"]["file"], f"{KVM}/x86.c")
         self.assertIn("caller's", " ".join(rep["toy_helper"]["notes"]))
         self.assertIn("toy_helper2", rep)
+        self.assertIn("toy_helper3", rep)       # its name at column 0
         self.assertIn("TOY_LIMIT", rep)
         self.assertNotIn("provided_fn", rep)     # the stubs provide it
         self.assertNotIn("writeback", rep)       # a variable, not a call
