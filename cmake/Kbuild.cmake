@@ -17,8 +17,25 @@ set(incs "")
 foreach(dir IN LISTS KVM_X86_SIM_INCLUDE_DIRS)
 	string(APPEND incs " -I$(src)/${dir}")
 endforeach()
+# FILES_OUT: every file the module needs, relative to the top directory:
+# the sources, the glue, and the headers beside them and in the include
+# directories.
+get_filename_component(top ${CMAKE_CURRENT_LIST_DIR} DIRECTORY)
+set(srcs ${KVM_X86_SIM_MACHINE_SOURCES} ${KVM_X86_SIM_SCENARIO_SOURCES}
+	${KVM_X86_SIM_GLUE_SOURCE})
+set(dirs ${KVM_X86_SIM_INCLUDE_DIRS})
+foreach(src IN LISTS srcs)
+	get_filename_component(d ${src} DIRECTORY)
+	list(APPEND dirs ${d})
+endforeach()
+list(REMOVE_DUPLICATES dirs)
+foreach(d IN LISTS dirs)
+	file(GLOB_RECURSE hdrs RELATIVE ${top} ${top}/${d}/*.h)
+	list(APPEND srcs ${hdrs})
+endforeach()
+list(REMOVE_DUPLICATES srcs)
 set(files "")
-foreach(f IN LISTS KVM_X86_SIM_MACHINE_SOURCES KVM_X86_SIM_SCENARIO_SOURCES)
+foreach(f IN LISTS srcs)
 	string(APPEND files "${f}\n")
 endforeach()
 file(WRITE ${OUT}

@@ -87,10 +87,14 @@ function(kvm_x86_sim_add_tree name path)
 	set(slicer ${CMAKE_SOURCE_DIR}/scripts/kvm_slice.py)
 	file(GLOB slicer_pkg CONFIGURE_DEPENDS
 		${CMAKE_SOURCE_DIR}/scripts/kvm_slice/*.py)
-	# The spec's `provided` headers bound what the slice follows into.
-	file(GLOB_RECURSE provided CONFIGURE_DEPENDS
-		${CMAKE_SOURCE_DIR}/stubs/*.h
-		${CMAKE_SOURCE_DIR}/kvm_x86_sim/include/*.h)
+	# The spec's `provided` headers (among the harness's include
+	# directories) bound what the slice follows into.
+	set(provided "")
+	foreach(d IN LISTS KVM_X86_SIM_INCLUDE_DIRS)
+		file(GLOB_RECURSE hdrs CONFIGURE_DEPENDS
+			${CMAKE_SOURCE_DIR}/${d}/*.h)
+		list(APPEND provided ${hdrs})
+	endforeach()
 	add_custom_command(
 		OUTPUT ${dir}/slice.c ${dir}/slice.h
 		COMMAND ${Python3_EXECUTABLE} ${slicer} --tree ${path}
@@ -153,31 +157,25 @@ endfunction()
 
 # The build description as `kvm-x86-sim validate` reads it: what to compile
 # a patched tree's slice with and what to link it against.
+# A JSON array of the strings in the list @items, each prefixed by @prefix.
+function(kvm_x86_sim_json_array var prefix items)
+	set(quoted "")
+	foreach(item IN LISTS items)
+		list(APPEND quoted "\"${prefix}${item}\"")
+	endforeach()
+	list(JOIN quoted ", " quoted)
+	set(${var} "${quoted}" PARENT_SCOPE)
+endfunction()
+
 function(kvm_x86_sim_write_build_description out)
 	set(top ${CMAKE_SOURCE_DIR})
-	set(incs "")
-	foreach(d IN LISTS KVM_X86_SIM_INCLUDE_DIRS)
-		list(APPEND incs "\"${top}/${d}\"")
-	endforeach()
+	kvm_x86_sim_json_array(incs "${top}/" "${KVM_X86_SIM_INCLUDE_DIRS}")
 	if(CMOCKA_INCLUDE_DIR)
-		list(APPEND incs "\"${CMOCKA_INCLUDE_DIR}\"")
+		string(APPEND incs ", \"${CMOCKA_INCLUDE_DIR}\"")
 	endif()
-	list(JOIN incs ", " incs)
-	set(flags "")
-	foreach(f IN LISTS KVM_X86_SIM_SLICE_CFLAGS)
-		list(APPEND flags "\"${f}\"")
-	endforeach()
-	list(JOIN flags ", " flags)
-	set(runner "")
-	foreach(f IN LISTS KVM_X86_SIM_CMOCKA_RUNNER)
-		list(APPEND runner "\"${top}/${f}\"")
-	endforeach()
-	list(JOIN runner ", " runner)
-	set(ldflags "")
-	foreach(f IN LISTS KVM_X86_SIM_RUNNER_LDFLAGS)
-		list(APPEND ldflags "\"${f}\"")
-	endforeach()
-	list(JOIN ldflags ", " ldflags)
+	kvm_x86_sim_json_array(flags "" "${KVM_X86_SIM_SLICE_CFLAGS}")
+	kvm_x86_sim_json_array(runner "${top}/" "${KVM_X86_SIM_CMOCKA_RUNNER}")
+	kvm_x86_sim_json_array(ldflags "" "${KVM_X86_SIM_RUNNER_LDFLAGS}")
 	set(std "gnu${CMAKE_C_STANDARD}")
 	file(GENERATE OUTPUT ${out} CONTENT "{
   \"top\": \"${top}\",

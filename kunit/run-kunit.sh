@@ -59,9 +59,9 @@ sync_file() {
 	cmp -s "$1" "$2" || cp "$1" "$2"
 }
 
-# 1. The files of lib/kvm_x86_sim/, staged in $gen: the sources and the
-#    Kbuild fragment the build description names (cmake/Sources.cmake),
-#    every header of their include directories, and the slice.
+# 1. The files of lib/kvm_x86_sim/, staged in $gen: the sources, headers
+#    and Kbuild fragment the build description names (cmake/Sources.cmake,
+#    through cmake/Kbuild.cmake), and the slice.
 stage="$gen/lib/kvm_x86_sim"
 for f in Kconfig Makefile .kunitconfig kvm_x86_sim_kunit.c; do
 	sync_file "$top/kunit/$f" "$stage/$f"
@@ -73,10 +73,6 @@ sync_file "$work/sources.mk" "$stage/sources.mk"
 while read -r f; do
 	sync_file "$top/$f" "$stage/$f"
 done <"$work/sources.txt"
-for f in "$top"/kvm_x86_sim/*.h "$top"/kvm_x86_sim/include/kvm_x86_sim/*.h \
-	"$top"/oracle/*.h "$top"/scenarios/*.h "$top"/stubs/*.[ch]; do
-	sync_file "$f" "$stage/${f#"$top"/}"
-done
 python3 "$top/scripts/kvm_slice.py" --tree "$kernel" \
 	--spec "$top/slice/kvm_msr.spec" --out-c "$work/slice.c" \
 	--out-h "$work/slice.h" >"$work/slice.txt" ||

@@ -156,12 +156,6 @@ static void on_event(void *ctx, const struct sim *sim, int n)
 			       s_cet->vcpu, (unsigned long long)s_cet->v);
 }
 
-/* The XSTATE-managed CET MSRs, for the host-integrity check. */
-static const u32 xstate_msrs[] = {
-	SIM_MSR_U_CET, SIM_MSR_PL0_SSP, SIM_MSR_PL1_SSP, SIM_MSR_PL2_SSP,
-	SIM_MSR_PL3_SSP,
-};
-
 /* At ioctl return: pairing, and the host task's state back in hardware. */
 static void on_ioctl_exit(void *ctx, const struct sim *sim)
 {
@@ -183,9 +177,9 @@ static void on_ioctl_exit(void *ctx, const struct sim *sim)
 			       "ioctl returned with vCPU%d's guest fpstate still current",
 			       sim->cur_fps->vcpu);
 	/* S_CET is invariant 2's: checked on every event */
-	for (i = 0; i < ARRAY_SIZE(xstate_msrs); i++) {
-		int s = sim_msr_slot(xstate_msrs[i]);
-		u64 host = oracle_host_value(sim, xstate_msrs[i]);
+	for (i = 0; i < ORACLE_NR_XSTATE_MSRS; i++) {
+		int s = sim_msr_slot(oracle_xstate_msrs[i]);
+		u64 host = oracle_host_value(sim, oracle_xstate_msrs[i]);
 
 		if (sim->hw[s].owner == SIM_OWN_HOST && sim->hw[s].v == host)
 			continue;

@@ -39,6 +39,8 @@ void oracle_violate(struct oracle *o, enum sim_inv inv, int event,
 int oracle_last_event(const struct oracle *o);
 
 /* rules.c: the architecture's rules, written independently of the kernel */
+#define ORACLE_NR_XSTATE_MSRS	5
+extern const u32 oracle_xstate_msrs[ORACLE_NR_XSTATE_MSRS];
 bool oracle_is_xstate_msr(u32 msr);
 bool oracle_guest_has(const struct sim_vcpu *v, int feature);
 bool oracle_guest_owns_msr(const struct sim_vcpu *v, u32 msr);

@@ -11,18 +11,19 @@
 #include "oracle_internal.h"
 
 /* XSAVE's CET_U holds U_CET and PL3_SSP, CET_S PL0..PL2_SSP; not S_CET. */
+const u32 oracle_xstate_msrs[ORACLE_NR_XSTATE_MSRS] = {
+	SIM_MSR_U_CET, SIM_MSR_PL0_SSP, SIM_MSR_PL1_SSP, SIM_MSR_PL2_SSP,
+	SIM_MSR_PL3_SSP,
+};
+
 bool oracle_is_xstate_msr(u32 msr)
 {
-	switch (msr) {
-	case SIM_MSR_U_CET:
-	case SIM_MSR_PL0_SSP:
-	case SIM_MSR_PL1_SSP:
-	case SIM_MSR_PL2_SSP:
-	case SIM_MSR_PL3_SSP:
-		return true;
-	default:
-		return false;
-	}
+	unsigned int i;
+
+	for (i = 0; i < ORACLE_NR_XSTATE_MSRS; i++)
+		if (oracle_xstate_msrs[i] == msr)
+			return true;
+	return false;
 }
 
 bool oracle_guest_has(const struct sim_vcpu *v, int feature)

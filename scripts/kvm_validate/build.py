@@ -24,7 +24,8 @@ from .paths import KVM_DIR, TOP
 from .scratch import run_child
 
 # -O0: the verdicts are the same as the build's -O2 and it compiles twice
-# as fast.  -pipe: no temporary files that a killed compiler would leave.
+# as fast.  -pipe: fewer temporary files (those left, collect2's, go to the
+# private TMPDIR every child gets: scratch.tool_tmpdir()).
 OPT = "-O0"
 PIPE = "-pipe"
 # gcc would show the caret line from the #line path: the user's unpatched

@@ -21,6 +21,9 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hostile_cases import kernel    # noqa: E402  the shared code edits
+
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 VALIDATE = os.path.join(TOP, "scripts", "kvm_validate.py")
@@ -65,19 +68,23 @@ def write(tmp, name, text):
     return p
 
 
-def gen_patch(tree, rel, edits, subject, n=1, of=1):
-    """A git format-patch style mail: edits is [(anchor-prefix, line)] —
-    insert `line` after the first '{' line following the line starting with
-    anchor-prefix."""
+def edited(tree, rel, edits):
+    """rel's text in tree, and that text after each edit: edits is
+    [(function, line)], `line` inserted first in the function's body."""
     with open(os.path.join(tree, rel)) as f:
-        old = f.read().splitlines(keepends=True)
-    new = list(old)
-    for anchor, text in edits:
-        i = next(k for k, ln in enumerate(new) if ln.startswith(anchor))
-        while new[i].rstrip("\n") != "{":
-            i += 1
-        new.insert(i + 1, text + "\n")
-    return mail(rel, old, new, f"[PATCH {n}/{of}] {subject}")
+        old = f.read()
+    new = old
+    for func, text in edits:
+        new = kernel.insert_in(new, func, [text])
+    return old, new
+
+
+def gen_patch(tree, rel, edits, subject, n=1, of=1):
+    """A git format-patch style mail of the edits (see edited())."""
+    old, new = edited(tree, rel, edits)
+    return mail(rel, old.splitlines(keepends=True),
+                new.splitlines(keepends=True),
+                f"[PATCH {n}/{of}] {subject}")
 
 
 def mail(rel, old, new, subject):
@@ -90,19 +97,13 @@ def mail(rel, old, new, subject):
             f"diff --git a/{rel} b/{rel}\n{diff}-- \n2.47.3\n\n")
 
 
-def gen_rewrite(tree, rel, in_func, old, new, subject):
-    """A format-patch mail replacing the first line equal to `old` (after
-    stripping) inside the function whose definition line starts with
-    `in_func` by the lines `new`: a mutation of the tree's own code, made at
-    run time."""
+def gen_rewrite(tree, rel, edit, subject):
+    """A format-patch mail of edit(text) on rel: a mutation of the tree's
+    own code, made at run time (hostile_cases/kernel.py edits)."""
     with open(os.path.join(tree, rel)) as f:
-        lines = f.read().splitlines(keepends=True)
-    i = next(k for k, ln in enumerate(lines) if ln.startswith(in_func))
-    while lines[i].strip() != old:
-        check(lines[i] != "}\n", f"{old!r} not found in {in_func}")
-        i += 1
-    mutated = lines[:i] + [ln + "\n" for ln in new] + lines[i + 1:]
-    return mail(rel, lines, mutated, f"[PATCH] {subject}")
+        text = f.read()
+    return mail(rel, text.splitlines(keepends=True),
+                edit(text).splitlines(keepends=True), f"[PATCH] {subject}")
 
 
 def one_line_error(rc, err, word, out):
@@ -224,10 +225,7 @@ def case_v14_scet_xstate(a, tmp):
     the S_CET-only batch now loads the guest FPU."""
     need(a.tree7, "the 7.x tree")
     p = write(tmp, "v14.patch", gen_rewrite(
-        a.tree7, "arch/x86/kvm/x86.c", "static bool is_xstate_managed_msr(",
-        "case MSR_IA32_U_CET:",
-        ["\tcase MSR_IA32_S_CET:", "\t\treturn true;",
-         "\tcase MSR_IA32_U_CET:"],
+        a.tree7, kernel.X86, kernel.violation,
         "KVM: x86: treat S_CET as XSTATE-managed (as v14 did)"))
     rc, out, err = validate(["--kernel", a.tree7, "--patch", p], a.build)
     check(rc == 1, f"v14 S_CET: exit {rc}, expected 1", out + err)
@@ -240,9 +238,9 @@ def case_v14_scet_wrmsr(a, tmp):
     then resident in hardware while the host runs."""
     need(a.tree7, "the 7.x tree")
     p = write(tmp, "v14-wrmsr.patch", gen_rewrite(
-        a.tree7, "arch/x86/kvm/vmx/vmx.c", "int vmx_set_msr(",
-        "vmcs_writel(GUEST_S_CET, data);",
-        ["\t\twrmsrq(MSR_IA32_S_CET, data);"],
+        a.tree7, kernel.VMX, lambda t: kernel.replace_in(
+            t, "int vmx_set_msr(", "vmcs_writel(GUEST_S_CET, data);",
+            ["\t\twrmsrq(MSR_IA32_S_CET, data);"]),
         "KVM: VMX: write S_CET with WRMSR (as v14 did)"))
     rc, out, err = validate(["--kernel", a.tree7, "--patch", p], a.build)
     check(rc == 1, f"v14 WRMSR S_CET: exit {rc}, expected 1", out + err)
@@ -264,15 +262,10 @@ def case_series(a, tmp):
     # patch 2 is made against the tree with patch 1 applied
     t2 = os.path.join(tmp, "t2")
     os.makedirs(os.path.join(t2, "arch/x86/kvm"))
-    with open(os.path.join(a.tree7, rel)) as f:
-        lines = f.read().splitlines(keepends=True)
-    i = next(k for k, ln in enumerate(lines)
-             if ln.startswith("static int __msr_io("))
-    while lines[i].rstrip("\n") != "{":
-        i += 1
-    lines.insert(i + 1, "\t/* series patch one */\n")
+    _, one = edited(a.tree7, rel, [("static int __msr_io(",
+                                    "\t/* series patch one */")])
     with open(os.path.join(t2, rel), "w") as f:
-        f.write("".join(lines))
+        f.write(one)
     mbox += gen_patch(t2, rel, [("static int do_get_feature_msr(",
                                  "\t/* series patch two */")],
                       "comment two", 2, 2)

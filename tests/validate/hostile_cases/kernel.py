@@ -64,11 +64,14 @@ def replace_in(text, func, old, new):
 
 # --- the edits the cases are built from --------------------------------
 
-def violation(text):
-    """v14's bug: is_xstate_managed_msr() says true for S_CET, so the guest
-    S_CET becomes resident in hardware (invariant S_CET EXCLUSION)."""
-    return replace_in(text, "static bool is_xstate_managed_msr(",
-                      "case MSR_IA32_U_CET:",
+XSTATE_FN = "static bool is_xstate_managed_msr("
+
+
+def violation(text, func=XSTATE_FN):
+    """v14's bug: is_xstate_managed_msr() (or func, where its switch
+    went) says true for S_CET, so the guest S_CET becomes resident in
+    hardware (invariant S_CET EXCLUSION)."""
+    return replace_in(text, func, "case MSR_IA32_U_CET:",
                       ["\tcase MSR_IA32_S_CET:", "\t\treturn true;",
                        "\tcase MSR_IA32_U_CET:"])
 

@@ -8,7 +8,7 @@ unpatched tree; the same refactor hiding v14's bug is still caught."""
 from . import OK, VIOLATION, case, kernel
 
 SCET = r"S_CET EXCLUSION"
-XSTATE = "static bool is_xstate_managed_msr("
+XSTATE = kernel.XSTATE_FN
 
 
 def refactor(c, *edits, subject="KVM: x86: refactor"):
@@ -26,11 +26,8 @@ def refactor_body_into_helper(c):
 def refactor_body_into_helper_with_bug(c):
     """the same, with v14's S_CET arm added inside the new helper"""
     def bug(text):
-        return kernel.replace_in(
-            text, "static bool hostile_is_xstate_managed_msr_body(",
-            "case MSR_IA32_U_CET:",
-            ["\tcase MSR_IA32_S_CET:", "\t\treturn true;",
-             "\tcase MSR_IA32_U_CET:"])
+        return kernel.violation(
+            text, "static bool hostile_is_xstate_managed_msr_body(")
     return refactor(c, (kernel.X86, kernel.body_into_helper(XSTATE, bug)))
 
 
