@@ -197,6 +197,15 @@ def render(res: Outcome, args: Optional[argparse.Namespace]) -> str:
             "json": render_json}[fmt](res)
 
 
+def internal_error(e: Exception, args: Optional[argparse.Namespace]) -> str:
+    """A bug of ours as one line (the traceback only when debugging)."""
+    if debugging(args):
+        traceback.print_exc()
+    return (f"internal error: {type(e).__name__}: {e}" +
+            ("" if debugging(args) else " (KVM_X86_SIM_DEBUG=1 or --debug "
+             "for the traceback)"))
+
+
 def main(argv: list[str]) -> int:
     res = Outcome()
     args: Optional[argparse.Namespace] = None
@@ -219,13 +228,8 @@ def main(argv: list[str]) -> int:
     except (Interrupted, KeyboardInterrupt):
         raise
     except Exception as e:      # a bug of ours: one line, exit 3
-        res.error = [f"internal error: {type(e).__name__}: {e}"
-                     + ("" if debugging(args) else
-                        " (KVM_X86_SIM_DEBUG=1 or --debug for the "
-                        "traceback)")]
+        res.error = [internal_error(e, args)]
         res.exit = 3
-        if debugging(args):
-            traceback.print_exc()
 
     if res.exit >= 2:
         print(f"{PROG}: error: {printable(res.error[0])}", file=sys.stderr)
@@ -233,7 +237,11 @@ def main(argv: list[str]) -> int:
             print(f"  {printable(ln)}", file=sys.stderr)
         if (not args or args.format == "text") and not res.steps:
             return res.exit
-    text = render(res, args)
+    try:
+        text = render(res, args)
+    except Exception as e:      # a bug of ours in a report writer
+        print(f"{PROG}: error: {internal_error(e, args)}", file=sys.stderr)
+        return 3
     if args and args.output:
         try:
             write_output(args.output, text)

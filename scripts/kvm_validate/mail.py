@@ -62,14 +62,19 @@ def split_mbox(raw: bytes) -> list[tuple[int, bytes]]:
     return [(lo + 1, b"\n".join(lines[lo:hi])) for lo, hi in bounds]
 
 
+def _text(data: bytes, charset: Optional[str]) -> str:
+    """data in its declared charset (UTF-8 when none, or one Python does
+    not know)."""
+    try:
+        return data.decode(charset or "utf-8", errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
 def _decode(part: EmailMessage) -> str:
     payload = part.get_payload(decode=True)
     data = payload if isinstance(payload, bytes) else b""
-    charset = part.get_content_charset() or "utf-8"
-    try:
-        return data.decode(charset, errors="replace")
-    except LookupError:         # a charset Python does not know
-        return data.decode("utf-8", errors="replace")
+    return _text(data, part.get_content_charset())
 
 
 def _body_parts(msg: EmailMessage) -> list[EmailMessage]:
@@ -115,8 +120,7 @@ def parse_message(source: str, index: int, first: int, data: bytes,
         sep = next((k for k, ln in enumerate(head) if not ln.strip()),
                    len(head))
         body = b"\n".join(head[sep + 1:])
-        text = body.decode(msg.get_content_charset() or "utf-8",
-                           errors="replace") if parts else ""
+        text = _text(body, msg.get_content_charset()) if parts else ""
         line0: Optional[int] = first + skip + sep + 1
         enc = ""
     else:

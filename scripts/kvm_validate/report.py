@@ -213,7 +213,9 @@ def render_tap(res: Outcome) -> str:
             out.append(f"ok {n} - {name} # SKIP {one_line(why)}")
         else:
             out.append(f"not ok {n} - {name}")
-            for c in s.failures[r][:4]:
+            if r not in s.failures:     # a step stopped: only its reason
+                out.append(f"# {one_line(why)}")
+            for c in s.failures.get(r, [])[:4]:
                 lines, where = short_trace(c, r)
                 out.append(one_line(f"# {c.scenario} {c.vendor}/{c.cpuid}"
                                     + (f" at {where}" if where else "")))
@@ -243,14 +245,15 @@ def render_junit(res: Outcome) -> str:
             if v == "SKIP":
                 ET.SubElement(tc, "skipped", message=why)
             elif v == "FAIL":
-                body = []
-                for c in s.failures[r]:
+                cs = s.failures.get(r, [])
+                body = [] if cs else [why]  # a step stopped: its reason
+                for c in cs:
                     lines, where = short_trace(c, r)
                     body.append(f"{c.name}" + (f" at {where}" if where
                                                else ""))
                     body += ["  " + ln for ln in lines]
                 f = ET.SubElement(tc, "failure", message=f"{r} violated: "
-                                  f"{s.failures[r][0].name}")
+                                  f"{cs[0].name if cs else why}")
                 f.text = "\n".join(body)
     if res.error:
         ts = ET.SubElement(root, "testsuite", name="input", tests="1",

@@ -127,6 +127,12 @@ class Reader(unittest.TestCase):
             parse_patch_file(self.write("bad.patch", text))
         self.assertIn("bad.patch:11:", str(e.exception.args[0]))
 
+    def test_unknown_charset_read_as_utf8(self):
+        text = mail("[PATCH] odd charset", "Body.\n---\n" + diff("x.c"),
+                    "Content-Type: text/plain; charset=x-nonesuch\n")
+        ps = parse_patch_file(self.write("odd.patch", text))
+        self.assertEqual(ps[0].files[0].path(), "x.c")
+
     def test_rename_paths(self):
         text = mail("[PATCH] mv", "x\n---\n"
                     "diff --git a/arch/x86/kvm/old.c b/arch/x86/kvm/new.c\n"

@@ -141,3 +141,24 @@ def output_tap_crash(c):
     p = c.write("crash.patch", c.mail((kernel.X86, kernel.in_msr_io(
         "*(volatile int *)0 = 0;")), subject="KVM: x86: crash"))
     return c.run("--patch", p, "--format", "tap")
+
+
+HANG = kernel.counted(8, "for (;;) ;")
+
+
+@case("output", VIOLATION, r"(?m)^not ok \d+ - patches 1 - COMPLETE")
+def output_tap_hang(c):
+    """TAP of a hang (a step stopped, its COMPLETE row without a case):
+    `not ok` with the reason, never a traceback"""
+    p = c.write("hang.patch", c.mail((kernel.X86, HANG),
+                                     subject="KVM: x86: hang"))
+    return c.run("--patch", p, "--format", "tap", "--case-timeout", "2")
+
+
+@case("output", VIOLATION, r"COMPLETE violated: stopped after case")
+def output_junit_hang(c):
+    """JUnit of a hang: well-formed, the stopped step's reason in it"""
+    p = c.write("hang.patch", c.mail((kernel.X86, HANG),
+                                     subject="KVM: x86: hang"))
+    return c.run("--patch", p, "--format", "junit", "--case-timeout", "2",
+                 check=xml_ok())
