@@ -13,6 +13,7 @@ set(KVM_X86_SIM_MACHINE_SOURCES
 	kvm_x86_sim/fpu.c
 	kvm_x86_sim/ioctl.c
 	kvm_x86_sim/observe.c
+	kvm_x86_sim/probe.c
 	kvm_x86_sim/regfile.c
 	kvm_x86_sim/trace.c
 	kvm_x86_sim/vmx_svm.c

@@ -24,7 +24,7 @@ struct sim *sim_create(enum sim_vendor vendor, const struct sim_kernel *kernel)
 		return NULL;
 	sim->vendor = vendor;
 	sim->kernel = kernel;
-	sim->tree_caps = kernel->caps;
+	sim->tree_caps = sim_kernel_caps(kernel);
 	sim->mode = SIM_MODE_HOST_USER;
 	sim->hw[SIM_SLOT_XSS].v = SIM_XFEATURE_MASK_CET_ALL;
 	sim->hw[SIM_SLOT_XSS].owner = SIM_OWN_HOST;

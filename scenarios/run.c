@@ -75,7 +75,7 @@ enum sim_case_result sim_case_run(const struct sim_case *c, sim_printer print,
 	struct sim *sim;
 	char want_s[160], got_s[160], line[512];
 
-	*why = sim_case_kernel->lacks(s->needs);
+	*why = sim_kernel_lacks(sim_case_kernel, s->needs);
 	if (*why)
 		return SIM_CASE_SKIP;
 	sim = sim_create(c->vendor, sim_case_kernel);

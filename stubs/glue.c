@@ -144,20 +144,6 @@ static void glue_vmcb_cet(void *kvm_vcpu, bool write, u64 *s_cet, u64 *ssp,
 	}
 }
 
-/*
- * The xstate helpers and the CET arms of the MSR switches (CET series).
- * The spec keeps the MSR_AMD64_NB_CFG arm everywhere, so a CET arm makes
- * the count of kept arms at least 2.
- */
-#if defined(SLICE_HAVE_is_xstate_managed_msr) && \
-	defined(SLICE_HAVE_kvm_get_xstate_msr) && \
-	defined(SLICE_HAVE_kvm_set_xstate_msr) && \
-	SLICE_ARMS_kvm_get_msr_common >= 2 && SLICE_ARMS_kvm_set_msr_common >= 2
-#define SIM_TREE_HAS_CET 1
-#else
-#define SIM_TREE_HAS_CET 0
-#endif
-
 #ifdef SLICE_HAVE_kvm_get_set_one_reg
 #define SIM_TREE_HAS_ONE_REG SIM_NEED_ONE_REG
 #else
@@ -173,18 +159,18 @@ static void glue_vmcb_cet(void *kvm_vcpu, bool write, u64 *s_cet, u64 *ssp,
 #else
 #define SIM_TREE_HAS_XSTATE_LOAD 0
 #endif
-#define SIM_TREE_CAPS ((SIM_TREE_HAS_CET ? SIM_NEED_CET_MSRS : 0) |	\
-		       SIM_TREE_HAS_ONE_REG | SIM_TREE_HAS_FEATURE_MSRS |	\
+#define SIM_TREE_CAPS (SIM_TREE_HAS_ONE_REG | SIM_TREE_HAS_FEATURE_MSRS |	\
 		       SIM_TREE_HAS_XSTATE_LOAD)
 
-/* Why the tree cannot run a scenario needing @needs; NULL if it can. */
+/*
+ * Why the slice cannot run a scenario needing @needs; NULL if it can.
+ * Whether the code handles the CET MSRs is probed (kvm_x86_sim/probe.c).
+ */
 static const char *glue_lacks(unsigned int needs)
 {
 	unsigned int lacks = needs & ~SIM_TREE_CAPS;
 	const char *why = NULL;
 
-	if (lacks & SIM_NEED_CET_MSRS)
-		why = "tree has no CET MSR support (is_xstate_managed_msr, kvm_{get,set}_xstate_msr and the CET arms of kvm_{get,set}_msr_common)";
 	if (lacks & SIM_NEED_XSTATE_LOAD)
 		why = "tree's __msr_io has no XSTATE-managed MSR handling (is_xstate_managed_msr not found)";
 	if (lacks & SIM_NEED_ONE_REG)

@@ -20,7 +20,11 @@ enum sim_kernel_msr_op { SIM_KERNEL_GET, SIM_KERNEL_SET, SIM_KERNEL_FEATURE };
 struct sim_kernel {
 	/* the tree the slice was cut from */
 	const char *tree;
-	/* SIM_NEED_* the tree satisfies; why it lacks one (NULL: it has it) */
+	/*
+	 * SIM_NEED_* the compiled slice has the functions for, and why it
+	 * lacks one (NULL: it has it).  Whether the code handles the CET
+	 * MSRs is not in here: sim_kernel_caps() asks the code (probe.c).
+	 */
 	unsigned int caps;
 	const char *(*lacks)(unsigned int needs);
 	/* the kernel's struct kvm_vcpu for a simulated vCPU (opaque here) */
@@ -41,5 +45,13 @@ struct sim_kernel {
 	void (*vmcb_cet)(void *kvm_vcpu, bool write, u64 *s_cet, u64 *ssp,
 			 u64 *isst);
 };
+
+/*
+ * What @k supports (SIM_NEED_*): its caps, and SIM_NEED_CET_MSRS if its
+ * code handles the CET MSRs, probed once per tree; why it cannot run a
+ * scenario needing @needs (NULL: it can).
+ */
+unsigned int sim_kernel_caps(const struct sim_kernel *k);
+const char *sim_kernel_lacks(const struct sim_kernel *k, unsigned int needs);
 
 #endif /* KVM_X86_SIM_KERNEL_H */

@@ -14,6 +14,7 @@ import subprocess
 
 X86 = "arch/x86/kvm/x86.c"
 VMX = "arch/x86/kvm/vmx/vmx.c"
+SVM = "arch/x86/kvm/svm/svm.c"
 KVM = "arch/x86/kvm"
 
 # Environment for git: no user or system configuration, fixed dates, so the
@@ -219,3 +220,104 @@ def macro_for(func, expr, macro):
             "".join(lines[first:body]) + inner.replace(expr, name) + \
             "".join(lines[end + 1:])
     return edit
+
+
+def _switch_of(lines, body, end):
+    """(switch line, its closing line, the switched expression) of the
+    first switch statement directly in the body lines[body:end]."""
+    for k in range(body, end):
+        m = re.match(r"^(\t)switch \((.*)\) \{$", lines[k].rstrip("\n"))
+        if m:
+            depth = 0
+            for j in range(k, end):     # braces in this code are code's
+                depth += lines[j].count("{") - lines[j].count("}")
+                if depth == 0:
+                    return k, j, m.group(2)
+    raise LookupError("no switch")
+
+
+def _label_cond(expr, label):
+    """The C condition a `case` label stands for."""
+    lab = label.strip()[len("case "):].rstrip(":").strip()
+    if "..." in lab:
+        lo, hi = (x.strip() for x in lab.split("..."))
+        return f"({expr} >= {lo} && {expr} <= {hi})"
+    return f"{expr} == {lab}"
+
+
+def arm_before_switch(func, first_label):
+    """The switch arm of func whose labels start with `first_label` (e.g.
+    "case MSR_IA32_U_CET:") taken out of the switch and put before it as
+    an `if` over the same values; its `break`s jump past the switch.  The
+    behaviour is the same; no switch arm names the MSRs any more."""
+    def edit(text):
+        lines = text.splitlines(keepends=True)
+        first, body, end = _definition(lines, func)
+        sw, close, expr = _switch_of(lines, body, end)
+        k = next(j for j in range(sw, close)
+                 if lines[j].strip() == first_label)
+        ind = lines[k][:len(lines[k]) - len(lines[k].lstrip("\t"))]
+        labels = []
+        while lines[k].strip().startswith("case "):
+            labels.append(lines[k])
+            k += 1
+        arm_body = []
+        while not re.match(ind + r"(case |default:|#|\})", lines[k]):
+            arm_body.append(lines[k])
+            k += 1
+        if arm_body and arm_body[-1].strip() == "fallthrough;":
+            raise LookupError(f"{first_label} falls through")
+        start = k - len(labels) - len(arm_body)
+        name = re.search(r"(\w+)\s*\($", func).group(1)
+        label = f"hostile_after_{name}"
+        moved = [ln.replace(ind + "\tbreak;", ind + f"\tgoto {label};")
+                 for ln in arm_body]
+        cond = " ||\n\t    ".join(_label_cond(expr, lab) for lab in labels)
+        head = ind
+        block = [f"{head}if ({cond}) {{\n"] + moved + [f"{head}}}\n"]
+        after = [] if lines[close + 1] == f"{label}:\n" else [f"{label}:\n"]
+        out = (lines[:sw] + block + lines[sw:start] + lines[k:close + 1] +
+               after + lines[close + 1:])
+        return "".join(out)
+    return edit
+
+
+# the case ranges of the CET MSRs, spelled out (msr-index.h numbers them
+# consecutively: PL0_SSP..PL3_SSP, then INT_SSP_TAB)
+_RANGES = {
+    ("MSR_IA32_PL0_SSP", "MSR_IA32_PL3_SSP"):
+        ["MSR_IA32_PL0_SSP", "MSR_IA32_PL1_SSP", "MSR_IA32_PL2_SSP",
+         "MSR_IA32_PL3_SSP"],
+    ("MSR_IA32_PL0_SSP", "MSR_IA32_INT_SSP_TAB"):
+        ["MSR_IA32_PL0_SSP", "MSR_IA32_PL1_SSP", "MSR_IA32_PL2_SSP",
+         "MSR_IA32_PL3_SSP", "MSR_IA32_INT_SSP_TAB"],
+}
+
+
+def ranges_as_labels(text):
+    """Every `case A ... B:` over the CET MSRs written as one label per
+    MSR, in every function of the file."""
+    def spell(m):
+        names = _RANGES[(m.group(2), m.group(3))]
+        return "".join(f"{m.group(1)}case {n}:\n" for n in names)
+    pat = re.compile(r"^(\t+)case (MSR_IA32_PL0_SSP) \.\.\. "
+                     r"(MSR_IA32_PL3_SSP|MSR_IA32_INT_SSP_TAB):\n", re.M)
+    out, n = pat.subn(spell, text)
+    if not n:
+        raise LookupError("no CET case range")
+    return out
+
+
+def checks_reordered(text):
+    """Every `SHSTK && IBT` / `SHSTK || IBT` guest-capability check of
+    the file written `IBT ... SHSTK` (the same truth table)."""
+    cap = r"guest_cpu_cap_has\(vcpu, X86_FEATURE_{}\)"
+    pat = re.compile(r"(!?)" + cap.format("SHSTK") + r"(\s*(?:&&|\|\|)\s*)"
+                     r"(!?)" + cap.format("IBT"))
+    out, n = pat.subn(
+        lambda m: f"{m.group(3)}guest_cpu_cap_has(vcpu, X86_FEATURE_IBT)"
+                  f"{m.group(2)}{m.group(1)}guest_cpu_cap_has(vcpu, "
+                  f"X86_FEATURE_SHSTK)", text)
+    if not n:
+        raise LookupError("no SHSTK/IBT check")
+    return out

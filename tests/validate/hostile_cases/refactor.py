@@ -57,3 +57,77 @@ def refactor_constant_through_macro(c):
     macro defined just before it"""
     return refactor(c, (kernel.X86, kernel.macro_for(
         XSTATE, "X86_FEATURE_SHSTK", "HOSTILE_CET_SHSTK")))
+
+
+# --- arms out of the switch, ranges spelled out, checks reordered ------
+# Each is generated from the tree's own text at test time; the verdict of
+# the unpatched tree must stay (exit 0).  Before the slicer followed the
+# code and the tree's CET support was probed (kvm_x86_sim/probe.c), an arm
+# moved before its switch made the harness believe the tree had no CET.
+
+U_CET = "case MSR_IA32_U_CET:"
+S_CET = "case MSR_IA32_S_CET:"
+INT_SSP_TAB = "case MSR_IA32_INT_SSP_TAB:"
+
+
+def moved(*fn_labels):
+    """An edit moving each (function, first label) arm before its switch."""
+    def edit(text):
+        for fn, label in fn_labels:
+            text = kernel.arm_before_switch(fn, label)(text)
+        return text
+    return edit
+
+
+@case("refactor", OK)
+def refactor_arm_before_switch_msr_common(c):
+    """kvm_{get,set}_msr_common(): the U_CET/PLx_SSP arm taken out of the
+    switch into an `if` before it"""
+    return refactor(c, (kernel.X86, moved(
+        ("int kvm_set_msr_common(", U_CET),
+        ("int kvm_get_msr_common(", U_CET))))
+
+
+@case("refactor", OK)
+def refactor_arm_before_switch_kvm_msr(c):
+    """__kvm_{get,set}_msr(): the U_CET/S_CET arm (returns and a break)
+    as an `if` before the switch"""
+    return refactor(c, (kernel.X86, moved(
+        ("static int __kvm_set_msr(", U_CET),
+        ("static int __kvm_get_msr(", U_CET))))
+
+
+@case("refactor", OK)
+def refactor_arm_before_switch_vendor(c):
+    """vmx_/svm_{get,set}_msr(): the S_CET and INT_SSP_TAB arms as `if`s
+    before the switch"""
+    vendor = [(fn, lab) for fn in ("int vmx_get_msr(", "int vmx_set_msr(")
+              for lab in (S_CET, INT_SSP_TAB)]
+    svm = [(fn, lab) for fn in ("static int svm_get_msr(",
+                                "static int svm_set_msr(")
+           for lab in (S_CET, INT_SSP_TAB)]
+    return refactor(c, (kernel.VMX, moved(*vendor)),
+                    (kernel.SVM, moved(*svm)))
+
+
+@case("refactor", OK)
+def refactor_ranges_as_labels(c):
+    """every `case MSR_IA32_PL0_SSP ... MSR_IA32_PL3_SSP:` (and ...
+    INT_SSP_TAB) of x86.c spelled as one label per MSR"""
+    return refactor(c, (kernel.X86, kernel.ranges_as_labels))
+
+
+@case("refactor", OK)
+def refactor_checks_reordered(c):
+    """every SHSTK-and/or-IBT capability check of x86.c with its operands
+    swapped"""
+    return refactor(c, (kernel.X86, kernel.checks_reordered))
+
+
+@case("refactor", VIOLATION, SCET)
+def refactor_arm_before_switch_with_bug(c):
+    """the msr_common arms before their switches, and v14's S_CET arm in
+    is_xstate_managed_msr(): still caught"""
+    return refactor(c, (kernel.X86, lambda t: kernel.violation(moved(
+        ("int kvm_set_msr_common(", U_CET),
+        ("int kvm_get_msr_common(", U_CET))(t))))
