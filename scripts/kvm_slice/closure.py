@@ -15,8 +15,11 @@ file, or left out with a note (the compiler then names it).
 import os
 import re
 
+from .errors import EXIT_SYMBOL, SliceError
 from .lexer import mask_code
-from .resolve import Result, resolve
+from .prune import switch_names
+from .resolve import Result, prune_or_hand_on, resolve
+from .switch import find_switch
 from .index import index_tree, list_sources
 from .spec import SpecEntry
 
@@ -76,15 +79,28 @@ def _uses(text):
     return set(CALL_RE.findall(code)), set(IDENT_RE.findall(code))
 
 
+def _hand_on_arms(res, arms):
+    """A helper called by a function whose arms= was handed on: prune its
+    switch if a case label names one of the arms (it is the switch that
+    moved), hand the arms on again if it has no switch; else take it
+    whole.  Returns an error message, or None."""
+    d = res.defn
+    if switch_names(d.src, d, arms) or find_switch(d.src, d) is None:
+        return prune_or_hand_on(res, arms)
+    res.text = d.src.text[d.start:d.end]
+    return None
+
+
 def follow(tree, search_dir, results, provided):
     """Results for the helpers and macros the sliced *results* use,
-    transitively; appended in the order found."""
+    transitively; appended in the order found.  Raises SliceError if a
+    helper's switch cannot be pruned to the arms handed on to it."""
     have = {r.entry.name for r in results}
     macros, fns = _maybe_defined(os.path.join(tree, search_dir))
     todo = [r for r in results if r.text]
     added = []
     for _ in range(MAX_ROUNDS):
-        want = {}               # name -> (kinds, the caller's file)
+        want = {}       # name -> (kinds, the caller's file, arms handed on)
         for r in todo:
             calls, idents = _uses(r.text)
             for name in idents - have - provided - C_WORDS:
@@ -92,8 +108,11 @@ def follow(tree, search_dir, results, provided):
                 kinds |= {"macro"} if name in macros else set()
                 if not kinds:
                     continue
-                old = want.get(name, ((), r.defn.src.rel))
-                want[name] = (tuple(sorted(set(old[0]) | kinds)), old[1])
+                old = want.get(name, ((), r.defn.src.rel, None))
+                arms = old[2] or (r.arms_for_helpers if name in calls
+                                  else None)
+                want[name] = (tuple(sorted(set(old[0]) | kinds)), old[1],
+                              arms)
         if not want:
             break
         names = sorted(want)
@@ -103,14 +122,19 @@ def follow(tree, search_dir, results, provided):
         todo = []
         for name in names:
             have.add(name)
-            kinds, caller = want[name]
+            kinds, caller, arms = want[name]
             res = None
             for kind in kinds:      # "fn" sorts first
                 res = res or _pick(SpecEntry(kind, name),
                                    found.get(name, []), caller)
             if res is None:
                 continue
-            res.text = res.defn.src.text[res.defn.start:res.defn.end]
+            if arms and res.entry.kind == "fn":
+                err = _hand_on_arms(res, arms)
+                if err:
+                    raise SliceError(EXIT_SYMBOL, err)
+            else:
+                res.text = res.defn.src.text[res.defn.start:res.defn.end]
             res.notes.insert(0, "used by the slice (not in the spec); "
                                 f"sliced from {res.defn.where()}")
             added.append(res)

@@ -83,8 +83,20 @@ def braces_balanced(text):
     return False
 
 
-def prune_function(res):
-    """Apply the spec's ``arms=`` to the found function, filling *res*.
+def switch_names(src, defn, tokens):
+    """Does the switch directly in *defn*'s body have a case label naming
+    one of *tokens*?  (False without such a switch.)"""
+    info = find_switch(src, defn)
+    if info is None:
+        return False
+    want = word_re(tokens)
+    return any(want.search(src.code, lab.start, lab.end)
+               for arm in group_arms(src, info) for lab in arm)
+
+
+def prune_function(res, tokens):
+    """Keep the arms of the found function's switch that name *tokens*
+    (the spec's ``arms=``), filling *res*.
 
     Returns an error message, or None.
     """
@@ -95,7 +107,7 @@ def prune_function(res):
         return (f"{PROG}: {entry.name} ({d.where()}): arms= given but no "
                 f"switch statement found directly in the function body")
     arms = group_arms(src, info)
-    keep = select_arms(src, info, arms, entry.arms, res)
+    keep = select_arms(src, info, arms, tokens, res)
     starts = [arm_start(src, arm[0].start,
                         arms[k - 1][-1].end if k else info.open + 1)
               for k, arm in enumerate(arms)]

@@ -15,6 +15,7 @@ from .conditionals import exclusive
 from .errors import EXIT_SYMBOL, PROG, SliceError
 from .index import Definition, index_tree
 from .prune import prune_function
+from .switch import find_switch
 from .spec import SpecEntry
 
 
@@ -29,6 +30,9 @@ class Result:
     dropped_arms: int = 0
     counted_arms: int = 0     # kept arms other than the default arm
     pruned: bool = False
+    # arms= of a function whose switch is not in its own body: handed on
+    # to the helpers it calls that hold the switch (closure.py)
+    arms_for_helpers: Optional[tuple] = None
 
 
 def resolve(entry, defs):
@@ -63,6 +67,21 @@ def resolve(entry, defs):
     return res, None
 
 
+def prune_or_hand_on(res, arms):
+    """Prune the found function's switch to *arms*; a function whose body
+    holds no switch (a patch moved it into a helper) is taken whole and
+    its arms= handed on to the helpers it calls (closure.py).  Returns an
+    error message, or None."""
+    d = res.defn
+    if find_switch(d.src, d) is None:
+        res.text = d.src.text[d.start:d.end]
+        res.arms_for_helpers = arms
+        res.notes.append("no switch directly in the body: taken whole; "
+                         "arms= applies to the helpers it calls")
+        return None
+    return prune_function(res, arms)
+
+
 def slice_tree(tree, search_dir, entries):
     """Find and prepare every spec entry; returns the list of Results.
 
@@ -80,7 +99,7 @@ def slice_tree(tree, search_dir, entries):
                 errors.append(f"{PROG}: {tree}: required symbol "
                               f"{entry.name} not found under {search_dir}")
         elif entry.arms:
-            err = prune_function(res)
+            err = prune_or_hand_on(res, entry.arms)
             if err:
                 errors.append(err)
         else:

@@ -596,6 +596,47 @@ class ClosureTest(SliceTestCase):
         rep = self.sliced("fn toy_entry\n")
         self.assertEqual(sorted(rep), ["toy_entry"])
 
+    def test_arms_follow_a_switch_moved_into_a_helper(self):
+        t = self.tree({"x86.c": """
+            static int toy_get_switch(int msr)
+            {
+            \tswitch (msr) {
+            \tcase TOY_A:
+            \t\treturn toy_a();
+            \tcase TOY_B:
+            \t\treturn toy_b();
+            \tdefault:
+            \t\treturn 0;
+            \t}
+            }
+            static int toy_other(int x)
+            {
+            \tswitch (x) {
+            \tcase 1:
+            \t\treturn 1;
+            \tdefault:
+            \t\treturn 2;
+            \t}
+            }
+            int toy_get(int msr)
+            {
+            \treturn toy_get_switch(msr) + toy_other(msr);
+            }
+            static int toy_a(void) { return 1; }
+            static int toy_b(void) { return 2; }
+            """})
+        with open(os.path.join(t.tmp.name, "stubs.h"), "w") as f:
+            f.write("\n")
+        rc, _, err = t.run("fn toy_get arms=TOY_A\nprovided stubs.h\n")
+        self.assertEqual(rc, 0, err)
+        rep, c = t.report(), t.read("slice.c")
+        self.assertIn("toy_get_switch", rep)
+        self.assertIn("toy_a", rep)
+        self.assertNotIn("toy_b", rep)          # its arm was dropped
+        self.assertIn("case TOY_A:", c)
+        self.assertNotIn("case TOY_B:", c)
+        self.assertIn("case 1:", c)             # another switch: untouched
+
     def test_provided_path_must_exist(self):
         t = self.tree(self.FILES)
         rc, _, err = t.run("fn toy_entry\nprovided nope.h\n")
@@ -939,12 +980,12 @@ class PruneTest(SliceTestCase):
                 self.assertEqual(body.count("/*"), body.count("*/"))
                 self.assertEqual("TOY_C." in body, keep == "TOY_C")
 
-    def test_arms_without_switch_is_error(self):
+    def test_arms_without_switch_takes_function_whole(self):
         t = self.tree({"toy.c": "int toy_flat(int x)\n{\n\treturn x;\n}\n"})
         rc, _, err = t.run("fn toy_flat arms=A\n")
-        self.assertEqual(rc, 3)
-        self.assertIn("toy_flat", err)
-        self.assertFalse(os.path.exists(t.path("slice.c")))
+        self.assertEqual(rc, 0, err)
+        self.assertIn("return x;", t.read("slice.c"))
+        self.assertIn("taken whole", " ".join(t.report()["toy_flat"]["notes"]))
 
     def test_dropped_directive_comment_is_stripped(self):
         text = dedent("""

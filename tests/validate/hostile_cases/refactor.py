@@ -131,3 +131,13 @@ def refactor_arm_before_switch_with_bug(c):
     return refactor(c, (kernel.X86, lambda t: kernel.violation(moved(
         ("int kvm_set_msr_common(", U_CET),
         ("int kvm_get_msr_common(", U_CET))(t))))
+
+
+@case("refactor", OK)
+def refactor_switch_into_helper(c):
+    """the bodies of kvm_get_msr_common() and vmx_set_msr(), switch and
+    all, moved into new static helpers: the spec's arms= follow the
+    switch into the helper"""
+    return refactor(c, (kernel.X86, kernel.body_into_helper(
+        "int kvm_get_msr_common(")), (kernel.VMX, kernel.body_into_helper(
+            "int vmx_set_msr(")))
