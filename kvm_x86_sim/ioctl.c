@@ -108,6 +108,7 @@ struct sim_fpstate *sim_vcpu_fpstate(struct sim_vcpu *v)
 void sim_set_cpuid(struct sim_vcpu *v, unsigned int cpuid)
 {
 	v->cpuid = cpuid;
+	v->sim->kernel->set_cpuid(v->kvm_vcpu, cpuid);
 }
 
 static const char *const ioctl_name[] = {
@@ -259,6 +260,7 @@ int sim_run(struct sim_vcpu *v, u32 msr, u64 val)
 				   .data = val };
 
 	sim_ioctl_enter(sim, SIM_IOCTL_RUN, v);
+	sim->kernel->set_running(v->kvm_vcpu, true);
 	sim->kernel->load_guest_fpu(v->kvm_vcpu);
 	sim_vm_entry(v);
 	sim_vm_exit(v);
@@ -269,6 +271,7 @@ int sim_run(struct sim_vcpu *v, u32 msr, u64 val)
 		sim_vm_exit(v);
 	}
 	sim->kernel->put_guest_fpu(v->kvm_vcpu);
+	sim->kernel->set_running(v->kvm_vcpu, false);
 	sim_ioctl_exit(sim);
 	if (msr)
 		sim_notify_guest_msr(sim, &g);

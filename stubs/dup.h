@@ -232,9 +232,15 @@ struct kvm {
 	int srcu;			/* guard(srcu)(&vcpu->kvm->srcu) */
 };
 
-/* tracks: arch/x86/include/asm/kvm_host.h struct kvm_vcpu_arch */
+/*
+ * tracks: arch/x86/include/asm/kvm_host.h struct kvm_vcpu_arch (the guest's
+ * IA32_XSS and the XSS bits its CPUID allows: cpuid.c fills the latter at
+ * KVM_SET_CPUID2, here the glue does)
+ */
 struct kvm_vcpu_arch {
 	struct fpu_guest guest_fpu;
+	u64 ia32_xss;
+	u64 guest_supported_xss;
 };
 
 /* tracks: arch/x86/include/asm/kvm_host.h struct kvm_vcpu_stat */
@@ -245,16 +251,33 @@ struct kvm_vcpu_stat {
 /* tracks: include/linux/kvm_host.h struct kvm_vcpu */
 struct kvm_vcpu {
 	struct kvm *kvm;
+	bool wants_to_run;		/* inside KVM_RUN */
 	struct kvm_vcpu_arch arch;
 	struct kvm_vcpu_stat stat;
 	struct sim_vcpu *sim;		/* the simulator's view of this vCPU */
 };
 
-/* tracks: arch/x86/kvm/x86.h struct kvm_caps */
+/* tracks: arch/x86/kvm/x86.h struct kvm_caps, struct kvm_host_values */
 struct kvm_caps {
 	u64 supported_xss;
 };
 extern struct kvm_caps kvm_caps;
+
+struct kvm_host_values {
+	u64 xss;
+	u64 s_cet;
+};
+extern struct kvm_host_values kvm_host;
+
+/* tracks: arch/x86/include/asm/fpu/types.h XFEATURE_*CET* */
+#undef XFEATURE_CET_USER
+#define XFEATURE_CET_USER		SIM_XFEATURE_CET_USER
+#undef XFEATURE_CET_KERNEL
+#define XFEATURE_CET_KERNEL		SIM_XFEATURE_CET_KERNEL
+#undef XFEATURE_MASK_CET_USER
+#define XFEATURE_MASK_CET_USER		SIM_XFEATURE_MASK_CET_USER
+#undef XFEATURE_MASK_CET_KERNEL
+#define XFEATURE_MASK_CET_KERNEL	SIM_XFEATURE_MASK_CET_KERNEL
 
 /* tracks: arch/x86/kvm/vmx/vmx.h struct vmx_uret_msr, struct vcpu_vmx */
 struct vmx_uret_msr {

@@ -11,6 +11,7 @@
 #include "kvm_x86_sim/kernel.h"
 
 struct kvm_caps kvm_caps;
+struct kvm_host_values kvm_host;
 struct kvm_x86_ops kvm_x86_ops;
 
 /* The vendor module's get_feature_msr: nothing CET-related lives there. */
@@ -47,6 +48,9 @@ static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
 	}
 	kvm_x86_ops.get_feature_msr = sim_vendor_get_feature_msr;
 	kvm_caps.supported_xss = sim_hw_supported_xss();
+	/* what kvm_x86_vendor_init() reads of the host, once */
+	kvm_host.xss = kvm_caps.supported_xss;
+	rdmsrq(MSR_IA32_S_CET, kvm_host.s_cet);
 	vcpu->kvm = &k->kvm;
 	vcpu->sim = v;
 	vcpu->arch.guest_fpu.fpstate = sim_vcpu_fpstate(v);
@@ -58,6 +62,25 @@ static void glue_vcpu_destroy(void *kvm_vcpu)
 	if (kvm_vcpu)
 		sim_free(container_of((struct kvm_vcpu *)kvm_vcpu,
 				  struct sim_kvm_vcpu, vmx.vcpu));
+}
+
+/*
+ * cpuid.c's guest_supported_xss: the XSS bits of the guest's CPUID.(0xD,1)
+ * that KVM supports.  The VMM sets the CET components there exactly when
+ * it gives the guest SHSTK or IBT (U_CET is XSAVE-managed with either).
+ */
+static void glue_set_cpuid(void *kvm_vcpu, unsigned int cpuid)
+{
+	struct kvm_vcpu *vcpu = kvm_vcpu;
+	u64 xss = cpuid & (SIM_CPUID_SHSTK | SIM_CPUID_IBT) ?
+		  XFEATURE_MASK_CET_USER | XFEATURE_MASK_CET_KERNEL : 0;
+
+	vcpu->arch.guest_supported_xss = xss & kvm_caps.supported_xss;
+}
+
+static void glue_set_running(void *kvm_vcpu, bool running)
+{
+	((struct kvm_vcpu *)kvm_vcpu)->wants_to_run = running;
 }
 
 static int glue_msr_io(void *kvm_vcpu, void *user_msrs, enum sim_kernel_msr_op op)
@@ -186,6 +209,8 @@ const struct sim_kernel sim_tree_kernel = {
 	.lacks = glue_lacks,
 	.vcpu_create = glue_vcpu_create,
 	.vcpu_destroy = glue_vcpu_destroy,
+	.set_cpuid = glue_set_cpuid,
+	.set_running = glue_set_running,
 	.msr_io = glue_msr_io,
 	.one_reg_id = glue_one_reg_id,
 	.one_reg = glue_one_reg,

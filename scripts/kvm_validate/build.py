@@ -22,6 +22,7 @@ from .cache import FORMAT, Cache
 from .errors import BadInput, HarnessError
 from .paths import KVM_DIR, TOP
 from .scratch import run_child
+from .stubs_lack import harness_limitation
 
 # -O0: the verdicts are the same as the build's -O2 and it compiles twice
 # as fast.  -pipe: fewer temporary files (those left, collect2's, go to the
@@ -334,6 +335,9 @@ class Builder:
                      ["-c", glue, "-o", obj])
         if r.returncode:
             disk_full(r.stdout, "compiling the slice")
+            lack = harness_limitation(r.stdout, display_root, patched_root)
+            if lack:
+                raise HarnessError(*lack)
             raise BadInput(*compile_error(r.stdout, display_root,
                                           patched_root))
         r = self._cc(self.main_o + [obj] + self.libs +

@@ -30,6 +30,10 @@ struct sim_kernel {
 	/* the kernel's struct kvm_vcpu for a simulated vCPU (opaque here) */
 	void *(*vcpu_create)(struct sim_vcpu *vcpu, bool svm);
 	void (*vcpu_destroy)(void *kvm_vcpu);
+	/* KVM_SET_CPUID2 (SIM_CPUID_*): what cpuid.c derives from it */
+	void (*set_cpuid)(void *kvm_vcpu, unsigned int cpuid);
+	/* kvm_vcpu_ioctl(KVM_RUN) around the arch run loop: wants_to_run */
+	void (*set_running)(void *kvm_vcpu, bool running);
 	/* the ioctl handlers: msr_io(), kvm_get_set_one_reg() */
 	int (*msr_io)(void *kvm_vcpu, void *user_msrs,
 		      enum sim_kernel_msr_op op);

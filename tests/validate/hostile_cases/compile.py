@@ -3,7 +3,7 @@
 tree's own file:line with the PATCHED line (not the unpatched one gcc
 would read from the user's tree), naming the patch of the series."""
 
-from . import BAD_INPUT, OK, case, kernel
+from . import BAD_INPUT, HARNESS, OK, case, kernel
 from .gitdiff import both
 
 X86_LINE = r"arch/x86/kvm/x86\.c:\d+"
@@ -81,3 +81,40 @@ def compile_error_many(c):
             return f"{len(out)} bytes of output for one compile error"
     run.check = short
     return run
+
+
+# --- the stubs' limits are the harness's, not the patch's ---------------
+
+XSTATE = kernel.XSTATE_FN
+U_CET_CHECK = "return guest_cpu_cap_has(vcpu, X86_FEATURE_SHSTK) ||"
+
+
+@case("compile", OK)
+def compile_guest_supported_xss(c):
+    """is_xstate_managed_msr() asks the guest's supported XSS
+    (vcpu->arch.guest_supported_xss & XFEATURE_MASK_CET_USER) for U_CET,
+    the seed review's question: it compiles and is judged"""
+    def edit(t):
+        t = kernel.replace_in(t, XSTATE, U_CET_CHECK, [
+            "\t\treturn vcpu->arch.guest_supported_xss &",
+            "\t\t       XFEATURE_MASK_CET_USER;"])
+        return kernel.replace_in(
+            t, XSTATE, "guest_cpu_cap_has(vcpu, X86_FEATURE_IBT);", [])
+    return broken(c, edit, "xss.patch")
+
+
+@case("compile", HARNESS, r"stubs lack FIELD kvm_vcpu_arch\.xcr0 "
+      r"\(harness limitation\)")
+def compile_stubs_lack_field(c):
+    """__msr_io reads vcpu->arch.xcr0, a field the kernel has and the
+    stubs do not: exit 3 naming the field, never bad input"""
+    return broken(c, kernel.in_msr_io(
+        "if (vcpu && vcpu->arch.xcr0 == 1) return 0;"))
+
+
+@case("compile", BAD_INPUT, r"hostile_no_such_field")
+def compile_field_nobody_has(c):
+    """a field the kernel does not have either: the patch's compile
+    error (exit 2)"""
+    return broken(c, kernel.in_msr_io(
+        "if (vcpu && vcpu->arch.hostile_no_such_field) return 0;"))
