@@ -75,7 +75,9 @@ void sim_hw_fpu_swap_kvm_fpstate(struct sim_fpstate *guest, bool enter_guest,
 	struct sim_val who = { .vcpu = guest->vcpu };
 
 	sim->fpregs_locked++;
-	if (!sim->cur_fps->is_confidential && !sim->need_fpu_load)
+	/* (the broken swap-out: the guest's live registers are not saved) */
+	if (!sim->cur_fps->is_confidential && !sim->need_fpu_load &&
+	    (enter_guest || !(sim->faults & SIM_FAULT_PUT_SKIPS_XSAVES)))
 		sim_xsaves(sim, sim->cur_fps);
 	if (enter_guest) {
 		sim->saved_task_fps = sim->cur_fps;
@@ -98,9 +100,13 @@ void sim_hw_fpu_swap_kvm_fpstate(struct sim_fpstate *guest, bool enter_guest,
 					    "fpu_swap_kvm_fpstate(host)");
 }
 
+/* kvm_caps.supported_xss: the CET components when KVM supports CET. */
 u64 sim_hw_supported_xss(void)
 {
-	return SIM_XFEATURE_MASK_CET_ALL;
+	unsigned int caps = sim_hw_current->kvm_caps;
+
+	return caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT) ?
+	       SIM_XFEATURE_MASK_CET_ALL : 0;
 }
 
 /*

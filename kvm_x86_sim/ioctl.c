@@ -23,6 +23,7 @@ struct sim *sim_create(enum sim_vendor vendor, const struct sim_kernel *kernel)
 	if (!sim)
 		return NULL;
 	sim->vendor = vendor;
+	sim_set_host(sim, SIM_HOST_CET);
 	sim->kernel = kernel;
 	sim->tree_caps = sim_kernel_caps(kernel);
 	sim->mode = SIM_MODE_HOST_USER;
@@ -51,6 +52,21 @@ void sim_set_host_cet(struct sim *sim, u64 u_cet, u64 pl3_ssp, u64 s_cet)
 	sim_fpu_init(sim);
 	for (s = 0; s < sim->nr_vcpus; s++)
 		sim->vcpus[s].host_s_cet = s_cet;
+}
+
+unsigned int sim_host_kvm_caps(enum sim_host host, enum sim_vendor vendor)
+{
+	if (host == SIM_HOST_NO_CET)
+		return SIM_CPUID_LM;
+	return SIM_CPUID_LM | SIM_CPUID_SHSTK |
+	       (vendor == SIM_VMX ? SIM_CPUID_IBT : 0);
+}
+
+void sim_set_host(struct sim *sim, enum sim_host host)
+{
+	sim->host = host;
+	sim->kvm_caps = sim_host_kvm_caps(host, sim->vendor);
+	sim->va_bits = host == SIM_HOST_LA57 ? 57 : 48;
 }
 
 void sim_set_faults(struct sim *sim, unsigned int faults)
@@ -98,6 +114,11 @@ struct sim_vcpu *sim_vcpu_create(struct sim *sim)
 struct sim *sim_vcpu_sim(struct sim_vcpu *v)
 {
 	return v->sim;
+}
+
+unsigned int sim_vcpu_va_bits(struct sim_vcpu *v)
+{
+	return v->sim->va_bits;
 }
 
 struct sim_fpstate *sim_vcpu_fpstate(struct sim_vcpu *v)
@@ -253,29 +274,58 @@ int sim_set_one_reg(struct sim_vcpu *v, u32 msr, u64 val)
 	return one_reg(v, true, msr, &val);
 }
 
-int sim_run(struct sim_vcpu *v, u32 msr, u64 val)
+void sim_run_guest(struct sim_vcpu *v, struct sim_guest_op *ops,
+		   unsigned int n)
 {
 	struct sim *sim = v->sim;
-	struct sim_guest_msr g = { .vcpu = v, .write = true, .msr = msr,
-				   .data = val };
+	const struct sim_kernel *k = sim->kernel;
+	bool direct[SIM_MAX_GUEST_OPS] = { false };
+	unsigned int i;
+
+	if (n > SIM_MAX_GUEST_OPS)
+		n = SIM_MAX_GUEST_OPS;
 
 	sim_ioctl_enter(sim, SIM_IOCTL_RUN, v);
-	sim->kernel->set_running(v->kvm_vcpu, true);
-	sim->kernel->load_guest_fpu(v->kvm_vcpu);
+	k->set_running(v->kvm_vcpu, true);
+	k->load_guest_fpu(v->kvm_vcpu);
 	sim_vm_entry(v);
-	sim_vm_exit(v);
-	if (msr) {
-		/* the guest's WRMSR exits; KVM emulates it, FPU loaded */
-		g.ret = sim->kernel->guest_msr(v->kvm_vcpu, true, msr, &val);
-		sim_vm_entry(v);
+	for (i = 0; i < n; i++) {
+		struct sim_guest_op *op = &ops[i];
+
+		if (sim_msr_passthrough(v, op->msr)) {
+			direct[i] = true;
+			op->ret = sim_guest_rdwrmsr(v, op->write, op->msr,
+						    &op->data);
+			continue;
+		}
+		/* the exit; KVM emulates it with the guest FPU loaded */
 		sim_vm_exit(v);
+		op->ret = k->guest_msr(v->kvm_vcpu, op->write, op->msr,
+				       &op->data,
+				       sim->faults & SIM_FAULT_GUEST_IS_HOST);
+		sim_vm_entry(v);
 	}
-	sim->kernel->put_guest_fpu(v->kvm_vcpu);
-	sim->kernel->set_running(v->kvm_vcpu, false);
+	sim_vm_exit(v);
+	k->put_guest_fpu(v->kvm_vcpu);
+	k->set_running(v->kvm_vcpu, false);
 	sim_ioctl_exit(sim);
-	if (msr)
+	for (i = 0; i < n; i++) {
+		struct sim_guest_msr g = {
+			.vcpu = v, .write = ops[i].write, .msr = ops[i].msr,
+			.data = ops[i].data, .ret = ops[i].ret,
+			.passthrough = direct[i],
+		};
+
 		sim_notify_guest_msr(sim, &g);
-	return g.ret;
+	}
+}
+
+int sim_run(struct sim_vcpu *v, u32 msr, u64 val)
+{
+	struct sim_guest_op op = { .write = true, .msr = msr, .data = val };
+
+	sim_run_guest(v, &op, msr ? 1 : 0);
+	return op.ret;
 }
 
 int sim_stray_guest_rdmsr(struct sim_vcpu *v, u32 msr, u64 *val)
@@ -283,7 +333,7 @@ int sim_stray_guest_rdmsr(struct sim_vcpu *v, u32 msr, u64 *val)
 	int r;
 
 	sim_ioctl_enter(v->sim, SIM_IOCTL_STRAY, v);
-	r = v->sim->kernel->guest_msr(v->kvm_vcpu, false, msr, val);
+	r = v->sim->kernel->guest_msr(v->kvm_vcpu, false, msr, val, false);
 	sim_ioctl_exit(v->sim);
 	return r;
 }

@@ -33,6 +33,8 @@ void sim_vcpu_load(struct sim_vcpu *v);
 void sim_vcpu_put(struct sim_vcpu *v);
 void sim_vm_entry(struct sim_vcpu *v);
 void sim_vm_exit(struct sim_vcpu *v);
+bool sim_msr_passthrough(const struct sim_vcpu *v, u32 msr);
+int sim_guest_rdwrmsr(struct sim_vcpu *v, bool write, u32 msr, u64 *data);
 
 /* ioctl.c */
 void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,

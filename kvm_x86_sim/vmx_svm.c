@@ -45,6 +45,8 @@ void sim_hw_vmcs_write(u32 field, unsigned long data, const char *file,
 		*f = val;
 	else if (v && field == SIM_HOST_S_CET)
 		v->host_s_cet = data;
+	else if (v && field == SIM_HOST_INTR_SSP_TABLE)
+		v->host_isst = data;
 	sim_trace(sim, SIM_EV_VMCS_WRITE, field, val, file, line, "VMWRITE");
 }
 
@@ -58,12 +60,22 @@ static bool cpuid_has(unsigned int cpuid, int feature)
 	}
 }
 
+/*
+ * guest_cpu_cap_has(): KVM_SET_CPUID2 leaves the guest the features of its
+ * CPUID that KVM itself supports on this host (kvm_cpu_caps), e.g. never
+ * IBT on SVM.
+ */
+static bool guest_cap(const struct sim_vcpu *v, int feature)
+{
+	return cpuid_has(v->cpuid & v->sim->kvm_caps, feature);
+}
+
 bool sim_hw_guest_cap(struct sim_vcpu *v, int feature, const char *file,
 		      int line)
 {
 	struct sim *sim = sim_hw_current;
 	struct sim_val val = { .vcpu = v ? v->id : -1 };
-	bool has = v && cpuid_has(v->cpuid, feature);
+	bool has = v && guest_cap(v, feature);
 
 	if (sim->faults & SIM_FAULT_CPUID_LIES)
 		has = true;
@@ -74,25 +86,104 @@ bool sim_hw_guest_cap(struct sim_vcpu *v, int feature, const char *file,
 	return has;
 }
 
-/* 48-bit virtual addresses (4-level paging): bits 63:47 must be equal. */
+/*
+ * The host's linear-address width (48 bits with 4-level paging, 57 with
+ * LA57): bits 63:width-1 must be equal.  KVM checks MSR addresses against
+ * the host's width, since they are loaded into the host CPU.
+ */
 bool sim_hw_is_noncanonical(u64 addr)
 {
+	unsigned int shift = 64 - sim_hw_current->va_bits;
+
 	if (sim_hw_current->faults & SIM_FAULT_CANONICAL_ALWAYS)
 		return false;
-	return (u64)(((s64)(addr << 16)) >> 16) != addr;
+	return (u64)(((s64)(addr << shift)) >> shift) != addr;
 }
 
-/* KVM advertises the CET MSRs when the tree can virtualize CET. */
+/*
+ * kvm_is_advertised_msr(): KVM lists the CET MSRs (kvm_probe_msr_to_save)
+ * when the tree can virtualize CET and KVM supports the feature on this
+ * host: U_CET/S_CET with SHSTK or IBT, the SSP MSRs with SHSTK.
+ */
 bool sim_hw_msr_advertised(u32 msr)
 {
+	const struct sim *sim = sim_hw_current;
+	unsigned int caps = sim->kvm_caps;
+
+	if (!(sim->tree_caps & SIM_NEED_CET_MSRS))
+		return false;
 	switch (msr) {
 	case SIM_MSR_U_CET:
 	case SIM_MSR_S_CET:
-	case SIM_MSR_PL0_SSP ... SIM_MSR_INT_SSP_TAB:
-		return sim_hw_current->tree_caps & SIM_NEED_CET_MSRS;
+		return caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT);
+	case SIM_MSR_INT_SSP_TAB:
+		return (caps & SIM_CPUID_SHSTK) && (caps & SIM_CPUID_LM);
+	case SIM_MSR_PL0_SSP ... SIM_MSR_PL3_SSP:
+		return caps & SIM_CPUID_SHSTK;
 	default:
 		return false;
 	}
+}
+
+/*
+ * Which CET MSRs the guest reaches without an exit.  This stands in for
+ * KVM's intercept set-up (vmx_recalc_msr_intercepts(), svm's
+ * recalc_msr_intercepts(): not sliced yet) as the 7.x trees write it: VMX
+ * passes the SSP MSRs through to a guest with SHSTK and U_CET/S_CET to one
+ * with SHSTK or IBT; SVM passes all of them through to a guest with SHSTK.
+ * INT_SSP_TAB is always intercepted.  A tree without CET passes nothing.
+ */
+bool sim_msr_passthrough(const struct sim_vcpu *v, u32 msr)
+{
+	bool shstk = guest_cap(v, SIM_FEATURE_SHSTK);
+	bool ibt = guest_cap(v, SIM_FEATURE_IBT);
+
+	if (!(v->sim->tree_caps & SIM_NEED_CET_MSRS))
+		return false;
+	switch (msr) {
+	case SIM_MSR_U_CET:
+	case SIM_MSR_S_CET:
+		return shstk || (ibt && v->sim->vendor == SIM_VMX);
+	case SIM_MSR_PL0_SSP ... SIM_MSR_PL3_SSP:
+		return shstk;
+	default:
+		return false;
+	}
+}
+
+/* Would the CPU #GP on this WRMSR (SDM Vol. 3, the CET MSRs' fields)? */
+static bool cpu_rejects(const struct sim *sim, u32 msr, u64 data)
+{
+	unsigned int shift = 64 - sim->va_bits;
+	bool noncanonical = (u64)(((s64)(data << shift)) >> shift) != data &&
+			    !(sim->faults & SIM_FAULT_CANONICAL_ALWAYS);
+
+	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
+		return data & SIM_CET_RESERVED;
+	return noncanonical || (data & 3);
+}
+
+/* A passed-through RDMSR/WRMSR in guest mode: the CPU's register itself. */
+int sim_guest_rdwrmsr(struct sim_vcpu *v, bool write, u32 msr, u64 *data)
+{
+	struct sim *sim = v->sim;
+	int slot = sim_msr_slot(msr);
+	struct sim_val val = sim_owned(sim, *data, v);
+
+	if (slot == SIM_SLOT_NONE)
+		return 1;
+	if (write) {
+		if (cpu_rejects(sim, msr, *data))
+			return 1;
+		sim->hw[slot] = val;
+		sim_trace(sim, SIM_EV_WRMSR, msr, val, __FILE__, __LINE__,
+			  "guest WRMSR (passed through)");
+	} else {
+		*data = sim->hw[slot].v;
+		sim_trace(sim, SIM_EV_RDMSR, msr, sim->hw[slot], __FILE__,
+			  __LINE__, "guest RDMSR (passed through)");
+	}
+	return 0;
 }
 
 static void sync_vmcb(struct sim_vcpu *v, bool to_vmcb)
@@ -128,31 +219,67 @@ void sim_vcpu_put(struct sim_vcpu *v)
 	v->sim->loaded_vcpu = NULL;
 }
 
-/* VM-entry loads the guest's S_CET; VM-exit loads the host's. */
+/*
+ * The CET state VM-entry loads and VM-exit saves and loads (SDM Vol. 3,
+ * 27.3.2.1 and 28.3.1/28.5.1; APM Vol. 2, 15.5 VMRUN and #VMEXIT): S_CET
+ * and INT_SSP_TAB by register-file slot (the SSP register is not in it).
+ */
+static const int cet_state_slots[] = { SIM_SLOT_S_CET, SIM_SLOT_INT_SSP_TAB };
+
+/*
+ * VM-entry loads the guest's S_CET and INT_SSP_TAB: on VMX if the entry
+ * controls say "load CET state", on SVM always (VMRUN first saves the
+ * host's into the host save area).
+ */
 void sim_vm_entry(struct sim_vcpu *v)
 {
 	struct sim *sim = v->sim;
+	bool svm = sim->vendor == SIM_SVM;
+	unsigned int i;
 
-	if (sim->vendor == SIM_SVM)
+	if (svm)
 		sync_vmcb(v, false);
-	if (sim->vendor == SIM_SVM || (v->entry_ctls & SIM_VM_ENTRY_LOAD_CET_STATE))
-		sim->hw[SIM_SLOT_S_CET] = v->vmcs[SIM_SLOT_S_CET];
+	for (i = 0; i < ARRAY_SIZE(cet_state_slots); i++) {
+		int s = cet_state_slots[i];
+
+		if (svm)
+			v->host_save[s] = sim->hw[s];
+		if (svm || (v->entry_ctls & SIM_VM_ENTRY_LOAD_CET_STATE))
+			sim->hw[s] = v->vmcs[s];
+	}
 	sim->mode = SIM_MODE_GUEST;
 	sim_trace(sim, SIM_EV_VM_ENTRY, 0, sim->hw[SIM_SLOT_S_CET], __FILE__,
 		  __LINE__, "VM-entry");
 }
 
+/*
+ * VM-exit saves the guest's S_CET and INT_SSP_TAB (a guest with them
+ * passed through may have changed them) and loads the host's: on VMX
+ * from the host-state fields if the exit controls say "load CET state",
+ * on SVM from what VMRUN saved.
+ */
 void sim_vm_exit(struct sim_vcpu *v)
 {
 	struct sim *sim = v->sim;
-	bool load = sim->vendor == SIM_SVM ||
-		    (v->exit_ctls & SIM_VM_EXIT_LOAD_CET_STATE);
+	bool svm = sim->vendor == SIM_SVM;
+	bool load = svm || (v->exit_ctls & SIM_VM_EXIT_LOAD_CET_STATE);
+	unsigned int i;
 
-	if (load && !(sim->faults & SIM_FAULT_EXIT_KEEPS_GUEST_SCET)) {
-		sim->hw[SIM_SLOT_S_CET].v = v->host_s_cet;
-		sim->hw[SIM_SLOT_S_CET].owner = SIM_OWN_HOST;
-		sim->hw[SIM_SLOT_S_CET].vcpu = -1;
+	for (i = 0; i < ARRAY_SIZE(cet_state_slots); i++) {
+		int s = cet_state_slots[i];
+
+		v->vmcs[s] = sim->hw[s];
+		if (!load || (sim->faults & SIM_FAULT_EXIT_KEEPS_GUEST_SCET))
+			continue;
+		if (svm)
+			sim->hw[s] = v->host_save[s];
+		else
+			sim->hw[s] = sim_owned(sim, s == SIM_SLOT_S_CET ?
+					       v->host_s_cet : v->host_isst,
+					       NULL);
 	}
+	if (svm)
+		sync_vmcb(v, true);
 	sim->mode = SIM_MODE_HOST_KERNEL;
 	sim_trace(sim, SIM_EV_VM_EXIT, 0, sim->hw[SIM_SLOT_S_CET], __FILE__,
 		  __LINE__, "VM-exit");

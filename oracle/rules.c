@@ -26,12 +26,19 @@ bool oracle_is_xstate_msr(u32 msr)
 	return false;
 }
 
+/*
+ * What the guest has: its CPUID as the VMM set it, less what KVM cannot
+ * virtualize on this host (KVM's documented KVM_GET_SUPPORTED_CPUID: a
+ * feature KVM does not report is not given to the guest).
+ */
 bool oracle_guest_has(const struct sim_vcpu *v, int feature)
 {
+	unsigned int cpuid = v->cpuid & v->sim->kvm_caps;
+
 	switch (feature) {
-	case SIM_FEATURE_SHSTK:	return v->cpuid & SIM_CPUID_SHSTK;
-	case SIM_FEATURE_IBT:	return v->cpuid & SIM_CPUID_IBT;
-	case SIM_FEATURE_LM:	return v->cpuid & SIM_CPUID_LM;
+	case SIM_FEATURE_SHSTK:	return cpuid & SIM_CPUID_SHSTK;
+	case SIM_FEATURE_IBT:	return cpuid & SIM_CPUID_IBT;
+	case SIM_FEATURE_LM:	return cpuid & SIM_CPUID_LM;
 	default:		return false;
 	}
 }
@@ -76,16 +83,39 @@ static bool valid_u_s_cet(const struct sim_vcpu *v, u64 data)
 	return true;
 }
 
-/* 48-bit virtual addresses: bits 63:47 must be equal. */
-static bool noncanonical(u64 a)
+/*
+ * SDM Vol. 1 3.3.7.1: canonical for the host's linear-address width (48
+ * bits, or 57 with LA57): bits 63 down to width-1 all equal.  The CET MSRs
+ * hold addresses the host CPU loads, so the host's width applies.
+ */
+static bool noncanonical(const struct oracle *o, u64 a)
 {
-	return (u64)(((s64)(a << 16)) >> 16) != a;
+	unsigned int shift = 64 - o->sim->va_bits;
+
+	return (u64)(((s64)(a << shift)) >> shift) != a;
 }
 
 static bool is_cet_msr(u32 msr)
 {
 	return msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET ||
 	       (msr >= SIM_MSR_PL0_SSP && msr <= SIM_MSR_INT_SSP_TAB);
+}
+
+/*
+ * Does KVM list @msr for save/restore (KVM_GET_MSR_INDEX_LIST) on this
+ * host?  Its API says: the MSRs of the features it supports there.  The
+ * host's read-0/write-0 leniency for a guest without the feature exists
+ * only for those.
+ */
+static bool advertised(const struct oracle *o, u32 msr)
+{
+	unsigned int caps = o->sim->kvm_caps;
+
+	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
+		return caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT);
+	if (msr == SIM_MSR_INT_SSP_TAB && !(caps & SIM_CPUID_LM))
+		return false;
+	return caps & SIM_CPUID_SHSTK;
 }
 
 /* Host-initiated access, as KVM must treat it (invariants 7 and 9). */
@@ -103,7 +133,7 @@ static enum model_verdict model(const struct oracle *o,
 			return MODEL_UNKNOWN;
 		if (!oracle_guest_has(v, SIM_FEATURE_SHSTK))
 			return MODEL_UNSUPPORTED;
-		if (write && (noncanonical(data) || (data & 3)))
+		if (write && (noncanonical(o, data) || (data & 3)))
 			return MODEL_INVALID;
 		return MODEL_OK;
 	}
@@ -113,12 +143,13 @@ static enum model_verdict model(const struct oracle *o,
 	if (msr == SIM_MSR_INT_SSP_TAB)
 		supported = supported && oracle_guest_has(v, SIM_FEATURE_LM);
 	if (!supported)
-		return !write || !data ? MODEL_OK : MODEL_UNSUPPORTED;
+		return advertised(o, msr) && (!write || !data) ? MODEL_OK :
+								  MODEL_UNSUPPORTED;
 	if (!write)
 		return MODEL_OK;
 	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
 		return valid_u_s_cet(v, data) ? MODEL_OK : MODEL_INVALID;
-	if (noncanonical(data))
+	if (noncanonical(o, data))
 		return MODEL_INVALID;
 	if (msr != SIM_MSR_INT_SSP_TAB && (data & 3))
 		return MODEL_INVALID;
@@ -161,6 +192,10 @@ static void check_entry_outcome(struct oracle *o, const struct sim_vcpu *v,
 	if (m == MODEL_INVALID)
 		oracle_violate(o, SIM_INV_VALIDITY, ev,
 			       "%s of invalid value %#llx to MSR %#x succeeded",
+			       op, d, in->index);
+	else if (m == MODEL_UNSUPPORTED && !advertised(o, in->index))
+		oracle_violate(o, SIM_INV_CPUID_GATING, ev,
+			       "host %s of %#llx to MSR %#x succeeded although KVM does not support the feature on this host (the MSR is not advertised)",
 			       op, d, in->index);
 	else if (m == MODEL_UNSUPPORTED)
 		oracle_violate(o, SIM_INV_CPUID_GATING, ev,
@@ -307,16 +342,104 @@ void oracle_check_batch(struct oracle *o, const struct sim_batch *b)
 }
 
 /*
- * A guest WRMSR emulated during KVM_RUN takes effect when the guest owns
- * the MSR and the value is valid, whatever KVM answered: the oracle's
- * model follows the architecture, not the code under test.
+ * Does the guest's CPU have @msr at all?  SDM Vol. 4, the CET MSRs:
+ * U_CET/S_CET with SHSTK or IBT, PL0-3_SSP with SHSTK, INT_SSP_TAB with
+ * SHSTK on a processor supporting Intel 64.  KVM's internal index for the
+ * guest SSP is no MSR of the guest's CPU.
+ */
+static bool guest_msr_exists(const struct sim_vcpu *v, u32 msr)
+{
+	if (!is_cet_msr(msr) || !oracle_guest_owns_msr(v, msr))
+		return false;
+	return msr != SIM_MSR_INT_SSP_TAB ||
+	       oracle_guest_has(v, SIM_FEATURE_LM);
+}
+
+/* Is @data a value the guest's WRMSR must accept (same SDM rules)? */
+static bool guest_value_valid(const struct oracle *o,
+			      const struct sim_vcpu *v, u32 msr, u64 data)
+{
+	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
+		return valid_u_s_cet(v, data);
+	if (noncanonical(o, data))
+		return false;
+	return msr == SIM_MSR_INT_SSP_TAB || !(data & 3);
+}
+
+/*
+ * Where KVM deliberately differs from the architecture, named here so the
+ * oracle accepts KVM's behaviour and says why:
+ *
+ * INT_SSP_TAB_READ_WITHOUT_LM: the SDM has no INT_SSP_TAB on a processor
+ * without Intel 64 (RDMSR #GPs), and KVM refuses the guest's WRMSR; its
+ * read path checks SHSTK only, so a guest without long mode reads the
+ * MSR (0 unless userspace set it).  Either outcome is accepted.
+ */
+static bool kvm_exception(const struct sim_vcpu *v,
+			  const struct sim_guest_msr *g)
+{
+	return !g->write && g->msr == SIM_MSR_INT_SSP_TAB &&
+	       oracle_guest_has(v, SIM_FEATURE_SHSTK);
+}
+
+/*
+ * A guest RDMSR/WRMSR during KVM_RUN, judged as the guest's CPU must
+ * behave (invariants 7, 9, 4): an MSR the guest's CPU lacks, and KVM's
+ * internal index, #GP; a write succeeds exactly when the value is valid;
+ * a read returns the guest's value.  Userspace's leniencies (reading 0,
+ * writing 0 to an advertised MSR the guest lacks) are not the guest's.  A
+ * valid write takes effect whatever KVM answered: the model follows the
+ * architecture, not the code under test.
  */
 void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
 {
-	u64 *val = model_value(o, g->vcpu, g->msr);
+	const struct sim_vcpu *v = g->vcpu;
+	const char *op = g->write ? "WRMSR" : "RDMSR";
+	unsigned long long d = g->data;
+	int ev = oracle_last_event(o);
+	u64 *val = model_value(o, v, g->msr);
 
-	if (!g->write || !val || !oracle_guest_owns_msr(g->vcpu, g->msr))
+	if (g->msr == SIM_MSR_KVM_INTERNAL_GUEST_SSP) {
+		if (!g->ret)
+			oracle_violate(o, SIM_INV_CPUID_GATING, ev,
+				       "guest %s of KVM's internal index %#x succeeded: only userspace may reach it (KVM_REG_GUEST_SSP), the guest must get #GP",
+				       op, g->msr);
 		return;
-	if (model(o, g->vcpu, g->msr, true, g->data) == MODEL_OK)
-		*val = g->data;
+	}
+	if (!is_cet_msr(g->msr) || !o->tree_has_cet)
+		return;
+	if (!guest_msr_exists(v, g->msr)) {
+		if (!g->ret && !kvm_exception(v, g))
+			oracle_violate(o, SIM_INV_CPUID_GATING, ev,
+				       "guest %s of MSR %#x (data %#llx) succeeded although vCPU%d's CPU lacks it: the guest must get #GP (reading 0 / writing 0 is userspace's leniency only)",
+				       op, g->msr, d, v->id);
+		return;
+	}
+	if (g->write) {
+		bool valid = guest_value_valid(o, v, g->msr, g->data);
+
+		if (valid == !g->ret) {
+			if (valid)
+				*val = g->data;
+			return;
+		}
+		if (valid)
+			*val = g->data;
+		oracle_violate(o, SIM_INV_VALIDITY, ev,
+			       valid ? "guest WRMSR of valid value %#llx to MSR %#x got #GP%s" :
+				       "guest WRMSR of invalid value %#llx to MSR %#x succeeded%s",
+			       d, g->msr,
+			       g->passthrough ? " (passed through)" : "");
+		return;
+	}
+	if (g->ret)
+		oracle_violate(o, SIM_INV_CPUID_GATING, ev,
+			       "guest RDMSR of MSR %#x got #GP although vCPU%d's CPU has it",
+			       g->msr, v->id);
+	else if (g->data != *val)
+		oracle_violate(o, g->msr == SIM_MSR_S_CET ?
+				  SIM_INV_SCET_EXCLUSION : SIM_INV_HOST_INTEGRITY,
+			       ev, "guest RDMSR of MSR %#x returned %#llx, the guest's value is %#llx%s",
+			       g->msr, d, (unsigned long long)*val,
+			       g->passthrough ? " (passed through)" : "");
 }

@@ -83,3 +83,46 @@ void brk_noncanonical_ssp(struct sim_vcpu *vcpu, unsigned int cpuid)
 	(void)cpuid;
 	sim_set_msrs(vcpu, &e, 1);
 }
+
+/*
+ * CPUID GATING for the guest: the dispatcher hands the guest's exits to
+ * KVM as host-initiated, so userspace's leniency (writing 0 to an
+ * advertised MSR the guest lacks) reaches the guest.
+ */
+void brk_guest_as_host(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_guest_op op = WR(SIM_MSR_U_CET, 0);
+
+	(void)cpuid;
+	sim_run_guest(vcpu, &op, 1);
+}
+
+/*
+ * HOST INTEGRITY for state the guest changed while it ran: PL3_SSP is
+ * passed through, and the swap-out at put does not save the live
+ * registers, so the guest's next RDMSR (and userspace) see the old value.
+ */
+void brk_guest_write_lost(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_guest_op wr = WR(SIM_MSR_PL3_SSP, guest_ssp(cpuid, 5));
+	struct sim_guest_op rd = RD(SIM_MSR_PL3_SSP);
+
+	sim_run_guest(vcpu, &wr, 1);
+	sim_run_guest(vcpu, &rd, 1);
+}
+
+/*
+ * VALIDITY for the guest: with the canonical check broken, the guest's
+ * non-canonical PL3_SSP (passed through: the CPU's check) and INT_SSP_TAB
+ * (emulated: KVM's check) are accepted.
+ */
+void brk_guest_noncanonical(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_guest_op ops[] = {
+		WR(SIM_MSR_PL3_SSP, NONCANONICAL_SSP),
+		WR(SIM_MSR_INT_SSP_TAB, NONCANONICAL_SSP),
+	};
+
+	(void)cpuid;
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
+}

@@ -108,7 +108,10 @@ void scn_two_vcpus(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_get_msrs(other, b, 2);
 }
 
-/* Invalid values fail, one KVM_SET_MSRS each (each returns 0). */
+/*
+ * Invalid values fail, one KVM_SET_MSRS each (each returns 0); the oracle
+ * decides per host (an address canonical with LA57 only is valid there).
+ */
 void scn_validity(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	struct sim_msr_entry bad[] = {
@@ -116,9 +119,11 @@ void scn_validity(struct sim_vcpu *vcpu, unsigned int cpuid)
 		{ SIM_MSR_S_CET, 0, 1ull << 9 },		/* reserved */
 		{ SIM_MSR_U_CET, 0, guest_cet(cpuid) | (1ull << 12) },
 		{ SIM_MSR_S_CET, 0, SIM_CET_SUPPRESS | SIM_CET_WAIT_ENDBR },
-		{ SIM_MSR_PL0_SSP, 0, NONCANONICAL_SSP },
+		{ SIM_MSR_PL0_SSP, 0, noncanonical_ssp(vcpu) },
 		{ SIM_MSR_PL3_SSP, 0, GUEST_SSP(3) + 2 },	/* misaligned */
-		{ SIM_MSR_INT_SSP_TAB, 0, NONCANONICAL_SSP },
+		{ SIM_MSR_INT_SSP_TAB, 0, noncanonical_ssp(vcpu) },
+		/* non-canonical on a 48-bit host only: valid with LA57 */
+		{ SIM_MSR_PL1_SSP, 0, NONCANONICAL_SSP },
 	};
 	unsigned int i;
 
@@ -176,4 +181,82 @@ void scn_guest_run(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_set_msrs(vcpu, e, 1);
 	sim_run(vcpu, SIM_MSR_U_CET, guest_cet(cpuid));
 	sim_get_msrs(vcpu, e, 2);
+}
+
+/* The guest's state as userspace restores it (after migration, say). */
+static void restore_guest_state(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry e[] = {
+		{ SIM_MSR_U_CET, 0, guest_cet(cpuid) },
+		{ SIM_MSR_S_CET, 0, guest_cet(cpuid) },
+		{ SIM_MSR_PL0_SSP, 0, guest_ssp(cpuid, 0) },
+		{ SIM_MSR_PL3_SSP, 0, guest_ssp(cpuid, 3) },
+		{ SIM_MSR_INT_SSP_TAB, 0, guest_ssp(cpuid, 4) },
+	};
+
+	sim_set_msrs(vcpu, e, ARRAY_SIZE(e));
+}
+
+/*
+ * The guest reads and writes its CET MSRs while it runs, through KVM's
+ * emulation or passed through to the CPU: an MSR its CPU lacks and KVM's
+ * internal SSP index #GP, invalid values #GP, valid ones take effect and
+ * come back to userspace through KVM_GET_MSRS after the run.
+ */
+void scn_guest_msrs(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_guest_op ops[] = {
+		RD(SIM_MSR_U_CET), RD(SIM_MSR_S_CET), RD(SIM_MSR_PL0_SSP),
+		RD(SIM_MSR_PL3_SSP), RD(SIM_MSR_INT_SSP_TAB),
+		RD(SIM_MSR_KVM_INTERNAL_GUEST_SSP),
+		WR(SIM_MSR_U_CET, guest_cet2(cpuid)),
+		WR(SIM_MSR_S_CET, guest_cet2(cpuid)),
+		WR(SIM_MSR_PL0_SSP, guest_ssp(cpuid, 8)),
+		WR(SIM_MSR_PL1_SSP, guest_ssp(cpuid, 9)),
+		WR(SIM_MSR_PL2_SSP, guest_ssp(cpuid, 10)),
+		WR(SIM_MSR_PL3_SSP, guest_ssp(cpuid, 11)),
+		/* INT_SSP_TAB needs no alignment */
+		WR(SIM_MSR_INT_SSP_TAB, guest_ssp(cpuid, 12) + 1),
+		WR(SIM_MSR_KVM_INTERNAL_GUEST_SSP, GUEST_SSP(13)),
+		WR(SIM_MSR_PL0_SSP, noncanonical_ssp(vcpu)),
+		WR(SIM_MSR_PL3_SSP, GUEST_SSP(14) + 4 + 2),	/* misaligned */
+		WR(SIM_MSR_U_CET, 1ull << 7),			/* reserved */
+		RD(SIM_MSR_U_CET), RD(SIM_MSR_S_CET), RD(SIM_MSR_PL0_SSP),
+		RD(SIM_MSR_PL3_SSP), RD(SIM_MSR_INT_SSP_TAB),
+	};
+	struct sim_msr_entry get[] = {
+		{ SIM_MSR_U_CET, 0, 0 }, { SIM_MSR_S_CET, 0, 0 },
+		{ SIM_MSR_PL0_SSP, 0, 0 },
+		{ SIM_MSR_PL1_SSP, 0, 0 }, { SIM_MSR_PL2_SSP, 0, 0 },
+		{ SIM_MSR_PL3_SSP, 0, 0 },
+		{ SIM_MSR_INT_SSP_TAB, 0, 0 },
+	};
+
+	restore_guest_state(vcpu, cpuid);
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
+	sim_get_msrs(vcpu, get, ARRAY_SIZE(get));
+}
+
+/*
+ * A guest without long mode: INT_SSP_TAB does not exist for it (the guest
+ * #GPs; userspace reads 0 and may write only 0), the other SSPs do.
+ */
+void scn_guest_no_lm(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_guest_op ops[] = {
+		RD(SIM_MSR_INT_SSP_TAB),
+		WR(SIM_MSR_INT_SSP_TAB, 0),
+		WR(SIM_MSR_PL0_SSP, GUEST_SSP(1)),
+	};
+	struct sim_msr_entry set[] = {
+		{ SIM_MSR_INT_SSP_TAB, 0, GUEST_SSP(2) },
+		{ SIM_MSR_INT_SSP_TAB, 0, 0 },
+	};
+	struct sim_msr_entry get = { SIM_MSR_INT_SSP_TAB, 0, 0x55 };
+
+	sim_set_cpuid(vcpu, cpuid & ~SIM_CPUID_LM);
+	sim_set_msrs(vcpu, &set[0], 1);
+	sim_set_msrs(vcpu, &set[1], 1);
+	sim_get_msrs(vcpu, &get, 1);
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 }

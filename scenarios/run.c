@@ -27,24 +27,45 @@ unsigned int sim_combo_cpuid(enum sim_cpuid_combo combo)
 	return cpuid[combo];
 }
 
+static const char *const host_name[SIM_NR_HOSTS] = {
+	[SIM_HOST_CET] = "",
+	[SIM_HOST_NO_CET] = "/no-cet-host",
+	[SIM_HOST_LA57] = "/la57-host",
+};
+
 unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,
-			  unsigned int max)
+			  unsigned int max, unsigned int *impossible)
 {
-	unsigned int n = 0, v, c;
+	unsigned int hosts = s->hosts ? s->hosts : 1u << SIM_HOST_CET;
+	unsigned int n = 0, h, v, c, cet = SIM_CPUID_SHSTK | SIM_CPUID_IBT;
 
-	for (v = SIM_VMX; v <= SIM_SVM; v++) {
-		for (c = 0; c < SIM_NR_COMBOS; c++) {
-			struct sim_case *k = &cases[n];
+	for (h = 0; h < SIM_NR_HOSTS; h++) {
+		if (!(hosts & (1u << h)))
+			continue;
+		for (v = SIM_VMX; v <= SIM_SVM; v++) {
+			for (c = 0; c < SIM_NR_COMBOS; c++) {
+				struct sim_case *k = &cases[n];
+				unsigned int caps = sim_host_kvm_caps(h, v);
 
-			if (!(s->combos & (1u << c)) || n == max)
-				continue;
-			k->scenario = s;
-			k->vendor = v;
-			k->combo = c;
-			sim_snprintf(k->name, sizeof(k->name), "%s/%s/%s", s->name,
-				     v == SIM_VMX ? "vmx" : "svm",
-				     s->no_cpuid ? "no-cpuid" : combo_name[c]);
-			n++;
+				if (!(s->combos & (1u << c)) || n == max)
+					continue;
+				if (sim_combo_cpuid(c) & cet & ~caps) {
+					if (impossible)
+						(*impossible)++;
+					continue;
+				}
+				k->scenario = s;
+				k->vendor = v;
+				k->host = h;
+				k->combo = c;
+				sim_snprintf(k->name, sizeof(k->name),
+					     "%s/%s/%s%s", s->name,
+					     v == SIM_VMX ? "vmx" : "svm",
+					     s->no_cpuid ? "no-cpuid" :
+							   combo_name[c],
+					     host_name[h]);
+				n++;
+			}
 		}
 	}
 	return n;
@@ -87,6 +108,7 @@ enum sim_case_result sim_case_run(const struct sim_case *c, sim_printer print,
 		return SIM_CASE_FAIL;
 	}
 	sim_set_faults(sim, s->faults);
+	sim_set_host(sim, c->host);
 	vcpu = sim_vcpu_create(sim);
 	if (vcpu && !s->no_cpuid)
 		sim_set_cpuid(vcpu, cpuid);

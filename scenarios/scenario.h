@@ -37,6 +37,7 @@ struct sim_scenario {
 	/* the one invariant a "breaks" scenario is there to show can fail */
 	unsigned int proves;
 	unsigned int combos;	/* bit per enum sim_cpuid_combo */
+	unsigned int hosts;	/* bit per enum sim_host; 0: the CET host */
 	bool no_cpuid;		/* run before KVM_SET_CPUID2 */
 	void (*run)(struct sim_vcpu *vcpu, unsigned int cpuid);
 };
@@ -52,6 +53,8 @@ void scn_before_cpuid(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_plain_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_run(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_two_vcpus(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_guest_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_guest_no_lm(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_load(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_guest_rdmsr(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_put(struct sim_vcpu *vcpu, unsigned int cpuid);
@@ -61,6 +64,9 @@ void brk_one_reg_u_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_ssp_without_shstk(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_failed_read(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_noncanonical_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_guest_as_host(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_guest_write_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_guest_noncanonical(struct sim_vcpu *vcpu, unsigned int cpuid);
 
 extern const struct sim_scenario sim_scenarios[];
 
@@ -74,6 +80,7 @@ extern const unsigned int sim_nr_scenarios;
 struct sim_case {
 	const struct sim_scenario *scenario;
 	enum sim_vendor vendor;
+	enum sim_host host;
 	enum sim_cpuid_combo combo;
 	char name[96];
 };
@@ -88,9 +95,15 @@ extern const struct sim_kernel sim_tree_kernel;
 extern const struct sim_kernel *sim_case_kernel;
 
 unsigned int sim_combo_cpuid(enum sim_cpuid_combo combo);
-/* Fill @cases (at most @max) with every case of @s; returns the count. */
+/*
+ * Fill @cases (at most @max) with every case of @s that KVM can build;
+ * returns the count.  A configuration whose guest CPUID asks for a CET
+ * feature KVM does not support on that host and vendor (IBT on SVM, any
+ * on a host without CET) is not run: *@impossible (if given) counts them.
+ */
 unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,
-			  unsigned int max);
+			  unsigned int max, unsigned int *impossible);
+#define SIM_HOSTS_ALL	((1u << SIM_NR_HOSTS) - 1)
 /*
  * Run one case.  On SKIP *@why says why; on FAIL (or an expected
  * violation) @print gets the oracle's report.

@@ -134,11 +134,12 @@ static int glue_one_msr(void *kvm_vcpu, bool set, u32 msr, u64 *user_val)
 }
 
 /* A guest RDMSR/WRMSR that KVM intercepted and emulates. */
-static int glue_guest_msr(void *kvm_vcpu, bool write, u32 msr, u64 *data)
+static int glue_guest_msr(void *kvm_vcpu, bool write, u32 msr, u64 *data,
+			  bool as_host)
 {
 	if (write)
-		return kvm_set_msr_ignored_check(kvm_vcpu, msr, *data, false);
-	return kvm_get_msr_ignored_check(kvm_vcpu, msr, data, false);
+		return kvm_set_msr_ignored_check(kvm_vcpu, msr, *data, as_host);
+	return kvm_get_msr_ignored_check(kvm_vcpu, msr, data, as_host);
 }
 
 static void glue_load_guest_fpu(void *kvm_vcpu)

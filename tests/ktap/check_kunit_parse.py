@@ -15,11 +15,11 @@ import re
 import subprocess
 import sys
 
-# tree -> what kunit.py must count
+# tree -> what kunit.py must count (every case passes on linux-7)
 EXPECT = {
-    "linux-7": r"Ran 90 tests: passed: 90$",
-    "linux-6.12": r"Ran 90 tests: passed: \d+, skipped: \d+$",
-    "linux-6.12-seed": r"Ran 90 tests: passed: \d+, failed: [1-9]\d*, "
+    "linux-7": r"Ran (\d+) tests: passed: \1$",
+    "linux-6.12": r"Ran \d+ tests: passed: \d+, skipped: \d+$",
+    "linux-6.12-seed": r"Ran \d+ tests: passed: \d+, failed: [1-9]\d*, "
                        r"skipped: \d+$",
 }
 

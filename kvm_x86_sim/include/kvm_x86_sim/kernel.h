@@ -41,8 +41,12 @@ struct sim_kernel {
 	int (*one_reg)(void *kvm_vcpu, bool set, u64 id, u64 *user_val);
 	/* kvm_{get,set}_one_msr() directly: ONE_REG without its FPU load */
 	int (*one_msr)(void *kvm_vcpu, bool set, u32 msr, u64 *user_val);
-	/* a guest RDMSR/WRMSR that KVM intercepted and emulates */
-	int (*guest_msr)(void *kvm_vcpu, bool write, u32 msr, u64 *data);
+	/*
+	 * a guest RDMSR/WRMSR that KVM intercepted and emulates (@as_host:
+	 * a broken dispatcher passing host_initiated = true)
+	 */
+	int (*guest_msr)(void *kvm_vcpu, bool write, u32 msr, u64 *data,
+			 bool as_host);
 	void (*load_guest_fpu)(void *kvm_vcpu);
 	void (*put_guest_fpu)(void *kvm_vcpu);
 	/* SVM: the VMCB save area's CET fields, in the kernel's struct vmcb */

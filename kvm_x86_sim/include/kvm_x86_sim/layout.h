@@ -109,6 +109,7 @@ static const struct sim_msr_fact sim_msr_facts[SIM_NR_SLOTS] = {
 #define SIM_CET_SHSTK_EN	(1ULL << 0)
 #define SIM_CET_WRSS_EN		(1ULL << 1)
 #define SIM_CET_ENDBR_EN	(1ULL << 2)
+#define SIM_CET_NO_TRACK_EN	(1ULL << 4)
 #define SIM_CET_RESERVED	(0xfULL << 6)	/* bits 9:6 */
 #define SIM_CET_SUPPRESS	(1ULL << 10)
 #define SIM_CET_WAIT_ENDBR	(1ULL << 11)

@@ -89,7 +89,8 @@ struct sim_vcpu {
 	 */
 	struct sim_val vmcs[SIM_NR_SLOTS];
 	struct sim_val guest_ssp;
-	u64 host_s_cet;
+	u64 host_s_cet, host_isst;	/* VMX host-state fields */
+	struct sim_val host_save[SIM_NR_SLOTS];	/* SVM: what VMRUN saved */
 	u32 entry_ctls, exit_ctls;
 	void *kvm_vcpu;			/* the kernel's struct kvm_vcpu (glue) */
 };
@@ -97,6 +98,10 @@ struct sim_vcpu {
 struct sim {
 	enum sim_vendor vendor;
 	unsigned int faults;
+	/* the host: what KVM supports on it (SIM_CPUID_*), its VA width */
+	enum sim_host host;
+	unsigned int kvm_caps;
+	unsigned int va_bits;
 	/* the CPU */
 	struct sim_val hw[SIM_NR_SLOTS];
 	enum sim_mode mode;

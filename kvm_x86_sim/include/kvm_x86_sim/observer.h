@@ -26,13 +26,14 @@ struct sim_batch {
 	int ret;			/* entries processed, or -errno */
 };
 
-/* A guest RDMSR/WRMSR that exited to KVM during KVM_RUN. */
+/* A guest RDMSR/WRMSR during KVM_RUN, emulated by KVM or passed through. */
 struct sim_guest_msr {
 	const struct sim_vcpu *vcpu;
 	bool write;
+	bool passthrough;		/* reached the CPU without an exit */
 	u32 msr;
 	u64 data;			/* written, or read back */
-	int ret;			/* 0: done; else KVM injects #GP */
+	int ret;			/* 0: done; else the guest gets #GP */
 };
 
 struct sim_observer_ops {

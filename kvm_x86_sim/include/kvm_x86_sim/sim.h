@@ -25,6 +25,14 @@
 enum sim_vendor { SIM_VMX, SIM_SVM };
 
 /*
+ * The host machine KVM runs on.  With CET, KVM supports SHSTK and (VMX
+ * only: KVM does not virtualize IBT on SVM) IBT and the CET XSAVE
+ * components; without CET (or with KVM's CET support off) none of them;
+ * LA57 is the CET host with 5-level paging (57-bit linear addresses).
+ */
+enum sim_host { SIM_HOST_CET, SIM_HOST_NO_CET, SIM_HOST_LA57, SIM_NR_HOSTS };
+
+/*
  * Deliberately broken primitives, used by the cases that prove an invariant
  * can fail.  Each breaks the simulator or the ioctl dispatcher, never the
  * kernel code under test.
@@ -39,6 +47,8 @@ enum sim_fault {
 	SIM_FAULT_LEAKY_COPY_TO_USER	= 1u << 5, /* failed entry gets host data */
 	SIM_FAULT_CANONICAL_ALWAYS	= 1u << 6, /* every address canonical */
 	SIM_FAULT_IRQ_CLOBBERS_FPU	= 1u << 7, /* not a bug: IRQ uses the FPU */
+	SIM_FAULT_GUEST_IS_HOST		= 1u << 8, /* guest exits host-initiated */
+	SIM_FAULT_PUT_SKIPS_XSAVES	= 1u << 9, /* swap-out loses live regs */
 };
 
 /* Which pieces of the tree's code a scenario needs (struct sim_kernel). */
@@ -63,12 +73,18 @@ struct sim_msr_entry {
 struct sim *sim_create(enum sim_vendor vendor, const struct sim_kernel *kernel);
 void sim_destroy(struct sim *sim);
 void sim_set_faults(struct sim *sim, unsigned int faults);
+/* Choose the host (default SIM_HOST_CET); before the first vCPU. */
+void sim_set_host(struct sim *sim, enum sim_host host);
+/* KVM's supported features on @host for @vendor (SIM_CPUID_*). */
+unsigned int sim_host_kvm_caps(enum sim_host host, enum sim_vendor vendor);
 
 /* The host task's CET state (what is in hardware while it runs). */
 void sim_set_host_cet(struct sim *sim, u64 u_cet, u64 pl3_ssp, u64 s_cet);
 
 struct sim_vcpu *sim_vcpu_create(struct sim *sim);
 struct sim *sim_vcpu_sim(struct sim_vcpu *vcpu);
+/* The linear-address width of the vCPU's host (48, or 57 with LA57). */
+unsigned int sim_vcpu_va_bits(struct sim_vcpu *vcpu);
 /* KVM_SET_CPUID2 with a mask of SIM_CPUID_*; before it, the guest has none. */
 void sim_set_cpuid(struct sim_vcpu *vcpu, unsigned int cpuid);
 
@@ -84,6 +100,23 @@ int sim_dev_get_msrs(struct sim *sim, struct sim_msr_entry *e, u32 n);
  * executing WRMSR @msr <- @val, intercepted by KVM), VM-exit, put the FPU.
  */
 int sim_run(struct sim_vcpu *vcpu, u32 msr, u64 val);
+
+/*
+ * A guest RDMSR or WRMSR while it runs.  Where KVM intercepts the MSR it
+ * exits and the tree's code emulates it; where KVM passes it through (CET
+ * MSRs of a guest with the feature, as KVM's intercept set-up decides) it
+ * reaches the CPU directly and KVM sees nothing until the VM-exit.
+ */
+struct sim_guest_op {
+	bool write;
+	u32 msr;
+	u64 data;		/* written, or read back */
+	int ret;		/* 0: done; else the guest gets #GP */
+};
+/* KVM_RUN: the guest executes @ops in order, then exits for good. */
+#define SIM_MAX_GUEST_OPS 32
+void sim_run_guest(struct sim_vcpu *vcpu, struct sim_guest_op *ops,
+		   unsigned int n);
 /*
  * A guest RDMSR reaching KVM while the vCPU is NOT in KVM_RUN: wrong
  * driving, used to show the accessor contract can fail.
