@@ -38,7 +38,8 @@ done
 if [ -z "$kernel" ]; then
 	kernel=$(bash "$top/scripts/fetch-kernel-trees.sh" --full 7 | awk '{print $2}')
 fi
-kernel=$(cd "$kernel" 2>/dev/null && pwd) || die "no such tree: $kernel"
+# (-P: a tree reached through a symlink is copied, not the link)
+kernel=$(cd "$kernel" 2>/dev/null && pwd -P) || die "no such tree: $kernel"
 [ -f "$kernel/tools/testing/kunit/kunit.py" ] ||
 	die "$kernel: no tools/testing/kunit/kunit.py (a full kernel tree is needed)"
 [ -f "$kernel/arch/x86/kvm/x86.c" ] || die "$kernel: no arch/x86/kvm/x86.c"

@@ -13,7 +13,7 @@ void sim_fpu_init(struct sim *sim)
 	int s;
 
 	host->vcpu = -1;
-	host->xfeatures = SIM_XFEATURE_MASK_CET_ALL;
+	host->xfeatures = sim->host_xss;
 	for (s = 0; s < SIM_NR_SLOTS; s++) {
 		host->regs[s] = sim->hw[s].v;
 		host->owner[s] = sim->hw[s].owner;
@@ -100,13 +100,13 @@ void sim_hw_fpu_swap_kvm_fpstate(struct sim_fpstate *guest, bool enter_guest,
 					    "fpu_swap_kvm_fpstate(host)");
 }
 
-/* kvm_caps.supported_xss: the CET components when KVM supports CET. */
+/* kvm_caps.supported_xss: the host's CET components when KVM has CET. */
 u64 sim_hw_supported_xss(void)
 {
-	unsigned int caps = sim_hw_current->kvm_caps;
+	const struct sim *sim = sim_hw_current;
 
-	return caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT) ?
-	       SIM_XFEATURE_MASK_CET_ALL : 0;
+	return sim->kvm_caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT) ?
+	       sim->host_xss & SIM_XFEATURE_MASK_CET_ALL : 0;
 }
 
 /*

@@ -27,8 +27,6 @@ struct sim *sim_create(enum sim_vendor vendor, const struct sim_kernel *kernel)
 	sim->kernel = kernel;
 	sim->tree_caps = sim_kernel_caps(kernel);
 	sim->mode = SIM_MODE_HOST_USER;
-	sim->hw[SIM_SLOT_XSS].v = SIM_XFEATURE_MASK_CET_ALL;
-	sim->hw[SIM_SLOT_XSS].owner = SIM_OWN_HOST;
 	sim_hw_current = sim;
 	sim_set_host_cet(sim, HOST_U_CET, HOST_PL3_SSP, HOST_S_CET);
 	return sim;
@@ -62,11 +60,18 @@ unsigned int sim_host_kvm_caps(enum sim_host host, enum sim_vendor vendor)
 	       (vendor == SIM_VMX ? SIM_CPUID_IBT : 0);
 }
 
+/*
+ * The host's IA32_XSS is the CET components when it has CET (the kernel
+ * enables both; only guests' fpstates hold CET_S), none otherwise.
+ */
 void sim_set_host(struct sim *sim, enum sim_host host)
 {
 	sim->host = host;
 	sim->kvm_caps = sim_host_kvm_caps(host, sim->vendor);
 	sim->va_bits = host == SIM_HOST_LA57 ? 57 : 48;
+	sim->host_xss = host == SIM_HOST_NO_CET ? 0 : SIM_XFEATURE_MASK_CET_ALL;
+	sim->hw[SIM_SLOT_XSS] = sim_owned(sim, sim->host_xss, NULL);
+	sim_fpu_init(sim);
 }
 
 void sim_set_faults(struct sim *sim, unsigned int faults)
@@ -274,6 +279,19 @@ int sim_set_one_reg(struct sim_vcpu *v, u32 msr, u64 val)
 	return one_reg(v, true, msr, &val);
 }
 
+/* vcpu_enter_guest() around the vendor's run: the XSS swap, the entry */
+static void enter_guest(struct sim_vcpu *v)
+{
+	v->sim->kernel->xfeatures(v->kvm_vcpu, true);
+	sim_vm_entry(v);
+}
+
+static void exit_guest(struct sim_vcpu *v)
+{
+	sim_vm_exit(v);
+	v->sim->kernel->xfeatures(v->kvm_vcpu, false);
+}
+
 void sim_run_guest(struct sim_vcpu *v, struct sim_guest_op *ops,
 		   unsigned int n)
 {
@@ -288,7 +306,7 @@ void sim_run_guest(struct sim_vcpu *v, struct sim_guest_op *ops,
 	sim_ioctl_enter(sim, SIM_IOCTL_RUN, v);
 	k->set_running(v->kvm_vcpu, true);
 	k->load_guest_fpu(v->kvm_vcpu);
-	sim_vm_entry(v);
+	enter_guest(v);
 	for (i = 0; i < n; i++) {
 		struct sim_guest_op *op = &ops[i];
 
@@ -299,13 +317,13 @@ void sim_run_guest(struct sim_vcpu *v, struct sim_guest_op *ops,
 			continue;
 		}
 		/* the exit; KVM emulates it with the guest FPU loaded */
-		sim_vm_exit(v);
+		exit_guest(v);
 		op->ret = k->guest_msr(v->kvm_vcpu, op->write, op->msr,
 				       &op->data,
 				       sim->faults & SIM_FAULT_GUEST_IS_HOST);
-		sim_vm_entry(v);
+		enter_guest(v);
 	}
-	sim_vm_exit(v);
+	exit_guest(v);
 	k->put_guest_fpu(v->kvm_vcpu);
 	k->set_running(v->kvm_vcpu, false);
 	sim_ioctl_exit(sim);

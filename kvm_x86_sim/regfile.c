@@ -97,6 +97,10 @@ void sim_hw_wrmsr(u32 msr, u64 v, const char *file, int line)
 	/* KVM writes hardware MSRs inside vCPU ioctls on the guest's behalf */
 	struct sim_val val = sim_owned(sim, v, sim->ioctl_vcpu);
 
+	/* (the broken CPU: writing the host's XSS back does not take) */
+	if (slot == SIM_SLOT_XSS && v == sim->host_xss &&
+	    (sim->faults & SIM_FAULT_HOST_XSS_LOST))
+		slot = SIM_SLOT_NONE;
 	if (slot != SIM_SLOT_NONE)
 		sim->hw[slot] = val;
 	sim_trace(sim, SIM_EV_WRMSR, msr, val, file, line, "WRMSR");

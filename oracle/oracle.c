@@ -114,6 +114,25 @@ static void check_device_ioctl(struct oracle *o, const struct sim_event *e,
 		       e->what, e->index);
 }
 
+/*
+ * The host's XSAVES/XRSTORS (the FPU swap, the return to userspace) run
+ * with the host's IA32_XSS: with a guest's, they would skip or clobber
+ * the components the guest's XSS lacks (SDM Vol. 1 13.11, 13.13).
+ */
+static void check_host_xss(struct oracle *o, const char *where, int n)
+{
+	const struct sim_val *xss = &o->sim->hw[SIM_SLOT_XSS];
+
+	if (xss->v == o->sim->host_xss)	/* the value is what XSAVES uses */
+		return;
+	if (o->violated & SIM_INV_BIT(SIM_INV_HOST_INTEGRITY))
+		return;
+	oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
+		       "%s ran with IA32_XSS %#llx, not the host's %#llx: a guest's XSS was left loaded",
+		       where, (unsigned long long)xss->v,
+		       (unsigned long long)o->sim->host_xss);
+}
+
 static void on_event(void *ctx, const struct sim *sim, int n)
 {
 	struct oracle *o = ctx;
@@ -134,11 +153,13 @@ static void on_event(void *ctx, const struct sim *sim, int n)
 		if (sim->loads - sim->puts > 1)
 			oracle_violate(o, SIM_INV_PAIRING, n,
 				       "guest FPU loaded twice without a put");
+		check_host_xss(o, "fpu_swap_kvm_fpstate()", n);
 		break;
 	case SIM_EV_FPU_PUT:
 		if (sim->puts > sim->loads)
 			oracle_violate(o, SIM_INV_PAIRING, n,
 				       "guest FPU put without a load");
+		check_host_xss(o, "fpu_swap_kvm_fpstate()", n);
 		break;
 	case SIM_EV_KVM_BUG:
 	case SIM_EV_WARN:
@@ -176,6 +197,7 @@ static void on_ioctl_exit(void *ctx, const struct sim *sim)
 		oracle_violate(o, SIM_INV_PAIRING, last,
 			       "ioctl returned with vCPU%d's guest fpstate still current",
 			       sim->cur_fps->vcpu);
+	check_host_xss(o, "the return to host userspace", last);
 	/* S_CET is invariant 2's: checked on every event */
 	for (i = 0; i < ORACLE_NR_XSTATE_MSRS; i++) {
 		int s = sim_msr_slot(oracle_xstate_msrs[i]);

@@ -22,6 +22,7 @@ struct oracle_finding {
 struct oracle_vcpu {
 	u64 msr[SIM_NR_SLOTS];	/* by the machine's slot, for lookup only */
 	u64 ssp;		/* the guest SSP (KVM_REG_GUEST_SSP) */
+	u64 xss;		/* the guest's IA32_XSS */
 };
 
 struct oracle {

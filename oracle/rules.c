@@ -102,6 +102,18 @@ static bool is_cet_msr(u32 msr)
 }
 
 /*
+ * The IA32_XSS bits a WRMSR may set (SDM Vol. 1 13.3: a bit not reported
+ * in CPUID.(EAX=0DH,ECX=1):ECX, or the processor does not support, #GPs):
+ * the guest's CPUID leaf, less what KVM cannot give on this host.
+ */
+static u64 guest_xss_allowed(const struct oracle *o, const struct sim_vcpu *v)
+{
+	bool cet = o->sim->kvm_caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT);
+
+	return sim_cpuid_xss(v->cpuid) & (cet ? o->sim->host_xss : 0);
+}
+
+/*
  * Does KVM list @msr for save/restore (KVM_GET_MSR_INDEX_LIST) on this
  * host?  Its API says: the MSRs of the features it supports there.  The
  * host's read-0/write-0 leniency for a guest without the feature exists
@@ -127,6 +139,9 @@ static enum model_verdict model(const struct oracle *o,
 
 	if (msr == SIM_MSR_AMD64_NB_CFG)
 		return MODEL_OK;
+	if (msr == SIM_MSR_XSS && o->tree_has_cet)
+		return !write || !(data & ~guest_xss_allowed(o, v)) ?
+		       MODEL_OK : MODEL_INVALID;
 	if (msr == SIM_MSR_KVM_INTERNAL_GUEST_SSP) {
 		/* ONE_REG's KVM_REG_GUEST_SSP: only with SHSTK, like PLx_SSP */
 		if (!o->tree_has_cet)
@@ -162,6 +177,8 @@ static u64 *model_value(struct oracle *o, const struct sim_vcpu *v, u32 msr)
 
 	if (msr == SIM_MSR_KVM_INTERNAL_GUEST_SSP)
 		return &ov->ssp;
+	if (msr == SIM_MSR_XSS && o->tree_has_cet)
+		return &ov->xss;
 	return is_cet_msr(msr) ? &ov->msr[sim_msr_slot(msr)] : NULL;
 }
 
@@ -172,7 +189,7 @@ static u64 expected_read(struct oracle *o, const struct sim_vcpu *v, u32 msr)
 
 	if (!val)
 		return 0;
-	if (msr != SIM_MSR_KVM_INTERNAL_GUEST_SSP &&
+	if (msr != SIM_MSR_KVM_INTERNAL_GUEST_SSP && msr != SIM_MSR_XSS &&
 	    model(o, v, msr, true, 1) == MODEL_UNSUPPORTED &&
 	    model(o, v, msr, true, 4) == MODEL_UNSUPPORTED)
 		return 0;
@@ -231,6 +248,8 @@ static void check_written_value(struct oracle *o, const struct sim_vcpu *v,
 				       (unsigned long long)v->guest_ssp.v);
 		return;
 	}
+	if (msr == SIM_MSR_XSS && o->tree_has_cet)
+		o->vcpus[v->id].xss = data;
 	if (!is_cet_msr(msr))
 		return;
 	if (!oracle_guest_owns_msr(v, msr))
@@ -349,6 +368,8 @@ void oracle_check_batch(struct oracle *o, const struct sim_batch *b)
  */
 static bool guest_msr_exists(const struct sim_vcpu *v, u32 msr)
 {
+	if (msr == SIM_MSR_XSS)
+		return true;	/* every simulated guest has XSAVES */
 	if (!is_cet_msr(msr) || !oracle_guest_owns_msr(v, msr))
 		return false;
 	return msr != SIM_MSR_INT_SSP_TAB ||
@@ -359,6 +380,8 @@ static bool guest_msr_exists(const struct sim_vcpu *v, u32 msr)
 static bool guest_value_valid(const struct oracle *o,
 			      const struct sim_vcpu *v, u32 msr, u64 data)
 {
+	if (msr == SIM_MSR_XSS)
+		return !(data & ~guest_xss_allowed(o, v));
 	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
 		return valid_u_s_cet(v, data);
 	if (noncanonical(o, data))
@@ -406,7 +429,7 @@ void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
 				       op, g->msr);
 		return;
 	}
-	if (!is_cet_msr(g->msr) || !o->tree_has_cet)
+	if (!val || !o->tree_has_cet)
 		return;
 	if (!guest_msr_exists(v, g->msr)) {
 		if (!g->ret && !kvm_exception(v, g))

@@ -126,3 +126,14 @@ void brk_guest_noncanonical(struct sim_vcpu *vcpu, unsigned int cpuid)
 	(void)cpuid;
 	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 }
+
+/*
+ * HOST INTEGRITY for IA32_XSS: the CPU drops the write that restores the
+ * host's XSS after the VM-exit, so the FPU swap at put runs with the
+ * guest's XSS.
+ */
+void brk_host_xss_lost(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	(void)cpuid;
+	sim_run(vcpu, 0, 0);
+}

@@ -219,6 +219,7 @@ void scn_guest_msrs(struct sim_vcpu *vcpu, unsigned int cpuid)
 		WR(SIM_MSR_INT_SSP_TAB, guest_ssp(cpuid, 12) + 1),
 		WR(SIM_MSR_KVM_INTERNAL_GUEST_SSP, GUEST_SSP(13)),
 		WR(SIM_MSR_PL0_SSP, noncanonical_ssp(vcpu)),
+		WR(SIM_MSR_INT_SSP_TAB, noncanonical_ssp(vcpu)),
 		WR(SIM_MSR_PL3_SSP, GUEST_SSP(14) + 4 + 2),	/* misaligned */
 		WR(SIM_MSR_U_CET, 1ull << 7),			/* reserved */
 		RD(SIM_MSR_U_CET), RD(SIM_MSR_S_CET), RD(SIM_MSR_PL0_SSP),
@@ -259,4 +260,32 @@ void scn_guest_no_lm(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_set_msrs(vcpu, &set[1], 1);
 	sim_get_msrs(vcpu, &get, 1);
 	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
+}
+
+/*
+ * The guest's IA32_XSS: userspace restores it, the guest reads and writes
+ * it (only the bits of its CPUID.(0xD,1) are accepted), and KVM swaps it
+ * with the host's around every VM-entry, so the host's XSAVES at the FPU
+ * swap never runs with the guest's XSS (which here drops the CET bits).
+ */
+void scn_guest_xss(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	u64 all = sim_cpuid_xss(cpuid);
+	struct sim_msr_entry set = { SIM_MSR_XSS, 0, all };
+	struct sim_msr_entry get = { SIM_MSR_XSS, 0, 0x5a };
+	struct sim_guest_op ops[] = {
+		RD(SIM_MSR_XSS),
+		WR(SIM_MSR_XSS, all & SIM_XFEATURE_MASK_CET_USER),
+		WR(SIM_MSR_XSS, 1ull << 8),		/* PT: not offered */
+		WR(SIM_MSR_XSS, SIM_XFEATURE_MASK_CET_KERNEL),
+		RD(SIM_MSR_XSS),
+		WR(SIM_MSR_PL3_SSP, guest_ssp(cpuid, 6)),
+		WR(SIM_MSR_XSS, 0),
+	};
+
+	sim_set_msrs(vcpu, &set, 1);
+	restore_guest_state(vcpu, cpuid);
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
+	sim_get_msrs(vcpu, &get, 1);
+	scn_xstate_batch(vcpu, cpuid);
 }

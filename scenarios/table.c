@@ -90,6 +90,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_guest_msrs,
 	},
 	{
+		.name = "guest_xss",
+		.summary = "the guest's IA32_XSS: checked, swapped at entry",
+		.needs = SIM_NEED_CET_MSRS,
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_guest_xss,
+	},
+	{
 		.name = "guest_no_lm",
 		.summary = "a guest without long mode has no INT_SSP_TAB",
 		.needs = SIM_NEED_CET_MSRS,
@@ -221,6 +229,16 @@ const struct sim_scenario sim_scenarios[] = {
 		.expect = INV(VALIDITY),
 		.combos = ONE(SHSTK),
 		.run = brk_guest_noncanonical,
+	},
+	{
+		.name = "breaks_host_xss",
+		.summary = "the host's XSS is not restored after VM-exit",
+		.proves = INV(HOST_INTEGRITY),
+		.needs = SIM_NEED_CET_MSRS,
+		.faults = SIM_FAULT_HOST_XSS_LOST,
+		.expect = INV(HOST_INTEGRITY),
+		.combos = ONE(SHSTK),
+		.run = brk_host_xss_lost,
 	},
 	{
 		.name = "breaks_no_bug",

@@ -183,7 +183,14 @@ struct kvm_x86_reg_id {
 #undef HOST_INTR_SSP_TABLE
 #define HOST_INTR_SSP_TABLE	SIM_HOST_INTR_SSP_TABLE
 
-/* tracks: arch/x86/include/asm/cpufeatures.h X86_FEATURE_{LM,SHSTK,IBT} */
+/*
+ * tracks: arch/x86/include/asm/cpufeatures.h X86_FEATURE_{LM,SHSTK,IBT,
+ * XSAVES,PKU}
+ */
+#undef X86_FEATURE_XSAVES
+#define X86_FEATURE_XSAVES	SIM_FEATURE_XSAVES
+#undef X86_FEATURE_PKU
+#define X86_FEATURE_PKU		SIM_FEATURE_PKU
 #undef X86_FEATURE_LM
 #define X86_FEATURE_LM		SIM_FEATURE_LM
 #undef X86_FEATURE_SHSTK
@@ -241,6 +248,10 @@ struct kvm_vcpu_arch {
 	struct fpu_guest guest_fpu;
 	u64 ia32_xss;
 	u64 guest_supported_xss;
+	bool cpuid_dynamic_bits_dirty;	/* an XSS write changes CPUID.0xD */
+	bool guest_state_protected;	/* SEV-ES/TDX: never here */
+	u64 xcr0;			/* XCR0 is not modelled: the host's */
+	u32 pkru, host_pkru;		/* PKU is off on the simulated host */
 };
 
 /* tracks: arch/x86/include/asm/kvm_host.h struct kvm_vcpu_stat */
@@ -264,12 +275,26 @@ struct kvm_caps {
 extern struct kvm_caps kvm_caps;
 
 struct kvm_host_values {
+	u64 xcr0;
 	u64 xss;
 	u64 s_cet;
 };
 extern struct kvm_host_values kvm_host;
 
-/* tracks: arch/x86/include/asm/fpu/types.h XFEATURE_*CET* */
+/*
+ * tracks: arch/x86/include/uapi/asm/processor-flags.h X86_CR4_{OSXSAVE,PKE};
+ * arch/x86/include/asm/fpu/xcr.h XCR_XFEATURE_ENABLED_MASK
+ */
+#undef X86_CR4_OSXSAVE
+#define X86_CR4_OSXSAVE		(1UL << 18)
+#undef X86_CR4_PKE
+#define X86_CR4_PKE		(1UL << 22)
+#undef XCR_XFEATURE_ENABLED_MASK
+#define XCR_XFEATURE_ENABLED_MASK 0x00000000
+
+/* tracks: arch/x86/include/asm/fpu/types.h XFEATURE_*CET*, _PKRU */
+#undef XFEATURE_MASK_PKRU
+#define XFEATURE_MASK_PKRU		(1ULL << 9)
 #undef XFEATURE_CET_USER
 #define XFEATURE_CET_USER		SIM_XFEATURE_CET_USER
 #undef XFEATURE_CET_KERNEL

@@ -64,18 +64,27 @@ static void glue_vcpu_destroy(void *kvm_vcpu)
 				  struct sim_kvm_vcpu, vmx.vcpu));
 }
 
-/*
- * cpuid.c's guest_supported_xss: the XSS bits of the guest's CPUID.(0xD,1)
- * that KVM supports.  The VMM sets the CET components there exactly when
- * it gives the guest SHSTK or IBT (U_CET is XSAVE-managed with either).
- */
+/* cpuid.c's guest_supported_xss: the guest's CPUID.(0xD,1) XSS bits KVM has */
 static void glue_set_cpuid(void *kvm_vcpu, unsigned int cpuid)
 {
 	struct kvm_vcpu *vcpu = kvm_vcpu;
-	u64 xss = cpuid & (SIM_CPUID_SHSTK | SIM_CPUID_IBT) ?
-		  XFEATURE_MASK_CET_USER | XFEATURE_MASK_CET_KERNEL : 0;
 
-	vcpu->arch.guest_supported_xss = xss & kvm_caps.supported_xss;
+	vcpu->arch.guest_supported_xss = sim_cpuid_xss(cpuid) &
+					 kvm_caps.supported_xss;
+}
+
+/* vcpu_enter_guest(): the guest's XSS (and XCR0, PKRU) around the run */
+static void glue_xfeatures(void *kvm_vcpu, bool guest)
+{
+#if defined(SLICE_HAVE_kvm_load_xfeatures)
+	kvm_load_xfeatures(kvm_vcpu, guest);
+#elif defined(SLICE_HAVE_kvm_load_guest_xsave_state) && \
+	defined(SLICE_HAVE_kvm_load_host_xsave_state)
+	if (guest)
+		kvm_load_guest_xsave_state(kvm_vcpu);
+	else
+		kvm_load_host_xsave_state(kvm_vcpu);
+#endif
 }
 
 static void glue_set_running(void *kvm_vcpu, bool running)
@@ -212,6 +221,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.vcpu_destroy = glue_vcpu_destroy,
 	.set_cpuid = glue_set_cpuid,
 	.set_running = glue_set_running,
+	.xfeatures = glue_xfeatures,
 	.msr_io = glue_msr_io,
 	.one_reg_id = glue_one_reg_id,
 	.one_reg = glue_one_reg,

@@ -95,4 +95,26 @@ static inline bool sev_es_prevent_msr_access(struct kvm_vcpu *vcpu,
 	return false;
 }
 
+/*
+ * What the XSS swap around the run loop (kvm_load_xfeatures() and older
+ * kvm_load_{guest,host}_xsave_state()) touches besides XSS: XCR0 (not
+ * modelled: guest and host share one), PKRU (PKU off), the guest's CR4
+ * (OSXSAVE on, as every guest that uses supervisor state has it).
+ */
+#undef kvm_is_cr4_bit_set
+#define kvm_is_cr4_bit_set(vcpu, bit)	((void)(vcpu), (bit) == X86_CR4_OSXSAVE)
+#undef xsetbv
+#define xsetbv(index, value)		do { (void)(index); (void)(value); } while (0)
+#undef cpu_feature_enabled
+#define cpu_feature_enabled(f)		((void)(f), false)
+#undef rdpkru
+#define rdpkru()			0
+#undef wrpkru
+#define wrpkru(pkru)			do { (void)(pkru); } while (0)
+#undef write_pkru
+#define write_pkru(pkru)		do { (void)(pkru); } while (0)
+/* older trees recompute CPUID.0xD after an XSS write: nothing to do here */
+#undef kvm_update_cpuid_runtime
+#define kvm_update_cpuid_runtime(vcpu)	do { (void)(vcpu); } while (0)
+
 #endif /* KVM_X86_SIM_STUBS_STUBS_H */

@@ -34,6 +34,8 @@ struct sim_kernel {
 	void (*set_cpuid)(void *kvm_vcpu, unsigned int cpuid);
 	/* kvm_vcpu_ioctl(KVM_RUN) around the arch run loop: wants_to_run */
 	void (*set_running)(void *kvm_vcpu, bool running);
+	/* kvm_load_xfeatures(): the guest's / host's XSS around a VM-entry */
+	void (*xfeatures)(void *kvm_vcpu, bool guest);
 	/* the ioctl handlers: msr_io(), kvm_get_set_one_reg() */
 	int (*msr_io)(void *kvm_vcpu, void *user_msrs,
 		      enum sim_kernel_msr_op op);

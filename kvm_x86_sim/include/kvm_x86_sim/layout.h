@@ -51,11 +51,24 @@
 #define SIM_FEATURE_LM		(1 * 32 + 29)	/* CPUID 0x80000001.EDX[29] */
 #define SIM_FEATURE_SHSTK	(16 * 32 + 7)	/* CPUID 7.0.ECX[7] */
 #define SIM_FEATURE_IBT		(18 * 32 + 20)	/* CPUID 7.0.EDX[20] */
+#define SIM_FEATURE_XSAVES	(10 * 32 + 3)	/* CPUID 0xD.1.EAX[3] */
+#define SIM_FEATURE_PKU		(16 * 32 + 3)	/* CPUID 7.0.ECX[3] */
 
 /* Guest CPUID combinations the scenarios iterate over. */
 #define SIM_CPUID_IBT		(1u << 0)
 #define SIM_CPUID_SHSTK		(1u << 1)
 #define SIM_CPUID_LM		(1u << 2)
+
+/*
+ * The guest's CPUID.(EAX=0DH,ECX=1):ECX, the IA32_XSS bits it may set: a
+ * VMM gives a guest with SHSTK or IBT both CET components (U_CET is
+ * XSAVE-managed with either feature), none otherwise.
+ */
+static inline u64 sim_cpuid_xss(unsigned int cpuid)
+{
+	return cpuid & (SIM_CPUID_SHSTK | SIM_CPUID_IBT) ?
+	       SIM_XFEATURE_MASK_CET_USER | SIM_XFEATURE_MASK_CET_KERNEL : 0;
+}
 
 /* Dense index of the MSRs the register file models (SIM_MSR_FACTS). */
 enum sim_msr_slot {

@@ -102,6 +102,7 @@ struct sim {
 	enum sim_host host;
 	unsigned int kvm_caps;
 	unsigned int va_bits;
+	u64 host_xss;			/* the host's IA32_XSS */
 	/* the CPU */
 	struct sim_val hw[SIM_NR_SLOTS];
 	enum sim_mode mode;

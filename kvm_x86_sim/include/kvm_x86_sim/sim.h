@@ -49,6 +49,7 @@ enum sim_fault {
 	SIM_FAULT_IRQ_CLOBBERS_FPU	= 1u << 7, /* not a bug: IRQ uses the FPU */
 	SIM_FAULT_GUEST_IS_HOST		= 1u << 8, /* guest exits host-initiated */
 	SIM_FAULT_PUT_SKIPS_XSAVES	= 1u << 9, /* swap-out loses live regs */
+	SIM_FAULT_HOST_XSS_LOST		= 1u << 10, /* host XSS write dropped */
 };
 
 /* Which pieces of the tree's code a scenario needs (struct sim_kernel). */

@@ -46,5 +46,6 @@ def case(category, expect, match=None, alt=None):
 def load():
     """Import every category module (each registers its cases)."""
     from . import (mail, gitdiff, paths, badpatch, cut, compile,  # noqa
-                   trees, output, signals, cache, cli, refactor)
+                   trees, output, signals, cache, cli, refactor,
+                   kvmbugs)
     return REGISTRY

@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: GPL-2.0
+"""KVM bugs of the kinds the harness used to be blind to: where the
+simulated machine stood in for kernel code (the XSS swap around the run
+loop), where only the host's path was judged (guest RDMSR/WRMSR), where
+the capability model was too kind (the guest's supported XSS).  Each patch
+breaks the tree's own code; validate must fail it (exit 1) naming the
+invariant.  The edits are made from the tree at test time."""
+
+from . import VIOLATION, case, kernel
+
+X86 = kernel.X86
+
+
+def bug(c, edit, subject):
+    return c.run("--patch", c.write("bug.patch", c.mail(
+        (X86, edit), subject=subject)))
+
+
+@case("kvmbugs", VIOLATION, r"HOST INTEGRITY.*IA32_XSS")
+def kvmbug_host_xss_not_restored(c):
+    """kvm_load_xfeatures() loads the guest's XSS on the way out too: the
+    FPU swap at put runs with the guest's IA32_XSS"""
+    return bug(c, lambda t: kernel.replace_in(
+        t, "static void kvm_load_xfeatures(",
+        "wrmsrq(MSR_IA32_XSS, load_guest ? vcpu->arch.ia32_xss : "
+        "kvm_host.xss);",
+        ["\t\twrmsrq(MSR_IA32_XSS, vcpu->arch.ia32_xss);"]),
+        "KVM: x86: simplify the XSS swap")
+
+
+@case("kvmbugs", VIOLATION, r"VALIDITY: .*MSR 0xda0")
+def kvmbug_xss_checked_against_kvm_caps(c):
+    """guest IA32_XSS checked against kvm_caps.supported_xss, not the
+    guest's supported XSS (the seed review's question): a guest without
+    CET may set the CET bits"""
+    return bug(c, lambda t: kernel.replace_in(
+        t, "int kvm_set_msr_common(",
+        "if (data & ~vcpu->arch.guest_supported_xss)",
+        ["\t\tif (data & ~kvm_caps.supported_xss)"]),
+        "KVM: x86: check XSS against what KVM supports")
+
+
+@case("kvmbugs", VIOLATION, r"CPUID GATING: guest .*internal index")
+def kvmbug_internal_ssp_reachable(c):
+    """__kvm_set_msr()/__kvm_get_msr() no longer refuse KVM's internal
+    SSP index to the guest"""
+    def edit(t):
+        for fn in ("static int __kvm_set_msr(", "static int __kvm_get_msr("):
+            t = kernel.replace_in(t, fn, "if (!host_initiated)",
+                                  ["\t\tif (0)"])
+        return t
+    return bug(c, edit, "KVM: x86: let the SSP index through")
+
+
+@case("kvmbugs", VIOLATION, r"CPUID GATING: guest WRMSR")
+def kvmbug_host_leniency_for_guest(c):
+    """kvm_do_msr_access() applies userspace's write-0 leniency to the
+    guest's WRMSR too"""
+    return bug(c, lambda t: kernel.replace_in(
+        t, "static __always_inline int kvm_do_msr_access(",
+        "if (host_initiated && !*data && kvm_is_advertised_msr(msr))",
+        ["\tif (!*data && kvm_is_advertised_msr(msr))"]),
+        "KVM: x86: one rule for unsupported MSRs")
+
+
+@case("kvmbugs", VIOLATION, r"VALIDITY: guest WRMSR of invalid")
+def kvmbug_guest_int_ssp_tab_unchecked(c):
+    """__kvm_set_msr() checks the SSP values only for userspace: the
+    guest's non-canonical INT_SSP_TAB is accepted"""
+    def edit(t):
+        arm = t.index("case MSR_IA32_PL0_SSP ... MSR_IA32_INT_SSP_TAB:",
+                      t.index("static int __kvm_set_msr("))
+        old = "if (is_noncanonical_msr_address(data, vcpu))"
+        at = t.index(old, arm)
+        return t[:at] + "if (host_initiated && " + old[4:] + t[at + len(old):]
+    return bug(c, edit, "KVM: x86: trust the guest's SSPs")
