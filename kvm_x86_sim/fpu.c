@@ -100,6 +100,25 @@ void sim_hw_fpu_swap_kvm_fpstate(struct sim_fpstate *guest, bool enter_guest,
 					    "fpu_swap_kvm_fpstate(host)");
 }
 
+void sim_hw_fpstate_clear(struct sim_fpstate *fps, unsigned int nr,
+			  const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	struct sim_val none = { .vcpu = fps->vcpu };
+	int s;
+
+	if (sim->faults & SIM_FAULT_INIT_KEEPS_XSTATE)
+		return;
+	for (s = 0; s < SIM_NR_SLOTS; s++) {
+		if (sim_slot_xfeature(s) != (1ULL << nr))
+			continue;
+		fps->regs[s] = 0;
+		fps->owner[s] = SIM_OWN_NONE;
+	}
+	sim_trace(sim, SIM_EV_FPSTATE_CLEAR, nr, none, file, line,
+		  "fpstate_clear_xstate_component");
+}
+
 /* kvm_caps.supported_xss: the host's CET components when KVM has CET. */
 u64 sim_hw_supported_xss(void)
 {

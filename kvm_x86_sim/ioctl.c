@@ -310,6 +310,13 @@ void sim_run_guest(struct sim_vcpu *v, struct sim_guest_op *ops,
 	for (i = 0; i < n; i++) {
 		struct sim_guest_op *op = &ops[i];
 
+		if (op->init) {
+			/* INIT is emulated in KVM_RUN: the vCPU is reset */
+			exit_guest(v);
+			sim_vcpu_init(v);
+			enter_guest(v);
+			continue;
+		}
 		if (sim_msr_passthrough(v, op->msr)) {
 			direct[i] = true;
 			op->ret = sim_guest_rdwrmsr(v, op->write, op->msr,
@@ -329,7 +336,8 @@ void sim_run_guest(struct sim_vcpu *v, struct sim_guest_op *ops,
 	sim_ioctl_exit(sim);
 	for (i = 0; i < n; i++) {
 		struct sim_guest_msr g = {
-			.vcpu = v, .write = ops[i].write, .msr = ops[i].msr,
+			.vcpu = v, .init = ops[i].init,
+			.write = ops[i].write, .msr = ops[i].msr,
 			.data = ops[i].data, .ret = ops[i].ret,
 			.passthrough = direct[i],
 		};

@@ -286,3 +286,25 @@ void sim_vm_exit(struct sim_vcpu *v)
 	sim_trace(sim, SIM_EV_VM_EXIT, 0, sim->hw[SIM_SLOT_S_CET], __FILE__,
 		  __LINE__, "VM-exit");
 }
+
+/*
+ * kvm_vcpu_reset(vcpu, true): the tree's kvm_xstate_reset() zeroes the CET
+ * XSAVE components; the vendor part (vmx_vcpu_reset() zeroing GUEST_S_CET,
+ * GUEST_SSP and GUEST_INTR_SSP_TABLE, svm's VMCB equivalent) is not sliced
+ * yet and is done here, as the 7.x trees do it.
+ */
+void sim_vcpu_init(struct sim_vcpu *v)
+{
+	struct sim *sim = v->sim;
+	struct sim_val zero = { .vcpu = -1 };
+
+	sim_trace(sim, SIM_EV_INIT, 0, zero, __FILE__, __LINE__, "INIT");
+	sim->kernel->xstate_reset(v->kvm_vcpu, true);
+	if (sim->faults & SIM_FAULT_INIT_KEEPS_XSTATE)
+		return;
+	v->vmcs[SIM_SLOT_S_CET] = zero;
+	v->vmcs[SIM_SLOT_INT_SSP_TAB] = zero;
+	v->guest_ssp = zero;
+	if (sim->vendor == SIM_SVM)
+		sync_vmcb(v, true);
+}

@@ -422,6 +422,17 @@ void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
 	int ev = oracle_last_event(o);
 	u64 *val = model_value(o, v, g->msr);
 
+	if (g->init) {
+		/*
+		 * SDM Vol. 3 10.1 (Table 10-1) and the CET chapter: INIT
+		 * clears the CET MSRs and SSP; IA32_XSS is unchanged.
+		 */
+		struct oracle_vcpu *ov = &o->vcpus[v->id];
+
+		memset(ov->msr, 0, sizeof(ov->msr));
+		ov->ssp = 0;
+		return;
+	}
 	if (g->msr == SIM_MSR_KVM_INTERNAL_GUEST_SSP) {
 		if (!g->ret)
 			oracle_violate(o, SIM_INV_CPUID_GATING, ev,

@@ -137,3 +137,18 @@ void brk_host_xss_lost(struct sim_vcpu *vcpu, unsigned int cpuid)
 	(void)cpuid;
 	sim_run(vcpu, 0, 0);
 }
+
+/*
+ * HOST INTEGRITY after INIT: the fpstate component reset does nothing,
+ * so the guest's pre-INIT PL3_SSP survives where 0 must be read.
+ */
+void brk_init_keeps_state(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry set = { SIM_MSR_PL3_SSP, 0, guest_ssp(cpuid, 3) };
+	struct sim_msr_entry get = { SIM_MSR_PL3_SSP, 0, 0 };
+	struct sim_guest_op init = { .init = true };
+
+	sim_set_msrs(vcpu, &set, 1);
+	sim_run_guest(vcpu, &init, 1);
+	sim_get_msrs(vcpu, &get, 1);
+}

@@ -289,3 +289,33 @@ void scn_guest_xss(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_get_msrs(vcpu, &get, 1);
 	scn_xstate_batch(vcpu, cpuid);
 }
+
+/*
+ * INIT inside KVM_RUN (the only place KVM emulates it): the tree's
+ * kvm_xstate_reset() puts the loaded guest FPU, zeroes the CET XSAVE
+ * components and loads it again; afterwards the guest and userspace read
+ * 0 from every CET MSR.  Then RESET-like use goes on: values set after the
+ * INIT persist.
+ */
+void scn_init_in_run(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_guest_op ops[] = {
+		WR(SIM_MSR_PL3_SSP, guest_ssp(cpuid, 7)),
+		{ .init = true },
+		RD(SIM_MSR_U_CET), RD(SIM_MSR_S_CET), RD(SIM_MSR_PL0_SSP),
+		RD(SIM_MSR_PL3_SSP), RD(SIM_MSR_INT_SSP_TAB),
+		WR(SIM_MSR_PL1_SSP, guest_ssp(cpuid, 8)),
+	};
+	struct sim_msr_entry get[] = {
+		{ SIM_MSR_U_CET, 0, 0 }, { SIM_MSR_S_CET, 0, 0 },
+		{ SIM_MSR_PL0_SSP, 0, 0 }, { SIM_MSR_PL1_SSP, 0, 0 },
+		{ SIM_MSR_PL3_SSP, 0, 0 }, { SIM_MSR_INT_SSP_TAB, 0, 0 },
+	};
+	u64 ssp;
+
+	restore_guest_state(vcpu, cpuid);
+	sim_set_one_reg(vcpu, SIM_MSR_KVM_INTERNAL_GUEST_SSP, guest_ssp(cpuid, 9));
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
+	sim_get_msrs(vcpu, get, ARRAY_SIZE(get));
+	sim_get_one_reg(vcpu, SIM_MSR_KVM_INTERNAL_GUEST_SSP, &ssp);
+}

@@ -98,6 +98,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_guest_xss,
 	},
 	{
+		.name = "init_in_run",
+		.summary = "INIT in KVM_RUN zeroes the CET state",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSTATE_RESET |
+			 SIM_NEED_ONE_REG,
+		.combos = SIM_COMBOS_ALL,
+		.run = scn_init_in_run,
+	},
+	{
 		.name = "guest_no_lm",
 		.summary = "a guest without long mode has no INT_SSP_TAB",
 		.needs = SIM_NEED_CET_MSRS,
@@ -239,6 +247,16 @@ const struct sim_scenario sim_scenarios[] = {
 		.expect = INV(HOST_INTEGRITY),
 		.combos = ONE(SHSTK),
 		.run = brk_host_xss_lost,
+	},
+	{
+		.name = "breaks_init",
+		.summary = "INIT's fpstate component reset does nothing",
+		.proves = INV(HOST_INTEGRITY),
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSTATE_RESET,
+		.faults = SIM_FAULT_INIT_KEEPS_XSTATE,
+		.expect = INV(HOST_INTEGRITY),
+		.combos = ONE(SHSTK),
+		.run = brk_init_keeps_state,
 	},
 	{
 		.name = "breaks_no_bug",

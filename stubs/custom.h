@@ -37,6 +37,9 @@
 #undef test_thread_flag
 #define test_thread_flag(flag) \
 	((flag) == TIF_NEED_FPU_LOAD && sim_hw_need_fpu_load())
+#undef fpstate_clear_xstate_component
+#define fpstate_clear_xstate_component(fps, nr) \
+	sim_hw_fpstate_clear((fps), (nr), __FILE__, __LINE__)
 #undef fpu_swap_kvm_fpstate
 #define fpu_swap_kvm_fpstate(gfpu, enter) \
 	sim_hw_fpu_swap_kvm_fpstate((gfpu)->fpstate, (enter), __FILE__, __LINE__)

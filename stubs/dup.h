@@ -219,11 +219,19 @@ typedef int (*msr_access_t)(struct kvm_vcpu *vcpu, u32 index, u64 *data,
 			    bool host_initiated);
 
 /*
+ * tracks: arch/x86/include/asm/fpu/types.h struct fpstate: a guest's
+ * fpstate is the simulator's struct sim_fpstate (in_use, xfeatures, the
+ * saved registers), so the kernel's word means that struct here.
+ */
+#undef fpstate
+#define fpstate sim_fpstate
+
+/*
  * The fields of KVM's structures the sliced code reads.
  * tracks: arch/x86/include/asm/fpu/types.h struct fpu_guest
  */
 struct fpu_guest {
-	struct sim_fpstate *fpstate;	/* kernel: struct fpstate */
+	struct fpstate *fpstate;
 };
 
 /* tracks: arch/x86/include/asm/kvm_host.h struct kvm_arch */
@@ -270,6 +278,7 @@ struct kvm_vcpu {
 
 /* tracks: arch/x86/kvm/x86.h struct kvm_caps, struct kvm_host_values */
 struct kvm_caps {
+	u64 supported_xcr0;		/* user features: not modelled, 0 */
 	u64 supported_xss;
 };
 extern struct kvm_caps kvm_caps;
@@ -292,9 +301,17 @@ extern struct kvm_host_values kvm_host;
 #undef XCR_XFEATURE_ENABLED_MASK
 #define XCR_XFEATURE_ENABLED_MASK 0x00000000
 
-/* tracks: arch/x86/include/asm/fpu/types.h XFEATURE_*CET*, _PKRU */
+/* tracks: arch/x86/include/asm/fpu/types.h XFEATURE_*CET*, _PKRU, MPX, MAX */
 #undef XFEATURE_MASK_PKRU
 #define XFEATURE_MASK_PKRU		(1ULL << 9)
+#undef XFEATURE_MASK_BNDREGS
+#define XFEATURE_MASK_BNDREGS		(1ULL << 3)
+#undef XFEATURE_MASK_BNDCSR
+#define XFEATURE_MASK_BNDCSR		(1ULL << 4)
+#undef XFEATURE_MASK_CET_ALL
+#define XFEATURE_MASK_CET_ALL		SIM_XFEATURE_MASK_CET_ALL
+#undef XFEATURE_MAX
+#define XFEATURE_MAX			20
 #undef XFEATURE_CET_USER
 #define XFEATURE_CET_USER		SIM_XFEATURE_CET_USER
 #undef XFEATURE_CET_KERNEL

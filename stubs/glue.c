@@ -87,6 +87,13 @@ static void glue_xfeatures(void *kvm_vcpu, bool guest)
 #endif
 }
 
+static void glue_xstate_reset(void *kvm_vcpu, bool init_event)
+{
+#ifdef SLICE_HAVE_kvm_xstate_reset
+	kvm_xstate_reset(kvm_vcpu, init_event);
+#endif
+}
+
 static void glue_set_running(void *kvm_vcpu, bool running)
 {
 	((struct kvm_vcpu *)kvm_vcpu)->wants_to_run = running;
@@ -192,8 +199,13 @@ static void glue_vmcb_cet(void *kvm_vcpu, bool write, u64 *s_cet, u64 *ssp,
 #else
 #define SIM_TREE_HAS_XSTATE_LOAD 0
 #endif
+#ifdef SLICE_HAVE_kvm_xstate_reset
+#define SIM_TREE_HAS_XSTATE_RESET SIM_NEED_XSTATE_RESET
+#else
+#define SIM_TREE_HAS_XSTATE_RESET 0
+#endif
 #define SIM_TREE_CAPS (SIM_TREE_HAS_ONE_REG | SIM_TREE_HAS_FEATURE_MSRS |	\
-		       SIM_TREE_HAS_XSTATE_LOAD)
+		       SIM_TREE_HAS_XSTATE_LOAD | SIM_TREE_HAS_XSTATE_RESET)
 
 /*
  * Why the slice cannot run a scenario needing @needs; NULL if it can.
@@ -210,6 +222,8 @@ static const char *glue_lacks(unsigned int needs)
 		why = "tree has no KVM_{GET,SET}_ONE_REG for x86 MSRs (kvm_get_set_one_reg not found)";
 	if (lacks & SIM_NEED_FEATURE_MSRS)
 		why = "tree has no do_get_feature_msr";
+	if (lacks & SIM_NEED_XSTATE_RESET)
+		why = "tree has no kvm_xstate_reset (INIT's reset of the CET XSAVE components)";
 	return why;
 }
 
@@ -222,6 +236,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.set_cpuid = glue_set_cpuid,
 	.set_running = glue_set_running,
 	.xfeatures = glue_xfeatures,
+	.xstate_reset = glue_xstate_reset,
 	.msr_io = glue_msr_io,
 	.one_reg_id = glue_one_reg_id,
 	.one_reg = glue_one_reg,

@@ -18,6 +18,7 @@ typedef u64 gfn_t;
 #ifdef __KERNEL__
 /* Built as kernel code (kunit/): the kernel's own vocabulary. */
 #include <linux/bits.h>
+#include <linux/bitops.h>
 #include <linux/align.h>
 #include <linux/build_bug.h>
 #include <linux/container_of.h>
@@ -41,6 +42,10 @@ typedef int32_t s32;
 #define fallthrough __attribute__((__fallthrough__))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#define BITS_PER_BYTE 8
+#define for_each_set_bit(bit, addr, size) \
+	for ((bit) = 0; (bit) < (int)(size); (bit)++) \
+		if (!((*(addr) >> (bit)) & 1)) {} else
 #define BIT(n) (1UL << (n))
 #define BIT_ULL(n) (1ULL << (n))
 #define GENMASK(h, l) (((~0UL) << (l)) & (~0UL >> (63 - (h))))

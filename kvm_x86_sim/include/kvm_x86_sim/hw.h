@@ -32,6 +32,10 @@ struct sim_fpstate {
 	u8 owner[SIM_NR_SLOTS];
 };
 
+/* fpstate_clear_xstate_component(): XSAVE component @nr of @fps to init */
+void sim_hw_fpstate_clear(struct sim_fpstate *fps, unsigned int nr,
+			  const char *file, int line);
+
 /* MSRs */
 u64 sim_hw_rdmsr(u32 msr, const char *file, int line);
 void sim_hw_wrmsr(u32 msr, u64 val, const char *file, int line);

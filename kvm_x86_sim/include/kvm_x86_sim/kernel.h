@@ -36,6 +36,8 @@ struct sim_kernel {
 	void (*set_running)(void *kvm_vcpu, bool running);
 	/* kvm_load_xfeatures(): the guest's / host's XSS around a VM-entry */
 	void (*xfeatures)(void *kvm_vcpu, bool guest);
+	/* kvm_vcpu_reset()'s xstate part: kvm_xstate_reset() */
+	void (*xstate_reset)(void *kvm_vcpu, bool init_event);
 	/* the ioctl handlers: msr_io(), kvm_get_set_one_reg() */
 	int (*msr_io)(void *kvm_vcpu, void *user_msrs,
 		      enum sim_kernel_msr_op op);

@@ -64,6 +64,8 @@ enum sim_event_type {
 	SIM_EV_USER_COPY,
 	SIM_EV_CALL,		/* a traced kernel function is called */
 	SIM_EV_ALLOC_FAIL,	/* a kernel allocation failed */
+	SIM_EV_FPSTATE_CLEAR,	/* an XSAVE component of an fpstate reset */
+	SIM_EV_INIT,		/* INIT of a vCPU (emulated inside KVM_RUN) */
 };
 
 struct sim_event {

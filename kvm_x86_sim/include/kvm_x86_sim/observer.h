@@ -29,6 +29,7 @@ struct sim_batch {
 /* A guest RDMSR/WRMSR during KVM_RUN, emulated by KVM or passed through. */
 struct sim_guest_msr {
 	const struct sim_vcpu *vcpu;
+	bool init;			/* an INIT, not an MSR access */
 	bool write;
 	bool passthrough;		/* reached the CPU without an exit */
 	u32 msr;

@@ -50,6 +50,7 @@ enum sim_fault {
 	SIM_FAULT_GUEST_IS_HOST		= 1u << 8, /* guest exits host-initiated */
 	SIM_FAULT_PUT_SKIPS_XSAVES	= 1u << 9, /* swap-out loses live regs */
 	SIM_FAULT_HOST_XSS_LOST		= 1u << 10, /* host XSS write dropped */
+	SIM_FAULT_INIT_KEEPS_XSTATE	= 1u << 11, /* fpstate clear: no-op */
 };
 
 /* Which pieces of the tree's code a scenario needs (struct sim_kernel). */
@@ -58,6 +59,7 @@ enum sim_need {
 	SIM_NEED_ONE_REG	= 1u << 1, /* kvm_get_set_one_reg */
 	SIM_NEED_FEATURE_MSRS	= 1u << 2, /* do_get_feature_msr */
 	SIM_NEED_XSTATE_LOAD	= 1u << 3, /* __msr_io loads the guest FPU */
+	SIM_NEED_XSTATE_RESET	= 1u << 4, /* kvm_xstate_reset */
 };
 
 struct sim;
@@ -109,6 +111,7 @@ int sim_run(struct sim_vcpu *vcpu, u32 msr, u64 val);
  * reaches the CPU directly and KVM sees nothing until the VM-exit.
  */
 struct sim_guest_op {
+	bool init;		/* not an MSR access: an INIT (sent by an IPI) */
 	bool write;
 	u32 msr;
 	u64 data;		/* written, or read back */

@@ -74,3 +74,16 @@ def kvmbug_guest_int_ssp_tab_unchecked(c):
         at = t.index(old, arm)
         return t[:at] + "if (host_initiated && " + old[4:] + t[at + len(old):]
     return bug(c, edit, "KVM: x86: trust the guest's SSPs")
+
+
+@case("kvmbugs", VIOLATION, r"HOST INTEGRITY: guest RDMSR of MSR 0x6a")
+def kvmbug_init_clears_loaded_fpstate(c):
+    """kvm_xstate_reset() zeroes the components without putting the
+    loaded guest FPU first: the put after the run saves the live
+    registers over the zeroes: the guest reads its pre-INIT values"""
+    def edit(t):
+        for line in ("kvm_put_guest_fpu(vcpu);", "kvm_load_guest_fpu(vcpu);"):
+            t = kernel.replace_in(t, "static void kvm_xstate_reset(", line,
+                                  ["\t\t;"])
+        return t
+    return bug(c, edit, "KVM: x86: no need to unload the FPU on INIT")
