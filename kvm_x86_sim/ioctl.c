@@ -48,8 +48,6 @@ void sim_set_host_cet(struct sim *sim, u64 u_cet, u64 pl3_ssp, u64 s_cet)
 	sim->hw[SIM_SLOT_S_CET].v = s_cet;
 	sim->hw[SIM_SLOT_PL0_SSP].v = HOST_PL0_SSP;
 	sim_fpu_init(sim);
-	for (s = 0; s < sim->nr_vcpus; s++)
-		sim->vcpus[s].host_s_cet = s_cet;
 }
 
 unsigned int sim_host_kvm_caps(enum sim_host host, enum sim_vendor vendor)
@@ -95,6 +93,7 @@ void sim_destroy(struct sim *sim)
 
 struct sim_vcpu *sim_vcpu_create(struct sim *sim)
 {
+	enum sim_mode mode;
 	struct sim_vcpu *v;
 	int s;
 
@@ -108,12 +107,18 @@ struct sim_vcpu *sim_vcpu_create(struct sim *sim)
 	for (s = 0; s < SIM_NR_SLOTS; s++)
 		v->vmcs[s].vcpu = -1;
 	v->guest_ssp.vcpu = -1;
-	v->host_s_cet = sim->host_s_cet;
-	v->entry_ctls = SIM_VM_ENTRY_LOAD_CET_STATE;
-	v->exit_ctls = SIM_VM_EXIT_LOAD_CET_STATE;
 	sim_hw_current = sim;
 	v->kvm_vcpu = sim->kernel->vcpu_create(v, sim->vendor == SIM_SVM);
-	return v->kvm_vcpu ? v : NULL;
+	if (!v->kvm_vcpu)
+		return NULL;
+	/* KVM_CREATE_VCPU: the vendor code sets up the loaded VMCS/VMCB */
+	mode = sim->mode;
+	sim->mode = SIM_MODE_HOST_KERNEL;
+	sim_vcpu_load(v);
+	sim->kernel->vcpu_setup(v->kvm_vcpu, sim->vendor == SIM_SVM);
+	sim_vcpu_put(v);
+	sim->mode = mode;
+	return v;
 }
 
 struct sim *sim_vcpu_sim(struct sim_vcpu *v)
@@ -292,58 +297,56 @@ static void exit_guest(struct sim_vcpu *v)
 	v->sim->kernel->xfeatures(v->kvm_vcpu, false);
 }
 
-void sim_run_guest(struct sim_vcpu *v, struct sim_guest_op *ops,
-		   unsigned int n)
+/*
+ * One thing the guest does while it runs.  Observers hear of it as soon as
+ * it is done (before the guest is entered again), so their model of the
+ * guest is current at the next VM-entry.
+ */
+static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 {
 	struct sim *sim = v->sim;
 	const struct sim_kernel *k = sim->kernel;
-	bool direct[SIM_MAX_GUEST_OPS] = { false };
-	unsigned int i;
+	struct sim_guest_msr g = { .vcpu = v, .init = op->init,
+				   .write = op->write, .msr = op->msr };
 
-	if (n > SIM_MAX_GUEST_OPS)
-		n = SIM_MAX_GUEST_OPS;
-
-	sim_ioctl_enter(sim, SIM_IOCTL_RUN, v);
-	k->set_running(v->kvm_vcpu, true);
-	k->load_guest_fpu(v->kvm_vcpu);
-	enter_guest(v);
-	for (i = 0; i < n; i++) {
-		struct sim_guest_op *op = &ops[i];
-
-		if (op->init) {
-			/* INIT is emulated in KVM_RUN: the vCPU is reset */
-			exit_guest(v);
-			sim_vcpu_init(v);
-			enter_guest(v);
-			continue;
-		}
-		if (sim_msr_passthrough(v, op->msr)) {
-			direct[i] = true;
-			op->ret = sim_guest_rdwrmsr(v, op->write, op->msr,
-						    &op->data);
-			continue;
-		}
+	if (op->init) {
+		/* INIT is emulated in KVM_RUN: the vCPU is reset */
+		exit_guest(v);
+		sim_vcpu_init(v);
+	} else if (sim_msr_passthrough(v, op->msr)) {
+		g.passthrough = true;
+		op->ret = sim_guest_rdwrmsr(v, op->write, op->msr, &op->data);
+	} else {
 		/* the exit; KVM emulates it with the guest FPU loaded */
 		exit_guest(v);
 		op->ret = k->guest_msr(v->kvm_vcpu, op->write, op->msr,
 				       &op->data,
 				       sim->faults & SIM_FAULT_GUEST_IS_HOST);
-		enter_guest(v);
 	}
+	g.data = op->data;
+	g.ret = op->ret;
+	sim_notify_guest_msr(sim, &g);
+	if (!g.passthrough)
+		enter_guest(v);
+}
+
+void sim_run_guest(struct sim_vcpu *v, struct sim_guest_op *ops,
+		   unsigned int n)
+{
+	struct sim *sim = v->sim;
+	const struct sim_kernel *k = sim->kernel;
+	unsigned int i;
+
+	sim_ioctl_enter(sim, SIM_IOCTL_RUN, v);
+	k->set_running(v->kvm_vcpu, true);
+	k->load_guest_fpu(v->kvm_vcpu);
+	enter_guest(v);
+	for (i = 0; i < n; i++)
+		guest_op(v, &ops[i]);
 	exit_guest(v);
 	k->put_guest_fpu(v->kvm_vcpu);
 	k->set_running(v->kvm_vcpu, false);
 	sim_ioctl_exit(sim);
-	for (i = 0; i < n; i++) {
-		struct sim_guest_msr g = {
-			.vcpu = v, .init = ops[i].init,
-			.write = ops[i].write, .msr = ops[i].msr,
-			.data = ops[i].data, .ret = ops[i].ret,
-			.passthrough = direct[i],
-		};
-
-		sim_notify_guest_msr(sim, &g);
-	}
 }
 
 int sim_run(struct sim_vcpu *v, u32 msr, u64 val)

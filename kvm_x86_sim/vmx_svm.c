@@ -47,6 +47,10 @@ void sim_hw_vmcs_write(u32 field, unsigned long data, const char *file,
 		v->host_s_cet = data;
 	else if (v && field == SIM_HOST_INTR_SSP_TABLE)
 		v->host_isst = data;
+	else if (v && field == SIM_VM_ENTRY_CONTROLS)
+		v->entry_ctls = data;
+	else if (v && field == SIM_VM_EXIT_CONTROLS)
+		v->exit_ctls = data;
 	sim_trace(sim, SIM_EV_VMCS_WRITE, field, val, file, line, "VMWRITE");
 }
 
@@ -125,6 +129,14 @@ bool sim_hw_msr_advertised(u32 msr)
 	default:
 		return false;
 	}
+}
+
+bool sim_hw_kvm_cet(void)
+{
+	const struct sim *sim = sim_hw_current;
+
+	return (sim->tree_caps & SIM_NEED_CET_MSRS) &&
+	       (sim->kvm_caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT));
 }
 
 /*

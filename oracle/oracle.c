@@ -133,6 +133,29 @@ static void check_host_xss(struct oracle *o, const char *where, int n)
 		       (unsigned long long)o->sim->host_xss);
 }
 
+/*
+ * VM-entry gives the guest its own S_CET (SDM Vol. 3 27.3.2.1 with "load
+ * CET state"; APM VMRUN): never the host's left in the register.
+ */
+static void check_entry_s_cet(struct oracle *o, int n)
+{
+	const struct sim *sim = o->sim;
+	const struct sim_vcpu *v = sim->loaded_vcpu;
+	const struct sim_val *s_cet = &sim->hw[SIM_SLOT_S_CET];
+	u64 want;
+
+	if (!v || !o->tree_has_cet ||
+	    !oracle_guest_owns_msr(v, SIM_MSR_S_CET))
+		return;
+	want = o->vcpus[v->id].msr[SIM_SLOT_S_CET];
+	if (s_cet->v == want || s_cet->owner == SIM_OWN_GUEST)
+		return;
+	oracle_violate(o, SIM_INV_SCET_EXCLUSION, n,
+		       "VM-entry left S_CET %#llx in hardware for vCPU%d, whose S_CET is %#llx (VM_ENTRY_LOAD_CET_STATE?)",
+		       (unsigned long long)s_cet->v, v->id,
+		       (unsigned long long)want);
+}
+
 static void on_event(void *ctx, const struct sim *sim, int n)
 {
 	struct oracle *o = ctx;
@@ -160,6 +183,17 @@ static void on_event(void *ctx, const struct sim *sim, int n)
 			oracle_violate(o, SIM_INV_PAIRING, n,
 				       "guest FPU put without a load");
 		check_host_xss(o, "fpu_swap_kvm_fpstate()", n);
+		break;
+	case SIM_EV_VM_ENTRY:
+		check_entry_s_cet(o, n);
+		break;
+	case SIM_EV_VM_EXIT:
+		if (s_cet->owner != SIM_OWN_GUEST &&
+		    s_cet->v != sim->host_s_cet)
+			oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
+				       "VM-exit loaded S_CET %#llx, not the host's %#llx (HOST_S_CET, the exit controls)",
+				       (unsigned long long)s_cet->v,
+				       (unsigned long long)sim->host_s_cet);
 		break;
 	case SIM_EV_KVM_BUG:
 	case SIM_EV_WARN:

@@ -51,6 +51,16 @@
 #define vmcs_writel(field, v)	sim_hw_vmcs_write((field), (v), __FILE__, __LINE__)
 #undef vmcs_read64
 #define vmcs_read64(field)	vmcs_readl(field)
+#undef vmcs_write16
+#define vmcs_write16(field, v)	vmcs_writel(field, v)
+#undef vmcs_write32
+#define vmcs_write32(field, v)	vmcs_writel(field, v)
+#undef rdmsr
+#define rdmsr(msr, low, high) do {					\
+	u64 __v = sim_hw_rdmsr((msr), __FILE__, __LINE__);		\
+	(low) = (u32)__v;						\
+	(high) = (u32)(__v >> 32);					\
+} while (0)
 #undef vmcs_write64
 #define vmcs_write64(field, v)	vmcs_writel(field, v)
 #undef guest_cpu_cap_has

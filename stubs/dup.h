@@ -284,6 +284,7 @@ struct kvm_caps {
 extern struct kvm_caps kvm_caps;
 
 struct kvm_host_values {
+	u64 efer;
 	u64 xcr0;
 	u64 xss;
 	u64 s_cet;
@@ -326,8 +327,12 @@ struct vmx_uret_msr {
 	u64 data;
 };
 
+#include "dup_vmx.h"
+
 struct vcpu_vmx {
 	struct kvm_vcpu vcpu;
+	struct loaded_vmcs *loaded_vmcs;
+	struct loaded_vmcs vmcs01;
 };
 
 /* tracks: arch/x86/include/asm/svm.h struct vmcb_save_area, struct vmcb */

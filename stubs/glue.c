@@ -13,6 +13,9 @@
 struct kvm_caps kvm_caps;
 struct kvm_host_values kvm_host;
 struct kvm_x86_ops kvm_x86_ops;
+struct vmcs_config vmcs_config;
+bool enable_cet;
+bool enable_mediated_pmu;
 
 /* The vendor module's get_feature_msr: nothing CET-related lives there. */
 static int sim_vendor_get_feature_msr(u32 msr, u64 *data)
@@ -62,6 +65,59 @@ static void glue_vcpu_destroy(void *kvm_vcpu)
 	if (kvm_vcpu)
 		sim_free(container_of((struct kvm_vcpu *)kvm_vcpu,
 				  struct sim_kvm_vcpu, vmx.vcpu));
+}
+
+/*
+ * What setup_vmcs_config() and hardware_setup() leave (not sliced): the
+ * CET load controls requested, and enable_cet, when KVM virtualizes CET
+ * on this host; the other controls KVM always uses.
+ */
+static void glue_vmx_hardware_setup(void)
+{
+	u32 cet_entry = 0, cet_exit = 0;
+
+	enable_cet = sim_hw_kvm_cet();
+	if (enable_cet) {
+		cet_entry = VM_ENTRY_LOAD_CET_STATE;
+		cet_exit = VM_EXIT_LOAD_CET_STATE;
+	}
+	vmcs_config.vmentry_ctrl = VM_ENTRY_LOAD_DEBUG_CONTROLS |
+		VM_ENTRY_IA32E_MODE | VM_ENTRY_LOAD_IA32_PAT |
+		VM_ENTRY_LOAD_IA32_EFER | cet_entry;
+	vmcs_config.vmexit_ctrl = VM_EXIT_SAVE_DEBUG_CONTROLS |
+		VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_LOAD_IA32_PAT |
+		VM_EXIT_LOAD_IA32_EFER | cet_exit;
+}
+
+/*
+ * init_vmcs()'s CET part, from the tree's own functions where it has them
+ * (else the harness writes what they would: a tree older than these
+ * functions gets vmcs_config's controls and HOST_S_CET as 7.x sets it).
+ */
+static void glue_vcpu_setup(void *kvm_vcpu, bool svm)
+{
+	struct vcpu_vmx *vmx = to_vmx(kvm_vcpu);
+
+	if (svm)
+		return;
+	glue_vmx_hardware_setup();
+	vmx->loaded_vmcs = &vmx->vmcs01;
+#ifdef SLICE_HAVE_vmx_set_constant_host_state
+	vmx_set_constant_host_state(vmx);
+#else
+	if (enable_cet)
+		vmcs_writel(HOST_S_CET, kvm_host.s_cet);
+#endif
+#if defined(SLICE_HAVE_vmx_get_initial_vmexit_ctrl)
+	vmcs_write32(VM_EXIT_CONTROLS, vmx_get_initial_vmexit_ctrl());
+	vmcs_write32(VM_ENTRY_CONTROLS, vmx_get_initial_vmentry_ctrl());
+#elif defined(SLICE_HAVE_vmx_vmexit_ctrl)
+	vmcs_write32(VM_EXIT_CONTROLS, vmx_vmexit_ctrl());
+	vmcs_write32(VM_ENTRY_CONTROLS, vmx_vmentry_ctrl());
+#else
+	vmcs_write32(VM_EXIT_CONTROLS, vmcs_config.vmexit_ctrl);
+	vmcs_write32(VM_ENTRY_CONTROLS, vmcs_config.vmentry_ctrl);
+#endif
 }
 
 /* cpuid.c's guest_supported_xss: the guest's CPUID.(0xD,1) XSS bits KVM has */
@@ -233,6 +289,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.lacks = glue_lacks,
 	.vcpu_create = glue_vcpu_create,
 	.vcpu_destroy = glue_vcpu_destroy,
+	.vcpu_setup = glue_vcpu_setup,
 	.set_cpuid = glue_set_cpuid,
 	.set_running = glue_set_running,
 	.xfeatures = glue_xfeatures,

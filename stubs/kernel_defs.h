@@ -43,6 +43,7 @@ typedef int32_t s32;
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define BITS_PER_BYTE 8
+#define IS_ENABLED(option) 0
 #define for_each_set_bit(bit, addr, size) \
 	for ((bit) = 0; (bit) < (int)(size); (bit)++) \
 		if (!((*(addr) >> (bit)) & 1)) {} else

@@ -113,6 +113,25 @@ static inline bool sev_es_prevent_msr_access(struct kvm_vcpu *vcpu,
 #define wrpkru(pkru)			do { (void)(pkru); } while (0)
 #undef write_pkru
 #define write_pkru(pkru)		do { (void)(pkru); } while (0)
+/*
+ * vmx_set_constant_host_state()'s view of the host: control registers
+ * (paging and protection on, CR0.TS clear), the IDT, the VM-exit entry
+ * point.  Only its CET part reaches the simulated CPU.
+ */
+#undef read_cr0
+#define read_cr0()			0x80050033UL
+#undef __read_cr3
+#define __read_cr3()			0x1000UL
+#undef cr4_read_shadow
+#define cr4_read_shadow()		0x3706f0UL
+static unsigned long host_idt_base __maybe_unused = 0xfffffe0000000000UL;
+static const char vmx_vmexit[1] __maybe_unused;
+/* PT in system mode (KVM's default pt_mode) */
+static inline bool vmx_pt_mode_is_system(void)
+{
+	return true;
+}
+
 /* older trees recompute CPUID.0xD after an XSS write: nothing to do here */
 #undef kvm_update_cpuid_runtime
 #define kvm_update_cpuid_runtime(vcpu)	do { (void)(vcpu); } while (0)

@@ -30,6 +30,11 @@ struct sim_kernel {
 	/* the kernel's struct kvm_vcpu for a simulated vCPU (opaque here) */
 	void *(*vcpu_create)(struct sim_vcpu *vcpu, bool svm);
 	void (*vcpu_destroy)(void *kvm_vcpu);
+	/*
+	 * the vendor's vCPU set-up with its VMCS/VMCB loaded (vmx_vcpu_create
+	 * -> init_vmcs(): the host state, the VM-entry/exit controls)
+	 */
+	void (*vcpu_setup)(void *kvm_vcpu, bool svm);
 	/* KVM_SET_CPUID2 (SIM_CPUID_*): what cpuid.c derives from it */
 	void (*set_cpuid)(void *kvm_vcpu, unsigned int cpuid);
 	/* kvm_vcpu_ioctl(KVM_RUN) around the arch run loop: wants_to_run */

@@ -81,7 +81,10 @@ void sim_set_host(struct sim *sim, enum sim_host host);
 /* KVM's supported features on @host for @vendor (SIM_CPUID_*). */
 unsigned int sim_host_kvm_caps(enum sim_host host, enum sim_vendor vendor);
 
-/* The host task's CET state (what is in hardware while it runs). */
+/*
+ * The host task's CET state (what is in hardware while it runs); before
+ * the first vCPU (KVM reads the host's S_CET once, for HOST_S_CET).
+ */
 void sim_set_host_cet(struct sim *sim, u64 u_cet, u64 pl3_ssp, u64 s_cet);
 
 struct sim_vcpu *sim_vcpu_create(struct sim *sim);
@@ -118,7 +121,6 @@ struct sim_guest_op {
 	int ret;		/* 0: done; else the guest gets #GP */
 };
 /* KVM_RUN: the guest executes @ops in order, then exits for good. */
-#define SIM_MAX_GUEST_OPS 32
 void sim_run_guest(struct sim_vcpu *vcpu, struct sim_guest_op *ops,
 		   unsigned int n);
 /*

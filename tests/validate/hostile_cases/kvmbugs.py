@@ -87,3 +87,49 @@ def kvmbug_init_clears_loaded_fpstate(c):
                                   ["\t\t;"])
         return t
     return bug(c, edit, "KVM: x86: no need to unload the FPU on INIT")
+
+
+def vmx_bug(c, edit, subject):
+    return c.run("--patch", c.write("bug.patch", c.mail(
+        (kernel.VMX, edit), subject=subject)))
+
+
+def unconditional(func, line):
+    """In func, the `if (!enable_cet)` guarding `line` dropped: the
+    statement runs whatever KVM's CET support."""
+    def edit(t):
+        return kernel.replace_in(kernel.replace_in(
+            t, func, "if (!enable_cet)", ["\tif (1)"]), func, line,
+            ["\t\t" + line])
+    return edit
+
+
+@case("kvmbugs", VIOLATION, r"S_CET EXCLUSION: .*S_CET")
+def kvmbug_exit_ctrl_without_cet_load(c):
+    """vmx_get_initial_vmexit_ctrl() always drops VM_EXIT_LOAD_CET_STATE:
+    the guest's S_CET stays in hardware after VM-exit"""
+    return vmx_bug(c, unconditional(
+        "static u32 vmx_get_initial_vmexit_ctrl(",
+        "vmexit_ctrl &= ~VM_EXIT_LOAD_CET_STATE;"),
+        "KVM: VMX: S_CET is switched by hand")
+
+
+@case("kvmbugs", VIOLATION, r"S_CET EXCLUSION: VM-entry left S_CET")
+def kvmbug_entry_ctrl_without_cet_load(c):
+    """vmx_get_initial_vmentry_ctrl() always drops VM_ENTRY_LOAD_CET_STATE:
+    the guest runs with the host's S_CET"""
+    return vmx_bug(c, unconditional(
+        "static u32 vmx_get_initial_vmentry_ctrl(",
+        "vmentry_ctrl &= ~VM_ENTRY_LOAD_CET_STATE;"),
+        "KVM: VMX: S_CET is loaded by hand")
+
+
+@case("kvmbugs", VIOLATION, r"HOST INTEGRITY: VM-exit loaded S_CET 0")
+def kvmbug_host_s_cet_zero(c):
+    """vmx_set_constant_host_state() writes 0 to HOST_S_CET: every VM-exit
+    turns the host's IBT off"""
+    return vmx_bug(c, lambda t: kernel.replace_in(
+        t, "void vmx_set_constant_host_state(",
+        "vmcs_writel(HOST_S_CET, kvm_host.s_cet);",
+        ["\t\tvmcs_writel(HOST_S_CET, 0);"]),
+        "KVM: VMX: the host never uses supervisor CET")
