@@ -33,7 +33,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.name = "device_ioctl",
 		.summary = "KVM_GET_MSRS on /dev/kvm touches no vCPU",
 		.needs = SIM_NEED_FEATURE_MSRS,
-		.combos = ONE(BOTH),
+		.combos = ONE(SHSTK),
 		.run = scn_device_ioctl,
 	},
 	{
@@ -136,7 +136,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.needs = SIM_NEED_CET_MSRS,
 		.faults = SIM_FAULT_EXIT_KEEPS_GUEST_SCET,
 		.expect = INV(SCET_EXCLUSION),
-		.combos = ONE(IBT),
+		.combos = ONE(SHSTK),
 		.run = scn_guest_run,
 	},
 	{

@@ -43,10 +43,10 @@ typedef int32_t s32;
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define BITS_PER_BYTE 8
-#define IS_ENABLED(option) 0
+#define IS_ENABLED(CONFIG_option) 0	/* no Kconfig option is set */
 #define for_each_set_bit(bit, addr, size) \
 	for ((bit) = 0; (bit) < (int)(size); (bit)++) \
-		if (!((*(addr) >> (bit)) & 1)) {} else
+		if ((*(addr) >> (bit)) & 1)
 #define BIT(n) (1UL << (n))
 #define BIT_ULL(n) (1ULL << (n))
 #define GENMASK(h, l) (((~0UL) << (l)) & (~0UL >> (63 - (h))))

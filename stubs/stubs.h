@@ -13,7 +13,7 @@
 #undef EXPORT_SYMBOL_FOR_KVM_INTERNAL
 #define EXPORT_SYMBOL_FOR_KVM_INTERNAL(sym)
 #undef trace_kvm_fpu
-#define trace_kvm_fpu(load)		do { (void)(load); } while (0)
+#define trace_kvm_fpu(load)		((void)(load))
 #undef kvm_debug_ratelimited
 #define kvm_debug_ratelimited(...)	do { } while (0)
 #undef kvm_pr_unimpl
@@ -104,15 +104,15 @@ static inline bool sev_es_prevent_msr_access(struct kvm_vcpu *vcpu,
 #undef kvm_is_cr4_bit_set
 #define kvm_is_cr4_bit_set(vcpu, bit)	((void)(vcpu), (bit) == X86_CR4_OSXSAVE)
 #undef xsetbv
-#define xsetbv(index, value)		do { (void)(index); (void)(value); } while (0)
+#define xsetbv(index, value)		((void)(index), (void)(value))
 #undef cpu_feature_enabled
 #define cpu_feature_enabled(f)		((void)(f), false)
 #undef rdpkru
 #define rdpkru()			0
 #undef wrpkru
-#define wrpkru(pkru)			do { (void)(pkru); } while (0)
+#define wrpkru(pkru)			((void)(pkru))
 #undef write_pkru
-#define write_pkru(pkru)		do { (void)(pkru); } while (0)
+#define write_pkru(pkru)		((void)(pkru))
 /*
  * vmx_set_constant_host_state()'s view of the host: control registers
  * (paging and protection on, CR0.TS clear), the IDT, the VM-exit entry
@@ -134,6 +134,6 @@ static inline bool vmx_pt_mode_is_system(void)
 
 /* older trees recompute CPUID.0xD after an XSS write: nothing to do here */
 #undef kvm_update_cpuid_runtime
-#define kvm_update_cpuid_runtime(vcpu)	do { (void)(vcpu); } while (0)
+#define kvm_update_cpuid_runtime(vcpu)	((void)(vcpu))
 
 #endif /* KVM_X86_SIM_STUBS_STUBS_H */
