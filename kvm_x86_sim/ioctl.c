@@ -150,6 +150,7 @@ static const char *const ioctl_name[] = {
 	[SIM_IOCTL_SET_ONE_REG] = "KVM_SET_ONE_REG",
 	[SIM_IOCTL_DEV_GET_MSRS] = "KVM_GET_MSRS (/dev/kvm)",
 	[SIM_IOCTL_RUN] = "KVM_RUN",
+	[SIM_IOCTL_REG_LIST] = "KVM_GET_REG_LIST",
 	[SIM_IOCTL_STRAY] = "(driven wrongly)",
 };
 
@@ -198,7 +199,7 @@ static int msrs_ioctl(struct sim *sim, struct sim_vcpu *v, enum sim_ioctl io,
 	struct user_msrs *u = sim_zalloc(sizeof(*u) + size);
 	struct sim_msr_entry *in = sim_zalloc(size + 1);
 	void *kvm_vcpu = v ? v->kvm_vcpu : NULL;
-	struct sim_batch batch;
+	struct sim_batch batch = { 0 };
 	int ret;
 
 	if (!u || !in) {
@@ -269,8 +270,32 @@ static int one_reg(struct sim_vcpu *v, bool set, u32 msr, u64 *val)
 	out = in;
 	out.data = *val;
 	batch.ret = r ? 0 : 1;
+	batch.one_reg = true;
+	batch.err = r;
 	sim_notify_batch(sim, &batch);
 	return r;
+}
+
+int sim_get_reg_list(struct sim_vcpu *v, u64 *n, u64 *regs)
+{
+	struct sim *sim = v->sim;
+	struct sim_reg_list l = { .vcpu = v, .n_in = *n, .regs = regs };
+	/* struct kvm_reg_list as userspace lays it out: n, then the ids */
+	u64 *user = sim_zalloc((*n + 1) * sizeof(u64));
+	u64 i;
+
+	if (!user)
+		return -12;	/* -ENOMEM */
+	user[0] = *n;
+	sim_ioctl_enter(sim, SIM_IOCTL_REG_LIST, v);
+	l.ret = sim->kernel->reg_list(v->kvm_vcpu, user);
+	sim_ioctl_exit(sim);
+	*n = l.n_out = user[0];
+	for (i = 0; i < l.n_in && i < l.n_out; i++)
+		regs[i] = user[1 + i];
+	sim_notify_reg_list(sim, &l);
+	sim_free(user);
+	return l.ret;
 }
 
 int sim_get_one_reg(struct sim_vcpu *v, u32 msr, u64 *val)

@@ -61,6 +61,15 @@ void sim_notify_guest_msr(struct sim *sim, const struct sim_guest_msr *g)
 			o->ops->on_guest_msr(o->ctx, sim, g);
 }
 
+void sim_notify_reg_list(struct sim *sim, const struct sim_reg_list *l)
+{
+	struct sim_observer *o;
+
+	FOR_EACH_OBSERVER(sim, o)
+		if (o->ops->on_reg_list)
+			o->ops->on_reg_list(o->ctx, sim, l);
+}
+
 void sim_notify_destroy(struct sim *sim)
 {
 	struct sim_observer *o;

@@ -252,12 +252,41 @@ static void on_batch(void *ctx, const struct sim *sim,
 {
 	if (b->vcpu)
 		oracle_check_batch(ctx, b);
+	else
+		oracle_check_device_batch(ctx, b);
 }
 
 static void on_guest_msr(void *ctx, const struct sim *sim,
 			 const struct sim_guest_msr *g)
 {
 	oracle_guest_msr(ctx, g);
+}
+
+/*
+ * KVM_GET_REG_LIST (api.rst): n is set to the number of registers; with
+ * too little room the call fails with E2BIG.  x86 lists exactly the guest
+ * SSP (KVM_REG_GUEST_SSP), when the guest has shadow stacks.
+ */
+static void on_reg_list(void *ctx, const struct sim *sim,
+			const struct sim_reg_list *l)
+{
+	struct oracle *o = ctx;
+	u64 want = o->tree_has_cet &&
+		   oracle_guest_has(l->vcpu, SIM_FEATURE_SHSTK) ? 1 : 0;
+	int ev = oracle_last_event(o);
+	int ret = l->n_in < want ? -SIM_E2BIG : 0;
+
+	if (l->ret != ret || l->n_out != want)
+		oracle_violate(o, SIM_INV_ONE_REG, ev,
+			       "KVM_GET_REG_LIST with room for %llu returned %d and n=%llu; vCPU%d must list %llu register(s) (%d)",
+			       (unsigned long long)l->n_in, l->ret,
+			       (unsigned long long)l->n_out, l->vcpu->id,
+			       (unsigned long long)want, ret);
+	else if (!ret && want && l->regs[0] != SIM_REG_GUEST_SSP_ID)
+		oracle_violate(o, SIM_INV_ONE_REG, ev,
+			       "KVM_GET_REG_LIST listed %#llx, not KVM_REG_GUEST_SSP's id %#llx",
+			       (unsigned long long)l->regs[0],
+			       (unsigned long long)SIM_REG_GUEST_SSP_ID);
 }
 
 static void on_destroy(void *ctx, const struct sim *sim)
@@ -270,6 +299,7 @@ static const struct sim_observer_ops oracle_ops = {
 	.on_ioctl_exit = on_ioctl_exit,
 	.on_batch = on_batch,
 	.on_guest_msr = on_guest_msr,
+	.on_reg_list = on_reg_list,
 	.on_destroy = on_destroy,
 };
 

@@ -47,6 +47,7 @@ bool oracle_guest_has(const struct sim_vcpu *v, int feature);
 bool oracle_guest_owns_msr(const struct sim_vcpu *v, u32 msr);
 u64 oracle_host_value(const struct sim *sim, u32 msr);
 void oracle_check_batch(struct oracle *o, const struct sim_batch *b);
+void oracle_check_device_batch(struct oracle *o, const struct sim_batch *b);
 void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g);
 
 #endif /* KVM_X86_SIM_ORACLE_INTERNAL_H */

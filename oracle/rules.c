@@ -339,6 +339,15 @@ void oracle_check_batch(struct oracle *o, const struct sim_batch *b)
 		check_entry_outcome(o, v, b->write, &in[i], true, ev);
 	if ((u32)ret < n)
 		check_entry_outcome(o, v, b->write, &in[ret], false, ev);
+	/*
+	 * KVM's API (Documentation/virt/kvm/api.rst, KVM_SET_ONE_REG): a
+	 * register the vCPU does not have, or a value KVM refuses, is EINVAL
+	 * (EFAULT is for a bad user pointer, which the scenarios never pass).
+	 */
+	if (b->one_reg && b->err && b->err != -SIM_EINVAL)
+		oracle_violate(o, SIM_INV_ONE_REG, ev,
+			       "KVM_%s_ONE_REG of %#x failed with %d; the ABI for a register the vCPU lacks or a value KVM refuses is -EINVAL",
+			       b->write ? "SET" : "GET", in[0].index, b->err);
 	if ((u32)ret != expect && o->nr_findings == before)
 		oracle_violate(o, SIM_INV_BATCH_SEMANTICS, ev,
 			       "processed %d entries, expected %u (stop at the first failure)",
@@ -387,6 +396,39 @@ static bool guest_value_valid(const struct oracle *o,
 	if (noncanonical(o, data))
 		return false;
 	return msr == SIM_MSR_INT_SSP_TAB || !(data & 3);
+}
+
+/*
+ * KVM_GET_MSRS on /dev/kvm (api.rst: the MSR-based features KVM supports):
+ * the CET MSRs are no feature MSRs, so an entry for one is answered as
+ * KVM answers userspace for an MSR it has nothing for, with no vCPU: 0
+ * if KVM advertises the MSR, else a failure that stops the batch.  No
+ * entry may carry a vCPU's or the host's value.
+ */
+void oracle_check_device_batch(struct oracle *o, const struct sim_batch *b)
+{
+	int ev = oracle_last_event(o);
+	u32 i, expect = b->n;
+
+	for (i = 0; i < b->n; i++) {
+		if (!is_cet_msr(b->in[i].index) || !o->tree_has_cet ||
+		    !advertised(o, b->in[i].index)) {
+			expect = i;
+			break;
+		}
+	}
+	if (!o->tree_has_cet)
+		return;
+	if (b->ret >= 0 && (u32)b->ret != expect)
+		oracle_violate(o, SIM_INV_DEVICE_IOCTL, ev,
+			       "KVM_GET_MSRS on /dev/kvm processed %d entries, expected %u (CET MSRs read 0 when advertised, else stop the batch)",
+			       b->ret, expect);
+	for (i = 0; i < b->n && i < (u32)(b->ret > 0 ? b->ret : 0); i++)
+		if (is_cet_msr(b->in[i].index) && b->out[i].data)
+			oracle_violate(o, SIM_INV_DEVICE_IOCTL, ev,
+				       "KVM_GET_MSRS on /dev/kvm returned %#llx for MSR %#x: with no vCPU the answer is 0",
+				       (unsigned long long)b->out[i].data,
+				       b->in[i].index);
 }
 
 /*

@@ -152,3 +152,17 @@ void brk_init_keeps_state(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_run_guest(vcpu, &init, 1);
 	sim_get_msrs(vcpu, &get, 1);
 }
+
+/*
+ * ONE_REG's ABI: the copy of the value to userspace faults, so KVM answers
+ * -EFAULT to a scenario that passed a good pointer (and the read fails);
+ * KVM_GET_REG_LIST likewise.
+ */
+void brk_one_reg_errno(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	u64 v, n = 1, regs[1];
+
+	(void)cpuid;
+	sim_get_one_reg(vcpu, SIM_MSR_U_CET, &v);
+	sim_get_reg_list(vcpu, &n, regs);
+}

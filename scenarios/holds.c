@@ -71,11 +71,12 @@ void scn_device_ioctl(struct sim_vcpu *vcpu, unsigned int cpuid)
 
 /*
  * KVM_{SET,GET}_ONE_REG of XSTATE MSRs, of S_CET and of the guest SSP
- * (KVM_REG_GUEST_SSP, kept in the VMCS/VMCB; -EINVAL without SHSTK).
+ * (KVM_REG_GUEST_SSP, kept in the VMCS/VMCB; -EINVAL without SHSTK), and
+ * KVM_GET_REG_LIST, which lists the guest SSP with SHSTK.
  */
 void scn_one_reg(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
-	u64 v;
+	u64 v, n = 0, regs[4];
 
 	sim_set_one_reg(vcpu, SIM_MSR_U_CET, guest_cet(cpuid));
 	sim_set_one_reg(vcpu, SIM_MSR_PL3_SSP, guest_ssp(cpuid, 3));
@@ -85,6 +86,10 @@ void scn_one_reg(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_get_one_reg(vcpu, SIM_MSR_PL3_SSP, &v);
 	sim_get_one_reg(vcpu, SIM_MSR_S_CET, &v);
 	sim_get_one_reg(vcpu, SIM_MSR_KVM_INTERNAL_GUEST_SSP, &v);
+	/* KVM_GET_REG_LIST: too little room, then enough */
+	sim_get_reg_list(vcpu, &n, regs);
+	n = ARRAY_SIZE(regs);
+	sim_get_reg_list(vcpu, &n, regs);
 }
 
 /* Two vCPUs: each one's values stay its own (no cross-vCPU leak). */

@@ -71,6 +71,7 @@ void brk_guest_write_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_guest_noncanonical(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_host_xss_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_init_keeps_state(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_one_reg_errno(struct sim_vcpu *vcpu, unsigned int cpuid);
 
 extern const struct sim_scenario sim_scenarios[];
 

@@ -33,7 +33,8 @@ const struct sim_scenario sim_scenarios[] = {
 		.name = "device_ioctl",
 		.summary = "KVM_GET_MSRS on /dev/kvm touches no vCPU",
 		.needs = SIM_NEED_FEATURE_MSRS,
-		.combos = ONE(SHSTK),
+		.combos = ONE(SHSTK) | ONE(NONE),
+		.hosts = SIM_HOSTS_ALL,
 		.run = scn_device_ioctl,
 	},
 	{
@@ -257,6 +258,16 @@ const struct sim_scenario sim_scenarios[] = {
 		.expect = INV(HOST_INTEGRITY),
 		.combos = ONE(SHSTK),
 		.run = brk_init_keeps_state,
+	},
+	{
+		.name = "breaks_one_reg_errno",
+		.summary = "ONE_REG's, REG_LIST's user copy faults (-EFAULT)",
+		.proves = INV(ONE_REG),
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,
+		.faults = SIM_FAULT_USER_COPY_FAULTS,
+		.expect = INV(ONE_REG) | INV(VALIDITY),
+		.combos = ONE(SHSTK),
+		.run = brk_one_reg_errno,
 	},
 	{
 		.name = "breaks_no_bug",

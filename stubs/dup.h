@@ -18,7 +18,7 @@
 
 /*
  * tracks: include/uapi/linux/kvm.h struct kvm_msr_entry, struct kvm_msrs,
- * struct kvm_one_reg, KVM_REG_*, KVM_{GET,SET}_ONE_REG;
+ * struct kvm_one_reg, struct kvm_reg_list, KVM_REG_*, KVM_{GET,SET}_ONE_REG;
  * arch/x86/include/uapi/asm/kvm.h KVM_X86_REG_TYPE_*, KVM_REG_GUEST_SSP
  */
 struct kvm_msr_entry {
@@ -38,6 +38,11 @@ struct kvm_one_reg {
 	__u64 addr;
 };
 
+struct kvm_reg_list {
+	__u64 n;
+	__u64 reg[];
+};
+
 #undef KVM_REG_ARCH_MASK
 #define KVM_REG_ARCH_MASK	0xff00000000000000ULL
 #undef KVM_REG_X86
@@ -54,6 +59,13 @@ struct kvm_one_reg {
 #define KVM_X86_REG_TYPE_KVM	3
 #undef KVM_REG_GUEST_SSP
 #define KVM_REG_GUEST_SSP	0
+#undef KVM_X86_REG_ID
+#define KVM_X86_REG_ID(type, index) \
+	(KVM_REG_X86 | KVM_REG_SIZE_U64 | (__u64)(type) << 32 | (index))
+#undef KVM_X86_REG_MSR
+#define KVM_X86_REG_MSR(index)	KVM_X86_REG_ID(KVM_X86_REG_TYPE_MSR, index)
+#undef KVM_X86_REG_KVM
+#define KVM_X86_REG_KVM(index)	KVM_X86_REG_ID(KVM_X86_REG_TYPE_KVM, index)
 /* tracks: arch/x86/kvm/x86.c struct kvm_x86_reg_id */
 struct kvm_x86_reg_id {
 	__u32 index;

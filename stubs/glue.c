@@ -177,10 +177,17 @@ static int glue_msr_io(void *kvm_vcpu, void *user_msrs, enum sim_kernel_msr_op o
 static u64 glue_one_reg_id(u32 msr)
 {
 	if (msr == MSR_KVM_INTERNAL_GUEST_SSP)
-		return KVM_REG_X86 | KVM_REG_SIZE_U64 |
-		       ((u64)KVM_X86_REG_TYPE_KVM << 32) | KVM_REG_GUEST_SSP;
-	return KVM_REG_X86 | KVM_REG_SIZE_U64 |
-	       ((u64)KVM_X86_REG_TYPE_MSR << 32) | msr;
+		return KVM_X86_REG_KVM(KVM_REG_GUEST_SSP);
+	return KVM_X86_REG_MSR(msr);
+}
+
+static int glue_reg_list(void *kvm_vcpu, u64 *user)
+{
+#ifdef SLICE_HAVE_kvm_get_reg_list
+	return kvm_get_reg_list(kvm_vcpu, (struct kvm_reg_list __user *)user);
+#else
+	return -EINVAL;		/* kvm_arch_vcpu_ioctl's default */
+#endif
 }
 
 static int glue_one_reg(void *kvm_vcpu, bool set, u64 id, u64 *user_val)
@@ -296,6 +303,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.xstate_reset = glue_xstate_reset,
 	.msr_io = glue_msr_io,
 	.one_reg_id = glue_one_reg_id,
+	.reg_list = glue_reg_list,
 	.one_reg = glue_one_reg,
 	.one_msr = glue_one_msr,
 	.guest_msr = glue_guest_msr,

@@ -47,6 +47,8 @@ struct sim_kernel {
 	int (*msr_io)(void *kvm_vcpu, void *user_msrs,
 		      enum sim_kernel_msr_op op);
 	u64 (*one_reg_id)(u32 msr);
+	/* KVM_GET_REG_LIST: @user is struct kvm_reg_list (n, then ids) */
+	int (*reg_list)(void *kvm_vcpu, u64 *user);
 	int (*one_reg)(void *kvm_vcpu, bool set, u64 id, u64 *user_val);
 	/* kvm_{get,set}_one_msr() directly: ONE_REG without its FPU load */
 	int (*one_msr)(void *kvm_vcpu, bool set, u32 msr, u64 *user_val);

@@ -72,6 +72,18 @@ static inline u64 sim_cpuid_xss(unsigned int cpuid)
 	       SIM_XFEATURE_MASK_CET_USER | SIM_XFEATURE_MASK_CET_KERNEL : 0;
 }
 
+/* errno values of KVM's ABI (include/uapi/asm-generic/errno-base.h) */
+#define SIM_E2BIG	7
+#define SIM_EFAULT	14
+#define SIM_EINVAL	22
+
+/*
+ * The ONE_REG id of the guest SSP (KVM_REG_GUEST_SSP): KVM_REG_X86 |
+ * KVM_REG_SIZE_U64 | KVM_X86_REG_TYPE_KVM << 32 | 0 (uapi/asm/kvm.h).
+ */
+#define SIM_REG_GUEST_SSP_ID	(0x2000000000000000ULL | 0x0030000000000000ULL | \
+				 (3ULL << 32) | 0)
+
 /* Dense index of the MSRs the register file models (SIM_MSR_FACTS). */
 enum sim_msr_slot {
 	SIM_SLOT_U_CET,

@@ -24,6 +24,8 @@ struct sim_batch {
 	const struct sim_msr_entry *out; /* what it got back */
 	u32 n;
 	int ret;			/* entries processed, or -errno */
+	bool one_reg;			/* KVM_{GET,SET}_ONE_REG: ... */
+	int err;			/* ... its return, 0 or -errno */
 };
 
 /* A guest RDMSR/WRMSR during KVM_RUN, emulated by KVM or passed through. */
@@ -37,6 +39,15 @@ struct sim_guest_msr {
 	int ret;			/* 0: done; else the guest gets #GP */
 };
 
+/* KVM_GET_REG_LIST as userspace saw it */
+struct sim_reg_list {
+	const struct sim_vcpu *vcpu;
+	u64 n_in;			/* room userspace offered */
+	u64 n_out;			/* what KVM wrote back to n */
+	const u64 *regs;		/* the ids KVM listed */
+	int ret;			/* 0 or -errno */
+};
+
 struct sim_observer_ops {
 	/* event number @n was just recorded (sim_event_at(sim, n)) */
 	void (*on_event)(void *ctx, const struct sim *sim, int n);
@@ -48,6 +59,8 @@ struct sim_observer_ops {
 			 const struct sim_batch *b);
 	void (*on_guest_msr)(void *ctx, const struct sim *sim,
 			     const struct sim_guest_msr *g);
+	void (*on_reg_list)(void *ctx, const struct sim *sim,
+			    const struct sim_reg_list *l);
 	/* the machine goes away: free @ctx */
 	void (*on_destroy)(void *ctx, const struct sim *sim);
 };

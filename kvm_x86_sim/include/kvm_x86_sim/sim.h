@@ -51,6 +51,7 @@ enum sim_fault {
 	SIM_FAULT_PUT_SKIPS_XSAVES	= 1u << 9, /* swap-out loses live regs */
 	SIM_FAULT_HOST_XSS_LOST		= 1u << 10, /* host XSS write dropped */
 	SIM_FAULT_INIT_KEEPS_XSTATE	= 1u << 11, /* fpstate clear: no-op */
+	SIM_FAULT_USER_COPY_FAULTS	= 1u << 12, /* copy_to_user faults */
 };
 
 /* Which pieces of the tree's code a scenario needs (struct sim_kernel). */
@@ -98,6 +99,8 @@ void sim_set_cpuid(struct sim_vcpu *vcpu, unsigned int cpuid);
 int sim_get_msrs(struct sim_vcpu *vcpu, struct sim_msr_entry *e, u32 n);
 int sim_set_msrs(struct sim_vcpu *vcpu, struct sim_msr_entry *e, u32 n);
 int sim_get_one_reg(struct sim_vcpu *vcpu, u32 msr, u64 *val);
+/* KVM_GET_REG_LIST with room for *@n ids; *@n becomes KVM's count. */
+int sim_get_reg_list(struct sim_vcpu *vcpu, u64 *n, u64 *regs);
 int sim_set_one_reg(struct sim_vcpu *vcpu, u32 msr, u64 val);
 /* KVM_GET_MSRS on the system fd (vcpu == NULL inside KVM). */
 int sim_dev_get_msrs(struct sim *sim, struct sim_msr_entry *e, u32 n);
