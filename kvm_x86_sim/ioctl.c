@@ -72,6 +72,11 @@ void sim_set_host(struct sim *sim, enum sim_host host)
 	sim_fpu_init(sim);
 }
 
+void sim_set_ignore_msrs(struct sim *sim, bool ignore)
+{
+	sim->ignore_msrs = ignore;
+}
+
 void sim_set_faults(struct sim *sim, unsigned int faults)
 {
 	sim->faults = faults;

@@ -131,6 +131,13 @@ bool sim_hw_msr_advertised(u32 msr)
 	}
 }
 
+bool sim_hw_ignore_msrs(void)
+{
+	const struct sim *sim = sim_hw_current;
+
+	return sim->ignore_msrs && !(sim->faults & SIM_FAULT_IGNORE_MSRS_LOST);
+}
+
 bool sim_hw_kvm_cet(void)
 {
 	const struct sim *sim = sim_hw_current;

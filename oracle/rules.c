@@ -131,7 +131,7 @@ static bool advertised(const struct oracle *o, u32 msr)
 }
 
 /* Host-initiated access, as KVM must treat it (invariants 7 and 9). */
-static enum model_verdict model(const struct oracle *o,
+static enum model_verdict arch_model(const struct oracle *o,
 				const struct sim_vcpu *v, u32 msr, bool write,
 				u64 data)
 {
@@ -171,6 +171,23 @@ static enum model_verdict model(const struct oracle *o,
 	return MODEL_OK;
 }
 
+/*
+ * With kvm.ignore_msrs set (api.rst, the module parameter), KVM ignores an
+ * access to an MSR it has nothing for, or one the guest lacks: a read
+ * gives 0, a write is dropped, both succeed.  Invalid values still fail.
+ */
+static enum model_verdict model(const struct oracle *o,
+				const struct sim_vcpu *v, u32 msr, bool write,
+				u64 data)
+{
+	enum model_verdict m = arch_model(o, v, msr, write, data);
+
+	if (o->sim->ignore_msrs &&
+	    (m == MODEL_UNKNOWN || m == MODEL_UNSUPPORTED))
+		return MODEL_OK;
+	return m;
+}
+
 static u64 *model_value(struct oracle *o, const struct sim_vcpu *v, u32 msr)
 {
 	struct oracle_vcpu *ov = &o->vcpus[v->id];
@@ -190,8 +207,8 @@ static u64 expected_read(struct oracle *o, const struct sim_vcpu *v, u32 msr)
 	if (!val)
 		return 0;
 	if (msr != SIM_MSR_KVM_INTERNAL_GUEST_SSP && msr != SIM_MSR_XSS &&
-	    model(o, v, msr, true, 1) == MODEL_UNSUPPORTED &&
-	    model(o, v, msr, true, 4) == MODEL_UNSUPPORTED)
+	    arch_model(o, v, msr, true, 1) == MODEL_UNSUPPORTED &&
+	    arch_model(o, v, msr, true, 4) == MODEL_UNSUPPORTED)
 		return 0;
 	return *val;
 }
@@ -221,6 +238,10 @@ static void check_entry_outcome(struct oracle *o, const struct sim_vcpu *v,
 	else if (m == MODEL_UNKNOWN)
 		oracle_violate(o, SIM_INV_BATCH_SEMANTICS, ev,
 			       "%s of unknown MSR %#x succeeded", op, in->index);
+	else if (arch_model(o, v, in->index, write, in->data) != MODEL_OK)
+		oracle_violate(o, SIM_INV_BATCH_SEMANTICS, ev,
+			       "%s of %#llx to MSR %#x failed although kvm.ignore_msrs is set: KVM must ignore it (reads 0)",
+			       op, d, in->index);
 	else if (!oracle_guest_owns_msr(v, in->index))
 		oracle_violate(o, SIM_INV_CPUID_GATING, ev,
 			       "host %s of %#llx to MSR %#x failed; a host access to an advertised MSR the guest lacks must read 0 / accept 0",
@@ -484,6 +505,14 @@ void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
 	}
 	if (!val || !o->tree_has_cet)
 		return;
+	if (!guest_msr_exists(v, g->msr) && o->sim->ignore_msrs) {
+		if (g->ret || (!g->write && g->data))
+			oracle_violate(o, SIM_INV_CPUID_GATING, ev,
+				       "guest %s of MSR %#x, which vCPU%d's CPU lacks, %s although kvm.ignore_msrs is set: KVM must ignore it (reads 0)",
+				       op, g->msr, v->id,
+				       g->ret ? "got #GP" : "read non-zero");
+		return;
+	}
 	if (!guest_msr_exists(v, g->msr)) {
 		if (!g->ret && !kvm_exception(v, g))
 			oracle_violate(o, SIM_INV_CPUID_GATING, ev,

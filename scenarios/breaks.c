@@ -166,3 +166,16 @@ void brk_one_reg_errno(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_get_one_reg(vcpu, SIM_MSR_U_CET, &v);
 	sim_get_reg_list(vcpu, &n, regs);
 }
+
+/*
+ * BATCH SEMANTICS with kvm.ignore_msrs: KVM reads the parameter as off,
+ * so an unknown MSR's read fails where it must be ignored.
+ */
+void brk_ignore_msrs_lost(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry get = { UNKNOWN_MSR, 0, 0 };
+
+	(void)cpuid;
+	sim_set_ignore_msrs(sim_vcpu_sim(vcpu), true);
+	sim_get_msrs(vcpu, &get, 1);
+}

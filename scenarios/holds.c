@@ -324,3 +324,34 @@ void scn_init_in_run(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_get_msrs(vcpu, get, ARRAY_SIZE(get));
 	sim_get_one_reg(vcpu, SIM_MSR_KVM_INTERNAL_GUEST_SSP, &ssp);
 }
+
+/*
+ * kvm.ignore_msrs set: accesses KVM has nothing for, from userspace and
+ * from the guest, are ignored (read 0, succeed); invalid values and KVM's
+ * internal SSP index from the guest still fail.
+ */
+void scn_ignore_msrs(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry set[] = {
+		{ SIM_MSR_U_CET, 0, SIM_CET_SHSTK_EN | SIM_CET_ENDBR_EN },
+		{ UNKNOWN_MSR, 0, 0x77 },
+		{ SIM_MSR_PL0_SSP, 0, GUEST_SSP(0) },
+		{ SIM_MSR_PL1_SSP, 0, noncanonical_ssp(vcpu) },
+	};
+	struct sim_msr_entry get[] = {
+		{ UNKNOWN_MSR, 0, 0x99 }, { SIM_MSR_U_CET, 0, 0x99 },
+		{ SIM_MSR_PL0_SSP, 0, 0x99 }, { SIM_MSR_INT_SSP_TAB, 0, 0x99 },
+	};
+	struct sim_guest_op ops[] = {
+		RD(SIM_MSR_U_CET), RD(SIM_MSR_PL0_SSP), RD(UNKNOWN_MSR),
+		WR(SIM_MSR_PL2_SSP, GUEST_SSP(2)),
+		WR(SIM_MSR_U_CET, 1ull << 8),			/* reserved */
+		RD(SIM_MSR_KVM_INTERNAL_GUEST_SSP),
+	};
+
+	(void)cpuid;
+	sim_set_ignore_msrs(sim_vcpu_sim(vcpu), true);
+	sim_set_msrs(vcpu, set, ARRAY_SIZE(set));
+	sim_get_msrs(vcpu, get, ARRAY_SIZE(get));
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
+}

@@ -57,6 +57,7 @@ void scn_guest_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_no_lm(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_xss(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_init_in_run(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_ignore_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_load(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_guest_rdmsr(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_put(struct sim_vcpu *vcpu, unsigned int cpuid);
@@ -72,6 +73,7 @@ void brk_guest_noncanonical(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_host_xss_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_init_keeps_state(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_one_reg_errno(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_ignore_msrs_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
 
 extern const struct sim_scenario sim_scenarios[];
 

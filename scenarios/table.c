@@ -107,6 +107,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_init_in_run,
 	},
 	{
+		.name = "ignore_msrs",
+		.summary = "kvm.ignore_msrs: unsupported accesses ignored",
+		.needs = SIM_NEED_CET_MSRS,
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_ignore_msrs,
+	},
+	{
 		.name = "guest_no_lm",
 		.summary = "a guest without long mode has no INT_SSP_TAB",
 		.needs = SIM_NEED_CET_MSRS,
@@ -268,6 +276,15 @@ const struct sim_scenario sim_scenarios[] = {
 		.expect = INV(ONE_REG) | INV(VALIDITY),
 		.combos = ONE(SHSTK),
 		.run = brk_one_reg_errno,
+	},
+	{
+		.name = "breaks_ignore_msrs",
+		.summary = "kvm.ignore_msrs set but read as off",
+		.proves = INV(BATCH_SEMANTICS),
+		.faults = SIM_FAULT_IGNORE_MSRS_LOST,
+		.expect = INV(BATCH_SEMANTICS),
+		.combos = ONE(NONE),
+		.run = brk_ignore_msrs_lost,
 	},
 	{
 		.name = "breaks_no_bug",

@@ -23,7 +23,9 @@
 #undef guard
 #define guard(type)			(void)
 
-static bool ignore_msrs __maybe_unused;
+/* the kvm.ignore_msrs module parameter, as the scenario set it */
+#undef ignore_msrs
+#define ignore_msrs		sim_hw_ignore_msrs()
 static bool report_ignored_msrs __maybe_unused;
 
 static inline bool kvm_pmu_is_valid_msr(struct kvm_vcpu *vcpu, u32 msr)

@@ -58,6 +58,8 @@ bool sim_hw_guest_cap(struct sim_vcpu *vcpu, int feature, const char *file,
 		      int line);
 bool sim_hw_is_noncanonical(u64 addr);
 bool sim_hw_msr_advertised(u32 msr);
+/* kvm.ignore_msrs */
+bool sim_hw_ignore_msrs(void);
 /* Does KVM virtualize CET here (the tree handles it, the host has it)? */
 bool sim_hw_kvm_cet(void);
 

@@ -106,6 +106,7 @@ struct sim {
 	unsigned int kvm_caps;
 	unsigned int va_bits;
 	u64 host_xss;			/* the host's IA32_XSS */
+	bool ignore_msrs;		/* kvm.ignore_msrs */
 	/* the CPU */
 	struct sim_val hw[SIM_NR_SLOTS];
 	enum sim_mode mode;

@@ -52,6 +52,7 @@ enum sim_fault {
 	SIM_FAULT_HOST_XSS_LOST		= 1u << 10, /* host XSS write dropped */
 	SIM_FAULT_INIT_KEEPS_XSTATE	= 1u << 11, /* fpstate clear: no-op */
 	SIM_FAULT_USER_COPY_FAULTS	= 1u << 12, /* copy_to_user faults */
+	SIM_FAULT_IGNORE_MSRS_LOST	= 1u << 13, /* ignore_msrs reads false */
 };
 
 /* Which pieces of the tree's code a scenario needs (struct sim_kernel). */
@@ -77,6 +78,8 @@ struct sim_msr_entry {
 struct sim *sim_create(enum sim_vendor vendor, const struct sim_kernel *kernel);
 void sim_destroy(struct sim *sim);
 void sim_set_faults(struct sim *sim, unsigned int faults);
+/* KVM's ignore_msrs module parameter (default off). */
+void sim_set_ignore_msrs(struct sim *sim, bool ignore);
 /* Choose the host (default SIM_HOST_CET); before the first vCPU. */
 void sim_set_host(struct sim *sim, enum sim_host host);
 /* KVM's supported features on @host for @vendor (SIM_CPUID_*). */
