@@ -24,6 +24,7 @@ set(KVM_X86_SIM_SCENARIO_SOURCES
 	scenarios/breaks.c
 	scenarios/holds.c
 	scenarios/run.c
+	scenarios/selftest.c
 	scenarios/table.c)
 # Everything that compiles against the harness's headers finds them here.
 set(KVM_X86_SIM_INCLUDE_DIRS

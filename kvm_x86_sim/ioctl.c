@@ -72,6 +72,11 @@ void sim_set_host(struct sim *sim, enum sim_host host)
 	sim_fpu_init(sim);
 }
 
+unsigned int sim_kvm_caps(const struct sim *sim)
+{
+	return sim->kvm_caps;
+}
+
 void sim_set_ignore_msrs(struct sim *sim, bool ignore)
 {
 	sim->ignore_msrs = ignore;

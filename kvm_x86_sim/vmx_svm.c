@@ -172,7 +172,12 @@ bool sim_msr_passthrough(const struct sim_vcpu *v, u32 msr)
 	}
 }
 
-/* Would the CPU #GP on this WRMSR (SDM Vol. 3, the CET MSRs' fields)? */
+/*
+ * Would the CPU #GP on this WRMSR (SDM Vol. 3, the CET MSRs' fields)?  The
+ * CPU checks against its own features, not the guest's CPUID: the CET
+ * host's CPU has what KVM supports there (AMD parts: shadow stacks, no
+ * IBT), so bits of a feature only the guest lacks are not caught here.
+ */
 static bool cpu_rejects(const struct sim *sim, u32 msr, u64 data)
 {
 	unsigned int shift = 64 - sim->va_bits;
@@ -180,7 +185,11 @@ static bool cpu_rejects(const struct sim *sim, u32 msr, u64 data)
 			    !(sim->faults & SIM_FAULT_CANONICAL_ALWAYS);
 
 	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
-		return data & SIM_CET_RESERVED;
+		return (data & SIM_CET_RESERVED) ||
+		       (!(sim->kvm_caps & SIM_CPUID_SHSTK) &&
+			(data & SIM_CET_SHSTK_BITS)) ||
+		       (!(sim->kvm_caps & SIM_CPUID_IBT) &&
+			(data & SIM_CET_IBT_BITS));
 	return noncanonical || (data & 3);
 }
 

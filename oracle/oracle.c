@@ -303,6 +303,26 @@ static const struct sim_observer_ops oracle_ops = {
 	.on_destroy = on_destroy,
 };
 
+void oracle_expect(const struct sim *sim, bool ok, enum sim_inv inv,
+		   const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+	int i;
+
+	if (ok)
+		return;
+	va_start(ap, fmt);
+	sim_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (i = 0; i < sim->nr_observers; i++) {
+		struct oracle *o = sim->observers[i].ctx;
+
+		if (sim->observers[i].ops == &oracle_ops)
+			oracle_violate(o, inv, oracle_last_event(o), "%s", msg);
+	}
+}
+
 struct oracle *oracle_attach(struct sim *sim)
 {
 	struct oracle *o = sim_zalloc(sizeof(*o));

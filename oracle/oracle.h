@@ -42,5 +42,12 @@ unsigned int oracle_violations(const struct oracle *oracle);
 void oracle_report(const struct oracle *oracle, sim_printer print,
 		   void *ctx);
 const char *sim_inv_name(enum sim_inv inv);
+/*
+ * A scenario's own exact expectation (e.g. one of KVM's selftest checks it
+ * mirrors): if !@ok, the oracle watching @sim records a violation of @inv
+ * with the message, at the newest event.
+ */
+void oracle_expect(const struct sim *sim, bool ok, enum sim_inv inv,
+		   const char *fmt, ...) __printf(4, 5);
 
 #endif /* KVM_X86_SIM_ORACLE_H */

@@ -62,7 +62,8 @@ unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,
 					     "%s/%s/%s%s", s->name,
 					     v == SIM_VMX ? "vmx" : "svm",
 					     s->no_cpuid ? "no-cpuid" :
-							   combo_name[c],
+					     s->host_cpuid ? "kvm-cpuid" :
+							     combo_name[c],
 					     host_name[h]);
 				n++;
 			}
@@ -109,6 +110,8 @@ enum sim_case_result sim_case_run(const struct sim_case *c, sim_printer print,
 	}
 	sim_set_faults(sim, s->faults);
 	sim_set_host(sim, c->host);
+	if (s->host_cpuid)
+		cpuid = sim_kvm_caps(sim);
 	vcpu = sim_vcpu_create(sim);
 	if (vcpu && !s->no_cpuid)
 		sim_set_cpuid(vcpu, cpuid);

@@ -39,6 +39,8 @@ struct sim_scenario {
 	unsigned int combos;	/* bit per enum sim_cpuid_combo */
 	unsigned int hosts;	/* bit per enum sim_host; 0: the CET host */
 	bool no_cpuid;		/* run before KVM_SET_CPUID2 */
+	/* the vCPU gets every CET feature KVM supports (selftests do) */
+	bool host_cpuid;
 	void (*run)(struct sim_vcpu *vcpu, unsigned int cpuid);
 };
 
@@ -74,6 +76,19 @@ void brk_host_xss_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_init_keeps_state(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_one_reg_errno(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_ignore_msrs_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
+
+/* selftest.c: the rows of KVM's msrs_test.c it mirrors */
+struct sim_selftest_msr {
+	const char *kind;	/* the selftest's macro, e.g. "MSR_TEST2" */
+	const char *name;	/* its register, e.g. "MSR_IA32_S_CET" */
+	const char *token;	/* its value's first token */
+	u32 msr;
+	u64 write, rsvd;
+	unsigned int feat, feat2;	/* SIM_CPUID_* */
+};
+extern const struct sim_selftest_msr sim_selftest_msrs[];
+extern const unsigned int sim_nr_selftest_msrs;
+void scn_selftest_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
 
 extern const struct sim_scenario sim_scenarios[];
 

@@ -115,6 +115,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_ignore_msrs,
 	},
 	{
+		.name = "selftest_msrs",
+		.summary = "KVM's msrs_test.c CET checks, asserted exactly",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,
+		.combos = ONE(NONE),
+		.host_cpuid = true,
+		.run = scn_selftest_msrs,
+	},
+	{
 		.name = "guest_no_lm",
 		.summary = "a guest without long mode has no INT_SSP_TAB",
 		.needs = SIM_NEED_CET_MSRS,
@@ -285,6 +293,17 @@ const struct sim_scenario sim_scenarios[] = {
 		.expect = INV(BATCH_SEMANTICS),
 		.combos = ONE(NONE),
 		.run = brk_ignore_msrs_lost,
+	},
+	{
+		.name = "breaks_selftest",
+		.summary = "msrs_test.c's checks with writes lost at put",
+		.proves = INV(HOST_INTEGRITY),
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,
+		.faults = SIM_FAULT_PUT_SKIPS_XSAVES,
+		.expect = INV(HOST_INTEGRITY),
+		.combos = ONE(NONE),
+		.host_cpuid = true,
+		.run = scn_selftest_msrs,
 	},
 	{
 		.name = "breaks_no_bug",

@@ -32,6 +32,20 @@ def trees_dir() -> str:
     return os.path.join(cache_dir(), "trees")
 
 
+def full_tree() -> "str | None":
+    """$KVM_X86_SIM_FULL_TREE, else the newest whole tree cached by
+    scripts/fetch-kernel-trees.sh --full (None: there is none)."""
+    env = os.environ.get("KVM_X86_SIM_FULL_TREE")
+    if env:
+        return env
+    try:
+        found = sorted(e for e in os.listdir(trees_dir())
+                       if e.endswith("-full"))
+    except OSError:
+        return None
+    return os.path.join(trees_dir(), found[-1]) if found else None
+
+
 def within(root: str, path: str) -> bool:
     """Whether path, with every symlink and .. resolved, is root or below
     it (root resolved the same way)."""

@@ -147,6 +147,13 @@ int main(int argc, char **argv)
 			ktap.memory_limit_mib = strtoul(argv[++a], NULL, 10);
 		} else if (!strcmp(argv[a], "--summary")) {
 			want_summary = true;
+		} else if (!strcmp(argv[a], "--selftest-rows")) {
+			/* the msrs_test.c rows scenario selftest_msrs mirrors */
+			for (i = 0; i < sim_nr_selftest_msrs; i++)
+				printf("%s %s %s\n", sim_selftest_msrs[i].kind,
+				       sim_selftest_msrs[i].name,
+				       sim_selftest_msrs[i].token);
+			return 0;
 		} else if (!strcmp(argv[a], "--list")) {
 			for (i = 0; i < sim_nr_scenarios; i++)
 				printf("%s\t%#x\t%s\n", sim_scenarios[i].name,

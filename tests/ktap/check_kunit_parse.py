@@ -9,11 +9,14 @@ checking the totals it reports.  SKIP (77) when no full tree is there.
 
 Usage: check_kunit_parse.py BUILD_DIR"""
 
-import glob
 import os
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+from kvm_validate.paths import full_tree  # noqa: E402
 
 # tree -> what kunit.py must count (every case passes on linux-7)
 EXPECT = {
@@ -22,17 +25,6 @@ EXPECT = {
     "linux-6.12-seed": r"Ran \d+ tests: passed: \d+, failed: [1-9]\d*, "
                        r"skipped: \d+$",
 }
-
-
-def full_tree():
-    env = os.environ.get("KVM_X86_SIM_FULL_TREE")
-    if env:
-        return env
-    cache = os.environ.get("KVM_X86_SIM_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
-        "kvm_x86_sim")
-    found = sorted(glob.glob(os.path.join(cache, "trees", "*-full")))
-    return found[-1] if found else None
 
 
 def main(build):
