@@ -103,13 +103,13 @@ def compile_guest_supported_xss(c):
     return broken(c, edit, "xss.patch")
 
 
-@case("compile", HARNESS, r"stubs lack FIELD kvm_vcpu_arch\.xcr0 "
+@case("compile", HARNESS, r"stubs lack FIELD kvm_vcpu_arch\.pat "
       r"\(harness limitation\)")
 def compile_stubs_lack_field(c):
-    """__msr_io reads vcpu->arch.xcr0, a field the kernel has and the
+    """__msr_io reads vcpu->arch.pat, a field the kernel has and the
     stubs do not: exit 3 naming the field, never bad input"""
     return broken(c, kernel.in_msr_io(
-        "if (vcpu && vcpu->arch.xcr0 == 1) return 0;"))
+        "if (vcpu && vcpu->arch.pat == 1) return 0;"))
 
 
 @case("compile", BAD_INPUT, r"hostile_no_such_field")
