@@ -22,6 +22,7 @@ set(KVM_X86_SIM_MACHINE_SOURCES
 # The scenarios, one source for both runners: libkvm_x86_sim_scenarios.a
 set(KVM_X86_SIM_SCENARIO_SOURCES
 	scenarios/breaks.c
+	scenarios/edge.c
 	scenarios/holds.c
 	scenarios/run.c
 	scenarios/selftest.c

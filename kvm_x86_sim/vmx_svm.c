@@ -185,11 +185,8 @@ static bool cpu_rejects(const struct sim *sim, u32 msr, u64 data)
 			    !(sim->faults & SIM_FAULT_CANONICAL_ALWAYS);
 
 	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
-		return (data & SIM_CET_RESERVED) ||
-		       (!(sim->kvm_caps & SIM_CPUID_SHSTK) &&
-			(data & SIM_CET_SHSTK_BITS)) ||
-		       (!(sim->kvm_caps & SIM_CPUID_IBT) &&
-			(data & SIM_CET_IBT_BITS));
+		return !sim_cet_value_valid(data, sim->kvm_caps & SIM_CPUID_SHSTK,
+					    sim->kvm_caps & SIM_CPUID_IBT);
 	return noncanonical || (data & 3);
 }
 

@@ -69,18 +69,8 @@ enum model_verdict { MODEL_OK, MODEL_UNKNOWN, MODEL_UNSUPPORTED, MODEL_INVALID }
 
 static bool valid_u_s_cet(const struct sim_vcpu *v, u64 data)
 {
-	if (data & SIM_CET_RESERVED)
-		return false;
-	if (!oracle_guest_has(v, SIM_FEATURE_SHSTK) &&
-	    (data & SIM_CET_SHSTK_BITS))
-		return false;
-	if (!oracle_guest_has(v, SIM_FEATURE_IBT) && (data & SIM_CET_IBT_BITS))
-		return false;
-	if ((data >> 12) & 3)	/* legacy bitmap base is 16K aligned */
-		return false;
-	if ((data & SIM_CET_SUPPRESS) && (data & SIM_CET_WAIT_ENDBR))
-		return false;
-	return true;
+	return sim_cet_value_valid(data, oracle_guest_has(v, SIM_FEATURE_SHSTK),
+				   oracle_guest_has(v, SIM_FEATURE_IBT));
 }
 
 /*
@@ -469,6 +459,25 @@ static bool kvm_exception(const struct sim_vcpu *v,
 }
 
 /*
+ * CET_PASSTHROUGH_CPU_FEATURES: the intercept bitmaps are per MSR, not per
+ * feature, so when KVM passes U_CET/S_CET through to a guest with one CET
+ * feature, the guest's WRMSR is checked by the CPU against the CPU's own
+ * features: the other feature's bits, which the guest's CPUID lacks, are
+ * accepted where the host has that feature.  Either outcome is accepted;
+ * the model takes what happened.
+ */
+static bool kvm_passthrough_exception(const struct oracle *o,
+				      const struct sim_guest_msr *g)
+{
+	unsigned int caps = o->sim->kvm_caps;
+
+	return g->passthrough && g->write && !g->ret &&
+	       (g->msr == SIM_MSR_U_CET || g->msr == SIM_MSR_S_CET) &&
+	       sim_cet_value_valid(g->data, caps & SIM_CPUID_SHSTK,
+				   caps & SIM_CPUID_IBT);
+}
+
+/*
  * A guest RDMSR/WRMSR during KVM_RUN, judged as the guest's CPU must
  * behave (invariants 7, 9, 4): an MSR the guest's CPU lacks, and KVM's
  * internal index, #GP; a write succeeds exactly when the value is valid;
@@ -523,8 +532,8 @@ void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
 	if (g->write) {
 		bool valid = guest_value_valid(o, v, g->msr, g->data);
 
-		if (valid == !g->ret) {
-			if (valid)
+		if (valid == !g->ret || kvm_passthrough_exception(o, g)) {
+			if (!g->ret)
 				*val = g->data;
 			return;
 		}

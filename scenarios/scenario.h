@@ -44,7 +44,10 @@ struct sim_scenario {
 	void (*run)(struct sim_vcpu *vcpu, unsigned int cpuid);
 };
 
-/* The scenario bodies: holds.c (invariants hold), breaks.c (they fail). */
+/*
+ * The scenario bodies: holds.c (invariants hold), edge.c (values from the
+ * architectural rules), breaks.c (invariants fail).
+ */
 void scn_xstate_batch(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_scet_only(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_mid_batch_failure(struct sim_vcpu *vcpu, unsigned int cpuid);
@@ -60,6 +63,7 @@ void scn_guest_no_lm(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_xss(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_init_in_run(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_ignore_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_edge_values(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_load(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_guest_rdmsr(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_put(struct sim_vcpu *vcpu, unsigned int cpuid);

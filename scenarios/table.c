@@ -61,6 +61,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_validity,
 	},
 	{
+		.name = "edge_values",
+		.summary = "every CET bit, SSP alignments, canonical edges",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_edge_values,
+	},
+	{
 		.name = "before_set_cpuid",
 		.summary = "host accesses before KVM_SET_CPUID2",
 		.needs = SIM_NEED_CET_MSRS,

@@ -143,4 +143,24 @@ static const struct sim_msr_fact sim_msr_facts[SIM_NR_SLOTS] = {
 #define SIM_CET_SHSTK_BITS	0x3ULL		/* bits 1:0 */
 #define SIM_CET_IBT_BITS	(~0x3ffULL | 0x3cULL) /* 5:2, 63:10 */
 
+/*
+ * Would a WRMSR of @data to U_CET/S_CET be accepted by a CPU with (or a
+ * guest CPUID of) @shstk and @ibt?  SDM Vol. 1 17.3 and the MSRs' fields:
+ * bits 9:6 reserved, a feature's enable bits need the feature, the legacy
+ * bitmap base (bits 63:12) 16K aligned (bits 13:12 zero), and IBT cannot
+ * be suppressed while the tracker is in WAIT_FOR_ENDBRANCH.
+ */
+static inline bool sim_cet_value_valid(u64 data, bool shstk, bool ibt)
+{
+	if (data & SIM_CET_RESERVED)
+		return false;
+	if (!shstk && (data & SIM_CET_SHSTK_BITS))
+		return false;
+	if (!ibt && (data & SIM_CET_IBT_BITS))
+		return false;
+	if ((data >> 12) & 3)
+		return false;
+	return !((data & SIM_CET_SUPPRESS) && (data & SIM_CET_WAIT_ENDBR));
+}
+
 #endif /* KVM_X86_SIM_LAYOUT_H */
