@@ -11,6 +11,7 @@
 set(KVM_X86_SIM_MACHINE_SOURCES
 	kvm_x86_sim/diag.c
 	kvm_x86_sim/fpu.c
+	kvm_x86_sim/inject.c
 	kvm_x86_sim/ioctl.c
 	kvm_x86_sim/observe.c
 	kvm_x86_sim/probe.c
@@ -23,6 +24,7 @@ set(KVM_X86_SIM_MACHINE_SOURCES
 set(KVM_X86_SIM_SCENARIO_SOURCES
 	scenarios/breaks.c
 	scenarios/edge.c
+	scenarios/explore.c
 	scenarios/holds.c
 	scenarios/run.c
 	scenarios/selftest.c
@@ -38,7 +40,8 @@ set(KVM_X86_SIM_INCLUDE_DIRS
 set(KVM_X86_SIM_GLUE_TEMPLATE cmake/glue.c.in)
 set(KVM_X86_SIM_GLUE_SOURCE stubs/glue.c)
 # The C runner: cmocka, the summary table and KTAP.
-set(KVM_X86_SIM_CMOCKA_RUNNER tests/cmocka/main.c tests/cmocka/ktap.c)
+set(KVM_X86_SIM_CMOCKA_RUNNER tests/cmocka/main.c tests/cmocka/ktap.c
+	tests/cmocka/explore.c)
 # Its link options: the C allocator is wrapped (tests/cmocka/ktap.c), so a
 # failed malloc() in patched code is an OOM finding like a failed kmalloc().
 set(KVM_X86_SIM_RUNNER_LDFLAGS -Wl,--wrap=malloc -Wl,--wrap=calloc

@@ -46,7 +46,42 @@ void sim_hw_fpregs_unlock(const char *file, int line)
 
 bool sim_hw_need_fpu_load(void)
 {
-	return sim_hw_current->need_fpu_load;
+	const struct sim *sim = sim_hw_current;
+
+	return sim->need_fpu_load && !(sim->faults & SIM_FAULT_NEED_LOAD_HIDDEN);
+}
+
+/*
+ * The registers of this CPU are the task's, as last saved: the FPU core's
+ * fpregs_state_valid() (owner context and last_cpu both match).
+ */
+static bool fpregs_state_valid(const struct sim *sim)
+{
+	return sim->fpregs_owner[sim->cpu] &&
+	       (sim->last_cpu == sim->cpu ||
+		(sim->faults & SIM_FAULT_STALE_FPREGS_VALID));
+}
+
+/* fpregs_activate(): this CPU's registers are now the task's. */
+static void fpregs_activate(struct sim *sim)
+{
+	int c;
+
+	for (c = 0; c < SIM_NR_CPUS; c++)
+		sim->fpregs_owner[c] = c == sim->cpu || sim->fpregs_owner[c];
+	sim->last_cpu = sim->cpu;
+}
+
+/* fpregs_restore_userregs(): reload current's fpstate unless still live. */
+static void restore_task_fpregs(struct sim *sim)
+{
+	if (!sim->need_fpu_load)
+		return;
+	if (!fpregs_state_valid(sim)) {
+		sim_xrstors(sim, sim->cur_fps);
+		fpregs_activate(sim);
+	}
+	sim->need_fpu_load = false;
 }
 
 /* Reload current's fpstate into the registers (switch_fpu_return). */
@@ -55,10 +90,7 @@ void sim_hw_switch_fpu_return(const char *file, int line)
 	struct sim *sim = sim_hw_current;
 	struct sim_val none = { .vcpu = sim->cur_fps->vcpu };
 
-	if (sim->need_fpu_load) {
-		sim_xrstors(sim, sim->cur_fps);
-		sim->need_fpu_load = false;
-	}
+	restore_task_fpregs(sim);
 	sim_trace(sim, SIM_EV_FPU_RESTORE, 0, none, file, line,
 		  "switch_fpu_return");
 }
@@ -93,6 +125,7 @@ void sim_hw_fpu_swap_kvm_fpstate(struct sim_fpstate *guest, bool enter_guest,
 	}
 	if (!(sim->faults & SIM_FAULT_PUT_KEEPS_GUEST_REGS) || enter_guest)
 		sim_xrstors(sim, sim->cur_fps);
+	fpregs_activate(sim);
 	sim->need_fpu_load = false;
 	sim->fpregs_locked--;
 	sim_trace(sim, enter_guest ? SIM_EV_FPU_LOAD : SIM_EV_FPU_PUT, 0, who,
@@ -144,6 +177,7 @@ void sim_hw_preempt_point(const char *file, int line)
 		return;
 	sim_xsaves(sim, sim->cur_fps);
 	sim->need_fpu_load = true;
+	sim->fpregs_owner[sim->cpu] = false;
 	for (s = 0; s < SIM_NR_SLOTS; s++)
 		if (sim_slot_in_xsave(s, sim->hw[SIM_SLOT_XSS].v))
 			sim->hw[s] = junk;
@@ -154,9 +188,6 @@ void sim_hw_preempt_point(const char *file, int line)
 /* exit_to_user_mode(): current's FPU state is loaded before userspace runs. */
 void sim_return_to_user(struct sim *sim)
 {
-	if (sim->need_fpu_load) {
-		sim_xrstors(sim, sim->cur_fps);
-		sim->need_fpu_load = false;
-	}
+	restore_task_fpregs(sim);
 	sim->mode = SIM_MODE_HOST_USER;
 }

@@ -27,6 +27,7 @@ struct sim *sim_create(enum sim_vendor vendor, const struct sim_kernel *kernel)
 	sim->kernel = kernel;
 	sim->tree_caps = sim_kernel_caps(kernel);
 	sim->mode = SIM_MODE_HOST_USER;
+	sim_cpus_init(sim);
 	sim_hw_current = sim;
 	sim_set_host_cet(sim, HOST_U_CET, HOST_PL3_SSP, HOST_S_CET);
 	return sim;
@@ -85,6 +86,26 @@ void sim_set_ignore_msrs(struct sim *sim, bool ignore)
 void sim_set_faults(struct sim *sim, unsigned int faults)
 {
 	sim->faults = faults;
+}
+
+unsigned int sim_fault_by_name(const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned int fault;
+	} faults[] = {
+		{ "irq_ignores_fpregs_lock", SIM_FAULT_IRQ_IGNORES_FPREGS_LOCK },
+		{ "stale_fpregs_valid", SIM_FAULT_STALE_FPREGS_VALID },
+		{ "need_load_hidden", SIM_FAULT_NEED_LOAD_HIDDEN },
+		{ "put_skips_xsaves", SIM_FAULT_PUT_SKIPS_XSAVES },
+		{ "exit_keeps_guest_scet", SIM_FAULT_EXIT_KEEPS_GUEST_SCET },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(faults); i++)
+		if (!strcmp(name, faults[i].name))
+			return faults[i].fault;
+	return 0;
 }
 
 void sim_destroy(struct sim *sim)
@@ -319,9 +340,16 @@ int sim_set_one_reg(struct sim_vcpu *v, u32 msr, u64 val)
 	return one_reg(v, true, msr, &val);
 }
 
-/* vcpu_enter_guest() around the vendor's run: the XSS swap, the entry */
+/*
+ * vcpu_enter_guest() around the vendor's run, with interrupts off: the
+ * guest's FPU state reloaded if a softirq or the scheduler took it
+ * (TIF_NEED_FPU_LOAD: switch_fpu_return()), the XSS swap, the entry.
+ */
 static void enter_guest(struct sim_vcpu *v)
 {
+	v->sim->irqs_off++;
+	if (v->sim->need_fpu_load)
+		sim_hw_switch_fpu_return(__FILE__, __LINE__);
 	v->sim->kernel->xfeatures(v->kvm_vcpu, true);
 	sim_vm_entry(v);
 }
@@ -330,6 +358,7 @@ static void exit_guest(struct sim_vcpu *v)
 {
 	sim_vm_exit(v);
 	v->sim->kernel->xfeatures(v->kvm_vcpu, false);
+	v->sim->irqs_off--;
 }
 
 /*

@@ -24,6 +24,10 @@ void sim_xsaves(struct sim *sim, struct sim_fpstate *fps);
 void sim_xrstors(struct sim *sim, const struct sim_fpstate *fps);
 struct sim_val sim_owned(struct sim *sim, u64 v, struct sim_vcpu *vcpu);
 
+/* inject.c */
+void sim_boundary(struct sim *sim);
+void sim_cpus_init(struct sim *sim);
+
 /* fpu.c */
 void sim_fpu_init(struct sim *sim);
 void sim_return_to_user(struct sim *sim);

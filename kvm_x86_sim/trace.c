@@ -38,6 +38,7 @@ int sim_trace(struct sim *sim, enum sim_event_type type, u32 index,
 	e->line = line;
 	e->what = what;
 	sim_notify_event(sim, i);
+	sim_boundary(sim);
 	return i;
 }
 

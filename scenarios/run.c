@@ -13,6 +13,7 @@ static const char *const combo_name[SIM_NR_COMBOS] = {
 };
 
 bool sim_case_trace;
+unsigned int sim_case_faults;
 const struct sim_kernel *sim_case_kernel = &sim_tree_kernel;
 
 unsigned int sim_combo_cpuid(enum sim_cpuid_combo combo)
@@ -90,6 +91,15 @@ enum sim_case_result sim_case_run(const struct sim_case *c, sim_printer print,
 				  void *ctx, const char **why,
 				  unsigned int *violations)
 {
+	return sim_case_run_opts(c, NULL, print, ctx, why, violations);
+}
+
+enum sim_case_result sim_case_run_opts(const struct sim_case *c,
+				       struct sim_case_opts *opt,
+				       sim_printer print, void *ctx,
+				       const char **why,
+				       unsigned int *violations)
+{
 	const struct sim_scenario *s = c->scenario;
 	unsigned int cpuid = sim_combo_cpuid(c->combo), got;
 	struct sim_vcpu *vcpu;
@@ -108,7 +118,9 @@ enum sim_case_result sim_case_run(const struct sim_case *c, sim_printer print,
 		*why = "out of memory";
 		return SIM_CASE_FAIL;
 	}
-	sim_set_faults(sim, s->faults);
+	sim_set_faults(sim, s->faults | (opt ? opt->faults : sim_case_faults));
+	if (opt)
+		sim_set_schedule(sim, opt->inject, opt->nr_inject);
 	sim_set_host(sim, c->host);
 	if (s->host_cpuid)
 		cpuid = sim_kvm_caps(sim);
@@ -120,7 +132,12 @@ enum sim_case_result sim_case_run(const struct sim_case *c, sim_printer print,
 	got = oracle_violations(oracle);
 	if (violations)
 		*violations = got;
-	if (got != s->expect || s->expect) {
+	if (opt) {
+		opt->boundaries = sim_boundaries(sim);
+		opt->fired = sim_injections_fired(sim);
+		opt->events = sim_nr_events(sim);
+	}
+	if ((got != s->expect || s->expect) && !(opt && opt->quiet)) {
 		print_mask(s->expect, want_s, sizeof(want_s));
 		print_mask(got, got_s, sizeof(got_s));
 		sim_snprintf(line, sizeof(line),

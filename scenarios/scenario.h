@@ -41,6 +41,11 @@ struct sim_scenario {
 	bool no_cpuid;		/* run before KVM_SET_CPUID2 */
 	/* the vCPU gets every CET feature KVM supports (selftests do) */
 	bool host_cpuid;
+	/*
+	 * Thousands of primitive calls taking paths shorter scenarios take
+	 * too: explored only when asked for (--all), and why.
+	 */
+	const char *long_run;
 	void (*run)(struct sim_vcpu *vcpu, unsigned int cpuid);
 };
 
@@ -115,6 +120,8 @@ enum sim_case_result { SIM_CASE_PASS, SIM_CASE_FAIL, SIM_CASE_SKIP };
 
 /* Print every case's full event trace, not only violations' (--trace). */
 extern bool sim_case_trace;
+/* SIM_FAULT_*s added to every case's (--faults): broken on purpose. */
+extern unsigned int sim_case_faults;
 /* The tree the glue was compiled with (stubs/glue.c, one per tree). */
 extern const struct sim_kernel sim_tree_kernel;
 /* The tree the cases run on (default: the glue's sim_tree_kernel). */
@@ -137,5 +144,45 @@ unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,
 enum sim_case_result sim_case_run(const struct sim_case *c, sim_printer print,
 				  void *ctx, const char **why,
 				  unsigned int *violations);
+
+/* How to run a case other than as written: for exploration. */
+struct sim_case_opts {
+	const struct sim_injection *inject;	/* the schedule */
+	unsigned int nr_inject;
+	unsigned int faults;	/* SIM_FAULT_*s added to the scenario's */
+	bool quiet;		/* no report */
+	/* out: boundaries passed, injections fired, events simulated */
+	unsigned int boundaries, fired;
+	unsigned long events;
+};
+enum sim_case_result sim_case_run_opts(const struct sim_case *c,
+				       struct sim_case_opts *opt,
+				       sim_printer print, void *ctx,
+				       const char **why,
+				       unsigned int *violations);
+
+/* explore.c: every case that must hold, under injected interruptions */
+struct sim_explore {
+	unsigned int faults;		/* SIM_FAULT_*s to add, and their */
+	const char *fault_names;	/* names for the replay line */
+	const char *replay_cmd;		/* default "kvm-x86-sim explore" */
+	unsigned int window;		/* pairs at most this far apart */
+	bool all;			/* the long_run scenarios too */
+	unsigned int max_reports;	/* findings printed in full */
+	bool (*stop)(void *ctx);	/* the budget is spent */
+	void *stop_ctx;
+	sim_printer print;
+	void *ctx;
+	/* results */
+	unsigned long cases, boundaries, singles, pairs, events, findings;
+	unsigned long not_explored;	/* long_run cases left out */
+	unsigned int violations;	/* SIM_INV_BIT()s found */
+	bool out_of_budget;
+};
+void sim_explore_cases(struct sim_explore *x, const struct sim_case *cases,
+		       unsigned int n);
+/* "CASE@AT:KIND,AT:KIND", what --replay takes. */
+int sim_schedule_format(char *buf, size_t len, const struct sim_case *c,
+			const struct sim_injection *inj, unsigned int n);
 
 #endif /* KVM_X86_SIM_SCENARIO_H */

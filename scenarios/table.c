@@ -66,6 +66,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,
 		.combos = SIM_COMBOS_ALL,
 		.hosts = SIM_HOSTS_ALL,
+		.long_run = "the paths of validity and guest_msrs, repeated per value",
 		.run = scn_edge_values,
 	},
 	{
@@ -128,6 +129,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,
 		.combos = ONE(NONE),
 		.host_cpuid = true,
+		.long_run = "each access of guest_msrs/one_reg/validity, repeated per register",
 		.run = scn_selftest_msrs,
 	},
 	{
@@ -311,6 +313,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.expect = INV(HOST_INTEGRITY),
 		.combos = ONE(NONE),
 		.host_cpuid = true,
+		.long_run = "each access of guest_msrs/one_reg/validity, repeated per register",
 		.run = scn_selftest_msrs,
 	},
 	{

@@ -12,6 +12,7 @@ with --debug or KVM_X86_SIM_DEBUG=1), 128 + N when signal N ended it.
 import argparse
 import os
 import re
+import shlex
 import sys
 import time
 import traceback
@@ -30,6 +31,10 @@ from .scratch import Scratch, cleanup_all, install_signal_handlers
 from .verdicts import Step
 
 PROG = "kvm-x86-sim validate"
+# the exploration per step: all single injections and the pairs at most
+# this far apart take about 0.7 s on linux-7 on a 2-core machine
+EXPLORE_WINDOW = 4
+EXPLORE_BUDGET = 5
 
 
 def default_tree() -> str:
@@ -100,6 +105,17 @@ def arg_parser() -> Parser:
                     default=MEMORY_LIMIT,
                     metavar="MIB", help="address space of a test process "
                     f"(default {MEMORY_LIMIT} MiB; beyond it: OOM)")
+    ap.add_argument("--explore-window", type=at_least(0, "boundaries"),
+                    default=EXPLORE_WINDOW, metavar="W",
+                    help="after the cases, injected interruptions at every "
+                    "primitive boundary, singly and in pairs at most W "
+                    f"apart (default {EXPLORE_WINDOW})")
+    ap.add_argument("--explore-budget", type=at_least(1, "seconds"),
+                    default=EXPLORE_BUDGET, metavar="S",
+                    help="seconds the exploration of one step may take "
+                    f"(default {EXPLORE_BUDGET}; beyond: partial)")
+    ap.add_argument("--no-explore", action="store_true",
+                    help="the scenarios as written only")
     ap.add_argument("--debug", action="store_true",
                     help="a traceback when the harness fails (also "
                     "KVM_X86_SIM_DEBUG=1)")
@@ -117,6 +133,21 @@ def check_tree(args: argparse.Namespace) -> str:
     if not os.access(os.path.join(tree, KVM_DIR, "x86.c"), os.R_OK):
         raise BadInput(f"{tree}/{KVM_DIR}/x86.c: permission denied")
     return tree
+
+
+def explore_args(args: argparse.Namespace, tree: str, k: int) -> list[str]:
+    """The binary's exploration options for step k, with the command that
+    replays a finding there (`kvm-x86-sim explore`)."""
+    if args.no_explore:
+        return []
+    replay = ["./kvm-x86-sim", "explore", "--kernel", tree]
+    for p in args.patch:
+        replay += ["--patch", p]
+    if args.patch:
+        replay += ["--upto", str(k)]
+    return ["--ktap-explore", "--window", str(args.explore_window),
+            "--budget", str(args.explore_budget),
+            "--replay-cmd", " ".join(shlex.quote(a) for a in replay)]
 
 
 def validate(args: argparse.Namespace, res: Outcome) -> None:
@@ -161,7 +192,8 @@ def validate(args: argparse.Namespace, res: Outcome) -> None:
             st.notes += builder.take_notes()
             if exe not in runs:     # the same binary: the same verdicts
                 runs[exe] = run_binary(exe, args.case_timeout,
-                                       args.memory_limit)
+                                       args.memory_limit,
+                                       explore_args(args, tree, k))
             st.evaluate(runs[exe])
             st.seconds = time.monotonic() - t0
             st.cached = "cached" if c1 and c2 else ""

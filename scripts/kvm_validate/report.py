@@ -94,6 +94,21 @@ def findings(steps: list[Any]) -> str:
     return ", ".join(out)
 
 
+def explored_schedule(case: Any, inv: str) -> str:
+    """The schedule whose report names inv first, from the exploration's
+    "VIOLATION in CASE@AT:KIND,...: INVARIANTS" lines."""
+    rep = case.report
+    at = next((i for i, ln in enumerate(rep)
+               if ln.startswith(f"FAIL {inv}:")), None)
+    if at is None:      # as short_trace(): else the first FAIL shown
+        at = next((i for i, ln in enumerate(rep) if ln.startswith("FAIL ")),
+                  len(rep))
+    for ln in reversed(rep[:at]):
+        if ln.startswith("VIOLATION in "):
+            return ln[len("VIOLATION in "):].split(": ")[0]
+    return "?"
+
+
 def render_text(res: Outcome, colour: Colour) -> str:
     out: list[str] = []
     w = out.append
@@ -166,6 +181,9 @@ def render_text(res: Outcome, colour: Colour) -> str:
                     why = (f" ({c.reason})" if c.reason and
                            c.reason != c.kind else "")
                     w(f"  scenario {scn}: {c.name}: {RUN_WHY[c.kind]}{why}")
+                elif scn == "explore":
+                    w(f"  exploration of injected interruptions "
+                      f"({c.cpuid}): {explored_schedule(c, inv)}")
                 else:
                     w(f"  scenario {scn}, vendor {c.vendor.upper()}, guest "
                       f"CPUID {c.cpuid}" +

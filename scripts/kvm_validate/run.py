@@ -211,8 +211,10 @@ def signame(rc: int) -> str:
 
 
 def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
-               memory_mib: int = MEMORY_LIMIT) -> RunResult:
-    """Every case, each to its end, or a finding saying why not."""
+               memory_mib: int = MEMORY_LIMIT,
+               extra: Optional[List[str]] = None) -> RunResult:
+    """Every case, each to its end, or a finding saying why not.  extra:
+    more arguments for the binary (the exploration's)."""
     cases: List[Case] = []
     invariants: List[str] = []
     scenarios: Dict[str, Scenario] = {}
@@ -220,7 +222,8 @@ def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
     start, gdb_done, stopped = 1, False, ""
     while True:
         argv = [exe, "--ktap", "--from", str(start), "--case-timeout",
-                str(case_timeout), "--memory-limit", str(memory_mib)]
+                str(case_timeout), "--memory-limit", str(memory_mib)] + \
+            (extra or [])
         try:
             ex = execute(argv, case_timeout + 5, memory_mib)
         except OSError as e:

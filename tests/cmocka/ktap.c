@@ -34,6 +34,7 @@
 
 #include "kvm_x86_sim/machine.h"
 #include "ktap.h"
+#include "explore.h"
 
 #define IND "    "
 
@@ -188,7 +189,7 @@ int ktap_run(const struct sim_case *cs, unsigned int n,
 		printf(IND "# kvm_x86_sim: scenario %s expect=%#x proves=%#x\n",
 		       sim_scenarios[k].name, sim_scenarios[k].expect,
 		       sim_scenarios[k].proves);
-	printf(IND "1..%u\n", n);
+	printf(IND "1..%u\n", n + opt->explore);
 	for (k = opt->from ? opt->from - 1 : 0; k < n; k++) {
 		fflush(stdout);
 		current = &cs[k];
@@ -222,6 +223,25 @@ int ktap_run(const struct sim_case *cs, unsigned int n,
 			pass++;
 		else
 			fail++;
+	}
+	if (opt->explore && (!opt->from || opt->from <= n + 1)) {
+		static const struct sim_scenario scn = { .name = "explore" };
+		static struct sim_case c = { .scenario = &scn };
+
+		snprintf(c.name, sizeof(c.name),
+			 "explore/interruptions/window-%u", opt->explore_window);
+		current = &c;
+		current_no = n + 1;
+		alarm(timeout);
+		got = explore_ktap(cs, n, opt, print_diag);
+		alarm(0);
+		current = NULL;
+		printf(IND "# kvm_x86_sim: verdict got=%#x expect=0\n", got);
+		printf(IND "%s %u %s\n", got ? "not ok" : "ok", n + 1, c.name);
+		if (got)
+			fail++;
+		else
+			pass++;
 	}
 	printf(IND "# kvm_x86_sim: end of run\n");
 	printf("# kvm_x86_sim: pass:%u fail:%u skip:%u total:%u\n", pass, fail,

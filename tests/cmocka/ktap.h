@@ -9,6 +9,11 @@ struct ktap_options {
 	unsigned int from;		/* first case to run, 1-based */
 	unsigned int case_timeout;	/* seconds per case, 0: none */
 	unsigned long memory_limit_mib;	/* address space, 0: unlimited */
+	/* after the cases, one more: the exploration (explore.c) */
+	bool explore;
+	unsigned int explore_window;
+	double explore_budget;		/* seconds, 0: none */
+	const char *replay_cmd;		/* how a finding is replayed */
 };
 
 int ktap_run(const struct sim_case *cases, unsigned int n,

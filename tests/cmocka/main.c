@@ -26,6 +26,7 @@
 
 #include "scenario.h"
 #include "ktap.h"
+#include "explore.h"
 
 #define MAX_CASES 512
 
@@ -118,8 +119,9 @@ int main(int argc, char **argv)
 {
 	static struct CMUnitTest tests[MAX_CASES];
 	const char *only = NULL;
-	struct ktap_options ktap = { 0 };
-	bool want_summary = false, want_ktap = false;
+	struct ktap_options ktap = { .explore_window = 8 };
+	struct explore_options explore = { .window = 8, .max_reports = 10 };
+	bool want_summary = false, want_ktap = false, want_explore = false;
 	unsigned int i, n = 0, k;
 	int failed, a, inv;
 
@@ -145,6 +147,25 @@ int main(int argc, char **argv)
 			ktap.case_timeout = strtoul(argv[++a], NULL, 10);
 		} else if (!strcmp(argv[a], "--memory-limit") && a + 1 < argc) {
 			ktap.memory_limit_mib = strtoul(argv[++a], NULL, 10);
+		} else if (!strcmp(argv[a], "--explore")) {
+			want_explore = true;
+		} else if (!strcmp(argv[a], "--replay") && a + 1 < argc) {
+			want_explore = true;
+			explore.replay = argv[++a];
+		} else if (!strcmp(argv[a], "--all")) {
+			explore.all = true;
+		} else if (!strcmp(argv[a], "--faults") && a + 1 < argc) {
+			explore.faults = argv[++a];
+		} else if (!strcmp(argv[a], "--window") && a + 1 < argc) {
+			explore.window = strtoul(argv[++a], NULL, 10);
+			ktap.explore_window = explore.window;
+		} else if (!strcmp(argv[a], "--ktap-explore")) {
+			ktap.explore = true;
+		} else if (!strcmp(argv[a], "--replay-cmd") && a + 1 < argc) {
+			ktap.replay_cmd = argv[++a];
+		} else if (!strcmp(argv[a], "--budget") && a + 1 < argc) {
+			explore.budget = strtod(argv[++a], NULL);
+			ktap.explore_budget = explore.budget;
 		} else if (!strcmp(argv[a], "--summary")) {
 			want_summary = true;
 		} else if (!strcmp(argv[a], "--selftest-rows")) {
@@ -161,12 +182,16 @@ int main(int argc, char **argv)
 				       sim_scenarios[i].summary);
 			return 0;
 		} else {
-			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list] [--summary] [--trace]\n"
-				"       %s --ktap [--scenario NAME] [--from K] [--case-timeout S] [--memory-limit MIB]\n",
-				argv[0], argv[0]);
+			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list] [--summary] [--trace] [--faults F,...]\n"
+				"       %s --ktap [--scenario NAME] [--from K] [--case-timeout S] [--memory-limit MIB] [--ktap-explore [--window W] [--budget S] [--replay-cmd CMD]]\n"
+				"       %s --explore [--scenario NAME] [--all] [--window W] [--budget S] [--faults F,...] [--expect INVARIANT]...\n"
+				"       %s --replay CASE@AT:KIND[,AT:KIND] [--faults F,...]\n",
+				argv[0], argv[0], argv[0], argv[0]);
 			return 2;
 		}
 	}
+	if (explore_faults(explore.faults, &sim_case_faults))
+		return 2;
 	for (i = 0; i < sim_nr_scenarios; i++) {
 		if (only && strcmp(only, sim_scenarios[i].name))
 			continue;
@@ -176,6 +201,11 @@ int main(int argc, char **argv)
 	if (!n) {
 		fprintf(stderr, "no scenario named '%s'\n", only ? only : "");
 		return 2;
+	}
+	if (want_explore) {
+		explore.expect_mask = expect_mask;
+		explore.expect_first = expect_first;
+		return explore_run(cases, n, &explore);
 	}
 	if (want_ktap)
 		return ktap_run(cases, n, &ktap);

@@ -15,6 +15,7 @@
 #define SIM_MAX_VCPUS	4
 #define SIM_MAX_EVENTS	512
 #define SIM_MAX_OBSERVERS 4
+#define SIM_NR_CPUS	2
 
 /* Whose value a register holds: provenance for the oracle. */
 enum sim_owner {
@@ -67,6 +68,7 @@ enum sim_event_type {
 	SIM_EV_ALLOC_FAIL,	/* a kernel allocation failed */
 	SIM_EV_FPSTATE_CLEAR,	/* an XSAVE component of an fpstate reset */
 	SIM_EV_INIT,		/* INIT of a vCPU (emulated inside KVM_RUN) */
+	SIM_EV_INJECT,		/* an injected preemption or migration */
 };
 
 struct sim_event {
@@ -117,6 +119,22 @@ struct sim {
 	struct sim_fpstate *saved_task_fps; /* fpu->__task_fpstate */
 	struct sim_vcpu *loaded_vcpu;	/* vcpu_load()ed, owns the VMCS */
 	u64 host_u_cet, host_pl3_ssp, host_s_cet;
+	/*
+	 * The CPUs: hw[] is the one the vCPU task runs on; the other's XSAVE
+	 * registers wait in cpu_regs[].  fpregs_owner[c]: CPU c's registers
+	 * are the task's (fpu_fpregs_owner_ctx); last_cpu: where the task's
+	 * registers were last live (fpu->last_cpu).  Both as the x86 FPU
+	 * core keeps them to skip a reload (fpregs_state_valid()).
+	 */
+	int cpu, last_cpu;
+	bool fpregs_owner[SIM_NR_CPUS];
+	struct sim_val cpu_regs[SIM_NR_CPUS][SIM_NR_SLOTS];
+	int irqs_off;			/* around VM-entry/VM-exit */
+	/* exploration: the schedule of injected events (sim_set_schedule) */
+	struct sim_injection inject[SIM_MAX_INJECTIONS];
+	unsigned int nr_inject, next_inject, fired;
+	unsigned int boundary;		/* boundaries passed */
+	bool injecting;
 	/* the vCPUs */
 	struct sim_vcpu vcpus[SIM_MAX_VCPUS];
 	int nr_vcpus;

@@ -53,7 +53,13 @@ enum sim_fault {
 	SIM_FAULT_INIT_KEEPS_XSTATE	= 1u << 11, /* fpstate clear: no-op */
 	SIM_FAULT_USER_COPY_FAULTS	= 1u << 12, /* copy_to_user faults */
 	SIM_FAULT_IGNORE_MSRS_LOST	= 1u << 13, /* ignore_msrs reads false */
+	/* the FPU core, broken: found only by exploring injections */
+	SIM_FAULT_IRQ_IGNORES_FPREGS_LOCK = 1u << 14, /* IRQs use the FPU anyway */
+	SIM_FAULT_STALE_FPREGS_VALID	= 1u << 15, /* last_cpu not checked */
+	SIM_FAULT_NEED_LOAD_HIDDEN	= 1u << 16, /* TIF_NEED_FPU_LOAD reads 0 */
 };
+/* A fault by its name in lower case ("stale_fpregs_valid"); 0: unknown. */
+unsigned int sim_fault_by_name(const char *name);
 
 /* Which pieces of the tree's code a scenario needs (struct sim_kernel). */
 enum sim_need {
@@ -140,6 +146,35 @@ int sim_stray_guest_rdmsr(struct sim_vcpu *vcpu, u32 msr, u64 *val);
 void sim_stray_load_guest_fpu(struct sim_vcpu *vcpu);
 /* Put the guest FPU that nobody loaded: wrong driving (NO BUG). */
 void sim_stray_put_guest_fpu(struct sim_vcpu *vcpu);
+
+/*
+ * Exploration: events delivered at the boundaries between the primitives
+ * the kernel code calls (every hardware-touching call, counted from 0 in
+ * the order they happen in host-kernel mode where an event can be taken:
+ * not under fpregs_lock(), not with interrupts off around VM-entry/exit).
+ */
+enum sim_inject_kind {
+	SIM_INJECT_IRQ_FPU,	/* a softirq uses the FPU (kernel_fpu_begin) */
+	SIM_INJECT_PREEMPT,	/* another task runs and uses the FPU */
+	SIM_INJECT_MIGRATE,	/* the vCPU task resumes on the other CPU */
+	SIM_NR_INJECT_KINDS,
+};
+struct sim_injection {
+	unsigned int at;	/* boundary number */
+	enum sim_inject_kind kind;
+};
+#define SIM_MAX_INJECTIONS	4
+/* Deliver @n events (sorted by .at); before the first vCPU. */
+void sim_set_schedule(struct sim *sim, const struct sim_injection *inj,
+		      unsigned int n);
+/* The boundaries passed so far, and how many scheduled events fired. */
+unsigned int sim_boundaries(const struct sim *sim);
+unsigned int sim_injections_fired(const struct sim *sim);
+const char *sim_inject_name(enum sim_inject_kind kind);
+/* Events the machine has recorded since it was created. */
+unsigned long sim_nr_events(const struct sim *sim);
+/* An event by name ("irq", "preempt", "migrate"); -1: unknown. */
+int sim_inject_by_name(const char *name);
 
 typedef void (*sim_printer)(void *ctx, const char *line);
 /* Print every event as it happens (an observer like the oracle). */

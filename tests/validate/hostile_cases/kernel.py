@@ -14,6 +14,7 @@ import subprocess
 
 X86 = "arch/x86/kvm/x86.c"
 VMX = "arch/x86/kvm/vmx/vmx.c"
+FPU_H = "arch/x86/kvm/fpu.h"
 SVM = "arch/x86/kvm/svm/svm.c"
 KVM = "arch/x86/kvm"
 

@@ -133,3 +133,20 @@ def kvmbug_host_s_cet_zero(c):
         "vmcs_writel(HOST_S_CET, kvm_host.s_cet);",
         ["\t\tvmcs_writel(HOST_S_CET, 0);"]),
         "KVM: VMX: the host never uses supervisor CET")
+
+
+@case("kvmbugs", VIOLATION, r"ACCESSOR CONTRACT: .*explore --kernel")
+def kvmbug_fpu_get_locks_after_reload(c):
+    """kvm_fpu_get() reloads the FPU state before taking fpregs_lock(): a
+    softirq between the two clobbers the registers the accessor then
+    uses.  No fixed scenario interrupts there; only the exploration of
+    injected interruptions finds it (and prints how to replay it)."""
+    def edit(t):
+        t = kernel.replace_in(t, "static inline void kvm_fpu_get(",
+                              "fpregs_lock();", [])
+        return kernel.replace_in(t, "static inline void kvm_fpu_get(",
+                                 "switch_fpu_return();",
+                                 ["\t\tswitch_fpu_return();",
+                                  "\tfpregs_lock();"])
+    return c.run("--patch", c.write("bug.patch", c.mail(
+        (kernel.FPU_H, edit), subject="KVM: x86: reload before locking")))

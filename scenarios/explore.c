@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bounded exhaustive exploration of interruptions: each case of a scenario
+ * that must hold is re-run with a softirq using the FPU, a preemption or a
+ * migration injected at every boundary between the primitives the kernel
+ * code calls (one injection), and at every pair of boundaries at most
+ * @window apart (two).  The oracle judges each run as it judges the case.
+ */
+#include "scenario.h"
+
+int sim_schedule_format(char *buf, size_t len, const struct sim_case *c,
+			const struct sim_injection *inj, unsigned int n)
+{
+	int off = sim_snprintf(buf, len, "%s@", c->name);
+	unsigned int i;
+
+	for (i = 0; i < n && off < (int)len; i++)
+		off += sim_snprintf(buf + off, len - off, "%s%u:%s",
+				    i ? "," : "", inj[i].at,
+				    sim_inject_name(inj[i].kind));
+	return off;
+}
+
+/* Print the first lines of the oracle's report, not the whole trace. */
+struct head_printer {
+	struct sim_explore *x;
+	unsigned int lines;
+};
+
+static void print_head(void *ctx, const char *line)
+{
+	struct head_printer *h = ctx;
+
+	if (h->lines++ < 3)
+		h->x->print(h->x->ctx, line);
+}
+
+static void print_none(void *ctx, const char *line)
+{
+}
+
+static void found(struct sim_explore *x, const struct sim_case *c,
+		  const struct sim_injection *inj, unsigned int n,
+		  unsigned int got)
+{
+	struct sim_case_opts opt = { .inject = inj, .nr_inject = n,
+				     .faults = x->faults };
+	struct head_printer h = { .x = x };
+	char sched[160], line[320];
+	const char *why;
+	unsigned int i, again;
+
+	x->findings++;
+	x->violations |= got;
+	if (x->findings > x->max_reports)
+		return;
+	sim_schedule_format(sched, sizeof(sched), c, inj, n);
+	sim_snprintf(line, sizeof(line), "VIOLATION in %s:", sched);
+	for (i = 0; i < SIM_NR_INVS; i++)
+		if (got & SIM_INV_BIT(i))
+			sim_snprintf(line + strlen(line),
+				     sizeof(line) - strlen(line), " %s",
+				     sim_inv_name(i));
+	x->print(x->ctx, line);
+	sim_case_run_opts(c, &opt, print_head, &h, &why, &again);
+	sim_snprintf(line, sizeof(line), "  replay: %s --replay '%s'%s%s",
+		     x->replay_cmd ? x->replay_cmd : "kvm-x86-sim explore", sched,
+		     x->fault_names ? " --faults " : "",
+		     x->fault_names ? x->fault_names : "");
+	x->print(x->ctx, line);
+}
+
+/* Run @c under one schedule; false once the budget is spent. */
+static bool try(struct sim_explore *x, const struct sim_case *c,
+		const struct sim_injection *inj, unsigned int n)
+{
+	struct sim_case_opts opt = { .inject = inj, .nr_inject = n,
+				     .faults = x->faults, .quiet = true };
+	unsigned int got = 0;
+	const char *why;
+
+	if (x->stop && x->stop(x->stop_ctx)) {
+		x->out_of_budget = true;
+		return false;
+	}
+	sim_case_run_opts(c, &opt, print_none, NULL, &why, &got);
+	x->events += opt.events;
+	if (n == 1)
+		x->singles++;
+	else
+		x->pairs++;
+	if (got)
+		found(x, c, inj, n, got);
+	return true;
+}
+
+static void explore_case(struct sim_explore *x, const struct sim_case *c)
+{
+	struct sim_case_opts base = { .faults = x->faults, .quiet = true };
+	struct sim_injection inj[2];
+	unsigned int a, b, k1, k2, nb, got = 0;
+	const char *why;
+
+	/* the case as written first: how many boundaries it passes */
+	if (sim_case_run_opts(c, &base, print_none, NULL, &why, &got) ==
+	    SIM_CASE_SKIP || got)
+		return;	/* (a violation without injection is the case's) */
+	x->cases++;
+	x->events += base.events;
+	nb = base.boundaries;
+	x->boundaries += nb;
+	for (a = 0; a < nb; a++) {
+		for (k1 = 0; k1 < SIM_NR_INJECT_KINDS; k1++) {
+			inj[0].at = a;
+			inj[0].kind = k1;
+			if (!try(x, c, inj, 1))
+				return;
+		}
+	}
+	for (a = 0; a < nb; a++) {
+		for (b = a + 1; b < nb && b <= a + x->window; b++) {
+			for (k1 = 0; k1 < SIM_NR_INJECT_KINDS; k1++) {
+				for (k2 = 0; k2 < SIM_NR_INJECT_KINDS; k2++) {
+					inj[0].at = a;
+					inj[0].kind = k1;
+					inj[1].at = b;
+					inj[1].kind = k2;
+					if (!try(x, c, inj, 2))
+						return;
+				}
+			}
+		}
+	}
+}
+
+void sim_explore_cases(struct sim_explore *x, const struct sim_case *cases,
+		       unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n && !x->out_of_budget; i++) {
+		const struct sim_scenario *s = cases[i].scenario;
+
+		if (sim_scenario_breaks(s))
+			continue;
+		if (s->long_run && !x->all) {
+			x->not_explored++;
+			continue;
+		}
+		explore_case(x, &cases[i]);
+	}
+}

@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: GPL-2.0
+"""`kvm-x86-sim explore`: the exploration of injected interruptions on a
+tree, with the first K patches of a series applied if given.
+
+The tree (and patches) are sliced and built as `validate` does; the test
+binary then explores (tests/cmocka/explore.c) or replays one schedule
+with its whole trace.  Exit: the binary's (0 nothing found, 1 a violation,
+2 bad input), or 2/3 from the build like validate.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+from typing import Optional
+
+from .apply import apply_patch, copy_tree
+from .build import Builder
+from .cli import Parser, check_tree
+from .errors import BadInput, HarnessError, lines_of
+from .paths import TOP
+from .patches import read_series
+from .report import printable
+from .scratch import Scratch
+
+PROG = "kvm-x86-sim explore"
+
+
+def arg_parser() -> Parser:
+    ap = Parser(prog=PROG, description="Explore injected interruptions "
+                "(softirq FPU use, preemption, migration) at every "
+                "primitive boundary of every scenario.")
+    ap.add_argument("--kernel", metavar="DIR",
+                    help="kernel tree (default: the cached newest 7.x)")
+    ap.add_argument("--patch", metavar="FILE", action="append", default=[],
+                    help="patches to apply first (as validate reads them)")
+    ap.add_argument("--upto", type=int, metavar="K",
+                    help="apply only the first K patches of the series")
+    ap.add_argument("--build", default=os.environ.get(
+        "KVM_X86_SIM_BUILD", os.path.join(TOP, "build")))
+    ap.add_argument("--cache", help="object cache (default: "
+                    "BUILD/validate-cache)")
+    ap.add_argument("--window", type=int, default=8, metavar="W",
+                    help="pairs of injections at most W boundaries apart "
+                    "(default 8; 0: single injections only)")
+    ap.add_argument("--budget", type=float, default=0, metavar="S",
+                    help="stop after S seconds (reported as partial)")
+    ap.add_argument("--all", action="store_true",
+                    help="the long scenarios too (edge_values, "
+                    "selftest_msrs)")
+    ap.add_argument("--scenario", metavar="NAME")
+    ap.add_argument("--faults", metavar="F,...",
+                    help="break the simulated FPU core on purpose "
+                    "(irq_ignores_fpregs_lock, stale_fpregs_valid, "
+                    "need_load_hidden)")
+    ap.add_argument("--expect", metavar="INVARIANT", action="append",
+                    default=[], help="pass only if this is found")
+    ap.add_argument("--replay", metavar="CASE@AT:KIND,...",
+                    help="re-run one schedule with its whole trace")
+    return ap
+
+
+def binary_for(args: argparse.Namespace) -> str:
+    tree = check_tree(args)
+    notes: list[str] = []
+    patches = read_series(args.patch, notes)
+    if args.upto is not None:
+        if not 0 <= args.upto <= len(patches):
+            raise BadInput(f"--upto {args.upto}: the series has "
+                           f"{len(patches)} patch(es)")
+        patches = patches[:args.upto]
+    build = os.path.abspath(args.build)
+    builder = Builder(build, args.cache or os.path.join(build,
+                                                        "validate-cache"))
+    scratch: Optional[Scratch] = None
+    try:
+        root = tree
+        if patches:
+            scratch = Scratch.create()
+            copy_tree(scratch, tree)
+            for k, p in enumerate(patches, 1):
+                apply_patch(p, scratch, tree, k)
+            root = scratch.root
+        sdir, _ = builder.slice(root, tree)
+        exe, _ = builder.binary(sdir, tree, root)
+    finally:
+        if scratch:
+            scratch.remove()
+    return exe
+
+
+def main(argv: list[str]) -> int:
+    try:
+        args = arg_parser().parse_args(argv)
+        exe = binary_for(args)
+    except BadInput as e:
+        err, code = lines_of(e) or ["bad input"], 2
+    except HarnessError as e:
+        err, code = lines_of(e) or ["the harness failed"], 3
+    else:
+        cmd = [exe, "--replay", args.replay] if args.replay else \
+              [exe, "--explore", "--window", str(args.window),
+               "--budget", str(args.budget)] + \
+              (["--all"] if args.all else [])
+        if args.scenario:
+            cmd += ["--scenario", args.scenario]
+        if args.faults:
+            cmd += ["--faults", args.faults]
+        for inv in args.expect:
+            cmd += ["--expect", inv]
+        sys.stdout.flush()
+        try:
+            return subprocess.run(cmd).returncode
+        except OSError as e:
+            err, code = [f"cannot run the test binary {exe}: "
+                         f"{e.strerror}"], 3
+    print(f"{PROG}: error: {printable(err[0])}", file=sys.stderr)
+    for ln in err[1:]:
+        print(f"  {printable(ln)}", file=sys.stderr)
+    return code

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The runner's exploration mode (scenarios/explore.c does the work): the
+ * budget, the figures, the verdict, and --replay of one schedule with its
+ * whole trace.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "explore.h"
+#include "ktap.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct budget {
+	double deadline;
+	unsigned int calls;
+};
+
+static bool spent(void *ctx)
+{
+	struct budget *b = ctx;
+
+	/* the clock is read every 256 runs: a run takes microseconds */
+	return b->deadline > 0 && !(++b->calls & 255) && now() > b->deadline;
+}
+
+static void print_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	printf("%s\n", line);
+}
+
+/* "irq_ignores_fpregs_lock,stale_fpregs_valid" -> SIM_FAULT_*s */
+int explore_faults(const char *list, unsigned int *faults)
+{
+	char buf[256], *tok, *save = NULL;
+
+	*faults = 0;
+	if (!list)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		unsigned int f = sim_fault_by_name(tok);
+
+		if (!f) {
+			fprintf(stderr, "unknown fault '%s'\n", tok);
+			return -1;
+		}
+		*faults |= f;
+	}
+	return 0;
+}
+
+static void print_mask(const char *what, unsigned int mask)
+{
+	int i;
+
+	printf("%s", what);
+	for (i = 0; i < SIM_NR_INVS; i++)
+		if (mask & SIM_INV_BIT(i))
+			printf(" [%s]", sim_inv_name(i));
+	printf("%s\n", mask ? "" : " none");
+}
+
+/* CASE@AT:KIND[,AT:KIND]... */
+static int replay(const struct sim_case *cases, unsigned int n,
+		  const struct explore_options *o, unsigned int faults)
+{
+	struct sim_injection inj[SIM_MAX_INJECTIONS];
+	struct sim_case_opts opt = { .inject = inj, .faults = faults };
+	const char *at = strchr(o->replay, '@'), *why = NULL, *p;
+	unsigned int i, got = 0;
+	enum sim_case_result r;
+
+	if (!at)
+		goto bad;
+	for (i = 0; i < n; i++)
+		if (strlen(cases[i].name) == (size_t)(at - o->replay) &&
+		    !strncmp(cases[i].name, o->replay, at - o->replay))
+			break;
+	if (i == n) {
+		fprintf(stderr, "replay: no case '%.*s' in this tree's table\n",
+			(int)(at - o->replay), o->replay);
+		return 2;
+	}
+	for (p = at + 1; *p && opt.nr_inject < SIM_MAX_INJECTIONS; ) {
+		char *end, kind[16];
+		unsigned long b = strtoul(p, &end, 10);
+		size_t len;
+		int k;
+
+		if (end == p || *end != ':')
+			goto bad;
+		p = end + 1;
+		len = strcspn(p, ",");
+		snprintf(kind, sizeof(kind), "%.*s", (int)len, p);
+		k = sim_inject_by_name(kind);
+		if (k < 0)
+			goto bad;
+		inj[opt.nr_inject].at = b;
+		inj[opt.nr_inject++].kind = k;
+		p += len + (p[len] == ',');
+	}
+	sim_case_trace = true;
+	r = sim_case_run_opts(&cases[i], &opt, print_line, NULL, &why, &got);
+	if (r == SIM_CASE_SKIP) {
+		printf("SKIP %s: %s\n", cases[i].name, why);
+		return 77;
+	}
+	printf("replay %s: %u boundaries, %u of %u injections fired\n",
+	       o->replay, opt.boundaries, opt.fired, opt.nr_inject);
+	print_mask("replay: invariants violated:", got);
+	return got ? 1 : 0;
+bad:
+	fprintf(stderr, "replay: '%s' is not CASE@AT:KIND[,AT:KIND] (KIND: irq, preempt, migrate)\n",
+		o->replay);
+	return 2;
+}
+
+unsigned int explore_ktap(const struct sim_case *cases, unsigned int n,
+			  const struct ktap_options *k, sim_printer diag)
+{
+	struct budget b = { 0 };
+	struct sim_explore x = {
+		.faults = sim_case_faults,
+		.window = k->explore_window,
+		.max_reports = 5,
+		.replay_cmd = k->replay_cmd,
+		.stop = spent,
+		.stop_ctx = &b,
+		.print = diag,
+	};
+	double t0 = now();
+	char line[256];
+
+	if (k->explore_budget > 0)
+		b.deadline = t0 + k->explore_budget;
+	sim_explore_cases(&x, cases, n);
+	snprintf(line, sizeof(line),
+		 "kvm_x86_sim: explored %lu cases: %lu single-injection and %lu pair schedules (window %u)%s, %lu violating, %.2f s",
+		 x.cases, x.singles, x.pairs, k->explore_window,
+		 x.out_of_budget ? ", budget spent: partial" : "", x.findings,
+		 now() - t0);
+	diag(NULL, line);
+	return x.violations;
+}
+
+int explore_run(const struct sim_case *cases, unsigned int n,
+		const struct explore_options *o)
+{
+	struct budget b = { 0 };
+	struct sim_explore x = {
+		.fault_names = o->faults,
+		.window = o->window,
+		.all = o->all,
+		.max_reports = o->max_reports,
+		.stop = spent,
+		.stop_ctx = &b,
+		.print = print_line,
+	};
+	double t0 = now(), dt;
+
+	if (explore_faults(o->faults, &x.faults))
+		return 2;
+	if (o->replay)
+		return replay(cases, n, o, x.faults);
+	if (o->budget > 0)
+		b.deadline = t0 + o->budget;
+	printf("explore: tree %s\n", sim_case_kernel->tree);
+	if (o->faults)
+		printf("explore: broken on purpose: %s\n", o->faults);
+	sim_explore_cases(&x, cases, n);
+	dt = now() - t0;
+	printf("explore: %lu cases, %lu boundaries; %lu single-injection and %lu pair schedules (pairs at most %u boundaries apart), 3 events each (irq, preempt, migrate)%s\n",
+	       x.cases, x.boundaries, x.singles, x.pairs, o->window,
+	       x.out_of_budget ? "; budget spent: partial" : "");
+	if (x.not_explored)
+		printf("explore: %lu cases of long scenarios not explored (their paths are the shorter scenarios'; --all explores them)\n",
+		       x.not_explored);
+	printf("explore: %.2f s, %.0f schedules/s, %.2f million simulated events/s\n",
+	       dt, (x.singles + x.pairs) / (dt > 0 ? dt : 1e-9),
+	       x.events / (dt > 0 ? dt : 1e-9) / 1e6);
+	printf("explore: %lu violating schedules\n", x.findings);
+	print_mask("explore: invariants violated:", x.violations);
+	if (o->expect_mask) {
+		if (!(x.violations & SIM_INV_BIT(o->expect_first))) {
+			printf("FAIL: exploration did not find %s\n",
+			       sim_inv_name(o->expect_first));
+			return 1;
+		}
+		if (x.violations & ~o->expect_mask) {
+			printf("FAIL: violations outside the expected ones\n");
+			return 1;
+		}
+		printf("caught: %s\n", sim_inv_name(o->expect_first));
+		return 0;
+	}
+	return x.findings ? 1 : 0;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The C runner's exploration mode (explore.c). */
+#ifndef KVM_X86_SIM_RUNNER_EXPLORE_H
+#define KVM_X86_SIM_RUNNER_EXPLORE_H
+
+#include "scenario.h"
+
+struct explore_options {
+	const char *replay;		/* CASE@AT:KIND,...: one schedule */
+	const char *faults;		/* fault names, comma-separated */
+	unsigned int window;		/* pairs at most this far apart */
+	bool all;			/* the long_run scenarios too */
+	unsigned int max_reports;
+	double budget;			/* seconds, 0: none */
+	unsigned int expect_mask, expect_first;
+};
+
+struct ktap_options;
+/* The exploration as KTAP diagnostics; returns the invariants violated. */
+unsigned int explore_ktap(const struct sim_case *cases, unsigned int n,
+			  const struct ktap_options *k, sim_printer diag);
+int explore_run(const struct sim_case *cases, unsigned int n,
+		const struct explore_options *o);
+/* "name,name" -> SIM_FAULT_*s; -1 (said on stderr) for an unknown one */
+int explore_faults(const char *list, unsigned int *faults);
+
+#endif
