@@ -105,7 +105,7 @@ def explored_schedule(case: Any, inv: str) -> str:
                   len(rep))
     for ln in reversed(rep[:at]):
         if ln.startswith("VIOLATION in "):
-            return ln[len("VIOLATION in "):].split(": ")[0]
+            return str(ln[len("VIOLATION in "):].split(": ")[0])
     return "?"
 
 

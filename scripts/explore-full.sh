@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# explore-full.sh: the whole exploration of one tree (default linux-7): every
+# single injection of every scenario, the long ones included, then every
+# pair of injections of every scenario but the long ones, at any distance.
+# ctest runs a short one (explore/smoke/*); this takes about ten seconds
+# to a minute on a 2-core machine.  Exit 1 if anything was found.
+#
+#   scripts/explore-full.sh [--tree NAME] [--build DIR]
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build="${KVM_X86_SIM_BUILD:-$top/build}"
+tree=linux-7
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--tree) tree="$2"; shift 2 ;;
+	--build) build="$2"; shift 2 ;;
+	*) echo "usage: $0 [--tree NAME] [--build DIR]" >&2; exit 2 ;;
+	esac
+done
+exe="$build/kvm_x86_sim_tests_$tree"
+[ -x "$exe" ] || { echo "explore-full: no $exe (run ./kvm-x86-sim setup)" >&2; exit 2; }
+
+rc=0
+echo "== every single injection, every scenario"
+"$exe" --explore --window 0 --all || rc=1
+echo "== every pair of injections (any distance), the long scenarios aside"
+"$exe" --explore --window 1000000 || rc=1
+exit $rc
