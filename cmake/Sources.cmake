@@ -25,6 +25,8 @@ set(KVM_X86_SIM_SCENARIO_SOURCES
 	scenarios/breaks.c
 	scenarios/edge.c
 	scenarios/explore.c
+	scenarios/program.c
+	scenarios/program_shrink.c
 	scenarios/holds.c
 	scenarios/run.c
 	scenarios/selftest.c

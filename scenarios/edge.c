@@ -11,8 +11,6 @@
 #include "scenario.h"
 #include "values.h"
 
-#define MAX_EDGE_VALUES 96
-
 /* U_CET / S_CET: SDM Vol. 1 17.3.3, the MSR's fields. */
 static unsigned int cet_values(unsigned int cpuid, u64 *v)
 {
@@ -71,7 +69,7 @@ static const u32 edge_msrs[] = {
 	SIM_MSR_PL2_SSP, SIM_MSR_PL3_SSP, SIM_MSR_INT_SSP_TAB,
 };
 
-static unsigned int values_for(u32 msr, unsigned int cpuid, u64 *v)
+unsigned int sim_edge_values(u32 msr, unsigned int cpuid, u64 *v)
 {
 	return msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET ?
 	       cet_values(cpuid, v) : ssp_values(v);
@@ -96,7 +94,7 @@ static void host_edges(struct sim_vcpu *vcpu, u32 msr, const u64 *v,
 static void guest_edges(struct sim_vcpu *vcpu, u32 msr, const u64 *v,
 			unsigned int n)
 {
-	struct sim_guest_op ops[2 * MAX_EDGE_VALUES];
+	struct sim_guest_op ops[2 * SIM_MAX_EDGE_VALUES];
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -110,11 +108,11 @@ static void guest_edges(struct sim_vcpu *vcpu, u32 msr, const u64 *v,
 
 void scn_edge_values(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
-	u64 v[MAX_EDGE_VALUES], got;
+	u64 v[SIM_MAX_EDGE_VALUES], got;
 	unsigned int i, j, n;
 
 	for (i = 0; i < ARRAY_SIZE(edge_msrs); i++) {
-		n = values_for(edge_msrs[i], cpuid, v);
+		n = sim_edge_values(edge_msrs[i], cpuid, v);
 		host_edges(vcpu, edge_msrs[i], v, n);
 		guest_edges(vcpu, edge_msrs[i], v, n);
 	}

@@ -6,7 +6,7 @@
  * code calls (one injection), and at every pair of boundaries at most
  * @window apart (two).  The oracle judges each run as it judges the case.
  */
-#include "scenario.h"
+#include "program.h"
 
 int sim_schedule_format(char *buf, size_t len, const struct sim_case *c,
 			const struct sim_injection *inj, unsigned int n)
@@ -149,4 +149,99 @@ void sim_explore_cases(struct sim_explore *x, const struct sim_case *cases,
 		}
 		explore_case(x, &cases[i]);
 	}
+}
+
+/* A generated program, with its injections if it passes without them. */
+static void program_of(struct prog *p, u64 seed, unsigned long index,
+		       enum sim_vendor vendor, unsigned int faults,
+		       struct prog_result *r)
+{
+	prog_generate(p, seed, index, vendor, sim_case_kernel);
+	prog_run(p, faults, false, NULL, NULL, r);
+	if (r->violations)
+		return;
+	prog_add_injections(p, r->boundaries);
+	if (p->nr_inject)
+		prog_run(p, faults, false, NULL, NULL, r);
+}
+
+static void program_found(struct sim_explore *x, struct prog *p,
+			  unsigned int got)
+{
+	char line[200];
+	unsigned int i;
+
+	x->findings++;
+	x->violations |= got;
+	if (x->findings > x->max_reports)
+		return;
+	sim_snprintf(line, sizeof(line),
+		     "VIOLATION in program %lu of seed %llu (%s, %u steps, %u injections):",
+		     p->index, (unsigned long long)p->seed,
+		     p->vendor == SIM_VMX ? "vmx" : "svm", p->nr_steps,
+		     p->nr_inject);
+	for (i = 0; i < SIM_NR_INVS; i++)
+		if (got & SIM_INV_BIT(i))
+			sim_snprintf(line + strlen(line),
+				     sizeof(line) - strlen(line), " %s",
+				     sim_inv_name(i));
+	x->print(x->ctx, line);
+	prog_shrink(p, x->faults, got);
+	sim_snprintf(line, sizeof(line),
+		     "  shrunk to %u steps, %u injections; as a scenario:",
+		     p->nr_steps, p->nr_inject);
+	x->print(x->ctx, line);
+	prog_print_c(p, x->print, x->ctx);
+	sim_snprintf(line, sizeof(line),
+		     "  replay: %s --seed %llu --program %lu --vendor %s%s%s",
+		     x->replay_cmd ? x->replay_cmd : "kvm-x86-sim explore",
+		     (unsigned long long)p->seed, p->index,
+		     p->vendor == SIM_VMX ? "vmx" : "svm",
+		     x->fault_names ? " --faults " : "",
+		     x->fault_names ? x->fault_names : "");
+	x->print(x->ctx, line);
+}
+
+const char *sim_explore_programs(struct sim_explore *x)
+{
+	const char *why = sim_kernel_lacks(sim_case_kernel, SIM_NEED_CET_MSRS);
+	struct prog_result r;
+	struct prog p;
+	unsigned long i;
+	int v;
+
+	if (why)
+		return why;
+	for (v = SIM_VMX; v <= SIM_SVM; v++) {
+		for (i = 0; i < x->programs; i++) {
+			if (x->stop && x->stop(x->stop_ctx)) {
+				x->out_of_budget = true;
+				return NULL;
+			}
+			program_of(&p, x->seed, i, v, x->faults, &r);
+			x->programs_run++;
+			x->program_steps += p.nr_steps;
+			x->events += r.events;
+			if (r.violations)
+				program_found(x, &p, r.violations);
+		}
+	}
+	return NULL;
+}
+
+unsigned int sim_replay_program(struct sim_explore *x, u64 seed,
+				unsigned long index, enum sim_vendor vendor)
+{
+	struct prog_result r;
+	struct prog p;
+
+	program_of(&p, seed, index, vendor, x->faults, &r);
+	prog_run(&p, x->faults, true, x->print, x->ctx, &r);
+	if (r.violations) {
+		x->max_reports = 1;
+		program_found(x, &p, r.violations);
+	} else {
+		prog_print_c(&p, x->print, x->ctx);
+	}
+	return r.violations;
 }

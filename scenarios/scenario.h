@@ -86,6 +86,13 @@ void brk_init_keeps_state(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_one_reg_errno(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_ignore_msrs_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
 
+/*
+ * edge.c: the values of U_CET/S_CET (for a guest CPUID) or of an SSP-like
+ * MSR the architectural rules single out; at most SIM_MAX_EDGE_VALUES.
+ */
+#define SIM_MAX_EDGE_VALUES	96
+unsigned int sim_edge_values(u32 msr, unsigned int cpuid, u64 *v);
+
 /* selftest.c: the rows of KVM's msrs_test.c it mirrors */
 struct sim_selftest_msr {
 	const char *kind;	/* the selftest's macro, e.g. "MSR_TEST2" */
@@ -168,6 +175,9 @@ struct sim_explore {
 	const char *replay_cmd;		/* default "kvm-x86-sim explore" */
 	unsigned int window;		/* pairs at most this far apart */
 	bool all;			/* the long_run scenarios too */
+	/* generated programs (program.h): how many per vendor, the seed */
+	unsigned long programs;
+	u64 seed;
 	unsigned int max_reports;	/* findings printed in full */
 	bool (*stop)(void *ctx);	/* the budget is spent */
 	void *stop_ctx;
@@ -176,11 +186,21 @@ struct sim_explore {
 	/* results */
 	unsigned long cases, boundaries, singles, pairs, events, findings;
 	unsigned long not_explored;	/* long_run cases left out */
+	unsigned long programs_run, program_steps;
 	unsigned int violations;	/* SIM_INV_BIT()s found */
 	bool out_of_budget;
 };
 void sim_explore_cases(struct sim_explore *x, const struct sim_case *cases,
 		       unsigned int n);
+/*
+ * x->programs generated programs on each vendor; a failing one is shrunk
+ * and printed as a scenario.  Returns the reason if the tree cannot run
+ * them (it lacks the CET MSR code), else NULL.
+ */
+const char *sim_explore_programs(struct sim_explore *x);
+/* Program @index of @seed on @vendor: run with its trace, then shrunk. */
+unsigned int sim_replay_program(struct sim_explore *x, u64 seed,
+				unsigned long index, enum sim_vendor vendor);
 /* "CASE@AT:KIND,AT:KIND", what --replay takes. */
 int sim_schedule_format(char *buf, size_t len, const struct sim_case *c,
 			const struct sim_injection *inj, unsigned int n);

@@ -35,6 +35,8 @@ PROG = "kvm-x86-sim validate"
 # this far apart take about 0.7 s on linux-7 on a 2-core machine
 EXPLORE_WINDOW = 4
 EXPLORE_BUDGET = 5
+# and this many generated programs per vendor (seed 1: the same every run)
+EXPLORE_PROGRAMS = 5000
 
 
 def default_tree() -> str:
@@ -114,6 +116,12 @@ def arg_parser() -> Parser:
                     default=EXPLORE_BUDGET, metavar="S",
                     help="seconds the exploration of one step may take "
                     f"(default {EXPLORE_BUDGET}; beyond: partial)")
+    ap.add_argument("--explore-programs", type=at_least(0, "programs"),
+                    default=EXPLORE_PROGRAMS, metavar="N",
+                    help="generated VMM programs per vendor, after the "
+                    f"schedules (default {EXPLORE_PROGRAMS})")
+    ap.add_argument("--explore-seed", type=at_least(0, "seed"), default=1,
+                    metavar="S", help="their seed (default 1)")
     ap.add_argument("--no-explore", action="store_true",
                     help="the scenarios as written only")
     ap.add_argument("--debug", action="store_true",
@@ -147,6 +155,8 @@ def explore_args(args: argparse.Namespace, tree: str, k: int) -> list[str]:
         replay += ["--upto", str(k)]
     return ["--ktap-explore", "--window", str(args.explore_window),
             "--budget", str(args.explore_budget),
+            "--programs", str(args.explore_programs),
+            "--seed", str(args.explore_seed),
             "--replay-cmd", " ".join(shlex.quote(a) for a in replay)]
 
 

@@ -43,6 +43,13 @@ def arg_parser() -> Parser:
     ap.add_argument("--window", type=int, default=8, metavar="W",
                     help="pairs of injections at most W boundaries apart "
                     "(default 8; 0: single injections only)")
+    ap.add_argument("--programs", type=int, default=50000, metavar="N",
+                    help="generated VMM programs per vendor (default 50000)")
+    ap.add_argument("--seed", type=int, default=1, metavar="S",
+                    help="the generator's seed (default 1)")
+    ap.add_argument("--program", type=int, metavar="K",
+                    help="replay program K of the seed (with --vendor)")
+    ap.add_argument("--vendor", choices=("vmx", "svm"), default="vmx")
     ap.add_argument("--budget", type=float, default=0, metavar="S",
                     help="stop after S seconds (reported as partial)")
     ap.add_argument("--all", action="store_true",
@@ -98,10 +105,16 @@ def main(argv: list[str]) -> int:
     except HarnessError as e:
         err, code = lines_of(e) or ["the harness failed"], 3
     else:
-        cmd = [exe, "--replay", args.replay] if args.replay else \
-              [exe, "--explore", "--window", str(args.window),
-               "--budget", str(args.budget)] + \
-              (["--all"] if args.all else [])
+        if args.replay:
+            cmd = [exe, "--replay", args.replay]
+        elif args.program is not None:
+            cmd = [exe, "--seed", str(args.seed), "--program",
+                   str(args.program), "--vendor", args.vendor]
+        else:
+            cmd = [exe, "--explore", "--window", str(args.window),
+                   "--budget", str(args.budget), "--programs",
+                   str(args.programs), "--seed", str(args.seed)] + \
+                  (["--all"] if args.all else [])
         if args.scenario:
             cmd += ["--scenario", args.scenario]
         if args.faults:

@@ -145,11 +145,16 @@ unsigned int explore_ktap(const struct sim_case *cases, unsigned int n,
 
 	if (k->explore_budget > 0)
 		b.deadline = t0 + k->explore_budget;
+	x.programs = k->explore_programs;
+	x.seed = k->explore_seed;
 	sim_explore_cases(&x, cases, n);
+	if (x.programs && !x.out_of_budget)
+		sim_explore_programs(&x);
 	snprintf(line, sizeof(line),
-		 "kvm_x86_sim: explored %lu cases: %lu single-injection and %lu pair schedules (window %u)%s, %lu violating, %.2f s",
+		 "kvm_x86_sim: explored %lu cases: %lu single-injection and %lu pair schedules (window %u); %lu generated programs (seed %llu)%s; %lu violating, %.2f s",
 		 x.cases, x.singles, x.pairs, k->explore_window,
-		 x.out_of_budget ? ", budget spent: partial" : "", x.findings,
+		 x.programs_run, k->explore_seed,
+		 x.out_of_budget ? "; budget spent: partial" : "", x.findings,
 		 now() - t0);
 	diag(NULL, line);
 	return x.violations;
@@ -168,18 +173,31 @@ int explore_run(const struct sim_case *cases, unsigned int n,
 		.stop_ctx = &b,
 		.print = print_line,
 	};
+	const char *programs_skipped = NULL;
 	double t0 = now(), dt;
 
 	if (explore_faults(o->faults, &x.faults))
 		return 2;
 	if (o->replay)
 		return replay(cases, n, o, x.faults);
+	x.programs = o->programs;
+	x.seed = o->seed;
+	if (o->program >= 0) {
+		unsigned int got;
+
+		x.max_reports = 1;
+		got = sim_replay_program(&x, o->seed, o->program, o->vendor);
+		print_mask("replay: invariants violated:", got);
+		return got ? 1 : 0;
+	}
 	if (o->budget > 0)
 		b.deadline = t0 + o->budget;
 	printf("explore: tree %s\n", sim_case_kernel->tree);
 	if (o->faults)
 		printf("explore: broken on purpose: %s\n", o->faults);
 	sim_explore_cases(&x, cases, n);
+	if (o->programs)
+		programs_skipped = sim_explore_programs(&x);
 	dt = now() - t0;
 	printf("explore: %lu cases, %lu boundaries; %lu single-injection and %lu pair schedules (pairs at most %u boundaries apart), 3 events each (irq, preempt, migrate)%s\n",
 	       x.cases, x.boundaries, x.singles, x.pairs, o->window,
@@ -187,6 +205,11 @@ int explore_run(const struct sim_case *cases, unsigned int n,
 	if (x.not_explored)
 		printf("explore: %lu cases of long scenarios not explored (their paths are the shorter scenarios'; --all explores them)\n",
 		       x.not_explored);
+	if (programs_skipped)
+		printf("explore: no generated programs: %s\n", programs_skipped);
+	else if (o->programs)
+		printf("explore: %lu generated programs (seed %llu, %lu per vendor), %lu steps\n",
+		       x.programs_run, o->seed, o->programs, x.program_steps);
 	printf("explore: %.2f s, %.0f schedules/s, %.2f million simulated events/s\n",
 	       dt, (x.singles + x.pairs) / (dt > 0 ? dt : 1e-9),
 	       x.events / (dt > 0 ? dt : 1e-9) / 1e6);

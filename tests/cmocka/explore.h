@@ -12,6 +12,10 @@ struct explore_options {
 	bool all;			/* the long_run scenarios too */
 	unsigned int max_reports;
 	double budget;			/* seconds, 0: none */
+	unsigned long programs;		/* generated, per vendor */
+	unsigned long long seed;
+	long program;			/* >= 0: replay this one */
+	int vendor;			/* of the program replayed */
 	unsigned int expect_mask, expect_first;
 };
 

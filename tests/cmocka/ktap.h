@@ -13,6 +13,8 @@ struct ktap_options {
 	bool explore;
 	unsigned int explore_window;
 	double explore_budget;		/* seconds, 0: none */
+	unsigned long explore_programs;	/* generated, per vendor */
+	unsigned long long explore_seed;
 	const char *replay_cmd;		/* how a finding is replayed */
 };
 

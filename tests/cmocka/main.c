@@ -119,8 +119,9 @@ int main(int argc, char **argv)
 {
 	static struct CMUnitTest tests[MAX_CASES];
 	const char *only = NULL;
-	struct ktap_options ktap = { .explore_window = 8 };
-	struct explore_options explore = { .window = 8, .max_reports = 10 };
+	struct ktap_options ktap = { .explore_window = 8, .explore_seed = 1 };
+	struct explore_options explore = { .window = 8, .max_reports = 10,
+					   .program = -1, .seed = 1 };
 	bool want_summary = false, want_ktap = false, want_explore = false;
 	unsigned int i, n = 0, k;
 	int failed, a, inv;
@@ -152,6 +153,18 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[a], "--replay") && a + 1 < argc) {
 			want_explore = true;
 			explore.replay = argv[++a];
+		} else if (!strcmp(argv[a], "--programs") && a + 1 < argc) {
+			explore.programs = strtoul(argv[++a], NULL, 10);
+			ktap.explore_programs = explore.programs;
+		} else if (!strcmp(argv[a], "--seed") && a + 1 < argc) {
+			explore.seed = strtoull(argv[++a], NULL, 10);
+			ktap.explore_seed = explore.seed;
+		} else if (!strcmp(argv[a], "--program") && a + 1 < argc) {
+			want_explore = true;
+			explore.program = strtol(argv[++a], NULL, 10);
+		} else if (!strcmp(argv[a], "--vendor") && a + 1 < argc) {
+			a++;
+			explore.vendor = !strcmp(argv[a], "svm") ? SIM_SVM : SIM_VMX;
 		} else if (!strcmp(argv[a], "--all")) {
 			explore.all = true;
 		} else if (!strcmp(argv[a], "--faults") && a + 1 < argc) {
@@ -185,8 +198,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list] [--summary] [--trace] [--faults F,...]\n"
 				"       %s --ktap [--scenario NAME] [--from K] [--case-timeout S] [--memory-limit MIB] [--ktap-explore [--window W] [--budget S] [--replay-cmd CMD]]\n"
 				"       %s --explore [--scenario NAME] [--all] [--window W] [--budget S] [--faults F,...] [--expect INVARIANT]...\n"
-				"       %s --replay CASE@AT:KIND[,AT:KIND] [--faults F,...]\n",
-				argv[0], argv[0], argv[0], argv[0]);
+				"       %s --replay CASE@AT:KIND[,AT:KIND] [--faults F,...]\n"
+				"       %s --explore --programs N [--seed S] | --seed S --program K [--vendor vmx|svm]\n",
+				argv[0], argv[0], argv[0], argv[0], argv[0]);
 			return 2;
 		}
 	}

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generating and running VMM programs (program.h).  The generator follows
+ * KVM's rules for a VMM, not the code under test: KVM_SET_CPUID2 at most
+ * once per vCPU and never after its first KVM_RUN (KVM refuses a changed
+ * CPUID then), CPUID within what KVM supports on the host.  Everything
+ * else (values, MSRs, orders, vCPUs) is free.
+ */
+#include "program.h"
+#include "values.h"
+
+/* splitmix64: one seed, independent streams per program */
+static u64 next(u64 *s)
+{
+	u64 z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static unsigned int below(u64 *s, unsigned int n)
+{
+	return n ? next(s) % n : 0;
+}
+
+static const u32 cet_msrs[] = {
+	SIM_MSR_U_CET, SIM_MSR_S_CET, SIM_MSR_PL0_SSP, SIM_MSR_PL1_SSP,
+	SIM_MSR_PL2_SSP, SIM_MSR_PL3_SSP, SIM_MSR_INT_SSP_TAB,
+};
+
+/* An MSR for a batch: mostly CET, sometimes XSS or one KVM knows not. */
+static u32 pick_msr(u64 *s, bool guest)
+{
+	unsigned int r = below(s, 16);
+
+	if (r < 11)
+		return cet_msrs[below(s, ARRAY_SIZE(cet_msrs))];
+	if (r < 13)
+		return SIM_MSR_XSS;
+	if (r < 14)
+		return SIM_MSR_AMD64_NB_CFG;
+	if (r < 15 && guest)
+		return SIM_MSR_KVM_INTERNAL_GUEST_SSP;
+	return UNKNOWN_MSR;
+}
+
+static u64 pick_value(u64 *s, u32 msr, unsigned int cpuid)
+{
+	static const u64 xss[] = {
+		0, SIM_XFEATURE_MASK_CET_USER, SIM_XFEATURE_MASK_CET_KERNEL,
+		SIM_XFEATURE_MASK_CET_ALL, 1ull << 8, 1ull << 0,
+	};
+	u64 v[SIM_MAX_EDGE_VALUES];
+	unsigned int r = below(s, 10);
+
+	if (msr == SIM_MSR_XSS)
+		return xss[below(s, ARRAY_SIZE(xss))];
+	if (r < 2)
+		return 0;
+	if (r < 4)
+		return msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET ?
+		       guest_cet2(cpuid) : GUEST_SSP(below(s, 16));
+	if (msr == SIM_MSR_AMD64_NB_CFG || msr == UNKNOWN_MSR)
+		return next(s) & 0xff;
+	return v[below(s, sim_edge_values(msr, cpuid, v))];
+}
+
+/* CPUID within what KVM supports here; long mode most of the time. */
+static unsigned int pick_cpuid(u64 *s, unsigned int caps)
+{
+	unsigned int c = (below(s, 8) ? SIM_CPUID_LM : 0) |
+			 (below(s, 2) ? SIM_CPUID_SHSTK : 0) |
+			 (below(s, 2) ? SIM_CPUID_IBT : 0);
+
+	return c & (caps | SIM_CPUID_LM);
+}
+
+static enum prog_op pick_op(u64 *s, const struct sim_kernel *k)
+{
+	static const u8 weight[PROG_NR_OPS] = {
+		[PROG_SET_MSRS] = 4, [PROG_GET_MSRS] = 3,
+		[PROG_SET_ONE_REG] = 2, [PROG_GET_ONE_REG] = 2,
+		[PROG_DEV_GET_MSRS] = 1, [PROG_REG_LIST] = 1, [PROG_RUN] = 4,
+	};
+	bool one_reg = !sim_kernel_lacks(k, SIM_NEED_ONE_REG);
+	bool dev = !sim_kernel_lacks(k, SIM_NEED_FEATURE_MSRS);
+	unsigned int total = 0, r, op;
+
+	for (op = 0; op < PROG_NR_OPS; op++)
+		total += weight[op];
+	for (;;) {
+		r = below(s, total);
+		for (op = 0; r >= weight[op]; op++)
+			r -= weight[op];
+		if ((op == PROG_SET_ONE_REG || op == PROG_GET_ONE_REG ||
+		     op == PROG_REG_LIST) && !one_reg)
+			continue;
+		if (op == PROG_DEV_GET_MSRS && !dev)
+			continue;
+		return op;
+	}
+}
+
+static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid)
+{
+	unsigned int i;
+
+	st->n = 1 + below(s, PROG_MAX_ENTRIES);
+	for (i = 0; i < st->n; i++) {
+		struct sim_guest_op *g = &st->g[i];
+		u32 msr;
+
+		switch (st->op) {
+		case PROG_RUN:
+			g->init = !below(s, 12);
+			g->write = below(s, 2);
+			g->msr = pick_msr(s, true);
+			g->data = g->write ? pick_value(s, g->msr, cpuid) : 0;
+			break;
+		case PROG_SET_ONE_REG:
+		case PROG_GET_ONE_REG:
+			st->n = 1;
+			msr = below(s, 4) ? cet_msrs[below(s, ARRAY_SIZE(cet_msrs))] :
+					    SIM_MSR_KVM_INTERNAL_GUEST_SSP;
+			st->e[0].index = msr;
+			st->e[0].data = pick_value(s, msr, cpuid);
+			break;
+		default:
+			msr = st->op == PROG_DEV_GET_MSRS ?
+			      cet_msrs[below(s, ARRAY_SIZE(cet_msrs))] :
+			      pick_msr(s, false);
+			st->e[i].index = msr;
+			st->e[i].data = st->op == PROG_SET_MSRS ?
+					pick_value(s, msr, cpuid) : 0x5a5a5a5a;
+		}
+	}
+	if (st->op == PROG_REG_LIST)
+		st->reg_room = below(s, 3) ? 64 : below(s, 2);
+}
+
+void prog_generate(struct prog *p, u64 seed, unsigned long index,
+		   enum sim_vendor vendor, const struct sim_kernel *k)
+{
+	u64 s = seed * 0x100000001b3ull + index;
+	bool has_cpuid[PROG_MAX_VCPUS] = { 0 }, ran[PROG_MAX_VCPUS] = { 0 };
+	unsigned int cpuid[PROG_MAX_VCPUS] = { 0 }, caps, n;
+
+	memset(p, 0, sizeof(*p));
+	p->seed = seed;
+	p->index = index;
+	p->vendor = vendor;
+	p->host = below(&s, SIM_NR_HOSTS);
+	p->ignore_msrs = !below(&s, 8);
+	p->nr_vcpus = 1 + below(&s, PROG_MAX_VCPUS);
+	caps = sim_host_kvm_caps(p->host, vendor);
+	n = 3 + below(&s, PROG_MAX_STEPS - 2);
+	while (p->nr_steps < n) {
+		struct prog_step *st = &p->steps[p->nr_steps++];
+		unsigned int v = below(&s, p->nr_vcpus);
+
+		st->vcpu = v;
+		if (!has_cpuid[v] && !ran[v] && below(&s, 8)) {
+			st->op = PROG_SET_CPUID;
+			st->cpuid = cpuid[v] = pick_cpuid(&s, caps);
+			has_cpuid[v] = true;
+			continue;
+		}
+		st->op = pick_op(&s, k);
+		ran[v] |= st->op == PROG_RUN;
+		gen_step(&s, st, cpuid[v]);
+	}
+}
+
+void prog_add_injections(struct prog *p, unsigned int boundaries)
+{
+	u64 s = p->seed * 0x9e3779b97f4a7c15ull + p->index;
+	unsigned int i, n = below(&s, 3);
+
+	if (!boundaries)
+		return;
+	for (i = 0; i < n; i++) {
+		p->inject[i].at = below(&s, boundaries);
+		p->inject[i].kind = below(&s, SIM_NR_INJECT_KINDS);
+	}
+	if (n == 2 && p->inject[1].at < p->inject[0].at) {
+		struct sim_injection t = p->inject[0];
+
+		p->inject[0] = p->inject[1];
+		p->inject[1] = t;
+	}
+	p->nr_inject = n;
+}
+
+static void run_step(struct sim *sim, struct sim_vcpu *v,
+		     const struct prog_step *st)
+{
+	struct sim_msr_entry e[PROG_MAX_ENTRIES];
+	struct sim_guest_op g[PROG_MAX_ENTRIES];
+	u64 val = st->e[0].data, regs[64], room = st->reg_room;
+
+	memcpy(e, st->e, sizeof(e));
+	memcpy(g, st->g, sizeof(g));
+	switch (st->op) {
+	case PROG_SET_CPUID:
+		sim_set_cpuid(v, st->cpuid);
+		break;
+	case PROG_SET_MSRS:
+		sim_set_msrs(v, e, st->n);
+		break;
+	case PROG_GET_MSRS:
+		sim_get_msrs(v, e, st->n);
+		break;
+	case PROG_SET_ONE_REG:
+		sim_set_one_reg(v, st->e[0].index, val);
+		break;
+	case PROG_GET_ONE_REG:
+		sim_get_one_reg(v, st->e[0].index, &val);
+		break;
+	case PROG_DEV_GET_MSRS:
+		sim_dev_get_msrs(sim, e, st->n);
+		break;
+	case PROG_REG_LIST:
+		sim_get_reg_list(v, &room, regs);
+		break;
+	case PROG_RUN:
+		sim_run_guest(v, g, st->n);
+		break;
+	}
+}
+
+void prog_run(const struct prog *p, unsigned int faults, bool trace,
+	      sim_printer print, void *ctx, struct prog_result *r)
+{
+	struct sim_vcpu *v[PROG_MAX_VCPUS];
+	struct sim *sim = sim_create(p->vendor, sim_case_kernel);
+	struct oracle *oracle = sim ? oracle_attach(sim) : NULL;
+	unsigned int i;
+
+	memset(r, 0, sizeof(*r));
+	if (!oracle || (trace && !sim_attach_trace_printer(sim, print, ctx))) {
+		sim_destroy(sim);
+		r->violations = ~0u;
+		return;
+	}
+	sim_set_faults(sim, faults);
+	sim_set_host(sim, p->host);
+	sim_set_ignore_msrs(sim, p->ignore_msrs);
+	sim_set_schedule(sim, p->inject, p->nr_inject);
+	for (i = 0; i < p->nr_vcpus; i++) {
+		v[i] = sim_vcpu_create(sim);
+		if (!v[i]) {
+			sim_destroy(sim);
+			r->violations = ~0u;
+			return;
+		}
+	}
+	for (i = 0; i < p->nr_steps; i++)
+		run_step(sim, v[p->steps[i].vcpu], &p->steps[i]);
+	r->violations = oracle_violations(oracle);
+	r->boundaries = sim_boundaries(sim);
+	r->events = sim_nr_events(sim);
+	if (r->violations && print)
+		oracle_report(oracle, print, ctx);
+	sim_destroy(sim);
+}

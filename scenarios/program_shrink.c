@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A failing program made small (delta debugging, one piece at a time:
+ * steps, batch entries and guest operations, injections, vCPUs) and
+ * printed as a scenario a developer can paste into scenarios/table.c.
+ */
+#include "program.h"
+
+static bool still_fails(const struct prog *p, unsigned int faults,
+			unsigned int bit)
+{
+	struct prog_result r;
+
+	prog_run(p, faults, false, NULL, NULL, &r);
+	return r.violations != ~0u && (r.violations & bit);
+}
+
+/*
+ * Does @q (a smaller @p) still fail?  A smaller program passes fewer
+ * boundaries, so its injections are also tried shifted together by up to
+ * SHIFT boundaries either way: the same interruption, renumbered.
+ */
+#define SHIFT 32
+static bool smaller_fails(struct prog *p, struct prog *q, unsigned int faults,
+			  unsigned int bit)
+{
+	struct prog r;
+	unsigned int i;
+	int d;
+
+	if (still_fails(q, faults, bit))
+		goto take;
+	if (!q->nr_inject)
+		return false;
+	for (d = -SHIFT; d <= SHIFT; d++) {
+		r = *q;
+		for (i = 0; i < r.nr_inject; i++) {
+			if (d < 0 && r.inject[i].at < (unsigned int)-d)
+				break;
+			r.inject[i].at += d;
+		}
+		if (i < r.nr_inject || !d || !still_fails(&r, faults, bit))
+			continue;
+		*q = r;
+		goto take;
+	}
+	return false;
+take:
+	*p = *q;
+	return true;
+}
+
+static bool drop_step(struct prog *p, unsigned int i, unsigned int faults,
+		      unsigned int bit)
+{
+	struct prog q = *p;
+
+	memmove(&q.steps[i], &q.steps[i + 1],
+		(q.nr_steps - i - 1) * sizeof(q.steps[0]));
+	q.nr_steps--;
+	return smaller_fails(p, &q, faults, bit);
+}
+
+static bool drop_entry(struct prog *p, unsigned int i, unsigned int j,
+		       unsigned int faults, unsigned int bit)
+{
+	struct prog q = *p;
+	struct prog_step *st = &q.steps[i];
+
+	if (st->n <= 1)
+		return false;
+	memmove(&st->e[j], &st->e[j + 1], (st->n - j - 1) * sizeof(st->e[0]));
+	memmove(&st->g[j], &st->g[j + 1], (st->n - j - 1) * sizeof(st->g[0]));
+	st->n--;
+	return smaller_fails(p, &q, faults, bit);
+}
+
+static bool drop_injection(struct prog *p, unsigned int i,
+			   unsigned int faults, unsigned int bit)
+{
+	struct prog q = *p;
+
+	memmove(&q.inject[i], &q.inject[i + 1],
+		(q.nr_inject - i - 1) * sizeof(q.inject[0]));
+	q.nr_inject--;
+	if (!still_fails(&q, faults, bit))
+		return false;
+	*p = q;
+	return true;
+}
+
+/* The last vCPU, if no step uses it. */
+static bool drop_vcpu(struct prog *p, unsigned int faults, unsigned int bit)
+{
+	struct prog q = *p;
+	unsigned int i;
+
+	if (q.nr_vcpus <= 1)
+		return false;
+	for (i = 0; i < q.nr_steps; i++)
+		if (q.steps[i].vcpu == q.nr_vcpus - 1)
+			return false;
+	q.nr_vcpus--;
+	if (!still_fails(&q, faults, bit))
+		return false;
+	*p = q;
+	return true;
+}
+
+void prog_shrink(struct prog *p, unsigned int faults, unsigned int mask)
+{
+	unsigned int bit = mask & -mask, i, j;
+	bool changed = true;
+
+	while (changed) {
+		changed = false;
+		for (i = p->nr_steps; i-- > 0; )
+			changed |= drop_step(p, i, faults, bit);
+		for (i = 0; i < p->nr_steps; i++)
+			for (j = p->steps[i].n; j-- > 0; )
+				changed |= drop_entry(p, i, j, faults, bit);
+		for (i = p->nr_inject; i-- > 0; )
+			changed |= drop_injection(p, i, faults, bit);
+		changed |= drop_vcpu(p, faults, bit);
+	}
+}
+
+static const char *msr_name(u32 msr)
+{
+	static const struct {
+		u32 msr;
+		const char *name;
+	} names[] = {
+		{ SIM_MSR_U_CET, "SIM_MSR_U_CET" },
+		{ SIM_MSR_S_CET, "SIM_MSR_S_CET" },
+		{ SIM_MSR_PL0_SSP, "SIM_MSR_PL0_SSP" },
+		{ SIM_MSR_PL1_SSP, "SIM_MSR_PL1_SSP" },
+		{ SIM_MSR_PL2_SSP, "SIM_MSR_PL2_SSP" },
+		{ SIM_MSR_PL3_SSP, "SIM_MSR_PL3_SSP" },
+		{ SIM_MSR_INT_SSP_TAB, "SIM_MSR_INT_SSP_TAB" },
+		{ SIM_MSR_XSS, "SIM_MSR_XSS" },
+		{ SIM_MSR_AMD64_NB_CFG, "SIM_MSR_AMD64_NB_CFG" },
+		{ SIM_MSR_KVM_INTERNAL_GUEST_SSP, "SIM_MSR_KVM_INTERNAL_GUEST_SSP" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].msr == msr)
+			return names[i].name;
+	return "UNKNOWN_MSR";
+}
+
+struct out {
+	sim_printer print;
+	void *ctx;
+};
+
+static void say(struct out *o, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	sim_vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	o->print(o->ctx, line);
+}
+
+static void print_arrays(struct out *o, const struct prog_step *st,
+			 unsigned int i)
+{
+	unsigned int j;
+
+	if (st->op == PROG_RUN) {
+		say(o, "\tstruct sim_guest_op g%u[] = {", i);
+		for (j = 0; j < st->n; j++) {
+			const struct sim_guest_op *g = &st->g[j];
+
+			if (g->init)
+				say(o, "\t\t{ .init = true },");
+			else if (g->write)
+				say(o, "\t\tWR(%s, %#llxull),", msr_name(g->msr),
+				    (unsigned long long)g->data);
+			else
+				say(o, "\t\tRD(%s),", msr_name(g->msr));
+		}
+		say(o, "\t};");
+	} else if (st->op == PROG_SET_MSRS || st->op == PROG_GET_MSRS ||
+		   st->op == PROG_DEV_GET_MSRS) {
+		say(o, "\tstruct sim_msr_entry e%u[] = {", i);
+		for (j = 0; j < st->n; j++)
+			say(o, "\t\t{ %s, 0, %#llxull },",
+			    msr_name(st->e[j].index),
+			    (unsigned long long)st->e[j].data);
+		say(o, "\t};");
+	}
+}
+
+static void print_call(struct out *o, const struct prog_step *st,
+		       unsigned int i)
+{
+	unsigned int v = st->vcpu;
+
+	switch (st->op) {
+	case PROG_SET_CPUID:
+		say(o, "\tsim_set_cpuid(v%u, %#x);", v, st->cpuid);
+		break;
+	case PROG_SET_MSRS:
+		say(o, "\tsim_set_msrs(v%u, e%u, %u);", v, i, st->n);
+		break;
+	case PROG_GET_MSRS:
+		say(o, "\tsim_get_msrs(v%u, e%u, %u);", v, i, st->n);
+		break;
+	case PROG_SET_ONE_REG:
+		say(o, "\tsim_set_one_reg(v%u, %s, %#llxull);", v,
+		    msr_name(st->e[0].index),
+		    (unsigned long long)st->e[0].data);
+		break;
+	case PROG_GET_ONE_REG:
+		say(o, "\tsim_get_one_reg(v%u, %s, &val);", v,
+		    msr_name(st->e[0].index));
+		break;
+	case PROG_DEV_GET_MSRS:
+		say(o, "\tsim_dev_get_msrs(sim, e%u, %u);", i, st->n);
+		break;
+	case PROG_REG_LIST:
+		say(o, "\troom = %llu;", (unsigned long long)st->reg_room);
+		say(o, "\tsim_get_reg_list(v%u, &room, regs);", v);
+		break;
+	case PROG_RUN:
+		say(o, "\tsim_run_guest(v%u, g%u, %u);", v, i, st->n);
+		break;
+	}
+}
+
+static bool uses(const struct prog *p, enum prog_op op)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_steps; i++)
+		if (p->steps[i].op == op)
+			return true;
+	return false;
+}
+
+void prog_print_c(const struct prog *p, sim_printer print, void *ctx)
+{
+	static const char *const hosts[SIM_NR_HOSTS] = {
+		"SIM_HOST_CET", "SIM_HOST_NO_CET", "SIM_HOST_LA57",
+	};
+	struct out o = { print, ctx };
+	unsigned int i;
+
+	say(&o, "/* scenarios/table.c (runs on both vendors; found on %s): */",
+	    p->vendor == SIM_VMX ? "VMX" : "SVM");
+	say(&o, "\t{ .name = \"found_%llu_%lu\", .summary = \"generated\", .needs = SIM_NEED_CET_MSRS,",
+	    (unsigned long long)p->seed, p->index);
+	say(&o, "\t  .combos = ONE(NONE), .no_cpuid = true, .hosts = 1u << %s,",
+	    hosts[p->host]);
+	say(&o, "\t  .run = scn_found_%llu_%lu },", (unsigned long long)p->seed,
+	    p->index);
+	say(&o, "/* kvm-x86-sim explore --seed %llu --program %lu */",
+	    (unsigned long long)p->seed, p->index);
+	say(&o, "void scn_found_%llu_%lu(struct sim_vcpu *v0, unsigned int cpuid)",
+	    (unsigned long long)p->seed, p->index);
+	say(&o, "{");
+	if (p->nr_vcpus > 1 || p->nr_inject || p->ignore_msrs ||
+	    uses(p, PROG_DEV_GET_MSRS))
+		say(&o, "\tstruct sim *sim = sim_vcpu_sim(v0);");
+	for (i = 1; i < p->nr_vcpus; i++)
+		say(&o, "\tstruct sim_vcpu *v%u = sim_vcpu_create(sim);", i);
+	if (p->nr_inject) {
+		say(&o, "\tstruct sim_injection inj[] = {");
+		for (i = 0; i < p->nr_inject; i++)
+			say(&o, "\t\t{ %u, %u },\t/* %s */", p->inject[i].at,
+			    p->inject[i].kind,
+			    sim_inject_name(p->inject[i].kind));
+		say(&o, "\t};");
+	}
+	if (uses(p, PROG_GET_ONE_REG))
+		say(&o, "\tu64 val;");
+	if (uses(p, PROG_REG_LIST))
+		say(&o, "\tu64 room, regs[64];");
+	for (i = 0; i < p->nr_steps; i++)
+		print_arrays(&o, &p->steps[i], i);
+	say(&o, "");
+	if (p->ignore_msrs)
+		say(&o, "\tsim_set_ignore_msrs(sim, true);");
+	if (p->nr_inject)
+		say(&o, "\tsim_set_schedule(sim, inj, %u);", p->nr_inject);
+	for (i = 0; i < p->nr_steps; i++)
+		print_call(&o, &p->steps[i], i);
+	say(&o, "}");
+}
