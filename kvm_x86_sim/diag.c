@@ -41,6 +41,34 @@ void sim_hw_call(const char *fn, const char *file, int line)
  * zero u64 lands in userspace as the host's U_CET, as if a stack slot had
  * leaked.
  */
+/* An injected fault (SIM_INJECT_UACCESS) takes this user copy. */
+static bool injected_fault(struct sim *sim)
+{
+	if (!sim->uaccess_armed)
+		return false;
+	sim->uaccess_armed = false;
+	sim->uaccess_faulted = true;
+	return true;
+}
+
+unsigned long sim_hw_copy_from_user(void *to, const void *from,
+				    unsigned long n, const char *file,
+				    int line)
+{
+	struct sim *sim = sim_hw_current;
+	struct sim_val val = { .v = n, .vcpu = -1 };
+
+	if (injected_fault(sim)) {
+		sim_trace(sim, SIM_EV_USER_COPY, 1, val, file, line,
+			  "copy_from_user (faults)");
+		return n;
+	}
+	memcpy(to, from, n);
+	sim_trace(sim, SIM_EV_USER_COPY, 0, val, file, line,
+		  "copy_from_user");
+	return 0;
+}
+
 unsigned long sim_hw_copy_to_user(void *to, const void *from,
 				  unsigned long n, const char *file, int line)
 {
@@ -48,7 +76,7 @@ unsigned long sim_hw_copy_to_user(void *to, const void *from,
 	struct sim_val val = { .v = n, .vcpu = -1 };
 	unsigned long i;
 
-	if (sim->faults & SIM_FAULT_USER_COPY_FAULTS) {
+	if ((sim->faults & SIM_FAULT_USER_COPY_FAULTS) || injected_fault(sim)) {
 		sim_trace(sim, SIM_EV_USER_COPY, 0, val, file, line,
 			  "copy_to_user (faults)");
 		return n;	/* nothing copied: the page is not mapped */

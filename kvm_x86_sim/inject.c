@@ -8,7 +8,9 @@
  * they are not live, TIF_NEED_FPU_LOAD is set, and the registers the task
  * finds afterwards are someone else's.  fpregs_lock() keeps all three out
  * (it disables softirqs and preemption), and so do the interrupts-off
- * windows around VM-entry and VM-exit.
+ * windows around VM-entry and VM-exit.  A fourth kind is no interruption:
+ * the ioctl's next copy from or to userspace faults, as with a bad
+ * pointer, to drive the error paths.
  */
 #include "sim_internal.h"
 
@@ -16,6 +18,7 @@ static const char *const inject_name[SIM_NR_INJECT_KINDS] = {
 	[SIM_INJECT_IRQ_FPU] = "irq",
 	[SIM_INJECT_PREEMPT] = "preempt",
 	[SIM_INJECT_MIGRATE] = "migrate",
+	[SIM_INJECT_UACCESS] = "uaccess",
 };
 
 const char *sim_inject_name(enum sim_inject_kind kind)
@@ -116,6 +119,11 @@ static void deliver(struct sim *sim, enum sim_inject_kind kind)
 	struct sim_vcpu *loaded = sim->loaded_vcpu;
 	struct sim_val what = { .v = kind, .vcpu = -1 };
 
+	if (kind == SIM_INJECT_UACCESS) {
+		sim->uaccess_armed = true;	/* see sim_hw_copy_to_user() */
+		sim->fired++;
+		return;
+	}
 	if (kind != SIM_INJECT_IRQ_FPU && sim->fpregs_locked)
 		return;		/* (only a broken softirq ignores the lock) */
 	sim->injecting = true;

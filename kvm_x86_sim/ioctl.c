@@ -195,6 +195,7 @@ void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,
 	sim->ioctl = ioctl;
 	sim->ioctl_vcpu = v;
 	sim->loads = sim->puts = 0;
+	sim->uaccess_faulted = false;
 	if (v)
 		sim_vcpu_load(v);
 	sim_notify_ioctl(sim, true);
@@ -208,6 +209,7 @@ void sim_ioctl_exit(struct sim *sim)
 
 	if (sim->ioctl_vcpu)
 		sim_vcpu_put(sim->ioctl_vcpu);
+	sim->uaccess_armed = false;	/* (an injection nothing took) */
 	sim_return_to_user(sim);
 	sim_trace(sim, SIM_EV_IOCTL_EXIT, sim->ioctl, none, __FILE__, __LINE__,
 		  "return to host userspace");
@@ -258,6 +260,7 @@ static int msrs_ioctl(struct sim *sim, struct sim_vcpu *v, enum sim_ioctl io,
 	batch.out = e;
 	batch.n = n;
 	batch.ret = ret;
+	batch.user_fault = sim->uaccess_faulted;
 	sim_notify_batch(sim, &batch);
 	sim_free(u);
 	sim_free(in);
@@ -303,6 +306,7 @@ static int one_reg(struct sim_vcpu *v, bool set, u32 msr, u64 *val)
 	batch.ret = r ? 0 : 1;
 	batch.one_reg = true;
 	batch.err = r;
+	batch.user_fault = sim->uaccess_faulted;
 	sim_notify_batch(sim, &batch);
 	return r;
 }
@@ -321,6 +325,7 @@ int sim_get_reg_list(struct sim_vcpu *v, u64 *n, u64 *regs)
 	sim_ioctl_enter(sim, SIM_IOCTL_REG_LIST, v);
 	l.ret = sim->kernel->reg_list(v->kvm_vcpu, user);
 	sim_ioctl_exit(sim);
+	l.user_fault = sim->uaccess_faulted;
 	*n = l.n_out = user[0];
 	for (i = 0; i < l.n_in && i < l.n_out; i++)
 		regs[i] = user[1 + i];

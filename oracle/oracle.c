@@ -276,6 +276,10 @@ static void on_reg_list(void *ctx, const struct sim *sim,
 	int ev = oracle_last_event(o);
 	int ret = l->n_in < want ? -SIM_E2BIG : 0;
 
+	if (l->user_fault) {
+		oracle_check_user_fault(o, l->ret, "KVM_GET_REG_LIST", ev);
+		return;
+	}
 	if (l->ret != ret || l->n_out != want)
 		oracle_violate(o, SIM_INV_ONE_REG, ev,
 			       "KVM_GET_REG_LIST with room for %llu returned %d and n=%llu; vCPU%d must list %llu register(s) (%d)",

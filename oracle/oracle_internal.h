@@ -36,6 +36,9 @@ struct oracle {
 
 void oracle_violate(struct oracle *o, enum sim_inv inv, int event,
 		    const char *fmt, ...) __printf(4, 5);
+/* A user copy of the ioctl faulted: it must have returned -EFAULT. */
+void oracle_check_user_fault(struct oracle *o, int ret, const char *ioctl,
+			     int ev);
 /* The newest event's number: where a finding about an ioctl points. */
 int oracle_last_event(const struct oracle *o);
 

@@ -245,6 +245,20 @@ static void check_entry_outcome(struct oracle *o, const struct sim_vcpu *v,
 }
 
 /* Where KVM_SET_MSRS must have put a value, and whether it is there. */
+/*
+ * A copy from or to userspace faulted (a bad pointer): the ioctl fails
+ * with EFAULT (api.rst), whatever it had done; nothing else about its
+ * result can be judged, the rest of the oracle still watches.
+ */
+void oracle_check_user_fault(struct oracle *o, int ret, const char *ioctl,
+			     int ev)
+{
+	if (ret != -SIM_EFAULT)
+		oracle_violate(o, SIM_INV_BATCH_SEMANTICS, ev,
+			       "%s returned %d after a copy from/to userspace faulted; it must fail with -EFAULT",
+			       ioctl, ret);
+}
+
 /* Does a later entry of the batch (among the @done) write the same MSR? */
 static bool rewritten_later(const struct sim_msr_entry *in, u32 i, int done)
 {
@@ -354,6 +368,12 @@ void oracle_check_batch(struct oracle *o, const struct sim_batch *b)
 	if (o->sim->loads && is_scet_only(in, n))
 		oracle_violate(o, SIM_INV_SCET_EXCLUSION, ev,
 			       "a batch that touches only S_CET (and non-XSTATE MSRs) loaded the guest FPU: S_CET was treated as XSTATE-managed");
+	if (b->user_fault) {
+		oracle_check_user_fault(o, b->one_reg ? b->err : ret,
+					b->one_reg ? "KVM_*_ONE_REG" :
+					"KVM_{GET,SET}_MSRS", ev);
+		return;
+	}
 	if (ret < 0 || (u32)ret > n) {
 		oracle_violate(o, SIM_INV_BATCH_SEMANTICS, ev,
 			       "__msr_io returned %d for a batch of %u", ret, n);
@@ -436,6 +456,11 @@ void oracle_check_device_batch(struct oracle *o, const struct sim_batch *b)
 	int ev = oracle_last_event(o);
 	u32 i, expect = b->n;
 
+	if (b->user_fault) {
+		oracle_check_user_fault(o, b->ret, "KVM_GET_MSRS on /dev/kvm",
+					ev);
+		return;
+	}
 	for (i = 0; i < b->n && !o->sim->ignore_msrs; i++) {
 		if (!is_cet_msr(b->in[i].index) || !o->tree_has_cet ||
 		    !advertised(o, b->in[i].index)) {

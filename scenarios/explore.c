@@ -3,8 +3,9 @@
  * Bounded exhaustive exploration of interruptions: each case of a scenario
  * that must hold is re-run with a softirq using the FPU, a preemption or a
  * migration injected at every boundary between the primitives the kernel
- * code calls (one injection), and at every pair of boundaries at most
- * @window apart (two).  The oracle judges each run as it judges the case.
+ * code calls (one injection; also a fault of the ioctl's next user copy),
+ * and at every pair of boundaries at most @window apart (two of the three
+ * interruptions).  The oracle judges each run as it judges the case.
  */
 #include "program.h"
 
@@ -119,8 +120,8 @@ static void explore_case(struct sim_explore *x, const struct sim_case *c)
 	}
 	for (a = 0; a < nb; a++) {
 		for (b = a + 1; b < nb && b <= a + x->window; b++) {
-			for (k1 = 0; k1 < SIM_NR_INJECT_KINDS; k1++) {
-				for (k2 = 0; k2 < SIM_NR_INJECT_KINDS; k2++) {
+			for (k1 = 0; k1 < SIM_NR_INTERRUPTIONS; k1++) {
+				for (k2 = 0; k2 < SIM_NR_INTERRUPTIONS; k2++) {
 					inj[0].at = a;
 					inj[0].kind = k1;
 					inj[1].at = b;

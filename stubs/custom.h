@@ -78,11 +78,13 @@
 
 /* userspace memory: a "user" pointer is a plain pointer here */
 #undef copy_from_user
-#define copy_from_user(to, from, n) (memcpy((to), (from), (n)), 0UL)
+#define copy_from_user(to, from, n) \
+	sim_hw_copy_from_user((to), (from), (n), __FILE__, __LINE__)
 #undef copy_to_user
 #define copy_to_user(to, from, n) sim_hw_copy_to_user((to), (from), (n), __FILE__, __LINE__)
 #undef get_user
-#define get_user(x, ptr) ((x) = *(ptr), 0)
+#define get_user(x, ptr) \
+	({ __typeof__(*(ptr)) __gu; int __gr = sim_hw_copy_from_user(&__gu, (ptr), sizeof(__gu), __FILE__, __LINE__) ? -EFAULT : 0; (x) = __gr ? 0 : __gu; __gr; })
 #undef put_user
 #define put_user(x, ptr) \
 	({ __typeof__(*(ptr)) __pu = (x); sim_hw_copy_to_user((ptr), &__pu, sizeof(__pu), __FILE__, __LINE__) ? -EFAULT : 0; })
@@ -92,7 +94,10 @@ static inline void *sim_memdup_user(const void *src, size_t len)
 
 	if (!p)
 		return ERR_PTR(-ENOMEM);
-	memcpy(p, src, len);
+	if (sim_hw_copy_from_user(p, src, len, __FILE__, __LINE__)) {
+		sim_hw_free(p);
+		return ERR_PTR(-EFAULT);
+	}
 	return p;
 }
 #undef memdup_user

@@ -199,7 +199,7 @@ int explore_run(const struct sim_case *cases, unsigned int n,
 	if (o->programs)
 		programs_skipped = sim_explore_programs(&x);
 	dt = now() - t0;
-	printf("explore: %lu cases, %lu boundaries; %lu single-injection and %lu pair schedules (pairs at most %u boundaries apart), 3 events each (irq, preempt, migrate)%s\n",
+	printf("explore: %lu cases, %lu boundaries; %lu single-injection schedules (irq, preempt, migrate, uaccess) and %lu pairs of interruptions at most %u boundaries apart%s\n",
 	       x.cases, x.boundaries, x.singles, x.pairs, o->window,
 	       x.out_of_budget ? "; budget spent: partial" : "");
 	if (x.not_explored)

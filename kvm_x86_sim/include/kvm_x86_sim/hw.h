@@ -67,9 +67,12 @@ bool sim_hw_kvm_cet(void);
 void *sim_hw_alloc(size_t size, bool zero, const char *file, int line);
 void sim_hw_free(const void *p);
 
-/* userspace memory */
+/* userspace memory: the number of bytes not copied, as the kernel's */
 unsigned long sim_hw_copy_to_user(void *to, const void *from,
 				  unsigned long n, const char *file, int line);
+unsigned long sim_hw_copy_from_user(void *to, const void *from,
+				    unsigned long n, const char *file,
+				    int line);
 
 /* diagnostics: KVM_BUG_ON, WARN_ON_ONCE; return @cond like the kernel's */
 bool sim_hw_kvm_bug(bool cond, const char *expr, const char *file, int line);

@@ -135,6 +135,8 @@ struct sim {
 	unsigned int nr_inject, next_inject, fired;
 	unsigned int boundary;		/* boundaries passed */
 	bool injecting;
+	/* the ioctl's next user copy faults; one of this ioctl's did */
+	bool uaccess_armed, uaccess_faulted;
 	/* the vCPUs */
 	struct sim_vcpu vcpus[SIM_MAX_VCPUS];
 	int nr_vcpus;

@@ -26,6 +26,7 @@ struct sim_batch {
 	int ret;			/* entries processed, or -errno */
 	bool one_reg;			/* KVM_{GET,SET}_ONE_REG: ... */
 	int err;			/* ... its return, 0 or -errno */
+	bool user_fault;		/* a copy from/to userspace faulted */
 };
 
 /* A guest RDMSR/WRMSR during KVM_RUN, emulated by KVM or passed through. */
@@ -46,6 +47,7 @@ struct sim_reg_list {
 	u64 n_out;			/* what KVM wrote back to n */
 	const u64 *regs;		/* the ids KVM listed */
 	int ret;			/* 0 or -errno */
+	bool user_fault;		/* a copy from/to userspace faulted */
 };
 
 struct sim_observer_ops {

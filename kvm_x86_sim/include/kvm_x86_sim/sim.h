@@ -157,8 +157,12 @@ enum sim_inject_kind {
 	SIM_INJECT_IRQ_FPU,	/* a softirq uses the FPU (kernel_fpu_begin) */
 	SIM_INJECT_PREEMPT,	/* another task runs and uses the FPU */
 	SIM_INJECT_MIGRATE,	/* the vCPU task resumes on the other CPU */
+	/* not an interruption: the ioctl's next user copy faults (EFAULT) */
+	SIM_INJECT_UACCESS,
 	SIM_NR_INJECT_KINDS,
 };
+/* The interruptions (pairs of injections are made of these). */
+#define SIM_NR_INTERRUPTIONS	SIM_INJECT_UACCESS
 struct sim_injection {
 	unsigned int at;	/* boundary number */
 	enum sim_inject_kind kind;

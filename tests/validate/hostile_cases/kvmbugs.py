@@ -150,3 +150,17 @@ def kvmbug_fpu_get_locks_after_reload(c):
                                   "\tfpregs_lock();"])
     return c.run("--patch", c.write("bug.patch", c.mail(
         (kernel.FPU_H, edit), subject="KVM: x86: reload before locking")))
+
+
+@case("kvmbugs", VIOLATION, r"PAIRING: .*explore --kernel")
+def kvmbug_one_reg_efault_skips_put(c):
+    """kvm_get_set_one_reg() returns at once when KVM_SET_ONE_REG's copy
+    of the value from userspace faults, skipping kvm_put_guest_fpu(): only
+    a faulting user copy (the exploration's uaccess injection) takes that
+    path"""
+    return bug(c, lambda t: kernel.replace_in(
+        t, "static int kvm_get_set_one_reg(",
+        "r = kvm_set_one_msr(vcpu, reg->index, user_val);",
+        ["\t\tif ((r = kvm_set_one_msr(vcpu, reg->index, user_val)) "
+         "== -EFAULT)", "\t\t\treturn r;"]),
+        "KVM: x86: return early on a bad ONE_REG pointer")
