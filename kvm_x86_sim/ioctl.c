@@ -282,7 +282,8 @@ int sim_dev_get_msrs(struct sim *sim, struct sim_msr_entry *e, u32 n)
 	return msrs_ioctl(sim, NULL, SIM_IOCTL_DEV_GET_MSRS, e, n);
 }
 
-static int one_reg(struct sim_vcpu *v, bool set, u32 msr, u64 *val)
+static int one_reg(struct sim_vcpu *v, bool set, u32 msr, u64 id_xor,
+		   u64 *val)
 {
 	struct sim *sim = v->sim;
 	struct sim_msr_entry in = { .index = msr, .data = *val }, out;
@@ -297,7 +298,8 @@ static int one_reg(struct sim_vcpu *v, bool set, u32 msr, u64 *val)
 	if (sim->faults & SIM_FAULT_ONE_REG_SKIPS_LOAD)
 		r = k->one_msr(v->kvm_vcpu, set, msr, &uval);
 	else
-		r = k->one_reg(v->kvm_vcpu, set, k->one_reg_id(msr), &uval);
+		r = k->one_reg(v->kvm_vcpu, set, k->one_reg_id(msr) ^ id_xor,
+			       &uval);
 	sim_ioctl_exit(sim);
 	if (!set)
 		*val = r ? 0 : uval;
@@ -305,6 +307,7 @@ static int one_reg(struct sim_vcpu *v, bool set, u32 msr, u64 *val)
 	out.data = *val;
 	batch.ret = r ? 0 : 1;
 	batch.one_reg = true;
+	batch.bad_id = id_xor != 0;
 	batch.err = r;
 	batch.user_fault = sim->uaccess_faulted;
 	sim_notify_batch(sim, &batch);
@@ -337,12 +340,20 @@ int sim_get_reg_list(struct sim_vcpu *v, u64 *n, u64 *regs)
 int sim_get_one_reg(struct sim_vcpu *v, u32 msr, u64 *val)
 {
 	*val = 0;
-	return one_reg(v, false, msr, val);
+	return one_reg(v, false, msr, 0, val);
 }
 
 int sim_set_one_reg(struct sim_vcpu *v, u32 msr, u64 val)
 {
-	return one_reg(v, true, msr, &val);
+	return one_reg(v, true, msr, 0, &val);
+}
+
+int sim_one_reg_bad_id(struct sim_vcpu *v, bool set, u32 msr, u64 id_xor,
+		       u64 *val)
+{
+	if (!set)
+		*val = 0;
+	return one_reg(v, set, msr, id_xor, val);
 }
 
 /*

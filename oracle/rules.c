@@ -259,6 +259,18 @@ void oracle_check_user_fault(struct oracle *o, int ret, const char *ioctl,
 			       ioctl, ret);
 }
 
+/* A batch of SIM_MAX_IO_MSRS or more: E2BIG, nothing processed. */
+static bool too_big(struct oracle *o, u32 n, int ret, int ev)
+{
+	if (n < SIM_MAX_IO_MSRS)
+		return false;
+	if (ret != -SIM_E2BIG)
+		oracle_violate(o, SIM_INV_BATCH_SEMANTICS, ev,
+			       "a batch of %u entries (KVM takes fewer than %u) returned %d, not -E2BIG",
+			       n, SIM_MAX_IO_MSRS, ret);
+	return true;
+}
+
 /* Does a later entry of the batch (among the @done) write the same MSR? */
 static bool rewritten_later(const struct sim_msr_entry *in, u32 i, int done)
 {
@@ -368,12 +380,21 @@ void oracle_check_batch(struct oracle *o, const struct sim_batch *b)
 	if (o->sim->loads && is_scet_only(in, n))
 		oracle_violate(o, SIM_INV_SCET_EXCLUSION, ev,
 			       "a batch that touches only S_CET (and non-XSTATE MSRs) loaded the guest FPU: S_CET was treated as XSTATE-managed");
+	/* a faulting user copy: EFAULT, before any other answer */
 	if (b->user_fault) {
 		oracle_check_user_fault(o, b->one_reg ? b->err : ret,
 					b->one_reg ? "KVM_*_ONE_REG" :
 					"KVM_{GET,SET}_MSRS", ev);
 		return;
 	}
+	if (b->bad_id && b->err != -SIM_EINVAL)
+		oracle_violate(o, SIM_INV_ONE_REG, ev,
+			       "KVM_%s_ONE_REG with an invalid id (size, type, reserved bits or architecture) for MSR %#x returned %d, not -EINVAL",
+			       b->write ? "SET" : "GET", in[0].index, b->err);
+	if (b->bad_id)
+		return;		/* (nothing was done: nothing to check) */
+	if (too_big(o, n, ret, ev))
+		return;
 	if (ret < 0 || (u32)ret > n) {
 		oracle_violate(o, SIM_INV_BATCH_SEMANTICS, ev,
 			       "__msr_io returned %d for a batch of %u", ret, n);
@@ -461,6 +482,8 @@ void oracle_check_device_batch(struct oracle *o, const struct sim_batch *b)
 					ev);
 		return;
 	}
+	if (too_big(o, b->n, b->ret, ev))
+		return;
 	for (i = 0; i < b->n && !o->sim->ignore_msrs; i++) {
 		if (!is_cet_msr(b->in[i].index) || !o->tree_has_cet ||
 		    !advertised(o, b->in[i].index)) {

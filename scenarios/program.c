@@ -102,6 +102,11 @@ static enum prog_op pick_op(u64 *s, const struct sim_kernel *k)
 	}
 }
 
+static const u64 bad_ids[] = {
+	SIM_ONE_REG_BAD_SIZE32, SIM_ONE_REG_BAD_SIZE128, SIM_ONE_REG_BAD_TYPE,
+	SIM_ONE_REG_BAD_RSVD1, SIM_ONE_REG_BAD_RSVD2, SIM_ONE_REG_BAD_ARCH,
+};
+
 static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid)
 {
 	unsigned int i;
@@ -137,6 +142,12 @@ static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid)
 	}
 	if (st->op == PROG_REG_LIST)
 		st->reg_room = below(s, 3) ? 64 : below(s, 2);
+	if ((st->op == PROG_SET_ONE_REG || st->op == PROG_GET_ONE_REG) &&
+	    !below(s, 6))
+		st->id_xor = bad_ids[below(s, ARRAY_SIZE(bad_ids))];
+	if ((st->op == PROG_SET_MSRS || st->op == PROG_GET_MSRS ||
+	     st->op == PROG_DEV_GET_MSRS) && !below(s, 40))
+		st->big = SIM_MAX_IO_MSRS - 1 + below(s, 4);
 }
 
 void prog_generate(struct prog *p, u64 seed, unsigned long index,
@@ -195,21 +206,28 @@ void prog_add_injections(struct prog *p, unsigned int boundaries)
 static void run_step(struct sim *sim, struct sim_vcpu *v,
 		     const struct prog_step *st)
 {
-	struct sim_msr_entry e[PROG_MAX_ENTRIES];
+	static struct sim_msr_entry e[PROG_BIG_BATCH];
 	struct sim_guest_op g[PROG_MAX_ENTRIES];
 	u64 val = st->e[0].data, regs[64], room = st->reg_room;
+	unsigned int i, n = st->big ? st->big : st->n;
 
-	memcpy(e, st->e, sizeof(e));
+	for (i = 0; i < n; i++)
+		e[i] = st->e[i % st->n];
 	memcpy(g, st->g, sizeof(g));
+	if (st->id_xor) {
+		sim_one_reg_bad_id(v, st->op == PROG_SET_ONE_REG,
+				   st->e[0].index, st->id_xor, &val);
+		return;
+	}
 	switch (st->op) {
 	case PROG_SET_CPUID:
 		sim_set_cpuid(v, st->cpuid);
 		break;
 	case PROG_SET_MSRS:
-		sim_set_msrs(v, e, st->n);
+		sim_set_msrs(v, e, n);
 		break;
 	case PROG_GET_MSRS:
-		sim_get_msrs(v, e, st->n);
+		sim_get_msrs(v, e, n);
 		break;
 	case PROG_SET_ONE_REG:
 		sim_set_one_reg(v, st->e[0].index, val);
@@ -218,7 +236,7 @@ static void run_step(struct sim *sim, struct sim_vcpu *v,
 		sim_get_one_reg(v, st->e[0].index, &val);
 		break;
 	case PROG_DEV_GET_MSRS:
-		sim_dev_get_msrs(sim, e, st->n);
+		sim_dev_get_msrs(sim, e, n);
 		break;
 	case PROG_REG_LIST:
 		sim_get_reg_list(v, &room, regs);

@@ -28,6 +28,7 @@ enum prog_op {
 #define PROG_MAX_STEPS		16
 #define PROG_MAX_ENTRIES	6
 #define PROG_MAX_VCPUS		3
+#define PROG_BIG_BATCH		(SIM_MAX_IO_MSRS + 3)
 
 struct prog_step {
 	u8 op;			/* enum prog_op */
@@ -35,6 +36,8 @@ struct prog_step {
 	u8 n;			/* entries, or guest ops */
 	unsigned int cpuid;	/* PROG_SET_CPUID */
 	u64 reg_room;		/* PROG_REG_LIST: ids userspace has room for */
+	u64 id_xor;		/* ONE_REG: its id spoiled (SIM_ONE_REG_BAD_*) */
+	u16 big;		/* MSRS: this many entries, e[] repeated */
 	struct sim_msr_entry e[PROG_MAX_ENTRIES];
 	struct sim_guest_op g[PROG_MAX_ENTRIES];
 };

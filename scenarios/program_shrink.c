@@ -201,6 +201,22 @@ static void print_call(struct out *o, const struct prog_step *st,
 {
 	unsigned int v = st->vcpu;
 
+	if (st->id_xor) {
+		say(o, "\tsim_one_reg_bad_id(v%u, %s, %s, %#llxull, &val);", v,
+		    st->op == PROG_SET_ONE_REG ? "true" : "false",
+		    msr_name(st->e[0].index), (unsigned long long)st->id_xor);
+		return;
+	}
+	if (st->big) {
+		say(o, "\tfor (k = 0; k < %u; k++)", st->big);
+		say(o, "\t\tbig[k] = e%u[k %% %u];", i, st->n);
+		if (st->op == PROG_DEV_GET_MSRS)
+			say(o, "\tsim_dev_get_msrs(sim, big, %u);", st->big);
+		else
+			say(o, "\tsim_%s_msrs(v%u, big, %u);",
+			    st->op == PROG_SET_MSRS ? "set" : "get", v, st->big);
+		return;
+	}
 	switch (st->op) {
 	case PROG_SET_CPUID:
 		say(o, "\tsim_set_cpuid(v%u, %#x);", v, st->cpuid);
@@ -243,6 +259,26 @@ static bool uses(const struct prog *p, enum prog_op op)
 	return false;
 }
 
+static bool has_bad_id(const struct prog_step *st)
+{
+	return st->id_xor;
+}
+
+static bool is_big(const struct prog_step *st)
+{
+	return st->big;
+}
+
+static bool any(const struct prog *p, bool (*pred)(const struct prog_step *))
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_steps; i++)
+		if (pred(&p->steps[i]))
+			return true;
+	return false;
+}
+
 void prog_print_c(const struct prog *p, sim_printer print, void *ctx)
 {
 	static const char *const hosts[SIM_NR_HOSTS] = {
@@ -265,7 +301,7 @@ void prog_print_c(const struct prog *p, sim_printer print, void *ctx)
 	    (unsigned long long)p->seed, p->index);
 	say(&o, "{");
 	if (p->nr_vcpus > 1 || p->nr_inject || p->ignore_msrs ||
-	    uses(p, PROG_DEV_GET_MSRS))
+	    uses(p, PROG_DEV_GET_MSRS))	/* (what needs the machine) */
 		say(&o, "\tstruct sim *sim = sim_vcpu_sim(v0);");
 	for (i = 1; i < p->nr_vcpus; i++)
 		say(&o, "\tstruct sim_vcpu *v%u = sim_vcpu_create(sim);", i);
@@ -277,8 +313,12 @@ void prog_print_c(const struct prog *p, sim_printer print, void *ctx)
 			    sim_inject_name(p->inject[i].kind));
 		say(&o, "\t};");
 	}
-	if (uses(p, PROG_GET_ONE_REG))
+	if (uses(p, PROG_GET_ONE_REG) || any(p, has_bad_id))
 		say(&o, "\tu64 val;");
+	if (any(p, is_big)) {
+		say(&o, "\tstatic struct sim_msr_entry big[%u];", PROG_BIG_BATCH);
+		say(&o, "\tunsigned int k;");
+	}
 	if (uses(p, PROG_REG_LIST))
 		say(&o, "\tu64 room, regs[64];");
 	for (i = 0; i < p->nr_steps; i++)

@@ -32,8 +32,8 @@ from .verdicts import Step
 
 PROG = "kvm-x86-sim validate"
 # the exploration per step: all single injections and the pairs at most
-# this far apart take about 0.7 s on linux-7 on a 2-core machine
-EXPLORE_WINDOW = 4
+# this far apart, and the programs below, take about 0.8 s on linux-7 (2 cores)
+EXPLORE_WINDOW = 3
 EXPLORE_BUDGET = 5
 # and this many generated programs per vendor (seed 1: the same every run)
 EXPLORE_PROGRAMS = 5000

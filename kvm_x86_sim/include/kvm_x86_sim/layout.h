@@ -84,6 +84,26 @@ static inline u64 sim_cpuid_xss(unsigned int cpuid)
 #define SIM_REG_GUEST_SSP_ID	(0x2000000000000000ULL | 0x0030000000000000ULL | \
 				 (3ULL << 32) | 0)
 
+/*
+ * What makes a ONE_REG id invalid, as bits to flip in a valid one (struct
+ * kvm_x86_reg_id in uapi/asm/kvm.h: index 31:0, type 39:32, rsvd1 47:40,
+ * rsvd2 51:48, size 55:52, x86 63:56): another size, a type x86 does not
+ * define, a reserved bit, another architecture.  KVM_{GET,SET}_ONE_REG
+ * answers each with EINVAL.
+ */
+#define SIM_ONE_REG_BAD_SIZE32	(1ULL << 52)	/* U64 -> U32 */
+#define SIM_ONE_REG_BAD_SIZE128	(7ULL << 52)	/* U64 -> U128 */
+#define SIM_ONE_REG_BAD_TYPE	(4ULL << 32)
+#define SIM_ONE_REG_BAD_RSVD1	(1ULL << 40)
+#define SIM_ONE_REG_BAD_RSVD2	(1ULL << 48)
+#define SIM_ONE_REG_BAD_ARCH	(1ULL << 56)
+
+/*
+ * KVM_{GET,SET}_MSRS take fewer than this many entries; a larger batch
+ * fails with E2BIG before any is processed (KVM's MAX_IO_MSRS).
+ */
+#define SIM_MAX_IO_MSRS		256
+
 /* Dense index of the MSRs the register file models (SIM_MSR_FACTS). */
 enum sim_msr_slot {
 	SIM_SLOT_U_CET,

@@ -27,6 +27,7 @@ struct sim_batch {
 	bool one_reg;			/* KVM_{GET,SET}_ONE_REG: ... */
 	int err;			/* ... its return, 0 or -errno */
 	bool user_fault;		/* a copy from/to userspace faulted */
+	bool bad_id;			/* ONE_REG with an invalid id */
 };
 
 /* A guest RDMSR/WRMSR during KVM_RUN, emulated by KVM or passed through. */

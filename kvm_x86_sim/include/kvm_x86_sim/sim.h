@@ -113,6 +113,9 @@ int sim_get_one_reg(struct sim_vcpu *vcpu, u32 msr, u64 *val);
 /* KVM_GET_REG_LIST with room for *@n ids; *@n becomes KVM's count. */
 int sim_get_reg_list(struct sim_vcpu *vcpu, u64 *n, u64 *regs);
 int sim_set_one_reg(struct sim_vcpu *vcpu, u32 msr, u64 val);
+/* ONE_REG with @msr's id spoiled by @id_xor (SIM_ONE_REG_BAD_*). */
+int sim_one_reg_bad_id(struct sim_vcpu *vcpu, bool set, u32 msr, u64 id_xor,
+		       u64 *val);
 /* KVM_GET_MSRS on the system fd (vcpu == NULL inside KVM). */
 int sim_dev_get_msrs(struct sim *sim, struct sim_msr_entry *e, u32 n);
 /*
