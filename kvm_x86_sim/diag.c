@@ -48,6 +48,7 @@ static bool injected_fault(struct sim *sim)
 		return false;
 	sim->uaccess_armed = false;
 	sim->uaccess_faulted = true;
+	sim->uaccess_faults++;
 	return true;
 }
 

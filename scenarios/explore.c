@@ -134,6 +134,12 @@ static void explore_case(struct sim_explore *x, const struct sim_case *c)
 	}
 }
 
+/* Is the @i-th case or program this worker's? */
+static bool mine(const struct sim_explore *x, unsigned long i)
+{
+	return x->stride <= 1 || i % x->stride == x->offset;
+}
+
 void sim_explore_cases(struct sim_explore *x, const struct sim_case *cases,
 		       unsigned int n)
 {
@@ -142,6 +148,8 @@ void sim_explore_cases(struct sim_explore *x, const struct sim_case *cases,
 	for (i = 0; i < n && !x->out_of_budget; i++) {
 		const struct sim_scenario *s = cases[i].scenario;
 
+		if (!mine(x, i))
+			continue;
 		if (sim_scenario_breaks(s))
 			continue;
 		if (s->long_run && !x->all) {
@@ -215,6 +223,8 @@ const char *sim_explore_programs(struct sim_explore *x)
 		return why;
 	for (v = SIM_VMX; v <= SIM_SVM; v++) {
 		for (i = 0; i < x->programs; i++) {
+			if (!mine(x, i))
+				continue;
 			if (x->stop && x->stop(x->stop_ctx)) {
 				x->out_of_budget = true;
 				return NULL;

@@ -259,6 +259,16 @@ static bool uses(const struct prog *p, enum prog_op op)
 	return false;
 }
 
+static bool vcpu_used(const struct prog *p, unsigned int v)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_steps; i++)
+		if (p->steps[i].vcpu == v)
+			return true;
+	return false;
+}
+
 static bool has_bad_id(const struct prog_step *st)
 {
 	return st->id_xor;
@@ -324,6 +334,10 @@ void prog_print_c(const struct prog *p, sim_printer print, void *ctx)
 	for (i = 0; i < p->nr_steps; i++)
 		print_arrays(&o, &p->steps[i], i);
 	say(&o, "");
+	for (i = 1; i < p->nr_vcpus; i++)
+		if (!vcpu_used(p, i))
+			say(&o, "\t(void)v%u;\t/* idle: it moves the boundaries */",
+			    i);
 	if (p->ignore_msrs)
 		say(&o, "\tsim_set_ignore_msrs(sim, true);");
 	if (p->nr_inject)

@@ -68,7 +68,14 @@ void scn_guest_no_lm(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_xss(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_init_in_run(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_ignore_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_edge_values(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_edge_u_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_edge_s_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_edge_pl0_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_edge_pl1_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_edge_pl2_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_edge_pl3_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_edge_int_ssp_tab(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_edge_guest_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_load(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_guest_rdmsr(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_put(struct sim_vcpu *vcpu, unsigned int cpuid);
@@ -105,6 +112,7 @@ struct sim_selftest_msr {
 extern const struct sim_selftest_msr sim_selftest_msrs[];
 extern const unsigned int sim_nr_selftest_msrs;
 void scn_selftest_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_selftest_one_reg(struct sim_vcpu *vcpu, unsigned int cpuid);
 
 extern const struct sim_scenario sim_scenarios[];
 
@@ -178,6 +186,8 @@ struct sim_explore {
 	/* generated programs (program.h): how many per vendor, the seed */
 	unsigned long programs;
 	u64 seed;
+	/* this worker's share: cases and programs numbered offset mod stride */
+	unsigned int stride, offset;
 	unsigned int max_reports;	/* findings printed in full */
 	bool (*stop)(void *ctx);	/* the budget is spent */
 	void *stop_ctx;

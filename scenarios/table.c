@@ -4,6 +4,16 @@
 
 #define INV(x) SIM_INV_BIT(SIM_INV_##x)
 #define ONE(c) (1u << SIM_COMBO_##c)
+/* values from the architectural rules, one MSR each (edge.c) */
+#define EDGE(msr, what) {						\
+		.name = "edge_" #msr,					\
+		.summary = what,					\
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,		\
+		.combos = SIM_COMBOS_ALL,				\
+		.hosts = SIM_HOSTS_ALL,					\
+		.long_run = "the paths of validity and guest_msrs, per value", \
+		.run = scn_edge_##msr,					\
+	}
 
 const struct sim_scenario sim_scenarios[] = {
 	/* every invariant holds */
@@ -60,15 +70,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.hosts = SIM_HOSTS_ALL,
 		.run = scn_validity,
 	},
-	{
-		.name = "edge_values",
-		.summary = "every CET bit, SSP alignments, canonical edges",
-		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,
-		.combos = SIM_COMBOS_ALL,
-		.hosts = SIM_HOSTS_ALL,
-		.long_run = "the paths of validity and guest_msrs, repeated per value",
-		.run = scn_edge_values,
-	},
+	EDGE(u_cet, "every U_CET bit, the legacy bitmap, SUPPRESS+WAIT"),
+	EDGE(s_cet, "every S_CET bit, the legacy bitmap, SUPPRESS+WAIT"),
+	EDGE(pl0_ssp, "PL0_SSP at every alignment, canonical edges"),
+	EDGE(pl1_ssp, "PL1_SSP at every alignment, canonical edges"),
+	EDGE(pl2_ssp, "PL2_SSP at every alignment, canonical edges"),
+	EDGE(pl3_ssp, "PL3_SSP at every alignment, canonical edges"),
+	EDGE(int_ssp_tab, "INT_SSP_TAB valid and invalid, canonical edges"),
+	EDGE(guest_ssp, "KVM_REG_GUEST_SSP: alignments, canonical edges"),
 	{
 		.name = "before_set_cpuid",
 		.summary = "host accesses before KVM_SET_CPUID2",
@@ -129,8 +138,17 @@ const struct sim_scenario sim_scenarios[] = {
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,
 		.combos = ONE(NONE),
 		.host_cpuid = true,
-		.long_run = "each access of guest_msrs/one_reg/validity, repeated per register",
+		.long_run = "each access of guest_msrs/validity, per register",
 		.run = scn_selftest_msrs,
+	},
+	{
+		.name = "selftest_one_reg",
+		.summary = "msrs_test.c's second pass, through ONE_REG",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,
+		.combos = ONE(NONE),
+		.host_cpuid = true,
+		.long_run = "each access of one_reg/validity, per register",
+		.run = scn_selftest_one_reg,
 	},
 	{
 		.name = "guest_no_lm",

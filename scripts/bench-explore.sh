@@ -27,11 +27,13 @@ exe="$build/kvm_x86_sim_tests_$tree"
 run() {
 	echo "== $1"
 	shift
-	"$exe" --explore "$@" | grep -E '^explore: [0-9]|s, [0-9]+ schedules|violating'
+	"$exe" --explore "$@" | grep -E '^explore: [0-9]|s, [0-9]+ schedules|violating|programs'
 }
 run "single injections, every scenario (the long ones too)" --window 0 --all
-run "single injections + pairs at most 4 apart (validate's default)" --window 4
+run "single injections, the short scenarios" --window 0
+run "validate's default: pairs at most 3 apart, 5000 programs per vendor" --window 3 --programs 5000
 run "single injections + pairs at most 8 apart (kvm-x86-sim explore)" --window 8
+run "100000 generated programs per vendor (one short scenario's schedules)" --window 0 --scenario plain_msrs --programs 100000
 
 # validate on a one-line patch, with and without the exploration (warm
 # cache: the binary is built once, then each run only runs it)

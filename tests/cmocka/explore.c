@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "explore.h"
 #include "ktap.h"
@@ -160,6 +162,106 @@ unsigned int explore_ktap(const struct sim_case *cases, unsigned int n,
 	return x.violations;
 }
 
+static void print_to(void *ctx, const char *line)
+{
+	fprintf(ctx, "%s\n", line);
+}
+
+#define STATS "#stats %lu %lu %lu %lu %lu %lu %lu %lu %lu %u %d\n"
+
+/* One worker's share, its findings and figures written to @out. */
+static void worker(struct sim_explore *x, const struct sim_case *cases,
+		   unsigned int n, FILE *out, const char **skipped)
+{
+	x->print = print_to;
+	x->ctx = out;
+	sim_explore_cases(x, cases, n);
+	if (x->programs && !x->out_of_budget)
+		*skipped = sim_explore_programs(x);
+	fprintf(out, STATS, x->cases, x->boundaries, x->singles, x->pairs,
+		x->events, x->findings, x->not_explored, x->programs_run,
+		x->program_steps, x->violations, x->out_of_budget);
+	fflush(out);
+}
+
+/* Add a worker's figures (its STATS line) to @x; print the rest. */
+static void collect(struct sim_explore *x, FILE *in)
+{
+	struct sim_explore w = { 0 };
+	char line[512];
+	int oob = 0;
+
+	rewind(in);
+	while (fgets(line, sizeof(line), in)) {
+		if (sscanf(line, STATS, &w.cases, &w.boundaries, &w.singles,
+			   &w.pairs, &w.events, &w.findings, &w.not_explored,
+			   &w.programs_run, &w.program_steps, &w.violations,
+			   &oob) == 11)
+			continue;
+		fputs(line, stdout);
+	}
+	x->cases += w.cases;
+	x->boundaries += w.boundaries;
+	x->singles += w.singles;
+	x->pairs += w.pairs;
+	x->events += w.events;
+	x->findings += w.findings;
+	x->not_explored += w.not_explored;
+	x->programs_run += w.programs_run;
+	x->program_steps += w.program_steps;
+	x->violations |= w.violations;
+	x->out_of_budget |= oob;
+}
+
+/*
+ * The exploration split over @jobs processes (cases and programs dealt
+ * round-robin); a worker that dies is a finding, like a crashed case.
+ */
+static int explore_parallel(struct sim_explore *x, const struct sim_case *cases,
+			    unsigned int n, unsigned int jobs,
+			    const char **skipped)
+{
+	FILE *out[16];
+	pid_t pid[16];
+	unsigned int j;
+	int died = 0, status;
+
+	for (j = 0; j < jobs; j++) {
+		out[j] = tmpfile();
+		if (!out[j]) {
+			perror("kvm_x86_sim: tmpfile");
+			return 3;
+		}
+		fflush(stdout);
+		pid[j] = fork();
+		if (pid[j] < 0) {
+			perror("kvm_x86_sim: fork");
+			return 3;
+		}
+		if (!pid[j]) {
+			x->stride = jobs;
+			x->offset = j;
+			worker(x, cases, n, out[j], skipped);
+			_exit(0);
+		}
+	}
+	for (j = 0; j < jobs; j++) {
+		waitpid(pid[j], &status, 0);
+		collect(x, out[j]);
+		fclose(out[j]);
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			printf("VIOLATION: exploration worker %u of %u died (%s %d): the code under test crashed or exited under some schedule; run with --jobs 1 under gdb\n",
+			       j + 1, jobs, WIFSIGNALED(status) ? "signal" : "exit",
+			       WIFSIGNALED(status) ? WTERMSIG(status) :
+						     WEXITSTATUS(status));
+			died = 1;
+		}
+	}
+	if (!*skipped && x->programs)
+		*skipped = sim_kernel_lacks(sim_case_kernel, SIM_NEED_CET_MSRS);
+	return died;
+}
+
 int explore_run(const struct sim_case *cases, unsigned int n,
 		const struct explore_options *o)
 {
@@ -175,6 +277,8 @@ int explore_run(const struct sim_case *cases, unsigned int n,
 	};
 	const char *programs_skipped = NULL;
 	double t0 = now(), dt;
+	unsigned int jobs;
+	int died = 0;
 
 	if (explore_faults(o->faults, &x.faults))
 		return 2;
@@ -195,9 +299,18 @@ int explore_run(const struct sim_case *cases, unsigned int n,
 	printf("explore: tree %s\n", sim_case_kernel->tree);
 	if (o->faults)
 		printf("explore: broken on purpose: %s\n", o->faults);
-	sim_explore_cases(&x, cases, n);
-	if (o->programs)
-		programs_skipped = sim_explore_programs(&x);
+	jobs = o->jobs ? o->jobs : (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs > 16)
+		jobs = 16;
+	if (jobs > 1) {
+		died = explore_parallel(&x, cases, n, jobs, &programs_skipped);
+		if (died > 1)
+			return died;
+	} else {
+		sim_explore_cases(&x, cases, n);
+		if (o->programs)
+			programs_skipped = sim_explore_programs(&x);
+	}
 	dt = now() - t0;
 	printf("explore: %lu cases, %lu boundaries; %lu single-injection schedules (irq, preempt, migrate, uaccess) and %lu pairs of interruptions at most %u boundaries apart%s\n",
 	       x.cases, x.boundaries, x.singles, x.pairs, o->window,
@@ -210,8 +323,8 @@ int explore_run(const struct sim_case *cases, unsigned int n,
 	else if (o->programs)
 		printf("explore: %lu generated programs (seed %llu, %lu per vendor), %lu steps\n",
 		       x.programs_run, o->seed, o->programs, x.program_steps);
-	printf("explore: %.2f s, %.0f schedules/s, %.2f million simulated events/s\n",
-	       dt, (x.singles + x.pairs) / (dt > 0 ? dt : 1e-9),
+	printf("explore: %.2f s on %u process(es), %.0f schedules/s, %.2f million simulated events/s\n",
+	       dt, jobs, (x.singles + x.pairs) / (dt > 0 ? dt : 1e-9),
 	       x.events / (dt > 0 ? dt : 1e-9) / 1e6);
 	printf("explore: %lu violating schedules\n", x.findings);
 	print_mask("explore: invariants violated:", x.violations);
@@ -221,12 +334,12 @@ int explore_run(const struct sim_case *cases, unsigned int n,
 			       sim_inv_name(o->expect_first));
 			return 1;
 		}
-		if (x.violations & ~o->expect_mask) {
+		if ((x.violations & ~o->expect_mask) || died) {
 			printf("FAIL: violations outside the expected ones\n");
 			return 1;
 		}
 		printf("caught: %s\n", sim_inv_name(o->expect_first));
 		return 0;
 	}
-	return x.findings ? 1 : 0;
+	return x.findings || died ? 1 : 0;
 }

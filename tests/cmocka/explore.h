@@ -16,6 +16,7 @@ struct explore_options {
 	unsigned long long seed;
 	long program;			/* >= 0: replay this one */
 	int vendor;			/* of the program replayed */
+	unsigned int jobs;		/* processes, 0: one per CPU */
 	unsigned int expect_mask, expect_first;
 };
 

@@ -165,6 +165,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[a], "--vendor") && a + 1 < argc) {
 			a++;
 			explore.vendor = !strcmp(argv[a], "svm") ? SIM_SVM : SIM_VMX;
+		} else if (!strcmp(argv[a], "--jobs") && a + 1 < argc) {
+			explore.jobs = strtoul(argv[++a], NULL, 10);
 		} else if (!strcmp(argv[a], "--all")) {
 			explore.all = true;
 		} else if (!strcmp(argv[a], "--faults") && a + 1 < argc) {
@@ -197,7 +199,7 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list] [--summary] [--trace] [--faults F,...]\n"
 				"       %s --ktap [--scenario NAME] [--from K] [--case-timeout S] [--memory-limit MIB] [--ktap-explore [--window W] [--budget S] [--replay-cmd CMD]]\n"
-				"       %s --explore [--scenario NAME] [--all] [--window W] [--budget S] [--faults F,...] [--expect INVARIANT]...\n"
+				"       %s --explore [--scenario NAME] [--all] [--jobs N] [--window W] [--budget S] [--faults F,...] [--expect INVARIANT]...\n"
 				"       %s --replay CASE@AT:KIND[,AT:KIND] [--faults F,...]\n"
 				"       %s --explore --programs N [--seed S] | --seed S --program K [--vendor vmx|svm]\n",
 				argv[0], argv[0], argv[0], argv[0], argv[0]);

@@ -137,6 +137,7 @@ struct sim {
 	bool injecting;
 	/* the ioctl's next user copy faults; one of this ioctl's did */
 	bool uaccess_armed, uaccess_faulted;
+	unsigned int uaccess_faults;	/* injected faults taken, in all */
 	/* the vCPUs */
 	struct sim_vcpu vcpus[SIM_MAX_VCPUS];
 	int nr_vcpus;
