@@ -53,9 +53,10 @@ def arg_parser() -> Parser:
     ap.add_argument("--budget", type=float, default=0, metavar="S",
                     help="stop after S seconds (reported as partial)")
     ap.add_argument("--all", action="store_true",
-                    help="the long scenarios too (edge_values, "
-                    "selftest_msrs)")
+                    help="the long scenarios too (edge_*, selftest_*)")
     ap.add_argument("--scenario", metavar="NAME")
+    ap.add_argument("--jobs", type=int, default=0, metavar="N",
+                    help="processes (default: one per CPU)")
     ap.add_argument("--faults", metavar="F,...",
                     help="break the simulated FPU core on purpose "
                     "(irq_ignores_fpregs_lock, stale_fpregs_valid, "
@@ -117,6 +118,8 @@ def main(argv: list[str]) -> int:
                   (["--all"] if args.all else [])
         if args.scenario:
             cmd += ["--scenario", args.scenario]
+        if args.jobs and not args.replay and args.program is None:
+            cmd += ["--jobs", str(args.jobs)]
         if args.faults:
             cmd += ["--faults", args.faults]
         for inv in args.expect:
