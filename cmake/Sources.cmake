@@ -24,13 +24,17 @@ set(KVM_X86_SIM_MACHINE_SOURCES
 set(KVM_X86_SIM_SCENARIO_SOURCES
 	scenarios/breaks.c
 	scenarios/edge.c
-	scenarios/explore.c
-	scenarios/program.c
-	scenarios/program_shrink.c
 	scenarios/holds.c
 	scenarios/run.c
 	scenarios/selftest.c
 	scenarios/table.c)
+# The exploration (schedules of injections, generated programs): part of
+# the scenario library for the C runner, not of the KUnit module (it runs
+# thousands of machines per case, a userspace job).
+set(KVM_X86_SIM_EXPLORE_SOURCES
+	scenarios/explore.c
+	scenarios/program.c
+	scenarios/program_shrink.c)
 # Everything that compiles against the harness's headers finds them here.
 set(KVM_X86_SIM_INCLUDE_DIRS
 	kvm_x86_sim/include

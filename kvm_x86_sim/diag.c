@@ -125,6 +125,7 @@ void *sim_hw_alloc(size_t size, bool zero, const char *file, int line)
 	void *p = zero ? sim_zalloc(size ? size : 1) : sim_malloc(size ? size : 1);
 	struct sim_val val = { .v = size, .vcpu = -1 };
 
+	sim_hw_boundary();
 	if (!p)
 		sim_note_failed_alloc(size);
 	if (!p && sim && !sim->alloc_failed) {
@@ -138,6 +139,7 @@ void *sim_hw_alloc(size_t size, bool zero, const char *file, int line)
 void sim_hw_free(const void *p)
 {
 	sim_free((void *)p);
+	sim_hw_boundary();
 }
 
 const struct sim *sim_running(void)

@@ -48,6 +48,7 @@ bool sim_hw_need_fpu_load(void)
 {
 	const struct sim *sim = sim_hw_current;
 
+	sim_hw_boundary();
 	return sim->need_fpu_load && !(sim->faults & SIM_FAULT_NEED_LOAD_HIDDEN);
 }
 
@@ -157,6 +158,7 @@ u64 sim_hw_supported_xss(void)
 {
 	const struct sim *sim = sim_hw_current;
 
+	sim_hw_boundary();
 	return sim->kvm_caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT) ?
 	       sim->host_xss & SIM_XFEATURE_MASK_CET_ALL : 0;
 }

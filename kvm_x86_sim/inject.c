@@ -173,6 +173,17 @@ void sim_boundary(struct sim *sim)
 	}
 }
 
+/*
+ * A primitive the machine does not record (a query, an allocation) is a
+ * boundary all the same: the kernel can be interrupted in the middle of
+ * any of them.
+ */
+void sim_hw_boundary(void)
+{
+	if (sim_hw_current)
+		sim_boundary(sim_hw_current);
+}
+
 /* The CPUs at power-on: the host task's registers live on CPU 0. */
 void sim_cpus_init(struct sim *sim)
 {

@@ -101,6 +101,7 @@ bool sim_hw_is_noncanonical(u64 addr)
 {
 	unsigned int shift = 64 - sim_hw_current->va_bits;
 
+	sim_hw_boundary();
 	if (sim_hw_current->faults & SIM_FAULT_CANONICAL_ALWAYS)
 		return false;
 	return (u64)(((s64)(addr << shift)) >> shift) != addr;
@@ -116,6 +117,7 @@ bool sim_hw_msr_advertised(u32 msr)
 	const struct sim *sim = sim_hw_current;
 	unsigned int caps = sim->kvm_caps;
 
+	sim_hw_boundary();
 	if (!(sim->tree_caps & SIM_NEED_CET_MSRS))
 		return false;
 	switch (msr) {
@@ -135,6 +137,7 @@ bool sim_hw_ignore_msrs(void)
 {
 	const struct sim *sim = sim_hw_current;
 
+	sim_hw_boundary();
 	return sim->ignore_msrs && !(sim->faults & SIM_FAULT_IGNORE_MSRS_LOST);
 }
 
@@ -142,6 +145,7 @@ bool sim_hw_kvm_cet(void)
 {
 	const struct sim *sim = sim_hw_current;
 
+	sim_hw_boundary();
 	return (sim->tree_caps & SIM_NEED_CET_MSRS) &&
 	       (sim->kvm_caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT));
 }

@@ -89,7 +89,8 @@ static void host_edges(struct sim_vcpu *vcpu, u32 msr, const u64 *v,
 static void guest_edges(struct sim_vcpu *vcpu, u32 msr, const u64 *v,
 			unsigned int n)
 {
-	struct sim_guest_op ops[2 * SIM_MAX_EDGE_VALUES];
+	/* static: too large for a kernel stack frame (KUnit) */
+	static struct sim_guest_op ops[2 * SIM_MAX_EDGE_VALUES];
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {

@@ -84,6 +84,8 @@ static bool try(struct sim_explore *x, const struct sim_case *c,
 		x->out_of_budget = true;
 		return false;
 	}
+	if (x->running)
+		sim_schedule_format(x->running, x->running_len, c, inj, n);
 	sim_case_run_opts(c, &opt, print_none, NULL, &why, &got);
 	x->events += opt.events;
 	if (n == 1)
@@ -229,6 +231,11 @@ const char *sim_explore_programs(struct sim_explore *x)
 				x->out_of_budget = true;
 				return NULL;
 			}
+			if (x->running)
+				sim_snprintf(x->running, x->running_len,
+					     "--seed %llu --program %lu --vendor %s",
+					     (unsigned long long)x->seed, i,
+					     v == SIM_VMX ? "vmx" : "svm");
 			program_of(&p, x->seed, i, v, x->faults, &r);
 			x->programs_run++;
 			x->program_steps += p.nr_steps;

@@ -188,6 +188,9 @@ struct sim_explore {
 	u64 seed;
 	/* this worker's share: cases and programs numbered offset mod stride */
 	unsigned int stride, offset;
+	/* if set: what is running now, as --replay takes it (a dying worker) */
+	char *running;
+	size_t running_len;
 	unsigned int max_reports;	/* findings printed in full */
 	bool (*stop)(void *ctx);	/* the budget is spent */
 	void *stop_ctx;

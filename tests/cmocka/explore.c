@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -129,44 +131,12 @@ bad:
 	return 2;
 }
 
-unsigned int explore_ktap(const struct sim_case *cases, unsigned int n,
-			  const struct ktap_options *k, sim_printer diag)
-{
-	struct budget b = { 0 };
-	struct sim_explore x = {
-		.faults = sim_case_faults,
-		.window = k->explore_window,
-		.max_reports = 5,
-		.replay_cmd = k->replay_cmd,
-		.stop = spent,
-		.stop_ctx = &b,
-		.print = diag,
-	};
-	double t0 = now();
-	char line[256];
-
-	if (k->explore_budget > 0)
-		b.deadline = t0 + k->explore_budget;
-	x.programs = k->explore_programs;
-	x.seed = k->explore_seed;
-	sim_explore_cases(&x, cases, n);
-	if (x.programs && !x.out_of_budget)
-		sim_explore_programs(&x);
-	snprintf(line, sizeof(line),
-		 "kvm_x86_sim: explored %lu cases: %lu single-injection and %lu pair schedules (window %u); %lu generated programs (seed %llu)%s; %lu violating, %.2f s",
-		 x.cases, x.singles, x.pairs, k->explore_window,
-		 x.programs_run, k->explore_seed,
-		 x.out_of_budget ? "; budget spent: partial" : "", x.findings,
-		 now() - t0);
-	diag(NULL, line);
-	return x.violations;
-}
-
 static void print_to(void *ctx, const char *line)
 {
 	fprintf(ctx, "%s\n", line);
 }
 
+#define RUNNING_LEN 192
 #define STATS "#stats %lu %lu %lu %lu %lu %lu %lu %lu %lu %u %d\n"
 
 /* One worker's share, its findings and figures written to @out. */
@@ -185,7 +155,7 @@ static void worker(struct sim_explore *x, const struct sim_case *cases,
 }
 
 /* Add a worker's figures (its STATS line) to @x; print the rest. */
-static void collect(struct sim_explore *x, FILE *in)
+static void collect(struct sim_explore *x, FILE *in, const char *prefix)
 {
 	struct sim_explore w = { 0 };
 	char line[512];
@@ -198,7 +168,7 @@ static void collect(struct sim_explore *x, FILE *in)
 			   &w.programs_run, &w.program_steps, &w.violations,
 			   &oob) == 11)
 			continue;
-		fputs(line, stdout);
+		printf("%s%s", prefix, line);
 	}
 	x->cases += w.cases;
 	x->boundaries += w.boundaries;
@@ -217,15 +187,42 @@ static void collect(struct sim_explore *x, FILE *in)
  * The exploration split over @jobs processes (cases and programs dealt
  * round-robin); a worker that dies is a finding, like a crashed case.
  */
+/*
+ * A worker dies of what kills it (no runner's handler reporting for it),
+ * says nothing on the parent's stdout, and is stopped by SIGALRM after
+ * @timeout seconds if the code under test hangs.
+ */
+static void quiet_child(unsigned int timeout)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
+				    SIGTRAP, SIGSYS, SIGALRM };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_DFL);
+	if (!freopen("/dev/null", "w", stdout))
+		_exit(3);
+	alarm(timeout);
+}
+
 static int explore_parallel(struct sim_explore *x, const struct sim_case *cases,
 			    unsigned int n, unsigned int jobs,
-			    const char **skipped)
+			    unsigned int timeout, const char **skipped,
+			    const char *prefix)
 {
 	FILE *out[16];
 	pid_t pid[16];
 	unsigned int j;
 	int died = 0, status;
+	/* each worker's schedule or program in progress, shared */
+	char (*running)[RUNNING_LEN] = mmap(NULL, 16 * RUNNING_LEN,
+					    PROT_READ | PROT_WRITE,
+					    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
+	if (running == MAP_FAILED) {
+		perror("kvm_x86_sim: mmap");
+		return 3;
+	}
 	for (j = 0; j < jobs; j++) {
 		out[j] = tmpfile();
 		if (!out[j]) {
@@ -239,27 +236,89 @@ static int explore_parallel(struct sim_explore *x, const struct sim_case *cases,
 			return 3;
 		}
 		if (!pid[j]) {
+			quiet_child(timeout);
 			x->stride = jobs;
 			x->offset = j;
+			x->running = running[j];
+			x->running_len = RUNNING_LEN;
 			worker(x, cases, n, out[j], skipped);
 			_exit(0);
 		}
 	}
 	for (j = 0; j < jobs; j++) {
 		waitpid(pid[j], &status, 0);
-		collect(x, out[j]);
+		collect(x, out[j], prefix);
 		fclose(out[j]);
 		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-			printf("VIOLATION: exploration worker %u of %u died (%s %d): the code under test crashed or exited under some schedule; run with --jobs 1 under gdb\n",
-			       j + 1, jobs, WIFSIGNALED(status) ? "signal" : "exit",
+			printf("%sVIOLATION: exploration worker %u of %u %s %d: the code under test %s under this schedule\n",
+			       prefix, j + 1, jobs,
+			       WIFSIGNALED(status) ? "killed by signal" : "exit",
 			       WIFSIGNALED(status) ? WTERMSIG(status) :
-						     WEXITSTATUS(status));
+						     WEXITSTATUS(status),
+			       WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM ?
+			       "hung" : "crashed or exited");
+			if (running[j][0])
+				printf(strchr(running[j], '@') ?
+				       "%s  replay: %s --replay '%s'\n" :
+				       "%s  replay: %s %s\n", prefix,
+				       x->replay_cmd ? x->replay_cmd :
+						       "kvm-x86-sim explore",
+				       running[j]);
 			died = 1;
 		}
 	}
 	if (!*skipped && x->programs)
 		*skipped = sim_kernel_lacks(sim_case_kernel, SIM_NEED_CET_MSRS);
+	munmap(running, 16 * RUNNING_LEN);
 	return died;
+}
+
+unsigned int explore_ktap(const struct sim_case *cases, unsigned int n,
+			  const struct ktap_options *k, sim_printer diag,
+			  bool *died)
+{
+	struct budget b = { 0 };
+	struct sim_explore x = {
+		.faults = sim_case_faults,
+		.window = k->explore_window,
+		.max_reports = 5,
+		.replay_cmd = k->replay_cmd,
+		.stop = spent,
+		.stop_ctx = &b,
+		.print = diag,
+	};
+	double t0 = now();
+	const char *skipped = NULL;
+	unsigned int jobs = (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
+	char line[256];
+
+	if (k->explore_budget > 0)
+		b.deadline = t0 + k->explore_budget;
+	x.programs = k->explore_programs;
+	x.seed = k->explore_seed;
+	*died = false;
+	if (jobs > 16)
+		jobs = 16;
+	if (jobs > 1) {
+		int r = explore_parallel(&x, cases, n, jobs,
+					 k->case_timeout, &skipped, "    # ");
+
+		if (r > 1)
+			return ~0u;	/* (said why on stderr) */
+		*died = r;
+	} else {
+		sim_explore_cases(&x, cases, n);
+		if (x.programs && !x.out_of_budget)
+			sim_explore_programs(&x);
+	}
+	snprintf(line, sizeof(line),
+		 "kvm_x86_sim: explored %lu cases: %lu single-injection and %lu pair schedules (window %u); %lu generated programs (seed %llu)%s; %lu violating, %.2f s on %u process(es)",
+		 x.cases, x.singles, x.pairs, k->explore_window,
+		 x.programs_run, k->explore_seed,
+		 x.out_of_budget ? "; budget spent: partial" : "", x.findings,
+		 now() - t0, jobs);
+	diag(NULL, line);
+	return x.violations;
 }
 
 int explore_run(const struct sim_case *cases, unsigned int n,
@@ -303,7 +362,8 @@ int explore_run(const struct sim_case *cases, unsigned int n,
 	if (jobs > 16)
 		jobs = 16;
 	if (jobs > 1) {
-		died = explore_parallel(&x, cases, n, jobs, &programs_skipped);
+		died = explore_parallel(&x, cases, n, jobs, 0,
+					&programs_skipped, "");
 		if (died > 1)
 			return died;
 	} else {

@@ -21,9 +21,13 @@ struct explore_options {
 };
 
 struct ktap_options;
-/* The exploration as KTAP diagnostics; returns the invariants violated. */
+/*
+ * The exploration as KTAP diagnostics; returns the invariants violated,
+ * *@died if a worker process died (the code under test crashed).
+ */
 unsigned int explore_ktap(const struct sim_case *cases, unsigned int n,
-			  const struct ktap_options *k, sim_printer diag);
+			  const struct ktap_options *k, sim_printer diag,
+			  bool *died);
 int explore_run(const struct sim_case *cases, unsigned int n,
 		const struct explore_options *o);
 /* "name,name" -> SIM_FAULT_*s; -1 (said on stderr) for an unknown one */

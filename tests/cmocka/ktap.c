@@ -173,6 +173,7 @@ int ktap_run(const struct sim_case *cs, unsigned int n,
 	     const struct ktap_options *opt)
 {
 	unsigned int k, got, pass = 0, fail = 0, skip = 0;
+	bool died;
 	enum sim_case_result r;
 	const char *why;
 
@@ -240,9 +241,14 @@ int ktap_run(const struct sim_case *cs, unsigned int n,
 		current = &c;
 		current_no = n + 1;
 		alarm(timeout);
-		got = explore_ktap(cs, n, opt, print_diag);
+		got = explore_ktap(cs, n, opt, print_diag, &died);
 		alarm(0);
 		current = NULL;
+		if (died) {
+			printf(IND "not ok %u %s # CRASH\n", n + 1, c.name);
+			fail++;
+			goto end;
+		}
 		printf(IND "# kvm_x86_sim: verdict got=%#x expect=0\n", got);
 		printf(IND "%s %u %s\n", got ? "not ok" : "ok", n + 1, c.name);
 		if (got)

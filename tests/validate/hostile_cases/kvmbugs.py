@@ -164,3 +164,17 @@ def kvmbug_one_reg_efault_skips_put(c):
         ["\t\tif ((r = kvm_set_one_msr(vcpu, reg->index, user_val)) "
          "== -EFAULT)", "\t\t\treturn r;"]),
         "KVM: x86: return early on a bad ONE_REG pointer")
+
+
+@case("kvmbugs", VIOLATION,
+      r"NO CRASH.*\n.*\n.*exploration worker.*\n.*replay: .*--replay '")
+def kvmbug_crash_only_on_efault(c):
+    """the code under test crashes only when KVM_SET_ONE_REG's user copy
+    faults: no fixed scenario gets there, an exploration worker dies, and
+    the report names the schedule it was running"""
+    return bug(c, lambda t: kernel.replace_in(
+        t, "static int kvm_get_set_one_reg(",
+        "r = kvm_set_one_msr(vcpu, reg->index, user_val);",
+        ["\t\tif ((r = kvm_set_one_msr(vcpu, reg->index, user_val)) "
+         "== -EFAULT)", "\t\t\t*(volatile int *)0 = r;"]),
+        "KVM: x86: trap a bad ONE_REG pointer")
