@@ -41,7 +41,8 @@ void sim_set_schedule(struct sim *sim, const struct sim_injection *inj,
 {
 	if (n > SIM_MAX_INJECTIONS)
 		n = SIM_MAX_INJECTIONS;
-	memcpy(sim->inject, inj, n * sizeof(*inj));
+	if (n)
+		memcpy(sim->inject, inj, n * sizeof(*inj));
 	sim->nr_inject = n;
 	sim->next_inject = 0;
 }
