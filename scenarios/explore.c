@@ -40,6 +40,19 @@ static void print_none(void *ctx, const char *line)
 {
 }
 
+/* @line, then the names of the invariants in @got, printed. */
+static void print_invariants(struct sim_explore *x, char *line, size_t len,
+			     unsigned int got)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_NR_INVS; i++)
+		if (got & SIM_INV_BIT(i))
+			sim_snprintf(line + strlen(line), len - strlen(line),
+				     " %s", sim_inv_name(i));
+	x->print(x->ctx, line);
+}
+
 static void found(struct sim_explore *x, const struct sim_case *c,
 		  const struct sim_injection *inj, unsigned int n,
 		  unsigned int got)
@@ -49,7 +62,7 @@ static void found(struct sim_explore *x, const struct sim_case *c,
 	struct head_printer h = { .x = x };
 	char sched[160], line[320];
 	const char *why;
-	unsigned int i, again;
+	unsigned int again;
 
 	x->findings++;
 	x->violations |= got;
@@ -57,12 +70,7 @@ static void found(struct sim_explore *x, const struct sim_case *c,
 		return;
 	sim_schedule_format(sched, sizeof(sched), c, inj, n);
 	sim_snprintf(line, sizeof(line), "VIOLATION in %s:", sched);
-	for (i = 0; i < SIM_NR_INVS; i++)
-		if (got & SIM_INV_BIT(i))
-			sim_snprintf(line + strlen(line),
-				     sizeof(line) - strlen(line), " %s",
-				     sim_inv_name(i));
-	x->print(x->ctx, line);
+	print_invariants(x, line, sizeof(line), got);
 	sim_case_run_opts(c, &opt, print_head, &h, &why, &again);
 	sim_snprintf(line, sizeof(line), "  replay: %s --replay '%s'%s%s",
 		     x->replay_cmd ? x->replay_cmd : "kvm-x86-sim explore", sched,
@@ -180,7 +188,6 @@ static void program_found(struct sim_explore *x, struct prog *p,
 			  unsigned int got)
 {
 	char line[200];
-	unsigned int i;
 
 	x->findings++;
 	x->violations |= got;
@@ -191,12 +198,7 @@ static void program_found(struct sim_explore *x, struct prog *p,
 		     p->index, (unsigned long long)p->seed,
 		     p->vendor == SIM_VMX ? "vmx" : "svm", p->nr_steps,
 		     p->nr_inject);
-	for (i = 0; i < SIM_NR_INVS; i++)
-		if (got & SIM_INV_BIT(i))
-			sim_snprintf(line + strlen(line),
-				     sizeof(line) - strlen(line), " %s",
-				     sim_inv_name(i));
-	x->print(x->ctx, line);
+	print_invariants(x, line, sizeof(line), got);
 	prog_shrink(p, x->faults, got);
 	sim_snprintf(line, sizeof(line),
 		     "  shrunk to %u steps, %u injections; as a scenario:",
