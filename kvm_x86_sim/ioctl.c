@@ -16,6 +16,22 @@ struct sim *sim_hw_current;
 #define HOST_S_CET	(SIM_CET_ENDBR_EN | (1ull << 4))	/* + NO_TRACK_EN */
 #define HOST_PL0_SSP	0xffffc90000a07ff8ull
 
+/*
+ * What KVM does once when it loads, on this host: kvm_init_msr_lists()
+ * (the tree's code deciding which MSRs it lists).  Again when the host
+ * changes; the list lives in the tree's code, one per process.
+ */
+static void host_setup(struct sim *sim)
+{
+	struct sim *saved = sim_hw_current;
+
+	if (!sim->kernel || !sim->kernel->init_msr_lists)
+		return;
+	sim_hw_current = sim;
+	sim->kernel->init_msr_lists();
+	sim_hw_current = saved ? saved : sim;
+}
+
 struct sim *sim_create(enum sim_vendor vendor, const struct sim_kernel *kernel)
 {
 	struct sim *sim = sim_zalloc(sizeof(*sim));
@@ -30,6 +46,7 @@ struct sim *sim_create(enum sim_vendor vendor, const struct sim_kernel *kernel)
 	sim_cpus_init(sim);
 	sim_hw_current = sim;
 	sim_set_host_cet(sim, HOST_U_CET, HOST_PL3_SSP, HOST_S_CET);
+	host_setup(sim);
 	return sim;
 }
 
@@ -71,6 +88,7 @@ void sim_set_host(struct sim *sim, enum sim_host host)
 	sim->host_xss = host == SIM_HOST_NO_CET ? 0 : SIM_XFEATURE_MASK_CET_ALL;
 	sim->hw[SIM_SLOT_XSS] = sim_owned(sim, sim->host_xss, NULL);
 	sim_fpu_init(sim);
+	host_setup(sim);
 }
 
 unsigned int sim_kvm_caps(const struct sim *sim)
@@ -99,6 +117,7 @@ unsigned int sim_fault_by_name(const char *name)
 		{ "need_load_hidden", SIM_FAULT_NEED_LOAD_HIDDEN },
 		{ "put_skips_xsaves", SIM_FAULT_PUT_SKIPS_XSAVES },
 		{ "exit_keeps_guest_scet", SIM_FAULT_EXIT_KEEPS_GUEST_SCET },
+		{ "host_claims_cet", SIM_FAULT_HOST_CLAIMS_CET },
 	};
 	unsigned int i;
 
@@ -182,6 +201,7 @@ static const char *const ioctl_name[] = {
 	[SIM_IOCTL_DEV_GET_MSRS] = "KVM_GET_MSRS (/dev/kvm)",
 	[SIM_IOCTL_RUN] = "KVM_RUN",
 	[SIM_IOCTL_REG_LIST] = "KVM_GET_REG_LIST",
+	[SIM_IOCTL_MSR_LIST] = "KVM_GET_MSR_INDEX_LIST",
 	[SIM_IOCTL_STRAY] = "(driven wrongly)",
 };
 
@@ -275,6 +295,20 @@ int sim_get_msrs(struct sim_vcpu *v, struct sim_msr_entry *e, u32 n)
 int sim_set_msrs(struct sim_vcpu *v, struct sim_msr_entry *e, u32 n)
 {
 	return msrs_ioctl(v->sim, v, SIM_IOCTL_SET_MSRS, e, n);
+}
+
+int sim_get_msr_index_list(struct sim *sim, u32 *list, u32 *n)
+{
+	struct sim_msr_list l = { .msrs = list };
+
+	if (!(sim->tree_caps & SIM_NEED_MSR_LIST))
+		return -22;	/* (the scenarios need SIM_NEED_MSR_LIST) */
+	sim_ioctl_enter(sim, SIM_IOCTL_MSR_LIST, NULL);
+	l.n = sim->kernel->msr_index_list(list, *n);
+	sim_ioctl_exit(sim);
+	*n = l.n;
+	sim_notify_msr_list(sim, &l);
+	return 0;
 }
 
 int sim_dev_get_msrs(struct sim *sim, struct sim_msr_entry *e, u32 n)

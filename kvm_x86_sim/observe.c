@@ -70,6 +70,15 @@ void sim_notify_reg_list(struct sim *sim, const struct sim_reg_list *l)
 			o->ops->on_reg_list(o->ctx, sim, l);
 }
 
+void sim_notify_msr_list(struct sim *sim, const struct sim_msr_list *l)
+{
+	struct sim_observer *o;
+
+	FOR_EACH_OBSERVER(sim, o)
+		if (o->ops->on_msr_list)
+			o->ops->on_msr_list(o->ctx, sim, l);
+}
+
 void sim_notify_destroy(struct sim *sim)
 {
 	struct sim_observer *o;

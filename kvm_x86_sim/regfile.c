@@ -84,8 +84,33 @@ u64 sim_hw_rdmsr(u32 msr, const char *file, int line)
 	return val.v;
 }
 
+/*
+ * RDMSR that may #GP: the CET MSRs exist on a CPU with CET (U_CET/S_CET
+ * with shadow stacks or IBT, the SSP MSRs with shadow stacks); on the host
+ * without it (sim_host_kvm_caps(): what KVM supports is what it has) they
+ * do not.
+ */
 int sim_hw_rdmsr_safe(u32 msr, u64 *v, const char *file, int line)
 {
+	unsigned int caps = sim_hw_current->kvm_caps;
+	bool absent;
+
+	switch (msr) {
+	case SIM_MSR_U_CET:
+	case SIM_MSR_S_CET:
+		absent = !(caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT));
+		break;
+	case SIM_MSR_PL0_SSP ... SIM_MSR_INT_SSP_TAB:
+		absent = !(caps & SIM_CPUID_SHSTK);
+		break;
+	default:
+		absent = false;
+	}
+	if (absent && !(sim_hw_current->faults & SIM_FAULT_HOST_CLAIMS_CET)) {
+		*v = 0;
+		sim_hw_boundary();
+		return -5;	/* -EIO: the #GP fixup's answer */
+	}
 	*v = sim_hw_rdmsr(msr, file, line);
 	return 0;
 }

@@ -53,6 +53,7 @@ void sim_notify_ioctl(struct sim *sim, bool enter);
 void sim_notify_batch(struct sim *sim, const struct sim_batch *b);
 void sim_notify_guest_msr(struct sim *sim, const struct sim_guest_msr *g);
 void sim_notify_reg_list(struct sim *sim, const struct sim_reg_list *l);
+void sim_notify_msr_list(struct sim *sim, const struct sim_msr_list *l);
 void sim_notify_destroy(struct sim *sim);
 
 #endif /* KVM_X86_SIM_INTERNAL_H */

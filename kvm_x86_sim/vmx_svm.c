@@ -133,6 +133,18 @@ bool sim_hw_msr_advertised(u32 msr)
 	}
 }
 
+bool sim_hw_kvm_cap(int feature)
+{
+	sim_hw_boundary();
+	return (sim_hw_current->faults & SIM_FAULT_HOST_CLAIMS_CET) ||
+	       cpuid_has(sim_hw_current->kvm_caps, feature);
+}
+
+bool sim_hw_tree_cet(void)
+{
+	return sim_hw_current->tree_caps & SIM_NEED_CET_MSRS;
+}
+
 bool sim_hw_ignore_msrs(void)
 {
 	const struct sim *sim = sim_hw_current;

@@ -293,6 +293,12 @@ static void on_reg_list(void *ctx, const struct sim *sim,
 			       (unsigned long long)SIM_REG_GUEST_SSP_ID);
 }
 
+static void on_msr_list(void *ctx, const struct sim *sim,
+			const struct sim_msr_list *l)
+{
+	oracle_check_msr_list(ctx, l);
+}
+
 static void on_destroy(void *ctx, const struct sim *sim)
 {
 	sim_free(ctx);
@@ -304,6 +310,7 @@ static const struct sim_observer_ops oracle_ops = {
 	.on_batch = on_batch,
 	.on_guest_msr = on_guest_msr,
 	.on_reg_list = on_reg_list,
+	.on_msr_list = on_msr_list,
 	.on_destroy = on_destroy,
 };
 

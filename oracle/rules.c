@@ -120,6 +120,41 @@ static bool advertised(const struct oracle *o, u32 msr)
 	return caps & SIM_CPUID_SHSTK;
 }
 
+/*
+ * KVM_GET_MSR_INDEX_LIST (api.rst: the MSRs KVM supports saving and
+ * restoring here): each CET MSR exactly when advertised() says, and
+ * IA32_XSS exactly when KVM supports some XSS feature on this host.
+ */
+void oracle_check_msr_list(struct oracle *o, const struct sim_msr_list *l)
+{
+	static const u32 msrs[] = {
+		SIM_MSR_XSS, SIM_MSR_U_CET, SIM_MSR_S_CET, SIM_MSR_PL0_SSP,
+		SIM_MSR_PL1_SSP, SIM_MSR_PL2_SSP, SIM_MSR_PL3_SSP,
+		SIM_MSR_INT_SSP_TAB,
+	};
+	const struct sim *sim = o->sim;
+	bool cet = sim->kvm_caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT);
+	int ev = oracle_last_event(o);
+	unsigned int i, j;
+
+	if (!o->tree_has_cet)
+		return;
+	for (i = 0; i < ARRAY_SIZE(msrs); i++) {
+		bool want = msrs[i] == SIM_MSR_XSS ?
+			    cet && (sim->host_xss & SIM_XFEATURE_MASK_CET_ALL) :
+			    advertised(o, msrs[i]);
+		bool listed = false;
+
+		for (j = 0; j < l->n; j++)
+			listed |= l->msrs[j] == msrs[i];
+		if (listed != want)
+			oracle_violate(o, SIM_INV_CPUID_GATING, ev,
+				       "KVM_GET_MSR_INDEX_LIST %s MSR %#x, which KVM %s on this host",
+				       listed ? "lists" : "does not list",
+				       msrs[i], want ? "supports" : "does not support");
+	}
+}
+
 /* Host-initiated access, as KVM must treat it (invariants 7 and 9). */
 static enum model_verdict arch_model(const struct oracle *o,
 				const struct sim_vcpu *v, u32 msr, bool write,

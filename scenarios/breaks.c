@@ -171,6 +171,12 @@ void brk_one_reg_errno(struct sim_vcpu *vcpu, unsigned int cpuid)
  * BATCH SEMANTICS with kvm.ignore_msrs: KVM reads the parameter as off,
  * so an unknown MSR's read fails where it must be ignored.
  */
+/* A host without CET claims it: KVM lists the CET MSRs it cannot save. */
+void brk_msr_list(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	scn_msr_index_list(vcpu, cpuid);
+}
+
 void brk_ignore_msrs_lost(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	struct sim_msr_entry get = { UNKNOWN_MSR, 0, 0 };

@@ -136,6 +136,15 @@ void scn_validity(struct sim_vcpu *vcpu, unsigned int cpuid)
 		sim_set_msrs(vcpu, &bad[i], 1);
 }
 
+/* KVM_GET_MSR_INDEX_LIST: what the tree's probe lists on this host. */
+void scn_msr_index_list(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	u32 list[64], n = ARRAY_SIZE(list);
+
+	(void)cpuid;
+	sim_get_msr_index_list(sim_vcpu_sim(vcpu), list, &n);
+}
+
 /* Before KVM_SET_CPUID2: reads give 0, 0 may be written, nothing else. */
 void scn_before_cpuid(struct sim_vcpu *vcpu, unsigned int cpuid)
 {

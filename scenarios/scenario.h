@@ -68,6 +68,7 @@ void scn_guest_no_lm(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_xss(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_init_in_run(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_ignore_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_msr_index_list(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_edge_u_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_edge_s_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_edge_pl0_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
@@ -92,6 +93,7 @@ void brk_host_xss_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_init_keeps_state(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_one_reg_errno(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_ignore_msrs_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_msr_list(struct sim_vcpu *vcpu, unsigned int cpuid);
 
 /*
  * edge.c: the values of U_CET/S_CET (for a guest CPUID) or of an SSP-like

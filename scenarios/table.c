@@ -133,6 +133,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_ignore_msrs,
 	},
 	{
+		.name = "msr_index_list",
+		.summary = "KVM_GET_MSR_INDEX_LIST: CET MSRs, XSS by host",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_MSR_LIST,
+		.combos = ONE(NONE),
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_msr_index_list,
+	},
+	{
 		.name = "selftest_msrs",
 		.summary = "KVM's msrs_test.c CET checks, asserted exactly",
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,
@@ -321,6 +329,17 @@ const struct sim_scenario sim_scenarios[] = {
 		.expect = INV(BATCH_SEMANTICS),
 		.combos = ONE(NONE),
 		.run = brk_ignore_msrs_lost,
+	},
+	{
+		.name = "breaks_msr_list",
+		.summary = "a host without CET claims it: CET MSRs listed",
+		.proves = INV(CPUID_GATING),
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_MSR_LIST,
+		.faults = SIM_FAULT_HOST_CLAIMS_CET,
+		.expect = INV(CPUID_GATING),
+		.combos = ONE(NONE),
+		.hosts = 1u << SIM_HOST_NO_CET,
+		.run = brk_msr_list,
 	},
 	{
 		.name = "breaks_selftest",

@@ -24,6 +24,14 @@
 #define rdmsrq_safe(msr, p)	sim_hw_rdmsr_safe((msr), (u64 *)(p), __FILE__, __LINE__)
 #undef rdmsrl_safe
 #define rdmsrl_safe(msr, p)	rdmsrq_safe(msr, p)
+#undef rdmsr_safe
+#define rdmsr_safe(msr, lo, hi) ({					\
+	u64 __v;							\
+	int __r = sim_hw_rdmsr_safe((msr), &__v, __FILE__, __LINE__);	\
+	*(lo) = (u32)__v;						\
+	*(hi) = (u32)(__v >> 32);					\
+	__r;								\
+})
 
 /* the FPU core */
 #undef fpregs_lock
@@ -73,8 +81,12 @@
 #undef is_noncanonical_address
 #define is_noncanonical_address(la, vcpu, ...) \
 	((void)(vcpu), sim_hw_is_noncanonical(la))
-#undef kvm_is_advertised_msr
+#ifndef SLICE_HAVE_kvm_is_advertised_msr
+/* (a tree without it: the list KVM would advertise, from the machine) */
 #define kvm_is_advertised_msr(msr) sim_hw_msr_advertised(msr)
+#endif
+#undef kvm_cpu_cap_has
+#define kvm_cpu_cap_has(f)	sim_hw_kvm_cap(f)
 
 /* userspace memory: a "user" pointer is a plain pointer here */
 #undef copy_from_user

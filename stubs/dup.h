@@ -288,6 +288,15 @@ struct kvm_vcpu {
 	struct sim_vcpu *sim;		/* the simulator's view of this vCPU */
 };
 
+/*
+ * tracks: arch/x86/kvm/x86.c msrs_to_save[], emulated_msrs[] and their
+ * counts (kvm_init_msr_lists(); sized for what the harness probes)
+ */
+static u32 msrs_to_save[16] __maybe_unused;
+static unsigned int num_msrs_to_save __maybe_unused;
+static u32 emulated_msrs[16] __maybe_unused;
+static unsigned int num_emulated_msrs __maybe_unused;
+
 /* tracks: arch/x86/kvm/x86.h struct kvm_caps, struct kvm_host_values */
 struct kvm_caps {
 	u64 supported_xcr0;		/* user features: not modelled, 0 */

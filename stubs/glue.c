@@ -267,8 +267,65 @@ static void glue_vmcb_cet(void *kvm_vcpu, bool write, u64 *s_cet, u64 *ssp,
 #else
 #define SIM_TREE_HAS_XSTATE_RESET 0
 #endif
+#if defined(SLICE_HAVE_kvm_probe_msr_to_save) && \
+	defined(SLICE_HAVE_kvm_is_advertised_msr)
+#define SIM_TREE_HAS_MSR_LIST SIM_NEED_MSR_LIST
+#else
+#define SIM_TREE_HAS_MSR_LIST 0
+#endif
 #define SIM_TREE_CAPS (SIM_TREE_HAS_ONE_REG | SIM_TREE_HAS_FEATURE_MSRS |	\
-		       SIM_TREE_HAS_XSTATE_LOAD | SIM_TREE_HAS_XSTATE_RESET)
+		       SIM_TREE_HAS_XSTATE_LOAD | SIM_TREE_HAS_XSTATE_RESET | \
+		       SIM_TREE_HAS_MSR_LIST)
+
+#if defined(SLICE_HAVE_kvm_probe_msr_to_save) && \
+	defined(SLICE_HAVE_kvm_is_advertised_msr)
+/*
+ * kvm_init_msr_lists() for the entries of msrs_to_save_base[] the harness
+ * models, IA32_XSS and the CET MSRs, when the tree's code handles those
+ * (probe.c): the tree's kvm_probe_msr_to_save() decides which KVM lists
+ * on this host, and kvm_is_advertised_msr() reads its list.
+ */
+static void glue_init_msr_lists(void)
+{
+	static const u32 candidates[] = {
+		MSR_IA32_XSS, MSR_IA32_U_CET, MSR_IA32_S_CET,
+		MSR_IA32_PL0_SSP, MSR_IA32_PL1_SSP, MSR_IA32_PL2_SSP,
+		MSR_IA32_PL3_SSP, MSR_IA32_INT_SSP_TAB,
+	};
+	unsigned int i;
+
+	num_msrs_to_save = 0;
+	num_emulated_msrs = 0;
+	kvm_caps.supported_xss = sim_hw_supported_xss();
+	if (!sim_hw_tree_cet())
+		return;
+	for (i = 0; i < ARRAY_SIZE(candidates); i++)
+		kvm_probe_msr_to_save(candidates[i]);
+}
+
+/* KVM_GET_MSR_INDEX_LIST's answer: msrs_to_save, then emulated_msrs */
+static u32 glue_msr_index_list(u32 *list, u32 max)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < num_msrs_to_save; i++, n++)
+		if (n < max)
+			list[n] = msrs_to_save[i];
+	for (i = 0; i < num_emulated_msrs; i++, n++)
+		if (n < max)
+			list[n] = emulated_msrs[i];
+	return n;
+}
+#else
+static void glue_init_msr_lists(void)
+{
+}
+
+static u32 glue_msr_index_list(u32 *list, u32 max)
+{
+	return 0;
+}
+#endif
 
 /*
  * Why the slice cannot run a scenario needing @needs; NULL if it can.
@@ -287,6 +344,8 @@ static const char *glue_lacks(unsigned int needs)
 		why = "tree has no do_get_feature_msr";
 	if (lacks & SIM_NEED_XSTATE_RESET)
 		why = "tree has no kvm_xstate_reset (INIT's reset of the CET XSAVE components)";
+	if (lacks & SIM_NEED_MSR_LIST)
+		why = "tree has no kvm_probe_msr_to_save/kvm_is_advertised_msr (KVM_GET_MSR_INDEX_LIST)";
 	return why;
 }
 
@@ -303,6 +362,8 @@ const struct sim_kernel sim_tree_kernel = {
 	.xstate_reset = glue_xstate_reset,
 	.msr_io = glue_msr_io,
 	.one_reg_id = glue_one_reg_id,
+	.init_msr_lists = glue_init_msr_lists,
+	.msr_index_list = glue_msr_index_list,
 	.reg_list = glue_reg_list,
 	.one_reg = glue_one_reg,
 	.one_msr = glue_one_msr,

@@ -58,6 +58,10 @@ bool sim_hw_guest_cap(struct sim_vcpu *vcpu, int feature, const char *file,
 		      int line);
 bool sim_hw_is_noncanonical(u64 addr);
 bool sim_hw_msr_advertised(u32 msr);
+/* kvm_cpu_cap_has(): what KVM supports on this host (X86_FEATURE_*) */
+bool sim_hw_kvm_cap(int feature);
+/* Does the tree's code handle the CET MSRs (asked of it, probe.c)? */
+bool sim_hw_tree_cet(void);
 /* kvm.ignore_msrs */
 bool sim_hw_ignore_msrs(void);
 /* Does KVM virtualize CET here (the tree handles it, the host has it)? */

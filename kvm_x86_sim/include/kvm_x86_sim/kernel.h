@@ -47,6 +47,13 @@ struct sim_kernel {
 	int (*msr_io)(void *kvm_vcpu, void *user_msrs,
 		      enum sim_kernel_msr_op op);
 	u64 (*one_reg_id)(u32 msr);
+	/*
+	 * kvm_init_msr_lists() as far as the CET MSRs and IA32_XSS go (the
+	 * tree's kvm_probe_msr_to_save() deciding), and the list it made
+	 * (msrs_to_save, then emulated_msrs): at most @max, returns the count
+	 */
+	void (*init_msr_lists)(void);
+	u32 (*msr_index_list)(u32 *list, u32 max);
 	/* KVM_GET_REG_LIST: @user is struct kvm_reg_list (n, then ids) */
 	int (*reg_list)(void *kvm_vcpu, u64 *user);
 	int (*one_reg)(void *kvm_vcpu, bool set, u64 id, u64 *user_val);

@@ -41,6 +41,12 @@ struct sim_guest_msr {
 	int ret;			/* 0: done; else the guest gets #GP */
 };
 
+/* KVM_GET_MSR_INDEX_LIST as userspace saw it */
+struct sim_msr_list {
+	const u32 *msrs;
+	u32 n;
+};
+
 /* KVM_GET_REG_LIST as userspace saw it */
 struct sim_reg_list {
 	const struct sim_vcpu *vcpu;
@@ -64,6 +70,8 @@ struct sim_observer_ops {
 			     const struct sim_guest_msr *g);
 	void (*on_reg_list)(void *ctx, const struct sim *sim,
 			    const struct sim_reg_list *l);
+	void (*on_msr_list)(void *ctx, const struct sim *sim,
+			    const struct sim_msr_list *l);
 	/* the machine goes away: free @ctx */
 	void (*on_destroy)(void *ctx, const struct sim *sim);
 };

@@ -57,6 +57,7 @@ enum sim_fault {
 	SIM_FAULT_IRQ_IGNORES_FPREGS_LOCK = 1u << 14, /* IRQs use the FPU anyway */
 	SIM_FAULT_STALE_FPREGS_VALID	= 1u << 15, /* last_cpu not checked */
 	SIM_FAULT_NEED_LOAD_HIDDEN	= 1u << 16, /* TIF_NEED_FPU_LOAD reads 0 */
+	SIM_FAULT_HOST_CLAIMS_CET	= 1u << 17, /* CET caps, MSRs: all there */
 };
 /* A fault by its name in lower case ("stale_fpregs_valid"); 0: unknown. */
 unsigned int sim_fault_by_name(const char *name);
@@ -68,6 +69,7 @@ enum sim_need {
 	SIM_NEED_FEATURE_MSRS	= 1u << 2, /* do_get_feature_msr */
 	SIM_NEED_XSTATE_LOAD	= 1u << 3, /* __msr_io loads the guest FPU */
 	SIM_NEED_XSTATE_RESET	= 1u << 4, /* kvm_xstate_reset */
+	SIM_NEED_MSR_LIST	= 1u << 5, /* kvm_probe_msr_to_save */
 };
 
 struct sim;
@@ -116,6 +118,11 @@ int sim_set_one_reg(struct sim_vcpu *vcpu, u32 msr, u64 val);
 /* ONE_REG with @msr's id spoiled by @id_xor (SIM_ONE_REG_BAD_*). */
 int sim_one_reg_bad_id(struct sim_vcpu *vcpu, bool set, u32 msr, u64 id_xor,
 		       u64 *val);
+/*
+ * KVM_GET_MSR_INDEX_LIST on the system fd: the MSRs KVM lists for save
+ * and restore (at most *@n; *@n becomes KVM's count).
+ */
+int sim_get_msr_index_list(struct sim *sim, u32 *list, u32 *n);
 /* KVM_GET_MSRS on the system fd (vcpu == NULL inside KVM). */
 int sim_dev_get_msrs(struct sim *sim, struct sim_msr_entry *e, u32 n);
 /*

@@ -178,3 +178,16 @@ def kvmbug_crash_only_on_efault(c):
         ["\t\tif ((r = kvm_set_one_msr(vcpu, reg->index, user_val)) "
          "== -EFAULT)", "\t\t\t*(volatile int *)0 = r;"]),
         "KVM: x86: trap a bad ONE_REG pointer")
+
+
+@case("kvmbugs", VIOLATION, r"CPUID GATING: KVM_GET_MSR_INDEX_LIST does not list")
+def kvmbug_probe_ssp_needs_ibt(c):
+    """kvm_probe_msr_to_save() lists the SSP MSRs only with IBT: on a host
+    with shadow stacks but no IBT (AMD) KVM stops listing them, and stops
+    answering userspace's accesses to them for a guest without the
+    feature"""
+    return bug(c, lambda t: kernel.replace_in(
+        t, "static void kvm_probe_msr_to_save(",
+        "if (!kvm_cpu_cap_has(X86_FEATURE_SHSTK))",
+        ["\t\tif (!kvm_cpu_cap_has(X86_FEATURE_IBT))"]),
+        "KVM: x86: list the SSP MSRs with IBT")
