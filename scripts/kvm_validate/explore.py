@@ -16,7 +16,7 @@ from typing import Optional
 
 from .apply import apply_patch, copy_tree
 from .build import Builder
-from .cli import Parser, check_tree
+from .cli import Parser, at_least, check_tree
 from .errors import BadInput, HarnessError, lines_of
 from .paths import TOP
 from .patches import read_series
@@ -34,28 +34,34 @@ def arg_parser() -> Parser:
                     help="kernel tree (default: the cached newest 7.x)")
     ap.add_argument("--patch", metavar="FILE", action="append", default=[],
                     help="patches to apply first (as validate reads them)")
-    ap.add_argument("--upto", type=int, metavar="K",
+    ap.add_argument("--upto", type=at_least(0, "patches"), metavar="K",
                     help="apply only the first K patches of the series")
     ap.add_argument("--build", default=os.environ.get(
         "KVM_X86_SIM_BUILD", os.path.join(TOP, "build")))
     ap.add_argument("--cache", help="object cache (default: "
                     "BUILD/validate-cache)")
-    ap.add_argument("--window", type=int, default=8, metavar="W",
+    ap.add_argument("--window", type=at_least(0, "boundaries"), default=8,
+                    metavar="W",
                     help="pairs of injections at most W boundaries apart "
                     "(default 8; 0: single injections only)")
-    ap.add_argument("--programs", type=int, default=50000, metavar="N",
+    ap.add_argument("--programs", type=at_least(0, "programs"),
+                    default=50000, metavar="N",
                     help="generated VMM programs per vendor (default 50000)")
-    ap.add_argument("--seed", type=int, default=1, metavar="S",
+    ap.add_argument("--seed", type=at_least(0, "seed"), default=1,
+                    metavar="S",
                     help="the generator's seed (default 1)")
-    ap.add_argument("--program", type=int, metavar="K",
+    ap.add_argument("--program", type=at_least(0, "program number"),
+                    metavar="K",
                     help="replay program K of the seed (with --vendor)")
     ap.add_argument("--vendor", choices=("vmx", "svm"), default="vmx")
-    ap.add_argument("--budget", type=float, default=0, metavar="S",
+    ap.add_argument("--budget", type=at_least(0, "seconds"), default=0,
+                    metavar="S",
                     help="stop after S seconds (reported as partial)")
     ap.add_argument("--all", action="store_true",
                     help="the long scenarios too (edge_*, selftest_*)")
     ap.add_argument("--scenario", metavar="NAME")
-    ap.add_argument("--jobs", type=int, default=0, metavar="N",
+    ap.add_argument("--jobs", type=at_least(0, "processes"), default=0,
+                    metavar="N",
                     help="processes (default: one per CPU)")
     ap.add_argument("--faults", metavar="F,...",
                     help="break the simulated FPU core on purpose "

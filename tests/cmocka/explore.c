@@ -126,7 +126,7 @@ static int replay(const struct sim_case *cases, unsigned int n,
 	print_mask("replay: invariants violated:", got);
 	return got ? 1 : 0;
 bad:
-	fprintf(stderr, "replay: '%s' is not CASE@AT:KIND[,AT:KIND] (KIND: irq, preempt, migrate)\n",
+	fprintf(stderr, "replay: '%s' is not CASE@AT:KIND[,AT:KIND] (KIND: irq, preempt, migrate, uaccess)\n",
 		o->replay);
 	return 2;
 }
