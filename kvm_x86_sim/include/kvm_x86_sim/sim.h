@@ -57,7 +57,8 @@ enum sim_fault {
 	SIM_FAULT_IRQ_IGNORES_FPREGS_LOCK = 1u << 14, /* IRQs use the FPU anyway */
 	SIM_FAULT_STALE_FPREGS_VALID	= 1u << 15, /* last_cpu not checked */
 	SIM_FAULT_NEED_LOAD_HIDDEN	= 1u << 16, /* TIF_NEED_FPU_LOAD reads 0 */
-	SIM_FAULT_HOST_CLAIMS_CET	= 1u << 17, /* CET caps, MSRs: all there */
+	/* the host without CET claims it (kvm_cpu_cap_has, rdmsr_safe) */
+	SIM_FAULT_HOST_CLAIMS_CET	= 1u << 17,
 };
 /* A fault by its name in lower case ("stale_fpregs_valid"); 0: unknown. */
 unsigned int sim_fault_by_name(const char *name);
@@ -159,9 +160,10 @@ void sim_stray_put_guest_fpu(struct sim_vcpu *vcpu);
 
 /*
  * Exploration: events delivered at the boundaries between the primitives
- * the kernel code calls (every hardware-touching call, counted from 0 in
- * the order they happen in host-kernel mode where an event can be taken:
- * not under fpregs_lock(), not with interrupts off around VM-entry/exit).
+ * the kernel code calls (every call into the machine, counted from 0 since
+ * the machine was created, in host-kernel mode where an event can be
+ * taken: not under fpregs_lock(), not with interrupts off around
+ * VM-entry/exit).
  */
 enum sim_inject_kind {
 	SIM_INJECT_IRQ_FPU,	/* a softirq uses the FPU (kernel_fpu_begin) */
@@ -178,7 +180,7 @@ struct sim_injection {
 	enum sim_inject_kind kind;
 };
 #define SIM_MAX_INJECTIONS	4
-/* Deliver @n events (sorted by .at); before the first vCPU. */
+/* Deliver @n events (sorted by .at) at boundaries still to come. */
 void sim_set_schedule(struct sim *sim, const struct sim_injection *inj,
 		      unsigned int n);
 /* The boundaries passed so far, and how many scheduled events fired. */
@@ -187,7 +189,7 @@ unsigned int sim_injections_fired(const struct sim *sim);
 const char *sim_inject_name(enum sim_inject_kind kind);
 /* Events the machine has recorded since it was created. */
 unsigned long sim_nr_events(const struct sim *sim);
-/* An event by name ("irq", "preempt", "migrate"); -1: unknown. */
+/* An event by name ("irq", "preempt", "migrate", "uaccess"); -1: none. */
 int sim_inject_by_name(const char *name);
 
 typedef void (*sim_printer)(void *ctx, const char *line);
