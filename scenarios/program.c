@@ -145,6 +145,10 @@ static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid)
 	if ((st->op == PROG_SET_ONE_REG || st->op == PROG_GET_ONE_REG) &&
 	    !below(s, 6))
 		st->id_xor = bad_ids[below(s, ARRAY_SIZE(bad_ids))];
+	/* a KVM register x86 does not define (an MSR's neighbour may exist) */
+	if (st->id_xor && st->e[0].index == SIM_MSR_KVM_INTERNAL_GUEST_SSP &&
+	    below(s, 2))
+		st->id_xor = SIM_ONE_REG_BAD_KVM_INDEX;
 	if ((st->op == PROG_SET_MSRS || st->op == PROG_GET_MSRS ||
 	     st->op == PROG_DEV_GET_MSRS) && !below(s, 40))
 		st->big = SIM_MAX_IO_MSRS - 1 + below(s, 4);

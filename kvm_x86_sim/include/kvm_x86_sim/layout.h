@@ -97,6 +97,8 @@ static inline u64 sim_cpuid_xss(unsigned int cpuid)
 #define SIM_ONE_REG_BAD_RSVD1	(1ULL << 40)
 #define SIM_ONE_REG_BAD_RSVD2	(1ULL << 48)
 #define SIM_ONE_REG_BAD_ARCH	(1ULL << 56)
+/* for KVM_REG_GUEST_SSP only: another KVM register index (none exists) */
+#define SIM_ONE_REG_BAD_KVM_INDEX	(1ULL << 0)
 
 /*
  * KVM_{GET,SET}_MSRS take fewer than this many entries; a larger batch
