@@ -171,20 +171,13 @@ u64 sim_hw_supported_xss(void)
 void sim_hw_preempt_point(const char *file, int line)
 {
 	struct sim *sim = sim_hw_current;
-	struct sim_val junk = { .v = 0x6b6b6b6b6b6b6b68ull, .vcpu = -1 };
-	int s;
 
 	if (!(sim->faults & SIM_FAULT_IRQ_CLOBBERS_FPU) || sim->fpregs_locked ||
 	    sim->need_fpu_load || sim->mode != SIM_MODE_HOST_KERNEL)
 		return;
-	sim_xsaves(sim, sim->cur_fps);
-	sim->need_fpu_load = true;
-	sim->fpregs_owner[sim->cpu] = false;
-	for (s = 0; s < SIM_NR_SLOTS; s++)
-		if (sim_slot_in_xsave(s, sim->hw[SIM_SLOT_XSS].v))
-			sim->hw[s] = junk;
-	sim_trace(sim, SIM_EV_FPU_CLOBBER, 0, junk, file, line,
-		  "IRQ kernel_fpu_begin() clobbers the FPU");
+	sim_irq_uses_fpu(sim);
+	sim_trace(sim, SIM_EV_FPU_CLOBBER, 0, sim->hw[SIM_SLOT_U_CET], file,
+		  line, "IRQ kernel_fpu_begin() clobbers the FPU");
 }
 
 /* exit_to_user_mode(): current's FPU state is loaded before userspace runs. */

@@ -115,6 +115,13 @@ static void move_cpu(struct sim *sim)
 	sim->cpu = to;
 }
 
+/* kernel_fpu_begin() in a softirq on this CPU: the task's state saved, lost */
+void sim_irq_uses_fpu(struct sim *sim)
+{
+	save_task_fpregs(sim);
+	clobber(sim, 0x1);
+}
+
 static void deliver(struct sim *sim, enum sim_inject_kind kind)
 {
 	struct sim_vcpu *loaded = sim->loaded_vcpu;
@@ -129,9 +136,7 @@ static void deliver(struct sim *sim, enum sim_inject_kind kind)
 		return;		/* (only a broken softirq ignores the lock) */
 	sim->injecting = true;
 	if (kind == SIM_INJECT_IRQ_FPU) {
-		/* kernel_fpu_begin() in a softirq, on this CPU */
-		save_task_fpregs(sim);
-		clobber(sim, 0x1);
+		sim_irq_uses_fpu(sim);
 	} else {
 		/* kvm_sched_out(): the vCPU is put; then the switch */
 		if (loaded)

@@ -27,6 +27,7 @@ struct sim_val sim_owned(struct sim *sim, u64 v, struct sim_vcpu *vcpu);
 /* inject.c */
 void sim_boundary(struct sim *sim);
 void sim_hw_boundary(void);
+void sim_irq_uses_fpu(struct sim *sim);
 void sim_cpus_init(struct sim *sim);
 
 /* fpu.c */

@@ -44,12 +44,10 @@ static void print_none(void *ctx, const char *line)
 static void print_invariants(struct sim_explore *x, char *line, size_t len,
 			     unsigned int got)
 {
-	unsigned int i;
+	size_t used = strlen(line);
 
-	for (i = 0; i < SIM_NR_INVS; i++)
-		if (got & SIM_INV_BIT(i))
-			sim_snprintf(line + strlen(line), len - strlen(line),
-				     " %s", sim_inv_name(i));
+	line[used++] = ' ';
+	sim_inv_names(got, line + used, len - used);
 	x->print(x->ctx, line);
 }
 

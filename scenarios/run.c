@@ -73,7 +73,7 @@ unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,
 	return n;
 }
 
-static void print_mask(unsigned int mask, char *buf, size_t len)
+void sim_inv_names(unsigned int mask, char *buf, size_t len)
 {
 	size_t off = 0;
 	int i;
@@ -138,8 +138,8 @@ enum sim_case_result sim_case_run_opts(const struct sim_case *c,
 		opt->events = sim_nr_events(sim);
 	}
 	if ((got != s->expect || s->expect) && !(opt && opt->quiet)) {
-		print_mask(s->expect, want_s, sizeof(want_s));
-		print_mask(got, got_s, sizeof(got_s));
+		sim_inv_names(s->expect, want_s, sizeof(want_s));
+		sim_inv_names(got, got_s, sizeof(got_s));
 		sim_snprintf(line, sizeof(line),
 			     "%s: expected violations: %s; oracle reports: %s",
 			     c->name, want_s, got_s);

@@ -145,6 +145,8 @@ extern const struct sim_kernel sim_tree_kernel;
 extern const struct sim_kernel *sim_case_kernel;
 
 unsigned int sim_combo_cpuid(enum sim_cpuid_combo combo);
+/* The names of the invariants in @mask, "A, B" ("none" if empty). */
+void sim_inv_names(unsigned int mask, char *buf, size_t len);
 /*
  * Fill @cases (at most @max) with every case of @s that KVM can build;
  * returns the count.  A configuration whose guest CPUID asks for a CET

@@ -11,18 +11,7 @@
 #   scripts/explore-full.sh [--tree NAME] [--build DIR]
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-build="${KVM_X86_SIM_BUILD:-$top/build}"
-tree=linux-7
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--tree) tree="$2"; shift 2 ;;
-	--build) build="$2"; shift 2 ;;
-	*) echo "usage: $0 [--tree NAME] [--build DIR]" >&2; exit 2 ;;
-	esac
-done
-exe="$build/kvm_x86_sim_tests_$tree"
-[ -x "$exe" ] || { echo "explore-full: no $exe (run ./kvm-x86-sim setup)" >&2; exit 2; }
+. "$(dirname "$0")/tree-exe.sh"
 
 rc=0
 echo "== every single injection, every scenario"
