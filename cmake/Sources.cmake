@@ -45,9 +45,10 @@ set(KVM_X86_SIM_INCLUDE_DIRS
 # template (@SLICE_DIR@: where slice.c/slice.h are; @GLUE@: stubs/glue.c).
 set(KVM_X86_SIM_GLUE_TEMPLATE cmake/glue.c.in)
 set(KVM_X86_SIM_GLUE_SOURCE stubs/glue.c)
-# The C runner: cmocka, the summary table and KTAP.
+# The C runner: cmocka, the summary table, KTAP, the exploration and the
+# mutant schemata's runner.
 set(KVM_X86_SIM_CMOCKA_RUNNER tests/cmocka/main.c tests/cmocka/ktap.c
-	tests/cmocka/explore.c)
+	tests/cmocka/explore.c tests/cmocka/mutant.c)
 # Its link options: the C allocator is wrapped (tests/cmocka/ktap.c), so a
 # failed malloc() in patched code is an OOM finding like a failed kmalloc().
 set(KVM_X86_SIM_RUNNER_LDFLAGS -Wl,--wrap=malloc -Wl,--wrap=calloc

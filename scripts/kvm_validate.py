@@ -18,4 +18,7 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["explore"]:
         from kvm_validate.explore import main  # noqa: E402
         sys.exit(main(sys.argv[2:]))
+    if sys.argv[1:2] == ["mutate"]:
+        from kvm_validate.mutate import main  # noqa: E402
+        sys.exit(main(sys.argv[2:]))
     sys.exit(run_from_command_line())

@@ -17,6 +17,9 @@
  * --ktap prints every case as KTAP, the form validate reads (ktap.c);
  * --list prints the table: name, expected-violation mask, summary;
  * --trace prints every case's whole event trace.
+ * --mutants FROM TO runs mutants [FROM, TO) of a mutated slice against
+ * every case (mutant.c); KVM_X86_SIM_MUTANT=ID activates one mutant in
+ * any other mode (a survivor's exploration, a replay).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +30,7 @@
 #include "scenario.h"
 #include "ktap.h"
 #include "explore.h"
+#include "mutant.h"
 
 #define MAX_CASES 512
 
@@ -123,7 +127,7 @@ int main(int argc, char **argv)
 	struct explore_options explore = { .window = 8, .max_reports = 10,
 					   .program = -1, .seed = 1 };
 	bool want_summary = false, want_ktap = false, want_explore = false;
-	unsigned int i, n = 0, k;
+	unsigned int i, n = 0, k, mut_from = 0, mut_to = 0, mut_timeout = 10;
 	int failed, a, inv;
 
 	for (a = 1; a < argc; a++) {
@@ -181,6 +185,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[a], "--budget") && a + 1 < argc) {
 			explore.budget = strtod(argv[++a], NULL);
 			ktap.explore_budget = explore.budget;
+		} else if (!strcmp(argv[a], "--mutants") && a + 2 < argc) {
+			mut_from = strtoul(argv[++a], NULL, 10);
+			mut_to = strtoul(argv[++a], NULL, 10);
+		} else if (!strcmp(argv[a], "--mutant-timeout") && a + 1 < argc) {
+			mut_timeout = strtoul(argv[++a], NULL, 10);
 		} else if (!strcmp(argv[a], "--summary")) {
 			want_summary = true;
 		} else if (!strcmp(argv[a], "--selftest-rows")) {
@@ -201,13 +210,15 @@ int main(int argc, char **argv)
 				"       %s --ktap [--scenario NAME] [--from K] [--case-timeout S] [--memory-limit MIB] [--ktap-explore [--window W] [--budget S] [--replay-cmd CMD]]\n"
 				"       %s --explore [--scenario NAME] [--all] [--jobs N] [--window W] [--budget S] [--faults F,...] [--expect INVARIANT]...\n"
 				"       %s --replay CASE@AT:KIND[,AT:KIND] [--faults F,...]\n"
-				"       %s --explore --programs N [--seed S] | --seed S --program K [--vendor vmx|svm]\n",
-				argv[0], argv[0], argv[0], argv[0], argv[0]);
+				"       %s --explore --programs N [--seed S] | --seed S --program K [--vendor vmx|svm]\n"
+				"       %s --mutants FROM TO [--jobs N] [--mutant-timeout S]\n",
+				argv[0], argv[0], argv[0], argv[0], argv[0], argv[0]);
 			return 2;
 		}
 	}
 	if (explore_faults(explore.faults, &sim_case_faults))
 		return 2;
+	mutant_from_env();
 	for (i = 0; i < sim_nr_scenarios; i++) {
 		if (only && strcmp(only, sim_scenarios[i].name))
 			continue;
@@ -218,6 +229,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "no scenario named '%s'\n", only ? only : "");
 		return 2;
 	}
+	if (mut_to > mut_from)
+		return mutant_run(cases, n, mut_from, mut_to, explore.jobs,
+				  mut_timeout);
 	if (want_explore) {
 		explore.expect_mask = expect_mask;
 		explore.expect_first = expect_first;
