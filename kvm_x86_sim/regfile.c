@@ -72,6 +72,17 @@ struct sim_val sim_owned(struct sim *sim, u64 v, struct sim_vcpu *vcpu)
 	return val;
 }
 
+/* The host's MSRs outside the register file that KVM copies into the VMCS. */
+static u64 host_only_msr(u32 msr)
+{
+	switch (msr) {
+	case SIM_MSR_SYSENTER_CS:	return SIM_HOST_SYSENTER_CS;
+	case SIM_MSR_SYSENTER_EIP:	return SIM_HOST_SYSENTER_EIP;
+	case SIM_MSR_CR_PAT:		return SIM_HOST_PAT;
+	default:			return 0;
+	}
+}
+
 u64 sim_hw_rdmsr(u32 msr, const char *file, int line)
 {
 	struct sim *sim = sim_hw_current;
@@ -80,6 +91,8 @@ u64 sim_hw_rdmsr(u32 msr, const char *file, int line)
 
 	if (slot != SIM_SLOT_NONE)
 		val = sim->hw[slot];
+	else
+		val.v = host_only_msr(msr);
 	sim_trace(sim, SIM_EV_RDMSR, msr, val, file, line, "RDMSR");
 	return val.v;
 }

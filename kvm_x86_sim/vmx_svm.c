@@ -18,6 +18,24 @@ static struct sim_val *vmcs_field(struct sim_vcpu *v, u32 field)
 	return NULL;
 }
 
+#define SIM_HOST_FIELD_ROW(name, enc, ctl, want) \
+	[SIM_HOST_IDX_##name] = { "HOST_" #name, (enc), (ctl), (want) },
+const struct sim_host_field sim_host_fields[SIM_NR_HOST_FIELDS] = {
+	SIM_HOST_STATE_FIELDS(SIM_HOST_FIELD_ROW)
+};
+
+static void host_field_written(struct sim_vcpu *v, u32 field, u64 data)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_NR_HOST_FIELDS; i++) {
+		if (sim_host_fields[i].field != field)
+			continue;
+		v->host_written |= 1u << i;
+		v->host_vals[i] = data;
+	}
+}
+
 unsigned long sim_hw_vmcs_read(u32 field, const char *file, int line)
 {
 	struct sim *sim = sim_hw_current;
@@ -41,6 +59,8 @@ void sim_hw_vmcs_write(u32 field, unsigned long data, const char *file,
 	struct sim_val val = sim_owned(sim, data, v);
 	struct sim_val *f = v ? vmcs_field(v, field) : NULL;
 
+	if (v)
+		host_field_written(v, field, data);
 	if (f)
 		*f = val;
 	else if (v && field == SIM_HOST_S_CET)

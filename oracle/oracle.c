@@ -156,6 +156,37 @@ static void check_entry_s_cet(struct oracle *o, int n)
 		       (unsigned long long)want);
 }
 
+/*
+ * VMX: a VM-entry needs every host-state field its VM-exit will load
+ * written since the VMCS was set up (vmx_set_constant_host_state()), else
+ * the exit loads an undefined host state (the SSP, CR3, the entry point).
+ */
+static void check_entry_host_state(struct oracle *o, int n)
+{
+	const struct sim *sim = o->sim;
+	const struct sim_vcpu *v = sim->loaded_vcpu;
+	const struct sim_host_field *f;
+	unsigned int i;
+
+	if (!v || sim->vendor != SIM_VMX)
+		return;
+	for (i = 0; i < SIM_NR_HOST_FIELDS; i++) {
+		f = &sim_host_fields[i];
+		if (f->exit_ctl && !(v->exit_ctls & f->exit_ctl))
+			continue;
+		if (!(v->host_written & (1u << i)))
+			oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
+				       "VM-entry of vCPU%d with %s never written: the VM-exit would load an undefined host state",
+				       v->id, f->name);
+		else if (f->want != SIM_HOST_ANY && v->host_vals[i] != f->want)
+			oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
+				       "VM-entry of vCPU%d with %s %#llx: the VM-exit would load it, the host's is %#llx",
+				       v->id, f->name,
+				       (unsigned long long)v->host_vals[i],
+				       (unsigned long long)f->want);
+	}
+}
+
 static void on_event(void *ctx, const struct sim *sim, int n)
 {
 	struct oracle *o = ctx;
@@ -186,6 +217,7 @@ static void on_event(void *ctx, const struct sim *sim, int n)
 		break;
 	case SIM_EV_VM_ENTRY:
 		check_entry_s_cet(o, n);
+		check_entry_host_state(o, n);
 		break;
 	case SIM_EV_VM_EXIT:
 		if (s_cet->owner != SIM_OWN_GUEST &&

@@ -4,45 +4,46 @@
  * slice holds: vmx_set_constant_host_state() and the initial VM-entry and
  * VM-exit controls (init_vmcs()).  Included by dup.h; the same rules
  * (tracks: lines, #undef first) apply.  Encodings and bits are the SDM's
- * (Vol. 3, appendix B and 25.7/25.8); only the CET ones matter to the
- * simulated CPU, the others need only be distinct.
+ * (Vol. 3, appendix B and 25.7/25.8); the host-state fields the
+ * simulated VM-exit loads come from layout.h (SIM_HOST_STATE_FIELDS), the
+ * others need only be distinct.
  */
 #ifndef KVM_X86_SIM_STUBS_DUP_VMX_H
 #define KVM_X86_SIM_STUBS_DUP_VMX_H
 
 /* tracks: arch/x86/include/asm/vmx.h enum vmcs_field (host state) */
 #undef HOST_ES_SELECTOR
-#define HOST_ES_SELECTOR		0x00000c00
+#define HOST_ES_SELECTOR		SIM_VMCS_HOST_ES_SELECTOR
 #undef HOST_CS_SELECTOR
-#define HOST_CS_SELECTOR		0x00000c02
+#define HOST_CS_SELECTOR		SIM_VMCS_HOST_CS_SELECTOR
 #undef HOST_SS_SELECTOR
-#define HOST_SS_SELECTOR		0x00000c04
+#define HOST_SS_SELECTOR		SIM_VMCS_HOST_SS_SELECTOR
 #undef HOST_DS_SELECTOR
-#define HOST_DS_SELECTOR		0x00000c06
+#define HOST_DS_SELECTOR		SIM_VMCS_HOST_DS_SELECTOR
 #undef HOST_TR_SELECTOR
-#define HOST_TR_SELECTOR		0x00000c0c
+#define HOST_TR_SELECTOR		SIM_VMCS_HOST_TR_SELECTOR
 #undef HOST_IA32_PAT
-#define HOST_IA32_PAT			0x00002c00
+#define HOST_IA32_PAT			SIM_VMCS_HOST_IA32_PAT
 #undef HOST_IA32_EFER
-#define HOST_IA32_EFER			0x00002c02
+#define HOST_IA32_EFER			SIM_VMCS_HOST_IA32_EFER
 #undef HOST_IA32_PERF_GLOBAL_CTRL
-#define HOST_IA32_PERF_GLOBAL_CTRL	0x00002c04
+#define HOST_IA32_PERF_GLOBAL_CTRL	SIM_VMCS_HOST_IA32_PERF_GLOBAL_CTRL
 #undef HOST_IA32_SYSENTER_CS
-#define HOST_IA32_SYSENTER_CS		0x00004c00
+#define HOST_IA32_SYSENTER_CS		SIM_VMCS_HOST_IA32_SYSENTER_CS
 #undef HOST_CR0
-#define HOST_CR0			0x00006c00
+#define HOST_CR0			SIM_VMCS_HOST_CR0
 #undef HOST_CR3
-#define HOST_CR3			0x00006c02
+#define HOST_CR3			SIM_VMCS_HOST_CR3
 #undef HOST_CR4
-#define HOST_CR4			0x00006c04
+#define HOST_CR4			SIM_VMCS_HOST_CR4
 #undef HOST_IDTR_BASE
-#define HOST_IDTR_BASE			0x00006c0e
+#define HOST_IDTR_BASE			SIM_VMCS_HOST_IDTR_BASE
 #undef HOST_IA32_SYSENTER_ESP
-#define HOST_IA32_SYSENTER_ESP		0x00006c10
+#define HOST_IA32_SYSENTER_ESP		SIM_VMCS_HOST_IA32_SYSENTER_ESP
 #undef HOST_IA32_SYSENTER_EIP
-#define HOST_IA32_SYSENTER_EIP		0x00006c12
+#define HOST_IA32_SYSENTER_EIP		SIM_VMCS_HOST_IA32_SYSENTER_EIP
 #undef HOST_RIP
-#define HOST_RIP			0x00006c16
+#define HOST_RIP			SIM_VMCS_HOST_RIP
 #undef VM_EXIT_CONTROLS
 #define VM_EXIT_CONTROLS		SIM_VM_EXIT_CONTROLS
 #undef VM_ENTRY_CONTROLS
@@ -114,11 +115,11 @@ struct loaded_vmcs {
 
 /* tracks: arch/x86/include/asm/msr-index.h (the host state's MSRs) */
 #undef MSR_IA32_SYSENTER_CS
-#define MSR_IA32_SYSENTER_CS		0x00000174
+#define MSR_IA32_SYSENTER_CS		SIM_MSR_SYSENTER_CS
 #undef MSR_IA32_SYSENTER_EIP
-#define MSR_IA32_SYSENTER_EIP		0x00000176
+#define MSR_IA32_SYSENTER_EIP		SIM_MSR_SYSENTER_EIP
 #undef MSR_IA32_CR_PAT
-#define MSR_IA32_CR_PAT			0x00000277
+#define MSR_IA32_CR_PAT			SIM_MSR_CR_PAT
 
 /*
  * tracks: arch/x86/include/asm/segment.h __KERNEL_CS/__KERNEL_DS,

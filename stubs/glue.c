@@ -89,6 +89,23 @@ static void glue_vmx_hardware_setup(void)
 		VM_EXIT_LOAD_IA32_EFER | cet_exit;
 }
 
+#ifndef SLICE_HAVE_vmx_set_constant_host_state
+/*
+ * A tree without vmx_set_constant_host_state() in the slice: the harness
+ * writes the host-state fields the VM-exit loads, HOST_S_CET as 7.x does.
+ */
+static void glue_host_state(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_NR_HOST_FIELDS; i++)
+		if (sim_host_fields[i].field != SIM_HOST_S_CET)
+			vmcs_writel(sim_host_fields[i].field, 0);
+	if (enable_cet)
+		vmcs_writel(HOST_S_CET, kvm_host.s_cet);
+}
+#endif
+
 /*
  * init_vmcs()'s CET part, from the tree's own functions where it has them
  * (else the harness writes what they would: a tree older than these
@@ -105,8 +122,7 @@ static void glue_vcpu_setup(void *kvm_vcpu, bool svm)
 #ifdef SLICE_HAVE_vmx_set_constant_host_state
 	vmx_set_constant_host_state(vmx);
 #else
-	if (enable_cet)
-		vmcs_writel(HOST_S_CET, kvm_host.s_cet);
+	glue_host_state();
 #endif
 #if defined(SLICE_HAVE_vmx_get_initial_vmexit_ctrl)
 	vmcs_write32(VM_EXIT_CONTROLS, vmx_get_initial_vmexit_ctrl());

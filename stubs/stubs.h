@@ -118,14 +118,15 @@ static inline bool sev_es_prevent_msr_access(struct kvm_vcpu *vcpu,
 /*
  * vmx_set_constant_host_state()'s view of the host: control registers
  * (paging and protection on, CR0.TS clear), the IDT, the VM-exit entry
- * point.  Only its CET part reaches the simulated CPU.
+ * point; the simulated VM-entry checks the host-state fields against the
+ * same values (layout.h SIM_HOST_STATE_FIELDS).
  */
 #undef read_cr0
-#define read_cr0()			0x80050033UL
+#define read_cr0()			((unsigned long)SIM_HOST_CR0)
 #undef __read_cr3
-#define __read_cr3()			0x1000UL
+#define __read_cr3()			((unsigned long)SIM_HOST_CR3)
 #undef cr4_read_shadow
-#define cr4_read_shadow()		0x3706f0UL
+#define cr4_read_shadow()		((unsigned long)SIM_HOST_CR4)
 static unsigned long host_idt_base __maybe_unused = 0xfffffe0000000000UL;
 static const char vmx_vmexit[1] __maybe_unused;
 /* PT in system mode (KVM's default pt_mode) */

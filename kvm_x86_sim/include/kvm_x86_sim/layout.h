@@ -48,6 +48,74 @@
 #define SIM_VM_ENTRY_CONTROLS		0x00004012
 #define SIM_VM_ENTRY_LOAD_CET_STATE	0x00100000
 #define SIM_VM_EXIT_LOAD_CET_STATE	0x10000000
+#define SIM_VM_EXIT_LOAD_IA32_PAT	0x00080000
+#define SIM_VM_EXIT_LOAD_IA32_EFER	0x00200000
+#define SIM_VM_EXIT_LOAD_PERF_GLOBAL	0x00001000
+
+/*
+ * The host-state fields a VM-exit loads (SDM Vol. 3, 28.5) that KVM writes
+ * once per VMCS (vmx_set_constant_host_state()), each with the VM-exit
+ * control that makes the exit load it (0: always).  A VM-entry with one of
+ * them never written since the VMCS was set up would later load an
+ * undefined host state.  FS/GS and the TR/GDTR bases and RSP, written
+ * per vCPU load and per run, are the harness's.
+ */
+#define SIM_HOST_STATE_FIELDS(X)					\
+	X(ES_SELECTOR,		0x00000c00, 0, SIM_HOST_ANY)		\
+	X(CS_SELECTOR,		0x00000c02, 0, SIM_HOST_ANY)		\
+	X(SS_SELECTOR,		0x00000c04, 0, SIM_HOST_ANY)		\
+	X(DS_SELECTOR,		0x00000c06, 0, SIM_HOST_ANY)		\
+	X(TR_SELECTOR,		0x00000c0c, 0, SIM_HOST_ANY)		\
+	X(IA32_PAT,		0x00002c00, SIM_VM_EXIT_LOAD_IA32_PAT,	\
+	  SIM_HOST_PAT)							\
+	X(IA32_EFER,		0x00002c02, SIM_VM_EXIT_LOAD_IA32_EFER,	\
+	  SIM_HOST_ANY)							\
+	X(IA32_PERF_GLOBAL_CTRL, 0x00002c04, SIM_VM_EXIT_LOAD_PERF_GLOBAL, \
+	  SIM_HOST_ANY)							\
+	X(IA32_SYSENTER_CS,	0x00004c00, 0, SIM_HOST_SYSENTER_CS)	\
+	X(CR0,			0x00006c00, 0, SIM_HOST_CR0)		\
+	X(CR3,			0x00006c02, 0, SIM_HOST_CR3)		\
+	X(CR4,			0x00006c04, 0, SIM_HOST_CR4)		\
+	X(IDTR_BASE,		0x00006c0e, 0, SIM_HOST_ANY)		\
+	X(IA32_SYSENTER_ESP,	0x00006c10, 0, SIM_HOST_ANY)		\
+	X(IA32_SYSENTER_EIP,	0x00006c12, 0, SIM_HOST_SYSENTER_EIP)	\
+	X(RIP,			0x00006c16, 0, SIM_HOST_ANY)		\
+	X(S_CET,		SIM_HOST_S_CET, SIM_VM_EXIT_LOAD_CET_STATE, \
+	  SIM_HOST_ANY)							\
+	X(SSP,			SIM_HOST_SSP, SIM_VM_EXIT_LOAD_CET_STATE, \
+	  SIM_HOST_ANY)							\
+	X(INTR_SSP_TABLE,	SIM_HOST_INTR_SSP_TABLE,		\
+	  SIM_VM_EXIT_LOAD_CET_STATE, SIM_HOST_ANY)
+
+/*
+ * The host's registers the VM-exit must give back, as the stubs report
+ * them to the tree's code (read_cr0(), RDMSR of SYSENTER_CS, ...);
+ * SIM_HOST_ANY: a field whose value the simulation does not check (S_CET
+ * is checked where it is loaded, sim_vm_exit()).
+ */
+#define SIM_HOST_ANY		(~0ULL)
+#define SIM_HOST_CR0		0x80050033ULL	/* PG WP NE ET MP PE, TS clear */
+#define SIM_HOST_CR3		0x1000ULL
+#define SIM_HOST_CR4		0x3706f0ULL
+#define SIM_MSR_SYSENTER_CS	0x00000174
+#define SIM_MSR_SYSENTER_EIP	0x00000176
+#define SIM_MSR_CR_PAT		0x00000277
+#define SIM_HOST_SYSENTER_CS	0x10ULL		/* __KERNEL_CS */
+#define SIM_HOST_SYSENTER_EIP	0xffffffff81a01b50ULL
+#define SIM_HOST_PAT		0x0407050600070106ULL	/* power-on PAT */
+
+#define SIM_HOST_FIELD_IDX(name, enc, ctl, want)	SIM_HOST_IDX_##name,
+#define SIM_HOST_FIELD_ENC(name, enc, ctl, want) SIM_VMCS_HOST_##name = (enc),
+enum { SIM_HOST_STATE_FIELDS(SIM_HOST_FIELD_IDX) SIM_NR_HOST_FIELDS };
+enum { SIM_HOST_STATE_FIELDS(SIM_HOST_FIELD_ENC) };
+
+struct sim_host_field {
+	const char *name;
+	u32 field, exit_ctl;
+	u64 want;
+};
+
+extern const struct sim_host_field sim_host_fields[SIM_NR_HOST_FIELDS];
 
 /* CPUID features, numbered as the kernel's cpufeatures (word * 32 + bit). */
 #define SIM_FEATURE_LM		(1 * 32 + 29)	/* CPUID 0x80000001.EDX[29] */

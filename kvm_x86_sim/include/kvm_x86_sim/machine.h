@@ -96,6 +96,8 @@ struct sim_vcpu {
 	struct sim_val vmcs[SIM_NR_SLOTS];
 	struct sim_val guest_ssp;
 	u64 host_s_cet, host_isst;	/* VMX host-state fields */
+	u32 host_written;		/* BIT(SIM_HOST_IDX_*) written */
+	u64 host_vals[SIM_NR_HOST_FIELDS];
 	struct sim_val host_save[SIM_NR_SLOTS];	/* SVM: what VMRUN saved */
 	u32 entry_ctls, exit_ctls;
 	void *kvm_vcpu;			/* the kernel's struct kvm_vcpu (glue) */
