@@ -277,7 +277,7 @@ class Function:
             first = self.edit(s1.lo, s1.hi, [m],
                               lambda inner, ids: guard(ids[0], inner))
             end = self.toks[s2.hi - 1].end
-            if first is None or self.body.spans_pp(end, end):
+            if first is None or self.body.spans_pp(first.lo, end):
                 continue
             second = Edit(end, end, [], lambda inner, ids, r1=r1:
                           "" if ids[0] is None else

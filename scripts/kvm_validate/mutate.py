@@ -88,13 +88,13 @@ def arg_parser() -> Parser:
                     "BUILD/validate-cache)")
     ap.add_argument("--no-explore", action="store_true",
                     help="do not explore the survivors of the scenarios")
-    ap.add_argument("--window", type=at_least(0, "boundaries"), default=2,
+    ap.add_argument("--window", type=at_least(0, "boundaries"), default=1,
                     metavar="W", help="survivors' exploration: pairs of "
-                    "injections at most W apart (default 2)")
+                    "injections at most W apart (default 1)")
     ap.add_argument("--programs", type=at_least(0, "programs"),
-                    default=2000, metavar="N", help="survivors' "
+                    default=1000, metavar="N", help="survivors' "
                     "exploration: generated programs per vendor "
-                    "(default 2000)")
+                    "(default 1000)")
     ap.add_argument("--timeout", type=at_least(1, "seconds"), default=10,
                     metavar="S", help="a mutant running longer hangs")
     ap.add_argument("--equivalent", metavar="FILE", default=EQUIVALENT,
