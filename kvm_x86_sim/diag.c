@@ -126,6 +126,8 @@ void *sim_hw_alloc(size_t size, bool zero, const char *file, int line)
 	struct sim_val val = { .v = size, .vcpu = -1 };
 
 	sim_hw_boundary();
+	if (p && sim)
+		sim->live_allocs++;
 	if (!p)
 		sim_note_failed_alloc(size);
 	if (!p && sim && !sim->alloc_failed) {
@@ -138,6 +140,8 @@ void *sim_hw_alloc(size_t size, bool zero, const char *file, int line)
 
 void sim_hw_free(const void *p)
 {
+	if (p && sim_hw_current)
+		sim_hw_current->live_allocs--;
 	sim_free((void *)p);
 	sim_hw_boundary();
 }

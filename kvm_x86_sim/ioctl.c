@@ -70,7 +70,7 @@ void sim_set_host_cet(struct sim *sim, u64 u_cet, u64 pl3_ssp, u64 s_cet)
 
 unsigned int sim_host_kvm_caps(enum sim_host host, enum sim_vendor vendor)
 {
-	if (host == SIM_HOST_NO_CET)
+	if (host == SIM_HOST_NO_CET || host == SIM_HOST_CET_OFF)
 		return SIM_CPUID_LM;
 	return SIM_CPUID_LM | SIM_CPUID_SHSTK |
 	       (vendor == SIM_VMX ? SIM_CPUID_IBT : 0);
@@ -84,6 +84,8 @@ void sim_set_host(struct sim *sim, enum sim_host host)
 {
 	sim->host = host;
 	sim->kvm_caps = sim_host_kvm_caps(host, sim->vendor);
+	sim->cpu_caps = sim_host_kvm_caps(host == SIM_HOST_CET_OFF ?
+					  SIM_HOST_CET : host, sim->vendor);
 	sim->va_bits = host == SIM_HOST_LA57 ? 57 : 48;
 	sim->host_xss = host == SIM_HOST_NO_CET ? 0 : SIM_XFEATURE_MASK_CET_ALL;
 	sim->hw[SIM_SLOT_XSS] = sim_owned(sim, sim->host_xss, NULL);
@@ -215,6 +217,7 @@ void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,
 	sim->ioctl = ioctl;
 	sim->ioctl_vcpu = v;
 	sim->loads = sim->puts = 0;
+	sim->live_allocs = 0;
 	sim->uaccess_faulted = false;
 	if (v)
 		sim_vcpu_load(v);

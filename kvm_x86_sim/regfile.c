@@ -100,12 +100,12 @@ u64 sim_hw_rdmsr(u32 msr, const char *file, int line)
 /*
  * RDMSR that may #GP: the CET MSRs exist on a CPU with CET (U_CET/S_CET
  * with shadow stacks or IBT, the SSP MSRs with shadow stacks); on the host
- * without it (sim_host_kvm_caps(): what KVM supports is what it has) they
- * do not.
+ * without it they do not.  The CPU's, not KVM's: a CPU may have CET that
+ * KVM does not virtualize.
  */
 int sim_hw_rdmsr_safe(u32 msr, u64 *v, const char *file, int line)
 {
-	unsigned int caps = sim_hw_current->kvm_caps;
+	unsigned int caps = sim_hw_current->cpu_caps;
 	bool absent;
 
 	switch (msr) {

@@ -173,6 +173,12 @@ bool sim_hw_ignore_msrs(void)
 	return sim->ignore_msrs && !(sim->faults & SIM_FAULT_IGNORE_MSRS_LOST);
 }
 
+bool sim_hw_cpu_cet(void)
+{
+	sim_hw_boundary();
+	return sim_hw_current->cpu_caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT);
+}
+
 bool sim_hw_kvm_cet(void)
 {
 	const struct sim *sim = sim_hw_current;

@@ -259,6 +259,14 @@ static void on_ioctl_exit(void *ctx, const struct sim *sim)
 				       "KVM_%s_ONE_REG did not load and put the guest FPU like KVM_{GET,SET}_MSRS",
 				       one_reg_op(sim));
 	}
+	if (sim->fpregs_locked)
+		oracle_violate(o, SIM_INV_PAIRING, last,
+			       "ioctl returned with fpregs_lock() held (%d): preemption and softirqs stay disabled in host userspace",
+			       sim->fpregs_locked);
+	if (sim->live_allocs > 0)
+		oracle_violate(o, SIM_INV_PAIRING, last,
+			       "ioctl returned with %d of its allocation(s) not freed (a leak on this path)",
+			       sim->live_allocs);
 	if (sim->cur_fps != &sim->host_fps)
 		oracle_violate(o, SIM_INV_PAIRING, last,
 			       "ioctl returned with vCPU%d's guest fpstate still current",

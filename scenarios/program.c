@@ -105,6 +105,7 @@ static enum prog_op pick_op(u64 *s, const struct sim_kernel *k)
 static const u64 bad_ids[] = {
 	SIM_ONE_REG_BAD_SIZE32, SIM_ONE_REG_BAD_SIZE128, SIM_ONE_REG_BAD_TYPE,
 	SIM_ONE_REG_BAD_RSVD1, SIM_ONE_REG_BAD_RSVD2, SIM_ONE_REG_BAD_ARCH,
+	SIM_ONE_REG_BAD_SIZE1024,
 };
 
 static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid)

@@ -69,15 +69,17 @@ static void glue_vcpu_destroy(void *kvm_vcpu)
 
 /*
  * What setup_vmcs_config() and hardware_setup() leave (not sliced): the
- * CET load controls requested, and enable_cet, when KVM virtualizes CET
- * on this host; the other controls KVM always uses.
+ * CET load controls, which a tree that knows them gets when the CPU has
+ * CET, and enable_cet, when KVM virtualizes CET on this host (the tree's
+ * code must drop the controls when not); the other controls KVM always
+ * uses.
  */
 static void glue_vmx_hardware_setup(void)
 {
 	u32 cet_entry = 0, cet_exit = 0;
 
 	enable_cet = sim_hw_kvm_cet();
-	if (enable_cet) {
+	if (sim_hw_cpu_cet() && sim_hw_tree_cet()) {
 		cet_entry = VM_ENTRY_LOAD_CET_STATE;
 		cet_exit = VM_EXIT_LOAD_CET_STATE;
 	}

@@ -66,6 +66,8 @@ bool sim_hw_tree_cet(void);
 bool sim_hw_ignore_msrs(void);
 /* Does KVM virtualize CET here (the tree handles it, the host has it)? */
 bool sim_hw_kvm_cet(void);
+/* Does the CPU have CET (its MSRs, the VMX load-CET-state controls)? */
+bool sim_hw_cpu_cet(void);
 
 /* the kernel's allocators (kmalloc, kvzalloc, ...): zeroed when @zero */
 void *sim_hw_alloc(size_t size, bool zero, const char *file, int line);

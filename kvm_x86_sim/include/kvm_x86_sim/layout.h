@@ -161,6 +161,7 @@ static inline u64 sim_cpuid_xss(unsigned int cpuid)
  */
 #define SIM_ONE_REG_BAD_SIZE32	(1ULL << 52)	/* U64 -> U32 */
 #define SIM_ONE_REG_BAD_SIZE128	(7ULL << 52)	/* U64 -> U128 */
+#define SIM_ONE_REG_BAD_SIZE1024 (4ULL << 52)	/* U64 -> U1024: keeps U64's bits */
 #define SIM_ONE_REG_BAD_TYPE	(4ULL << 32)
 #define SIM_ONE_REG_BAD_RSVD1	(1ULL << 40)
 #define SIM_ONE_REG_BAD_RSVD2	(1ULL << 48)

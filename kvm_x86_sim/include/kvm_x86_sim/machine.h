@@ -106,9 +106,9 @@ struct sim_vcpu {
 struct sim {
 	enum sim_vendor vendor;
 	unsigned int faults;
-	/* the host: what KVM supports on it (SIM_CPUID_*), its VA width */
+	/* the host: what KVM supports on it, what the CPU has (SIM_CPUID_*) */
 	enum sim_host host;
-	unsigned int kvm_caps;
+	unsigned int kvm_caps, cpu_caps;
 	unsigned int va_bits;
 	u64 host_xss;			/* the host's IA32_XSS */
 	bool ignore_msrs;		/* kvm.ignore_msrs */
@@ -148,6 +148,7 @@ struct sim {
 	enum sim_ioctl ioctl;
 	struct sim_vcpu *ioctl_vcpu;
 	int loads, puts;		/* in the current ioctl */
+	int live_allocs;		/* its kmalloc()s not yet kfree()d */
 	bool clobber_pending;
 	/* the event trace: ev[i] is event number ev_base + i */
 	struct sim_event ev[SIM_MAX_EVENTS];

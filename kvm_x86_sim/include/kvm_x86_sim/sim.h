@@ -30,7 +30,16 @@ enum sim_vendor { SIM_VMX, SIM_SVM };
  * components; without CET (or with KVM's CET support off) none of them;
  * LA57 is the CET host with 5-level paging (57-bit linear addresses).
  */
-enum sim_host { SIM_HOST_CET, SIM_HOST_NO_CET, SIM_HOST_LA57, SIM_NR_HOSTS };
+/*
+ * The hosts: CET (the CPU and KVM), no CET, CET with 5-level paging, and
+ * a CPU with CET (its MSRs, the VMX load-CET controls, the kernel's XSS)
+ * on which KVM does not virtualize it (enable_cet = 0: e.g. no
+ * unrestricted guest).
+ */
+enum sim_host {
+	SIM_HOST_CET, SIM_HOST_NO_CET, SIM_HOST_LA57, SIM_HOST_CET_OFF,
+	SIM_NR_HOSTS
+};
 
 /*
  * Deliberately broken primitives, used by the cases that prove an invariant
