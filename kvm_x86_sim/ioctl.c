@@ -159,6 +159,7 @@ struct sim_vcpu *sim_vcpu_create(struct sim *sim)
 	for (s = 0; s < SIM_NR_SLOTS; s++)
 		v->vmcs[s].vcpu = -1;
 	v->guest_ssp.vcpu = -1;
+	v->vmcb_cached_cpu = -1;
 	sim_hw_current = sim;
 	v->kvm_vcpu = sim->kernel->vcpu_create(v, sim->vendor == SIM_SVM);
 	if (!v->kvm_vcpu)

@@ -296,9 +296,42 @@ void sim_vcpu_put(struct sim_vcpu *v)
 static const int cet_state_slots[] = { SIM_SLOT_S_CET, SIM_SLOT_INT_SSP_TAB };
 
 /*
+ * APM Vol. 2, 15.15: VMRUN may take a group of VMCB fields whose clean bit
+ * is set from what the CPU cached when it last ran this VMCB, not from
+ * memory; KVM must vmcb_mark_dirty() the group it writes.  The cache holds
+ * while this VMCB was the last one this CPU ran (svm_vcpu_load() marks
+ * all dirty otherwise).
+ */
+static void vmcb_cached_cet(struct sim_vcpu *v)
+{
+	struct sim *sim = v->sim;
+
+	if (!sim->kernel->vmcb_cet_clean(v->kvm_vcpu, false) ||
+	    v->vmcb_cached_cpu != sim->cpu ||
+	    sim->vmcb_last[sim->cpu] != v->id + 1)
+		return;
+	v->vmcs[SIM_SLOT_S_CET] = v->vmcb_cache[SIM_SLOT_S_CET];
+	v->vmcs[SIM_SLOT_INT_SSP_TAB] = v->vmcb_cache[SIM_SLOT_INT_SSP_TAB];
+	v->guest_ssp = v->vmcb_cache_ssp;
+}
+
+/* After the #VMEXIT: what the CPU caches; svm_vcpu_run() marks all clean. */
+static void vmcb_cache_cet(struct sim_vcpu *v)
+{
+	struct sim *sim = v->sim;
+
+	v->vmcb_cache[SIM_SLOT_S_CET] = v->vmcs[SIM_SLOT_S_CET];
+	v->vmcb_cache[SIM_SLOT_INT_SSP_TAB] = v->vmcs[SIM_SLOT_INT_SSP_TAB];
+	v->vmcb_cache_ssp = v->guest_ssp;
+	v->vmcb_cached_cpu = sim->cpu;
+	sim->vmcb_last[sim->cpu] = v->id + 1;
+	sim->kernel->vmcb_cet_clean(v->kvm_vcpu, true);
+}
+
+/*
  * VM-entry loads the guest's S_CET and INT_SSP_TAB: on VMX if the entry
  * controls say "load CET state", on SVM always (VMRUN first saves the
- * host's into the host save area).
+ * host's into the host save area), from the VMCB or its cache.
  */
 void sim_vm_entry(struct sim_vcpu *v)
 {
@@ -306,8 +339,10 @@ void sim_vm_entry(struct sim_vcpu *v)
 	bool svm = sim->vendor == SIM_SVM;
 	unsigned int i;
 
-	if (svm)
+	if (svm) {
 		sync_vmcb(v, false);
+		vmcb_cached_cet(v);
+	}
 	for (i = 0; i < ARRAY_SIZE(cet_state_slots); i++) {
 		int s = cet_state_slots[i];
 
@@ -347,8 +382,10 @@ void sim_vm_exit(struct sim_vcpu *v)
 					       v->host_s_cet : v->host_isst,
 					       NULL);
 	}
-	if (svm)
+	if (svm) {
 		sync_vmcb(v, true);
+		vmcb_cache_cet(v);
+	}
 	sim->mode = SIM_MODE_HOST_KERNEL;
 	sim_trace(sim, SIM_EV_VM_EXIT, 0, sim->hw[SIM_SLOT_S_CET], __FILE__,
 		  __LINE__, "VM-exit");
@@ -372,6 +409,7 @@ void sim_vcpu_init(struct sim_vcpu *v)
 	v->vmcs[SIM_SLOT_S_CET] = zero;
 	v->vmcs[SIM_SLOT_INT_SSP_TAB] = zero;
 	v->guest_ssp = zero;
+	v->vmcb_cached_cpu = -1;	/* init_vmcb() marks all dirty */
 	if (sim->vendor == SIM_SVM)
 		sync_vmcb(v, true);
 }

@@ -134,26 +134,47 @@ static void check_host_xss(struct oracle *o, const char *where, int n)
 }
 
 /*
- * VM-entry gives the guest its own S_CET (SDM Vol. 3 27.3.2.1 with "load
- * CET state"; APM VMRUN): never the host's left in the register.
+ * VM-entry gives the guest its own S_CET and INT_SSP_TAB (SDM Vol. 3
+ * 27.3.2.1 with "load CET state"; APM VMRUN, from the VMCB or the CPU's
+ * cache of it): never the host's left in the register, never a value the
+ * guest had before KVM wrote it a new one.
  */
-static void check_entry_s_cet(struct oracle *o, int n)
+static void check_entry_cet(struct oracle *o, int n)
 {
+	static const u32 msrs[] = { SIM_MSR_S_CET, SIM_MSR_INT_SSP_TAB };
 	const struct sim *sim = o->sim;
 	const struct sim_vcpu *v = sim->loaded_vcpu;
-	const struct sim_val *s_cet = &sim->hw[SIM_SLOT_S_CET];
-	u64 want;
+	unsigned int i;
 
-	if (!v || !o->tree_has_cet ||
-	    !oracle_guest_owns_msr(v, SIM_MSR_S_CET))
+	if (!v || !o->tree_has_cet)
 		return;
-	want = o->vcpus[v->id].msr[SIM_SLOT_S_CET];
-	if (s_cet->v == want || s_cet->owner == SIM_OWN_GUEST)
-		return;
-	oracle_violate(o, SIM_INV_SCET_EXCLUSION, n,
-		       "VM-entry left S_CET %#llx in hardware for vCPU%d, whose S_CET is %#llx (VM_ENTRY_LOAD_CET_STATE?)",
-		       (unsigned long long)s_cet->v, v->id,
-		       (unsigned long long)want);
+	for (i = 0; i < ARRAY_SIZE(msrs); i++) {
+		int s = sim_msr_slot(msrs[i]);
+		const struct sim_val *hw = &sim->hw[s];
+		u64 want = o->vcpus[v->id].msr[s];
+
+		if (!oracle_guest_owns_msr(v, msrs[i]) || hw->v == want)
+			continue;
+		if (hw->owner != SIM_OWN_GUEST)
+			oracle_violate(o, msrs[i] == SIM_MSR_S_CET ?
+				       SIM_INV_SCET_EXCLUSION :
+				       SIM_INV_HOST_INTEGRITY, n,
+				       "VM-entry left MSR %#x %#llx in hardware for vCPU%d, whose value is %#llx (VM_ENTRY_LOAD_CET_STATE?)",
+				       msrs[i], (unsigned long long)hw->v,
+				       v->id, (unsigned long long)want);
+		else
+			oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
+				       "VM-entry gave vCPU%d MSR %#x %#llx, but its value is %#llx (a VMCB field written without vmcb_mark_dirty()?)",
+				       v->id, msrs[i],
+				       (unsigned long long)hw->v,
+				       (unsigned long long)want);
+	}
+	if (oracle_guest_owns_msr(v, SIM_MSR_PL0_SSP) &&
+	    v->guest_ssp.v != o->vcpus[v->id].ssp)
+		oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
+			       "VM-entry gave vCPU%d SSP %#llx, but its SSP is %#llx (KVM_REG_GUEST_SSP)",
+			       v->id, (unsigned long long)v->guest_ssp.v,
+			       (unsigned long long)o->vcpus[v->id].ssp);
 }
 
 /*
@@ -216,7 +237,7 @@ static void on_event(void *ctx, const struct sim *sim, int n)
 		check_host_xss(o, "fpu_swap_kvm_fpstate()", n);
 		break;
 	case SIM_EV_VM_ENTRY:
-		check_entry_s_cet(o, n);
+		check_entry_cet(o, n);
 		check_entry_host_state(o, n);
 		break;
 	case SIM_EV_VM_EXIT:

@@ -635,7 +635,7 @@ void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
 				*val = g->data;
 			return;
 		}
-		if (valid)
+		if (valid || !g->ret)	/* (what the guest now has) */
 			*val = g->data;
 		oracle_violate(o, SIM_INV_VALIDITY, ev,
 			       valid ? "guest WRMSR of valid value %#llx to MSR %#x got #GP%s" :

@@ -197,6 +197,35 @@ void scn_guest_run(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_get_msrs(vcpu, e, 2);
 }
 
+/*
+ * State userspace sets between two KVM_RUNs reaches the guest at the
+ * second: on SVM the CPU keeps the VMCB's CET fields cached from the first
+ * VMRUN unless KVM marks them dirty (vmcb_mark_dirty(VMCB_CET)).
+ */
+void scn_between_runs(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	bool shstk = has(cpuid, SIM_CPUID_SHSTK);
+	struct sim_msr_entry e[] = {
+		{ SIM_MSR_S_CET, 0, guest_cet(cpuid) },
+		{ SIM_MSR_INT_SSP_TAB, 0, guest_ssp(cpuid, 4) },
+	};
+	u64 ssp;
+
+	/* one field per interval: each write alone must mark the group */
+	sim_run(vcpu, 0, 0);
+	sim_set_msrs(vcpu, &e[0], 1);
+	sim_run(vcpu, 0, 0);
+	if (shstk) {
+		sim_set_msrs(vcpu, &e[1], 1);
+		sim_run(vcpu, 0, 0);
+		sim_set_one_reg(vcpu, SIM_MSR_KVM_INTERNAL_GUEST_SSP,
+				guest_ssp(cpuid, 5));
+		sim_run(vcpu, 0, 0);
+	}
+	sim_get_msrs(vcpu, e, 2);
+	sim_get_one_reg(vcpu, SIM_MSR_KVM_INTERNAL_GUEST_SSP, &ssp);
+}
+
 /* The guest's state as userspace restores it (after migration, say). */
 static void restore_guest_state(struct sim_vcpu *vcpu, unsigned int cpuid)
 {

@@ -62,6 +62,7 @@ void scn_validity(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_before_cpuid(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_plain_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_run(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_between_runs(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_two_vcpus(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_no_lm(struct sim_vcpu *vcpu, unsigned int cpuid);

@@ -101,6 +101,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_guest_run,
 	},
 	{
+		.name = "between_runs",
+		.summary = "state set between two KVM_RUNs reaches the guest",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_between_runs,
+	},
+	{
 		.name = "guest_msrs",
 		.summary = "guest RDMSR/WRMSR: #GP as the CPU, writes persist",
 		.needs = SIM_NEED_CET_MSRS,

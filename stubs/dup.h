@@ -363,7 +363,12 @@ struct vmcb_save_area {
 	u64 isst_addr;
 };
 
+struct vmcb_control_area {
+	u32 clean;			/* VMCB state caching, APM 15.15 */
+};
+
 struct vmcb {
+	struct vmcb_control_area control;
 	struct vmcb_save_area save;
 };
 
@@ -376,7 +381,7 @@ struct vcpu_svm {
 };
 
 #undef VMCB_CET
-#define VMCB_CET 0
+#define VMCB_CET SIM_VMCB_CLEAN_CET
 
 static inline struct vcpu_vmx *to_vmx(struct kvm_vcpu *vcpu)
 {

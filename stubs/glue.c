@@ -265,6 +265,16 @@ static void glue_vmcb_cet(void *kvm_vcpu, bool write, u64 *s_cet, u64 *ssp,
 	}
 }
 
+static bool glue_vmcb_cet_clean(void *kvm_vcpu, bool all_clean)
+{
+	struct vmcb *vmcb = to_svm(kvm_vcpu)->vmcb;
+	bool clean = vmcb->control.clean & (1u << VMCB_CET);
+
+	if (all_clean)
+		vmcb->control.clean = ~0u;
+	return clean;
+}
+
 #ifdef SLICE_HAVE_kvm_get_set_one_reg
 #define SIM_TREE_HAS_ONE_REG SIM_NEED_ONE_REG
 #else
@@ -389,4 +399,5 @@ const struct sim_kernel sim_tree_kernel = {
 	.load_guest_fpu = glue_load_guest_fpu,
 	.put_guest_fpu = glue_put_guest_fpu,
 	.vmcb_cet = glue_vmcb_cet,
+	.vmcb_cet_clean = glue_vmcb_cet_clean,
 };

@@ -87,8 +87,10 @@ static inline void vmx_update_fb_clear_dis(struct kvm_vcpu *vcpu,
 {
 }
 
+/* svm.h's: the CPU must reload the group's fields from the VMCB */
 static inline void vmcb_mark_dirty(struct vmcb *vmcb, int bit)
 {
+	vmcb->control.clean &= ~(1u << bit);
 }
 
 static inline bool sev_es_prevent_msr_access(struct kvm_vcpu *vcpu,

@@ -70,6 +70,12 @@ struct sim_kernel {
 	/* SVM: the VMCB save area's CET fields, in the kernel's struct vmcb */
 	void (*vmcb_cet)(void *kvm_vcpu, bool write, u64 *s_cet, u64 *ssp,
 			 u64 *isst);
+	/*
+	 * SVM: is the VMCB's CET clean bit set (KVM has not written the CET
+	 * fields since the last VMRUN, vmcb_mark_dirty())?  @all_clean: then
+	 * mark every group clean, as svm_vcpu_run() does after a VMRUN.
+	 */
+	bool (*vmcb_cet_clean)(void *kvm_vcpu, bool all_clean);
 };
 
 /*

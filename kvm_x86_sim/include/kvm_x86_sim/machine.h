@@ -99,6 +99,13 @@ struct sim_vcpu {
 	u32 host_written;		/* BIT(SIM_HOST_IDX_*) written */
 	u64 host_vals[SIM_NR_HOST_FIELDS];
 	struct sim_val host_save[SIM_NR_SLOTS];	/* SVM: what VMRUN saved */
+	/*
+	 * SVM: the CET fields the CPU cached at its last VMRUN of this VMCB
+	 * (vmcb_cached_cpu: on which CPU; -1: none), used instead of the
+	 * VMCB's while its CET clean bit is set.
+	 */
+	struct sim_val vmcb_cache[SIM_NR_SLOTS], vmcb_cache_ssp;
+	int vmcb_cached_cpu;
 	u32 entry_ctls, exit_ctls;
 	void *kvm_vcpu;			/* the kernel's struct kvm_vcpu (glue) */
 };
@@ -131,6 +138,7 @@ struct sim {
 	 */
 	int cpu, last_cpu;
 	bool fpregs_owner[SIM_NR_CPUS];
+	int vmcb_last[SIM_NR_CPUS];	/* SVM: the vCPU VMRUN last ran, + 1 */
 	struct sim_val cpu_regs[SIM_NR_CPUS][SIM_NR_SLOTS];
 	int irqs_off;			/* around VM-entry/VM-exit */
 	/* exploration: the schedule of injected events (sim_set_schedule) */
