@@ -191,3 +191,52 @@ def kvmbug_probe_ssp_needs_ibt(c):
         "if (!kvm_cpu_cap_has(X86_FEATURE_SHSTK))",
         ["\t\tif (!kvm_cpu_cap_has(X86_FEATURE_IBT))"]),
         "KVM: x86: list the SSP MSRs with IBT")
+
+
+def svm_bug(c, edit, subject):
+    return c.run("--patch", c.write("bug.patch", c.mail(
+        (kernel.SVM, edit), subject=subject)))
+
+
+@case("kvmbugs", VIOLATION,
+      r"HOST INTEGRITY: VM-entry gave vCPU0 MSR 0x6a2 .*vmcb_mark_dirty")
+def kvmbug_vmcb_s_cet_not_dirty(c):
+    """svm_set_msr() writes the VMCB's S_CET without vmcb_mark_dirty():
+    the next VMRUN takes the S_CET the CPU cached at the last one"""
+    return svm_bug(c, lambda t: kernel.replace_in(
+        t, "static int svm_set_msr(",
+        "vmcb_mark_dirty(svm->vmcb01.ptr, VMCB_CET);",
+        ["\t\t/* the CPU's cached copy is still good */"]),
+        "KVM: SVM: S_CET needs no clean-bit update")
+
+
+@case("kvmbugs", VIOLATION, r"PAIRING: ioctl returned with fpregs_lock")
+def kvmbug_fpu_put_keeps_lock(c):
+    """kvm_fpu_put() forgets fpregs_unlock(): the ioctl returns to host
+    userspace with preemption and softirqs disabled"""
+    return c.run("--patch", c.write("bug.patch", c.mail(
+        (kernel.FPU_H, lambda t: kernel.replace_in(
+            t, "static inline void kvm_fpu_put(", "fpregs_unlock();",
+            ["\t/* the caller unlocks */"])),
+        subject="KVM: x86: keep the FPU locked")))
+
+
+@case("kvmbugs", VIOLATION, r"PAIRING: ioctl returned with 1 of its alloc")
+def kvmbug_msr_io_leaks(c):
+    """msr_io() no longer frees its copy of the entries"""
+    return bug(c, lambda t: kernel.replace_in(
+        t, "static int msr_io(", "kfree(entries);",
+        ["\t/* freed by the caller */"]),
+        "KVM: x86: keep the entries")
+
+
+@case("kvmbugs", VIOLATION,
+      r"HOST INTEGRITY: VM-entry of vCPU0 with HOST_SSP never written")
+def kvmbug_host_ssp_not_written(c):
+    """vmx_set_constant_host_state() no longer writes HOST_SSP: the
+    VM-exit loads an undefined shadow-stack pointer into the host"""
+    return c.run("--patch", c.write("bug.patch", c.mail(
+        (kernel.VMX, lambda t: kernel.replace_in(
+            t, "void vmx_set_constant_host_state(",
+            "vmcs_writel(HOST_SSP, 0);", ["\t\t/* unused by Linux */"])),
+        subject="KVM: VMX: skip HOST_SSP")))
