@@ -51,6 +51,22 @@ unsigned long sim_hw_vmcs_read(u32 field, const char *file, int line)
 	return val.v;
 }
 
+/* The VMCS fields a CPU has only with CET (SDM Vol. 3, appendix B). */
+static bool cet_vmcs_field(u32 field)
+{
+	switch (field) {
+	case SIM_GUEST_S_CET:
+	case SIM_GUEST_SSP:
+	case SIM_GUEST_INTR_SSP_TABLE:
+	case SIM_HOST_S_CET:
+	case SIM_HOST_SSP:
+	case SIM_HOST_INTR_SSP_TABLE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 void sim_hw_vmcs_write(u32 field, unsigned long data, const char *file,
 		       int line)
 {
@@ -59,6 +75,13 @@ void sim_hw_vmcs_write(u32 field, unsigned long data, const char *file,
 	struct sim_val val = sim_owned(sim, data, v);
 	struct sim_val *f = v ? vmcs_field(v, field) : NULL;
 
+	if (cet_vmcs_field(field) &&
+	    !(sim->cpu_caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT))) {
+		/* VMfailValid: the kernel's vmwrite_error() WARNs */
+		sim_hw_warn(true, "vmwrite_error(): VMWRITE of a CET field on a CPU without CET",
+			    file, line);
+		return;
+	}
 	if (v)
 		host_field_written(v, field, data);
 	if (f)

@@ -191,6 +191,12 @@ static void check_entry_host_state(struct oracle *o, int n)
 
 	if (!v || sim->vendor != SIM_VMX)
 		return;
+	if (!(sim->cpu_caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT)) &&
+	    ((v->entry_ctls & SIM_VM_ENTRY_LOAD_CET_STATE) ||
+	     (v->exit_ctls & SIM_VM_EXIT_LOAD_CET_STATE)))
+		oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
+			       "VM-entry of vCPU%d with the load-CET-state controls on a CPU without them: the entry fails",
+			       v->id);
 	for (i = 0; i < SIM_NR_HOST_FIELDS; i++) {
 		f = &sim_host_fields[i];
 		if (f->exit_ctl && !(v->exit_ctls & f->exit_ctl))
