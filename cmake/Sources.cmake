@@ -59,6 +59,10 @@ set(KVM_X86_SIM_CFLAGS -Wall -Wextra -Wno-unused-parameter
 # The kernel's code (the glue with the slice): its own warnings are not
 # ours to fix, but a call to something the stubs do not provide must stop
 # the build.
+# Uninitialised locals of the kernel's code hold a pattern (0xfe bytes),
+# not whatever the stack had: a value leaked from one to userspace or the
+# guest shows, deterministically (a kernel built without
+# CONFIG_INIT_STACK_ALL_ZERO leaks its stack there).
 set(KVM_X86_SIM_SLICE_CFLAGS -g -fno-strict-aliasing -Wno-unused
 	-Wno-unused-parameter -Werror=implicit-function-declaration
-	-Werror=int-conversion)
+	-Werror=int-conversion -ftrivial-auto-var-init=pattern)

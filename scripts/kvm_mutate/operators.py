@@ -91,11 +91,33 @@ class Function:
         self.callees = callees
         self.labels: set[int] = set()       # token indices in case labels
         self.static_decl: set[int] = set()  # tokens of static locals
+        self.arm: dict[int, str] = {}       # token -> its switch arm's label
+        self.under: dict[int, str] = {}     # token -> innermost if's test
         for s, _ in walk(self.body.root):
+            if s.kind == "switch" and s.kids and s.kids[0].kind == "block":
+                self.mark_arms(s.kids[0])
+            if s.kind == "if" and s.cond and s.kids:
+                test = self.raw(*s.cond)
+                for t in range(s.kids[0].lo, s.kids[0].hi):
+                    self.under[t] = test
             if s.kind in ("case", "default") and s.label:
                 self.labels.update(range(s.label[0], s.label[1]))
             if s.kind == "decl" and self.toks[s.lo].text == "static":
                 self.static_decl.update(range(s.lo, s.hi))
+
+    def mark_arms(self, blk: Stmt) -> None:
+        """Each statement of a switch's arms gets the arm's first label
+        (inner switches, walked later, overwrite theirs)."""
+        label, fresh = "", True
+        for k in blk.kids:
+            if k.kind in ("case", "default"):
+                if fresh:
+                    label = self.raw(k.lo, k.hi)
+                fresh = False
+                continue
+            fresh = True
+            for t in range(k.lo, k.hi):
+                self.arm[t] = label
 
     # --- helpers -------------------------------------------------------
     def span(self, a: int, b: int) -> tuple[int, int]:
@@ -170,6 +192,8 @@ class Function:
 
     def drop_stmt(self, s: Stmt, op: str) -> Optional[Edit]:
         desc = f"delete `{self.raw(s.lo, s.hi)}`"
+        if op == "drop-break" and s.lo in self.arm:
+            desc += f" of the arm of `{self.arm[s.lo]}`"
         return self.edit(s.lo, s.hi, [self.mut(op, desc, s.lo)],
                          lambda inner, ids: guard(ids[0], inner))
 
@@ -349,7 +373,8 @@ class Function:
     def bool_swap(self, i: int) -> Optional[Edit]:
         t = self.toks[i].text
         new = "false" if t == "true" else "true"
-        m = self.mut("bool-swap", f"`{t}` -> `{new}`", i)
+        where = f" under `if ({self.under[i]})`" if i in self.under else ""
+        m = self.mut("bool-swap", f"`{t}` -> `{new}`{where}", i)
         return self.edit(i, i + 1, [m], lambda inner, ids:
                          chain(ids, [new], inner))
 

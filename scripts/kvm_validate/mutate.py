@@ -45,7 +45,7 @@ MAX_ROUNDS = 8
 
 @dataclass
 class Outcome:
-    status: str = "survived"        # killed survived equivalent no-compile
+    status: str = "survived"  # killed survived equivalent limit no-compile
     by: str = ""                    # the invariant(s), or why
     case: str = ""
     reached: bool = False
@@ -69,6 +69,7 @@ class Run:
     notes: list[str] = field(default_factory=list)
     times: dict[str, float] = field(default_factory=dict)
     unused: list[Equivalent] = field(default_factory=list)
+    binary: str = ""
 
 
 def arg_parser() -> Parser:
@@ -108,7 +109,10 @@ def arg_parser() -> Parser:
 
 
 def load_equivalent(path: str) -> list[Equivalent]:
-    """function<TAB>operator<TAB>regex on the description<TAB>reason"""
+    """function<TAB>operator<TAB>regex on the description<TAB>reason, the
+    reason starting "equivalent:" (the mutant computes what the original
+    does, here) or "limit:" (a modelling limit, with the issue it needs);
+    "*" matches any function or operator."""
     out = []
     try:
         with open(path) as f:
@@ -119,8 +123,13 @@ def load_equivalent(path: str) -> list[Equivalent]:
                 if len(parts) != 4 or not all(p.strip() for p in parts):
                     raise BadInput(f"{path}:{n}: want function, operator, "
                                    "pattern and reason separated by tabs")
+                if not parts[3].startswith(("equivalent:", "limit:")):
+                    raise BadInput(f"{path}:{n}: the reason must start "
+                                   "with 'equivalent:' or 'limit:'")
                 try:
                     pat = re.compile(parts[2])
+                    for p in parts[:2]:
+                        re.compile(p if p != "*" else ".*")
                 except re.error as e:
                     raise BadInput(f"{path}:{n}: bad pattern: {e}")
                 out.append(Equivalent(parts[0], parts[1], pat, parts[3]))
@@ -130,7 +139,11 @@ def load_equivalent(path: str) -> list[Equivalent]:
 
 
 def matches(eq: Equivalent, m: Mutant) -> bool:
-    return (eq.function in ("*", m.function) and eq.op in ("*", m.op) and
+    """The function and operator fields are whole-name regexes ('*': any),
+    the pattern is searched in the mutation's description."""
+    def name(pat: str, s: str) -> bool:
+        return pat == "*" or re.fullmatch(pat, s) is not None
+    return (name(eq.function, m.function) and name(eq.op, m.op) and
             eq.pattern.search(m.desc) is not None)
 
 
@@ -285,7 +298,8 @@ def mutate(args: argparse.Namespace) -> Run:
         if lost:
             raise BadInput(f"--function {lost[0]}: no mutant in it (not a "
                            "sliced function of this tree?)")
-    run = Run(tree, muts, [Outcome() for _ in muts], notes, times)
+    run = Run(tree, muts, [Outcome() for _ in muts], notes, times,
+              binary=exe)
     for k, why in no_compile.items():
         run.outcomes[k] = Outcome("no-compile", by=why)
     if args.list:
@@ -319,7 +333,8 @@ def mutate(args: argparse.Namespace) -> Run:
             continue
         for eq in equivalent:
             if matches(eq, m):
-                o.status, o.by = "equivalent", eq.reason
+                kind, _, why = eq.reason.partition(":")
+                o.status, o.by = kind, why.strip()
                 eq.used += 1
                 break
     run.unused = [eq for eq in equivalent if not eq.used and
@@ -329,7 +344,7 @@ def mutate(args: argparse.Namespace) -> Run:
 
 def counts(run: Run) -> dict[str, int]:
     c = {"total": len(run.mutants), "killed": 0, "survived": 0,
-         "equivalent": 0, "no-compile": 0}
+         "equivalent": 0, "limit": 0, "no-compile": 0}
     for o in run.outcomes:
         c[o.status] += 1
     return c
@@ -352,13 +367,13 @@ def text_report(run: Run, listing: bool) -> list[str]:
     c = counts(run)
     per_fn: dict[str, list[int]] = {}
     for m, o in zip(run.mutants, run.outcomes):
-        row = per_fn.setdefault(m.function, [0, 0, 0, 0])
-        row[["killed", "survived", "equivalent", "no-compile"].index(
-            o.status)] += 1
+        row = per_fn.setdefault(m.function, [0, 0, 0, 0, 0])
+        row[["killed", "survived", "equivalent", "limit",
+             "no-compile"].index(o.status)] += 1
     out.append(f"{'function':34} {'killed':>6} {'alive':>6} {'equiv':>6} "
-               f"{'no-cc':>6}")
+               f"{'limit':>6} {'no-cc':>6}")
     for fn, row in per_fn.items():
-        out.append(f"{fn:34} {row[0]:6} {row[1]:6} {row[2]:6} {row[3]:6}")
+        out.append(f"{fn:34} " + " ".join(f"{x:6}" for x in row))
     by_how: dict[str, int] = {}
     for o in run.outcomes:
         if o.status == "killed":
@@ -372,10 +387,14 @@ def text_report(run: Run, listing: bool) -> list[str]:
         out.append(f"note: equivalent-list entry matched nothing: "
                    f"{eq.function} {eq.op} /{eq.pattern.pattern}/")
     out += [f"note: {n}" for n in run.notes]
+    if c["survived"]:
+        out.append(f"replay one: KVM_X86_SIM_MUTANT=ID {run.binary} "
+                   "[--scenario NAME] --trace")
     out.append(f"mutants: {c['total']} total, {c['killed']} killed ("
                + ", ".join(f"{v} by {k}" for k, v in sorted(by_how.items()))
-               + f"), {c['equivalent']} equivalent, {c['no-compile']} do "
-               f"not compile, {c['survived']} survived; score "
+               + f"), {c['equivalent']} equivalent, {c['limit']} beyond "
+               f"the model (listed), {c['no-compile']} do not compile, "
+               f"{c['survived']} survived unaccounted; score "
                f"{score(c):.1f}% of the non-equivalent compiling mutants")
     out.append("time: " + ", ".join(f"{k} {v:.1f} s"
                                     for k, v in run.times.items()))
@@ -384,7 +403,7 @@ def text_report(run: Run, listing: bool) -> list[str]:
 
 def json_report(run: Run) -> str:
     return json.dumps({
-        "tree": run.tree, "counts": counts(run),
+        "tree": run.tree, "binary": run.binary, "counts": counts(run),
         "score": round(score(counts(run)), 2), "times": run.times,
         "mutants": [{"id": m.id, "op": m.op, "function": m.function,
                      "file": m.file, "line": m.line, "code": m.code,
