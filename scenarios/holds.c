@@ -163,6 +163,23 @@ void scn_before_cpuid(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_set_msrs(vcpu, &nonzero, 1);
 }
 
+/*
+ * KVM_{GET,SET}_MSRS take fewer than MAX_IO_MSRS entries: 255 are
+ * processed, 256 fail with E2BIG before any is.
+ */
+void scn_batch_limit(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	static struct sim_msr_entry e[SIM_MAX_IO_MSRS];
+	unsigned int i;
+
+	(void)cpuid;
+	for (i = 0; i < SIM_MAX_IO_MSRS; i++)
+		e[i] = (struct sim_msr_entry){ SIM_MSR_AMD64_NB_CFG, 0, 0 };
+	sim_get_msrs(vcpu, e, SIM_MAX_IO_MSRS - 1);
+	sim_get_msrs(vcpu, e, SIM_MAX_IO_MSRS);
+	sim_set_msrs(vcpu, e, SIM_MAX_IO_MSRS);
+}
+
 /* A non-CET MSR batch: the control every tree must pass. */
 void scn_plain_msrs(struct sim_vcpu *vcpu, unsigned int cpuid)
 {

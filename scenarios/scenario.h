@@ -63,6 +63,7 @@ void scn_before_cpuid(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_plain_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_run(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_between_runs(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_batch_limit(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_two_vcpus(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_no_lm(struct sim_vcpu *vcpu, unsigned int cpuid);

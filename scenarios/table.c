@@ -93,6 +93,12 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_plain_msrs,
 	},
 	{
+		.name = "batch_limit",
+		.summary = "255 entries are processed, 256 are E2BIG",
+		.combos = ONE(NONE),
+		.run = scn_batch_limit,
+	},
+	{
 		.name = "guest_run",
 		.summary = "KVM_RUN: guest S_CET only in hardware in the guest",
 		.needs = SIM_NEED_CET_MSRS,
