@@ -12,6 +12,7 @@ adds a newline: the slice's #line directives stay true.
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, Iterator, Optional
 
 from kvm_slice.lexer import strip_comments
@@ -73,6 +74,17 @@ def chain(ids: Ids, alts: list[str], inner: str) -> str:
     arms = [f"sim_mutant({k}) ? {alt(k, '(' + a + ')')} : "
             for k, a in zip(ids, alts) if k is not None]
     return "(" + "".join(arms) + inner + ")" if arms else inner
+
+
+def moved_copy(stmt: str, inner: str, ids: Ids) -> str:
+    """A statement's copy run after the next one when ids[0] is active."""
+    if ids[0] is None:
+        return ""
+    return f" if (sim_mutant({ids[0]})) " + alt(ids[0], f"{{ {stmt} }}")
+
+
+def swapped_call(call: str, inner: str, ids: Ids) -> str:
+    return chain(ids, [call], inner)
 
 
 def guard(k: Optional[int], inner: str) -> str:
@@ -303,10 +315,7 @@ class Function:
             end = self.toks[s2.hi - 1].end
             if first is None or self.body.spans_pp(first.lo, end):
                 continue
-            second = Edit(end, end, [], lambda inner, ids, r1=r1:
-                          "" if ids[0] is None else
-                          f" if (sim_mutant({ids[0]})) "
-                          + alt(ids[0], f"{{ {r1} }}"))
+            second = Edit(end, end, [], partial(moved_copy, r1))
             first.share.append(second)
             yield first
             yield second
@@ -432,8 +441,7 @@ class Function:
             call = f"{name}({', '.join(sw)})"
             m = self.mut("swap-args", f"`{name}()` arguments {k + 1} and "
                          f"{k + 2} swapped ({raws[k]}, {raws[k + 1]})", i)
-            e = self.edit(i, close + 1, [m], lambda inner, ids, call=call:
-                          chain(ids, [call], inner))
+            e = self.edit(i, close + 1, [m], partial(swapped_call, call))
             if e is not None:
                 yield e
 

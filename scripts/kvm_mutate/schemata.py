@@ -166,8 +166,8 @@ def mutate_slice(text: str, only: Optional[Iterable[str]] = None,
         try:
             funcs.append((d, Function(text, code, d.name, d.header, d.lo,
                                       d.hi, callees)))
-        except (ValueError, KeyError, IndexError) as e:
-            notes.append(f"{d.name}: not mutated (cannot parse: {e})")
+        except (ValueError, KeyError, IndexError) as why:
+            notes.append(f"{d.name}: not mutated (cannot parse: {why})")
     members: dict[str, list[str]] = {}
     for _, f in funcs:
         for t in f.toks:

@@ -323,10 +323,10 @@ def mutate(args: argparse.Namespace) -> Run:
                  if o.status == "survived" and o.reached]
         jobs = args.jobs or os.cpu_count() or 1
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for k, o in zip(alive, pool.map(
+            for k, hit in zip(alive, pool.map(
                     lambda k: explore_one(exe, k, args), alive)):
-                if o is not None:
-                    run.outcomes[k] = o
+                if hit is not None:
+                    run.outcomes[k] = hit
     times["explore"] = time.monotonic() - t0
     for m, o in zip(muts, run.outcomes):
         if o.status != "survived":

@@ -114,7 +114,7 @@ def kvmbug_exit_ctrl_without_cet_load(c):
         "KVM: VMX: S_CET is switched by hand")
 
 
-@case("kvmbugs", VIOLATION, r"S_CET EXCLUSION: VM-entry left S_CET")
+@case("kvmbugs", VIOLATION, r"S_CET EXCLUSION: VM-entry left MSR 0x6a2")
 def kvmbug_entry_ctrl_without_cet_load(c):
     """vmx_get_initial_vmentry_ctrl() always drops VM_ENTRY_LOAD_CET_STATE:
     the guest runs with the host's S_CET"""
