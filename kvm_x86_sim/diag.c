@@ -126,8 +126,10 @@ void *sim_hw_alloc(size_t size, bool zero, const char *file, int line)
 	struct sim_val val = { .v = size, .vcpu = -1 };
 
 	sim_hw_boundary();
+#ifndef __KERNEL__	/* under KUnit kfree() is the kernel's: no count */
 	if (p && sim)
 		sim->live_allocs++;
+#endif
 	if (!p)
 		sim_note_failed_alloc(size);
 	if (!p && sim && !sim->alloc_failed) {
@@ -140,8 +142,10 @@ void *sim_hw_alloc(size_t size, bool zero, const char *file, int line)
 
 void sim_hw_free(const void *p)
 {
+#ifndef __KERNEL__
 	if (p && sim_hw_current)
 		sim_hw_current->live_allocs--;
+#endif
 	sim_free((void *)p);
 	sim_hw_boundary();
 }
