@@ -24,8 +24,9 @@ from .errors import (BadInput, BadOutput, HarnessError, Interrupted,
                      lines_of, os_error_reason)
 from .patches import Patch, read_series
 from .paths import KVM_DIR, TOP, trees_dir
-from .report import (Colour, Outcome, check_output, printable, render_json,
-                     render_junit, render_tap, render_text, write_output)
+from .report import (Colour, Outcome, check_output, print_error, printable,
+                     render_json, render_junit, render_tap, render_text,
+                     write_output)
 from .run import CASE_TIMEOUT, MEMORY_LIMIT, RunResult, run_binary
 from .scratch import Scratch, cleanup_all, install_signal_handlers
 from .verdicts import Step
@@ -274,9 +275,7 @@ def main(argv: list[str]) -> int:
         res.exit = 3
 
     if res.exit >= 2:
-        print(f"{PROG}: error: {printable(res.error[0])}", file=sys.stderr)
-        for ln in res.error[1:]:
-            print(f"  {printable(ln)}", file=sys.stderr)
+        print_error(PROG, res.error)
         if (not args or args.format == "text") and not res.steps:
             return res.exit
     try:

@@ -20,7 +20,7 @@ from .cli import Parser, at_least, check_tree
 from .errors import BadInput, HarnessError, lines_of
 from .paths import TOP
 from .patches import read_series
-from .report import printable
+from .report import print_error
 from .scratch import Scratch
 
 PROG = "kvm-x86-sim explore"
@@ -136,7 +136,5 @@ def main(argv: list[str]) -> int:
         except OSError as e:
             err, code = [f"cannot run the test binary {exe}: "
                          f"{e.strerror}"], 3
-    print(f"{PROG}: error: {printable(err[0])}", file=sys.stderr)
-    for ln in err[1:]:
-        print(f"  {printable(ln)}", file=sys.stderr)
+    print_error(PROG, err)
     return code

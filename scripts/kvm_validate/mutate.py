@@ -30,7 +30,7 @@ from .build import Builder, sha, file_bytes
 from .cli import Parser, at_least, check_tree
 from .errors import BadInput, HarnessError, lines_of
 from .paths import TOP
-from .report import printable
+from .report import print_error, printable
 from .scratch import run_child
 
 PROG = "kvm-x86-sim mutate"
@@ -437,7 +437,5 @@ def main(argv: list[str]) -> int:
         if args.list:
             return 0
         return 1 if counts(run)["survived"] else 0
-    print(f"{PROG}: error: {printable(err[0])}", file=sys.stderr)
-    for ln in err[1:]:
-        print(f"  {printable(ln)}", file=sys.stderr)
+    print_error(PROG, err)
     return code

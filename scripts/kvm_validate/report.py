@@ -10,6 +10,7 @@ patch's subject, and JUnit stays well-formed XML 1.0.
 import json
 import os
 import re
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -60,6 +61,13 @@ def printable(s: str) -> str:
     """Control characters (and lone surrogates) as \\xNN; tabs and
     newlines kept.  What is left is valid XML 1.0 character data."""
     return _CONTROL.sub(_esc, s)
+
+
+def print_error(prog: str, lines: list[str]) -> None:
+    """A command's error on stderr: its first line, then the details."""
+    print(f"{prog}: error: {printable(lines[0])}", file=sys.stderr)
+    for ln in lines[1:]:
+        print(f"  {printable(ln)}", file=sys.stderr)
 
 
 def one_line(s: str) -> str:

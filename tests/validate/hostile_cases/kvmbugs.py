@@ -11,9 +11,9 @@ from . import VIOLATION, case, kernel
 X86 = kernel.X86
 
 
-def bug(c, edit, subject):
+def bug(c, edit, subject, path=X86):
     return c.run("--patch", c.write("bug.patch", c.mail(
-        (X86, edit), subject=subject)))
+        (path, edit), subject=subject)))
 
 
 @case("kvmbugs", VIOLATION, r"HOST INTEGRITY.*IA32_XSS")
@@ -193,32 +193,26 @@ def kvmbug_probe_ssp_needs_ibt(c):
         "KVM: x86: list the SSP MSRs with IBT")
 
 
-def svm_bug(c, edit, subject):
-    return c.run("--patch", c.write("bug.patch", c.mail(
-        (kernel.SVM, edit), subject=subject)))
-
-
 @case("kvmbugs", VIOLATION,
       r"HOST INTEGRITY: VM-entry gave vCPU0 MSR 0x6a2 .*vmcb_mark_dirty")
 def kvmbug_vmcb_s_cet_not_dirty(c):
     """svm_set_msr() writes the VMCB's S_CET without vmcb_mark_dirty():
     the next VMRUN takes the S_CET the CPU cached at the last one"""
-    return svm_bug(c, lambda t: kernel.replace_in(
+    return bug(c, lambda t: kernel.replace_in(
         t, "static int svm_set_msr(",
         "vmcb_mark_dirty(svm->vmcb01.ptr, VMCB_CET);",
         ["\t\t/* the CPU's cached copy is still good */"]),
-        "KVM: SVM: S_CET needs no clean-bit update")
+        "KVM: SVM: S_CET needs no clean-bit update", kernel.SVM)
 
 
 @case("kvmbugs", VIOLATION, r"PAIRING: ioctl returned with fpregs_lock")
 def kvmbug_fpu_put_keeps_lock(c):
     """kvm_fpu_put() forgets fpregs_unlock(): the ioctl returns to host
     userspace with preemption and softirqs disabled"""
-    return c.run("--patch", c.write("bug.patch", c.mail(
-        (kernel.FPU_H, lambda t: kernel.replace_in(
-            t, "static inline void kvm_fpu_put(", "fpregs_unlock();",
-            ["\t/* the caller unlocks */"])),
-        subject="KVM: x86: keep the FPU locked")))
+    return bug(c, lambda t: kernel.replace_in(
+        t, "static inline void kvm_fpu_put(", "fpregs_unlock();",
+        ["\t/* the caller unlocks */"]),
+        "KVM: x86: keep the FPU locked", kernel.FPU_H)
 
 
 @case("kvmbugs", VIOLATION, r"PAIRING: ioctl returned with 1 of its alloc")
@@ -235,8 +229,7 @@ def kvmbug_msr_io_leaks(c):
 def kvmbug_host_ssp_not_written(c):
     """vmx_set_constant_host_state() no longer writes HOST_SSP: the
     VM-exit loads an undefined shadow-stack pointer into the host"""
-    return c.run("--patch", c.write("bug.patch", c.mail(
-        (kernel.VMX, lambda t: kernel.replace_in(
-            t, "void vmx_set_constant_host_state(",
-            "vmcs_writel(HOST_SSP, 0);", ["\t\t/* unused by Linux */"])),
-        subject="KVM: VMX: skip HOST_SSP")))
+    return bug(c, lambda t: kernel.replace_in(
+        t, "void vmx_set_constant_host_state(",
+        "vmcs_writel(HOST_SSP, 0);", ["\t\t/* unused by Linux */"]),
+        "KVM: VMX: skip HOST_SSP", kernel.VMX)
