@@ -20,6 +20,7 @@ from typing import Optional, Union
 
 from .cache import FORMAT, Cache
 from .errors import BadInput, HarnessError
+from .patchcov import STRIP
 from .paths import KVM_DIR, TOP
 from .scratch import run_child
 from .stubs_lack import harness_limitation
@@ -32,6 +33,10 @@ PIPE = "-pipe"
 # gcc would show the caret line from the #line path: the user's unpatched
 # file.  compile_error() shows the patched line instead.
 NO_CARET = ["-fno-diagnostics-show-caret"]
+# The slice is instrumented for gcov (patchcov.py: which of a patch's lines
+# ran); the exploration's workers dump their counts too (explore.c).
+COVERAGE = ["--coverage"]
+COVERAGE_LINK = ["--coverage", "-Wl,-u,__gcov_dump"]
 CACHE_KEEP = 200
 DISK_FULL = ("No space left on device", "Disk quota exceeded")
 
@@ -301,7 +306,8 @@ class Builder:
         from patched_root (the scratch copy, or the tree)."""
         key = "t-" + sha(file_bytes(os.path.join(sdir, "slice.c")),
                          file_bytes(os.path.join(sdir, "slice.h")),
-                         self.hdr, self.cc, self.cflags, self.lib_hash,
+                         self.hdr, self.cc, self.cflags, COVERAGE,
+                         COVERAGE_LINK, self.lib_hash,
                          self.desc.runner_ldflags, *self.main_o)
         d = self.cache.lookup("bin", key)
         if d is not None:
@@ -331,7 +337,7 @@ class Builder:
         with open(glue, "w") as f:
             f.write(self.desc.glue(sdir))
         obj = os.path.join(tmpd, "glue.o")
-        r = self._cc(self.cflags + NO_CARET + self.incs +
+        r = self._cc(self.cflags + COVERAGE + NO_CARET + self.incs +
                      ["-c", glue, "-o", obj])
         if r.returncode:
             disk_full(r.stdout, "compiling the slice")
@@ -341,7 +347,7 @@ class Builder:
             raise BadInput(*compile_error(r.stdout, display_root,
                                           patched_root))
         r = self._cc(self.main_o + [obj] + self.libs +
-                     self.desc.runner_ldflags +
+                     self.desc.runner_ldflags + COVERAGE_LINK +
                      ["-o", os.path.join(tmpd, "t")])
         if r.returncode:
             disk_full(r.stdout, "linking the test binary")
@@ -350,6 +356,10 @@ class Builder:
                                           patched_root, link=True))
         os.unlink(obj)
         os.unlink(glue)
+        # a run's counts go to GCOV_PREFIX/glue.gcda: strip the object's
+        # directory, which is this staging one (patchcov.gcov_env)
+        with open(os.path.join(tmpd, STRIP), "w") as f:
+            f.write(f"{len(os.path.abspath(tmpd).strip('/').split('/'))}\n")
 
 
 DAMAGED = ("file too short", "file truncated", "malformed archive",

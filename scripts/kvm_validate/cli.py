@@ -22,13 +22,16 @@ from .apply import apply_patch, copy_tree
 from .build import Builder
 from .errors import (BadInput, BadOutput, HarnessError, Interrupted,
                      lines_of, os_error_reason)
+from .patchcov import (Unmeasured, counts_dir, executed_lines, gcov_env,
+                       measure, slice_lines)
 from .patches import Patch, read_series
 from .paths import KVM_DIR, TOP, trees_dir
 from .report import (Colour, Outcome, check_output, print_error, printable,
                      render_json, render_junit, render_tap, render_text,
                      write_output)
 from .run import CASE_TIMEOUT, MEMORY_LIMIT, RunResult, run_binary
-from .scratch import Scratch, cleanup_all, install_signal_handlers
+from .scratch import (Scratch, cleanup_all, install_signal_handlers,
+                      remove_tree)
 from .verdicts import Step
 
 PROG = "kvm-x86-sim validate"
@@ -161,6 +164,19 @@ def explore_args(args: argparse.Namespace, tree: str, k: int) -> list[str]:
             "--replay-cmd", " ".join(shlex.quote(a) for a in replay)]
 
 
+Ran = tuple[Optional[dict[str, dict[int, int]]], str]
+
+
+def coverage_of_run(exe: str, counts: str, tree: str) -> Ran:
+    """The tree's lines the run executed, or why that is not known."""
+    try:
+        return executed_lines(exe, counts, tree), ""
+    except Unmeasured as e:
+        return None, str(e)
+    finally:
+        remove_tree(counts)
+
+
 def validate(args: argparse.Namespace, res: Outcome) -> None:
     """The run: each prefix of the series applied, built, run, judged."""
     if args.output:
@@ -184,6 +200,7 @@ def validate(args: argparse.Namespace, res: Outcome) -> None:
             scratch = Scratch.create()
             copy_tree(scratch, tree)
         runs: dict[str, RunResult] = {}
+        lines_run: dict[str, Ran] = {}
         for k, label, ps in steps:
             if res.steps and any(c.kind == "HANG"
                                  for c in res.steps[-1].cases):
@@ -202,10 +219,16 @@ def validate(args: argparse.Namespace, res: Outcome) -> None:
             exe, c2 = builder.binary(sdir, tree, root)
             st.notes += builder.take_notes()
             if exe not in runs:     # the same binary: the same verdicts
+                counts = counts_dir()
                 runs[exe] = run_binary(exe, args.case_timeout,
                                        args.memory_limit,
-                                       explore_args(args, tree, k))
+                                       explore_args(args, tree, k),
+                                       gcov_env(exe, counts))
+                lines_run[exe] = coverage_of_run(exe, counts, tree)
             st.evaluate(runs[exe])
+            if k:
+                st.coverage = measure(ps[-1], slice_lines(sdir, tree),
+                                      *lines_run[exe])
             st.seconds = time.monotonic() - t0
             st.cached = "cached" if c1 and c2 else ""
             res.steps.append(st)

@@ -117,6 +117,32 @@ def explored_schedule(case: Any, inv: str) -> str:
     return "?"
 
 
+def coverage_lines(steps: list[Any], total: int) -> list[str]:
+    """Per patch: its changed lines in sliced code and how many ran
+    (patchcov.py); said plainly when a PASS covered none of them."""
+    out = []
+    for s in steps:
+        pc = s.coverage
+        if pc is None:
+            continue
+        p = s.patches[-1]
+        out.append(f"  patch {s.index}/{total} {printable(p.label())}: "
+                   f"{printable(pc.summary())}")
+        if pc.not_run:
+            out.append(f"    not executed: {', '.join(pc.not_run)}"
+                       f"{' ...' if pc.with_code - pc.executed > len(pc.not_run) else ''}")
+        if not s.failed() and pc.covered_none():
+            what = ("none of its changed lines is in the code the harness "
+                    "slices" if not pc.sliced else
+                    "its changed lines in sliced code have no code of "
+                    "their own (comments, declarations)" if not pc.with_code
+                    else "none of its changed lines in sliced code ran")
+            out.append(f"    this PASS covered none of the patch: {what}; "
+                       "the verdict judges the code around it, not the "
+                       "patch")
+    return out
+
+
 def render_text(res: Outcome, colour: Colour) -> str:
     out: list[str] = []
     w = out.append
@@ -165,6 +191,12 @@ def render_text(res: Outcome, colour: Colour) -> str:
             w("")
             for why, invs in skips.items():
                 w(f"SKIP {', '.join(invs)}: {printable(why)}")
+        cov = coverage_lines(steps, len(patches))
+        if cov:
+            w("")
+            w("patch coverage (each patch's changed lines, in its step's "
+              "run):")
+            out += cov
     seen = set()
     for s in steps:
         for inv, cs in s.failures.items():
@@ -246,6 +278,10 @@ def render_tap(res: Outcome) -> str:
                 out.append(one_line(f"# {c.scenario} {c.vendor}/{c.cpuid}"
                                     + (f" at {where}" if where else "")))
                 out += [f"#   {one_line(ln)}" for ln in lines]
+    for s in steps:
+        if s.coverage is not None:
+            out.append(one_line(f"# coverage patch {s.index}: "
+                                f"{s.coverage.summary()}"))
     for note in res.notes + [x for s in steps for x in s.notes]:
         out.append(f"# note: {one_line(note)}")
     if res.error:
@@ -281,6 +317,9 @@ def render_junit(res: Outcome) -> str:
                 f = ET.SubElement(tc, "failure", message=f"{r} violated: "
                                   f"{cs[0].name if cs else why}")
                 f.text = "\n".join(body)
+        if s.coverage is not None:
+            ET.SubElement(ts, "system-out").text = \
+                f"patch coverage: {s.coverage.summary()}"
     if res.error:
         ts = ET.SubElement(root, "testsuite", name="input", tests="1",
                            failures="0", errors="1", skipped="0")
@@ -312,6 +351,16 @@ def render_json(res: Outcome) -> str:
             "patches": s.label, "index": s.index,
             "seconds": round(s.seconds, 3), "notes": s.notes,
             "cases": s.counts(),
+            "coverage": None if s.coverage is None else {
+                "changed": s.coverage.changed,
+                "sliced": s.coverage.sliced,
+                "with_code": s.coverage.with_code,
+                "executed": (None if s.coverage.unmeasured
+                             else s.coverage.executed),
+                "not_executed": s.coverage.not_run,
+                "outside": s.coverage.outside,
+                "unmeasured": s.coverage.unmeasured or None,
+                "summary": s.coverage.summary()},
             "invariants": {r: {"verdict": s.cells[r][0],
                                "reason": s.cells[r][1]} for r in s.rows},
             "failures": [

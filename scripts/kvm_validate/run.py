@@ -153,10 +153,11 @@ class Exec:
     err: str
 
 
-def execute(argv: List[str], quiet_for: float, memory_mib: int) -> Exec:
+def execute(argv: List[str], quiet_for: float, memory_mib: int,
+            env: Optional[Dict[str, str]] = None) -> Exec:
     """Run argv in its own process group; kill it when it prints nothing
     for quiet_for seconds (the runner's own alarm should come first)."""
-    p = start(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = start(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert p.stdout is not None and p.stderr is not None
     chunks: Dict[int, List[bytes]] = {p.stdout.fileno(): [],
                                       p.stderr.fileno(): []}
@@ -212,9 +213,11 @@ def signame(rc: int) -> str:
 
 def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
                memory_mib: int = MEMORY_LIMIT,
-               extra: Optional[List[str]] = None) -> RunResult:
+               extra: Optional[List[str]] = None,
+               env: Optional[Dict[str, str]] = None) -> RunResult:
     """Every case, each to its end, or a finding saying why not.  extra:
-    more arguments for the binary (the exploration's)."""
+    more arguments for the binary (the exploration's); env: its
+    environment (patchcov.gcov_env)."""
     cases: List[Case] = []
     invariants: List[str] = []
     scenarios: Dict[str, Scenario] = {}
@@ -225,7 +228,7 @@ def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
                 str(case_timeout), "--memory-limit", str(memory_mib)] + \
             (extra or [])
         try:
-            ex = execute(argv, case_timeout + 5, memory_mib)
+            ex = execute(argv, case_timeout + 5, memory_mib, env)
         except OSError as e:
             raise HarnessError(f"cannot run the test binary {exe}: "
                                f"{e.strerror}")
@@ -263,7 +266,8 @@ def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
         died.report += [f"  stderr: {e}" for e in ex.err.splitlines()[-5:]]
         if died.kind == "CRASH" and not gdb_done:
             gdb_done = True
-            died.report += ["  " + f for f in crash_frames(exe, died.number)]
+            died.report += ["  " + f for f in crash_frames(exe, died.number,
+                                                           env)]
         if died.kind == "HANG":
             stopped = (f"stopped after case {died.number} hung: the "
                        "remaining cases were not run")
@@ -274,7 +278,9 @@ def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
     return RunResult(invariants, scenarios, cases, plan or 0, stopped)
 
 
-def crash_frames(exe: str, number: int, limit: int = 6) -> List[str]:
+def crash_frames(exe: str, number: int,
+                 env: Optional[Dict[str, str]] = None,
+                 limit: int = 6) -> List[str]:
     """Where it crashed, from gdb's backtrace when gdb is installed."""
     gdb = shutil.which("gdb")
     if not gdb:
@@ -282,7 +288,8 @@ def crash_frames(exe: str, number: int, limit: int = 6) -> List[str]:
     try:
         r = run_child(["timeout", "60", gdb, "-q", "-batch", "-nx", "-ex",
                        "run", "-ex", "bt", "--args", exe, "--ktap",
-                       "--from", str(number), "--case-timeout", "5"])
+                       "--from", str(number), "--case-timeout", "5"],
+                      env=env)
     except OSError:
         return []
     frames = []

@@ -28,6 +28,7 @@ class Step:
     seconds: float = 0.0
     cached: str = ""
     stopped: str = ""
+    coverage: Optional[Any] = None      # patchcov.PatchCoverage
 
     def evaluate(self, run: RunResult) -> None:
         """One PASS / FAIL / SKIP per invariant, plus a row for each way a

@@ -192,6 +192,19 @@ static void collect(struct sim_explore *x, FILE *in, const char *prefix)
  * says nothing on the parent's stdout, and is stopped by SIGALRM after
  * @timeout seconds if the code under test hangs.
  */
+/*
+ * validate's binaries have the slice instrumented for gcov: a worker ends
+ * with _exit(), so it writes its counts (the parent's cases' included,
+ * which only makes them larger) itself.  Elsewhere there is no gcov.
+ */
+extern void __gcov_dump(void) __attribute__((weak));
+
+static void dump_coverage(void)
+{
+	if (__gcov_dump)
+		__gcov_dump();
+}
+
 static void quiet_child(unsigned int timeout)
 {
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
@@ -242,6 +255,7 @@ static int explore_parallel(struct sim_explore *x, const struct sim_case *cases,
 			x->running = running[j];
 			x->running_len = RUNNING_LEN;
 			worker(x, cases, n, out[j], skipped);
+			dump_coverage();
 			_exit(0);
 		}
 	}

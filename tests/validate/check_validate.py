@@ -283,6 +283,55 @@ def case_series(a, tmp):
           "wrong patches taken from the mbox", out)
 
 
+def case_coverage(a, tmp):
+    """Patch coverage: patch 1 adds an if (run) and its return (never
+    run) to __msr_io and a file outside; patch 2 only a comment in a
+    function the harness does not slice: its PASS covered none of it."""
+    need(a.tree7, "the 7.x tree")
+    rel = "arch/x86/kvm/x86.c"
+    msr_io = "static int __msr_io("
+    one_edits = [(msr_io, "\t\treturn 0;"),
+                 (msr_io, "\tif (msrs->nmsrs >= MAX_IO_MSRS)")]
+    doc_file = ("diff --git a/Documentation/kvm-x86-sim-test.txt "
+                "b/Documentation/kvm-x86-sim-test.txt\nnew file mode 100644"
+                "\n--- /dev/null\n+++ b/Documentation/kvm-x86-sim-test.txt\n"
+                "@@ -0,0 +1 @@\n+outside\n")
+    p1 = gen_patch(a.tree7, rel, one_edits, "guard", 1, 2)
+    p1 = p1.replace("-- \n2.47.3", doc_file + "-- \n2.47.3")
+    t2 = os.path.join(tmp, "t2")
+    os.makedirs(os.path.join(t2, "arch/x86/kvm"))
+    _, one = edited(a.tree7, rel, one_edits)
+    with open(os.path.join(t2, rel), "w") as f:
+        f.write(one)
+    p2 = gen_patch(t2, rel, [("int kvm_emulate_halt(",
+                              "\t/* not in the slice */")],
+                   "comment outside", 2, 2)
+    p = write(tmp, "cov.mbox", p1 + p2)
+    rc, out, err = validate(["--kernel", a.tree7, "--patch", p,
+                             "--format", "json", "--no-explore"], a.build)
+    check(rc == 0, f"coverage series: exit {rc}, expected 0", out + err)
+    cov = [s["coverage"] for s in json.loads(out)["steps"]]
+    c1, c2 = cov
+    check((c1["changed"], c1["sliced"], c1["with_code"], c1["executed"]) ==
+          (3, 2, 2, 1), "patch 1: expected 3 changed, 2 sliced with code, "
+          "1 executed", out)
+    check(len(c1["not_executed"]) == 1 and
+          c1["not_executed"][0].startswith(rel + ":"),
+          "patch 1: the never-run return not named", out)
+    check(c1["outside"] == ["Documentation/kvm-x86-sim-test.txt"],
+          "patch 1: the file outside not named", out)
+    check((c2["changed"], c2["sliced"], c2["executed"]) == (1, 0, 0),
+          "patch 2: expected 1 changed line outside the slice", out)
+    rc, out, err = validate(["--kernel", a.tree7, "--patch", p,
+                             "--no-explore"], a.build)
+    check(rc == 0, f"coverage series (text): exit {rc}", out + err)
+    check("patch 1/2 cov.mbox#1: 2 changed line(s) in sliced code, 2 with "
+          "code, 1 executed" in out, "patch 1's coverage line", out)
+    check("this PASS covered none of the patch" in out.split(
+        "patch 2/2")[-1], "patch 2's empty coverage not said", out)
+    print(out)
+
+
 def symlink_farm(src, dst):
     """dst/arch/x86/kvm: a tree of symlinks to src's files (cp -rs)."""
     base = os.path.join(src, "arch/x86/kvm")

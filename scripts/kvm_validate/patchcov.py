@@ -1,0 +1,205 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Patch coverage: how many of a patch's changed lines the harness holds
+and how many of those the run executed.
+
+A patch's changed lines are its added lines (blank ones aside) and, for a
+deletion with nothing added in its place, the line that now stands where
+the deleted ones were: all in the post-image, which is the tree of the
+step that applies the patch.  The slice's #line directives say which of
+the tree's lines it holds (a line the slicer pruned, such as a dropped
+switch arm, is blank there).  The step's test binary is built with gcov
+instrumentation of the slice (build.py); each run writes its counts under
+a directory of its own (GCOV_PREFIX), and gcov, through the same #line
+directives, says which of the tree's lines have code and how often it ran.
+"""
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .patches import Patch
+from .scratch import run_child, tool_tmpdir
+
+GCNO = "glue.gcno"          # build.py: the slice's one translation unit
+STRIP = "gcov-strip"        # build.py: path components of its object dir
+LINE_RE = re.compile(r'^#line (\d+) "((?:[^"\\]|\\.)*)"')
+SHOWN = 8                   # lines not executed, named in the report
+
+
+class Unmeasured(Exception):
+    """Why the run's coverage could not be read (reported, not fatal)."""
+
+
+def changed_lines(patch: Patch) -> dict[str, list[int]]:
+    """Tree-relative path -> the patch's changed lines in the post-image."""
+    out: dict[str, list[int]] = {}
+    for fd in patch.files:
+        if fd.new == "/dev/null" or any(h.startswith("deleted file mode")
+                                        for h in fd.header):
+            out.setdefault(fd.source_path(), []).append(0)
+            continue
+        lines = out.setdefault(fd.path(), [])
+        for h in fd.hunks:
+            m = re.match(r"^@@ -\d+(?:,\d+)? \+(\d+)", h.body[0])
+            if not m:
+                continue
+            n = int(m.group(1))
+            deleted = False
+            for ln in h.body[1:]:
+                c = ln[:1]
+                if c == "-":
+                    deleted = True
+                    continue
+                if c == "\\":
+                    continue
+                if c == "+" and ln[1:].strip():
+                    lines.append(n)
+                elif deleted and c != "+":
+                    lines.append(n)     # where the deleted lines were
+                deleted = False
+                n += 1
+            if deleted:
+                lines.append(max(n - 1, 1))
+    return {p: sorted(set(ls)) for p, ls in out.items()}
+
+
+def _unescape(s: str) -> str:
+    return re.sub(r"\\(.)", r"\1", s)
+
+
+def slice_lines(sdir: str, display_root: str) -> dict[str, set[int]]:
+    """Tree-relative path -> the tree's lines the slice holds (non-blank
+    text under a #line directive naming display_root)."""
+    root = display_root.rstrip("/") + "/"
+    held: dict[str, set[int]] = {}
+    for fn in ("slice.h", "slice.c"):
+        path: Optional[str] = None
+        n = 0
+        with open(os.path.join(sdir, fn), encoding="utf-8",
+                  errors="surrogateescape") as f:
+            for text in f:
+                m = LINE_RE.match(text)
+                if m:
+                    n = int(m.group(1))
+                    p = _unescape(m.group(2))
+                    path = p[len(root):] if p.startswith(root) else None
+                    continue
+                if path is not None and text.strip():
+                    held.setdefault(path, set()).add(n)
+                n += 1
+    return held
+
+
+def gcov_env(exe: str, counts: str) -> dict[str, str]:
+    """The environment that makes a run of exe write its counts under
+    counts/ (and never beside the object it was built from)."""
+    env = dict(os.environ)
+    try:
+        with open(os.path.join(os.path.dirname(exe), STRIP)) as f:
+            strip = f.read().strip()
+    except OSError:
+        return env              # not an instrumented binary
+    env.update(GCOV_PREFIX=counts, GCOV_PREFIX_STRIP=strip)
+    return env
+
+
+def counts_dir() -> str:
+    """A directory for one run's counts (removed with the tool's TMPDIR)."""
+    return tempfile.mkdtemp(prefix="gcov-", dir=tool_tmpdir())
+
+
+def executed_lines(exe: str, counts: str, display_root: str
+                   ) -> dict[str, dict[int, int]]:
+    """Tree-relative path -> line -> execution count, for the lines gcc
+    emitted code for, from the counts a run of exe left in counts/."""
+    gcda = os.path.join(counts, "glue.gcda")
+    if not os.path.exists(gcda):
+        raise Unmeasured("the run left no coverage counts (no case "
+                         "ended its process normally)")
+    gcov = shutil.which("gcov")
+    if not gcov:
+        raise Unmeasured("gcov is not installed")
+    try:
+        shutil.copy(os.path.join(os.path.dirname(exe), GCNO), counts)
+        r = run_child([gcov, "--json-format", "--stdout", "glue.gcda"],
+                      cwd=counts, stderr_to_stdout=False)
+    except OSError as e:
+        raise Unmeasured(f"cannot run gcov: {e.strerror}")
+    if r.returncode:
+        raise Unmeasured(f"gcov failed (exit {r.returncode}): "
+                         f"{(r.stderr.strip().splitlines() or ['?'])[-1]}")
+    root = display_root.rstrip("/") + "/"
+    out: dict[str, dict[int, int]] = {}
+    try:
+        for doc in r.stdout.splitlines():
+            if not doc.strip():
+                continue
+            for fc in json.loads(doc)["files"]:
+                if not fc["file"].startswith(root):
+                    continue
+                lines = out.setdefault(fc["file"][len(root):], {})
+                for ln in fc["lines"]:
+                    k = int(ln["line_number"])
+                    lines[k] = lines.get(k, 0) + int(ln["count"])
+    except (ValueError, KeyError, TypeError) as e:
+        raise Unmeasured(f"cannot read gcov's JSON ({e})")
+    return out
+
+
+@dataclass
+class PatchCoverage:
+    """One patch's changed lines, against its step's slice and run."""
+    changed: int = 0            # changed lines
+    sliced: int = 0             # of them, in code the slice holds
+    with_code: int = 0          # of those, lines gcc emitted code for
+    executed: int = 0           # of those, lines the run executed
+    not_run: list[str] = field(default_factory=list)   # file:line
+    outside: list[str] = field(default_factory=list)   # files, not held
+    unmeasured: str = ""        # why executed is unknown
+
+    def summary(self) -> str:
+        if not self.changed:
+            return "changes no line of text (nothing to cover)"
+        out = f"{self.changed - self.sliced} changed line(s) outside " \
+            "what the harness models" + \
+            (f" ({', '.join(self.outside[:4])}"
+             f"{', ...' if len(self.outside) > 4 else ''})"
+             if self.outside else "")
+        if not self.sliced:
+            return out
+        ran = (f"executed: not measured ({self.unmeasured})"
+               if self.unmeasured else f"{self.executed} executed")
+        return (f"{self.sliced} changed line(s) in sliced code, "
+                f"{self.with_code} with code, {ran}; {out}")
+
+    def covered_none(self) -> bool:
+        """Nothing of the patch ran (or none of it is modelled)."""
+        return bool(self.changed) and not self.unmeasured and \
+            self.executed == 0
+
+
+def measure(patch: Patch, held: dict[str, set[int]],
+            ran: Optional[dict[str, dict[int, int]]],
+            unmeasured: str = "") -> PatchCoverage:
+    pc = PatchCoverage(unmeasured=unmeasured if ran is None else "")
+    for path, lines in sorted(changed_lines(patch).items()):
+        mine = held.get(path, set())
+        counts = (ran or {}).get(path, {})
+        for n in lines:
+            pc.changed += 1
+            if n not in mine:
+                if path not in pc.outside:
+                    pc.outside.append(path)
+                continue
+            pc.sliced += 1
+            if n in counts:
+                pc.with_code += 1
+                if counts[n]:
+                    pc.executed += 1
+                elif len(pc.not_run) < SHOWN:
+                    pc.not_run.append(f"{path}:{n}")
+    return pc

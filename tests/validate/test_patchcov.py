@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: GPL-2.0
+"""In-process unit tests of patch coverage (scripts/kvm_validate/
+patchcov.py): which lines a patch changes in the post-image, which lines
+a slice holds, and the count of both against a run.
+
+Every diff and slice here is synthetic, made in the test.
+Run: python3 -m unittest discover -s tests/validate -p 'test_*.py'
+"""
+
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+
+from kvm_validate.patchcov import (changed_lines, measure,  # noqa: E402
+                                   slice_lines)
+from kvm_validate.patches import parse_patch_file  # noqa: E402
+
+REL = "arch/x86/kvm/x86.c"
+
+
+def patch_of(*diffs):
+    text = ("From 1234567890abcdef1234567890abcdef12345678 Mon Sep 17 "
+            "00:00:00 2001\nFrom: Test <test@example.invalid>\n"
+            "Subject: [PATCH] test\n\n---\n" + "".join(diffs))
+    with tempfile.NamedTemporaryFile("w", suffix=".patch",
+                                     delete=False) as f:
+        f.write(text)
+    try:
+        return parse_patch_file(f.name)[0]
+    finally:
+        os.unlink(f.name)
+
+
+def diff(rel, hunks, head=""):
+    return (f"diff --git a/{rel} b/{rel}\n{head}--- a/{rel}\n"
+            f"+++ b/{rel}\n" + "".join(hunks))
+
+
+class ChangedLines(unittest.TestCase):
+    def test_added_lines_in_the_post_image(self):
+        p = patch_of(diff(REL, ["@@ -10,2 +10,5 @@\n a\n+b\n+\n c\n+d\n"]))
+        # b is line 11, the blank added line 12 does not count, d is 14
+        self.assertEqual(changed_lines(p), {REL: [11, 14]})
+
+    def test_a_deletion_is_where_the_deleted_lines_were(self):
+        p = patch_of(diff(REL, ["@@ -10,4 +10,2 @@\n a\n-b\n-c\n d\n"]))
+        self.assertEqual(changed_lines(p), {REL: [11]})
+
+    def test_a_replacement_counts_its_added_lines_only(self):
+        p = patch_of(diff(REL, ["@@ -5,3 +5,3 @@\n a\n-b\n+B\n c\n"]))
+        self.assertEqual(changed_lines(p), {REL: [6]})
+
+    def test_a_deletion_at_the_end_of_the_file(self):
+        p = patch_of(diff(REL, ["@@ -7,2 +7,1 @@\n a\n-b\n"]))
+        self.assertEqual(changed_lines(p), {REL: [7]})
+
+    def test_second_hunk_counts_from_its_own_header(self):
+        p = patch_of(diff(REL, ["@@ -1,1 +1,2 @@\n a\n+b\n",
+                                "@@ -40,1 +41,2 @@\n x\n+y\n"]))
+        self.assertEqual(changed_lines(p), {REL: [2, 42]})
+
+    def test_a_deleted_file_is_outside_every_slice(self):
+        p = patch_of(diff("arch/x86/kvm/gone.c", ["@@ -1,1 +0,0 @@\n-x\n"],
+                          "deleted file mode 100644\n")
+                     .replace("+++ b/arch/x86/kvm/gone.c", "+++ /dev/null"))
+        self.assertEqual(changed_lines(p), {"arch/x86/kvm/gone.c": [0]})
+
+
+class Measure(unittest.TestCase):
+    def slice_dir(self, root):
+        d = tempfile.mkdtemp()
+        self.addCleanup(lambda: [os.unlink(os.path.join(d, f))
+                                 for f in os.listdir(d)] and os.rmdir(d))
+        with open(os.path.join(d, "slice.h"), "w") as f:
+            f.write("/* ours */\n")
+        with open(os.path.join(d, "slice.c"), "w") as f:
+            # lines 10-14 of the tree, line 12 pruned (blank); line 30
+            f.write(f'#line 10 "{root}/{REL}"\nint f(void)\n{{\n\n'
+                    f'\treturn 1;\n}}\n#line 30 "{root}/{REL}"\n'
+                    "int g;\n#line 1 \"/elsewhere/x.c\"\nint h;\n")
+        return d
+
+    def test_slice_lines_follow_line_directives(self):
+        held = slice_lines(self.slice_dir("/t"), "/t")
+        self.assertEqual(held, {REL: {10, 11, 13, 14, 30}})
+
+    def test_counts(self):
+        held = slice_lines(self.slice_dir("/t"), "/t")
+        p = patch_of(diff(REL, ["@@ -10,5 +10,7 @@\n int f(void)\n {\n"
+                                "+\tx();\n+\ty();\n \n \treturn 1;\n }\n"]),
+                     diff("Documentation/a.txt", ["@@ -1 +1 @@\n-a\n+b\n"]))
+        # post-image: x() 12, y() 13 (held), line 1 of the doc (outside)
+        held[REL] |= {12}
+        ran = {REL: {11: 1, 12: 3, 13: 0}}
+        pc = measure(p, held, ran)
+        self.assertEqual((pc.changed, pc.sliced, pc.with_code, pc.executed),
+                         (3, 2, 2, 1))
+        self.assertEqual(pc.not_run, [f"{REL}:13"])
+        self.assertEqual(pc.outside, ["Documentation/a.txt"])
+        self.assertIn("2 changed line(s) in sliced code, 2 with code, "
+                      "1 executed", pc.summary())
+
+    def test_unmeasured_says_why_and_never_claims_none(self):
+        held = slice_lines(self.slice_dir("/t"), "/t")
+        p = patch_of(diff(REL, ["@@ -13,1 +13,2 @@\n \treturn 1;\n+\tz();\n"]))
+        pc = measure(p, held, None, "gcov is not installed")
+        self.assertEqual(pc.sliced, 1)
+        self.assertIn("not measured (gcov is not installed)", pc.summary())
+        self.assertFalse(pc.covered_none())
+
+    def test_nothing_held_is_covered_none(self):
+        p = patch_of(diff("Documentation/a.txt", ["@@ -1 +1 @@\n-a\n+b\n"]))
+        pc = measure(p, {}, {})
+        self.assertTrue(pc.covered_none())
+        self.assertEqual(pc.sliced, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
