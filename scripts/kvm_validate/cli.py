@@ -22,8 +22,9 @@ from .apply import apply_patch, copy_tree
 from .build import Builder
 from .errors import (BadInput, BadOutput, HarnessError, Interrupted,
                      lines_of, os_error_reason)
-from .patchcov import (Unmeasured, counts_dir, executed_lines, gcov_env,
-                       measure, slice_lines)
+from .patchcov import (Unmeasured, applied_changes, private_dir,
+                       executed_lines, gcov_env, measure, slice_lines,
+                       snapshot)
 from .patches import Patch, read_series
 from .paths import KVM_DIR, TOP, trees_dir
 from .report import (Colour, Outcome, check_output, print_error, printable,
@@ -212,14 +213,19 @@ def validate(args: argparse.Namespace, res: Outcome) -> None:
             t0 = time.monotonic()
             st = Step(k, label, ps)
             root = tree
+            changed: dict[str, list[int]] = {}
             if k and scratch:
+                before = private_dir()
+                snapshot(ps[-1], [scratch.root, tree], before)
                 st.notes = apply_patch(ps[-1], scratch, tree, k)
                 root = scratch.root
+                changed = applied_changes(ps[-1], before, root)
+                remove_tree(before)
             sdir, c1 = builder.slice(root, tree)
             exe, c2 = builder.binary(sdir, tree, root)
             st.notes += builder.take_notes()
             if exe not in runs:     # the same binary: the same verdicts
-                counts = counts_dir()
+                counts = private_dir()
                 runs[exe] = run_binary(exe, args.case_timeout,
                                        args.memory_limit,
                                        explore_args(args, tree, k),
@@ -227,7 +233,7 @@ def validate(args: argparse.Namespace, res: Outcome) -> None:
                 lines_run[exe] = coverage_of_run(exe, counts, tree)
             st.evaluate(runs[exe])
             if k:
-                st.coverage = measure(ps[-1], slice_lines(sdir, tree),
+                st.coverage = measure(changed, slice_lines(sdir, tree),
                                       *lines_run[exe])
             st.seconds = time.monotonic() - t0
             st.cached = "cached" if c1 and c2 else ""

@@ -19,7 +19,7 @@ from .build import Builder
 from .cli import Parser, at_least, check_tree
 from .errors import BadInput, HarnessError, lines_of
 from .paths import TOP
-from .patchcov import counts_dir, gcov_env
+from .patchcov import gcov_env, private_dir
 from .patches import read_series
 from .report import print_error
 from .scratch import Scratch
@@ -135,7 +135,7 @@ def main(argv: list[str]) -> int:
         try:
             # the binary is validate's, instrumented: its counts go to a
             # directory removed at the end, never into the cache
-            return subprocess.run(cmd, env=gcov_env(exe, counts_dir())
+            return subprocess.run(cmd, env=gcov_env(exe, private_dir())
                                   ).returncode
         except OSError as e:
             err, code = [f"cannot run the test binary {exe}: "

@@ -5,7 +5,10 @@ and how many of those the run executed.
 A patch's changed lines are its added lines (blank ones aside) and, for a
 deletion with nothing added in its place, the line that now stands where
 the deleted ones were: all in the post-image, which is the tree of the
-step that applies the patch.  The slice's #line directives say which of
+step that applies the patch.  They are read from diff -U0 of each file
+the patch names, before and after it applied (a hunk applied at an offset
+or with fuzz lands elsewhere than its header says); the hunk headers are
+only the fallback for a file that is in neither.  The slice's #line directives say which of
 the tree's lines it holds (a line the slicer pruned, such as a dropped
 switch arm, is blank there).  The step's test binary is built with gcov
 instrumentation of the slice (build.py); each run writes its counts under
@@ -67,6 +70,70 @@ def changed_lines(patch: Patch) -> dict[str, list[int]]:
     return {p: sorted(set(ls)) for p, ls in out.items()}
 
 
+def snapshot(patch: Patch, roots: list[str], dest: str) -> None:
+    """Copies in dest of the files patch reads, as they are before it
+    applies (from the first of roots that has each)."""
+    for fd in patch.files:
+        rel = fd.source_path()
+        for root in roots:
+            src = os.path.join(root, rel)
+            if os.path.isfile(src):
+                os.makedirs(os.path.dirname(os.path.join(dest, rel)),
+                            exist_ok=True)
+                shutil.copyfile(src, os.path.join(dest, rel))
+                break
+
+
+HUNK0 = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+
+
+def _diff_u0(old: str, new: str) -> Optional[list[int]]:
+    """new's changed lines against old (diff -U0), as changed_lines();
+    None when diff cannot say."""
+    try:
+        r = run_child(["diff", "-U0", "-a", old, new],
+                      stderr_to_stdout=False)
+    except OSError:
+        return None
+    if r.returncode > 1:
+        return None
+    out: list[int] = []
+    start = count = 0
+    for ln in r.stdout.splitlines():
+        m = HUNK0.match(ln)
+        if m:
+            start = int(m.group(1))
+            count = int(m.group(2)) if m.group(2) is not None else 1
+            if count == 0:              # a deletion after line `start`
+                out.append(start + 1 if start else 1)
+            continue
+        if ln.startswith("+") and not ln.startswith("+++ "):
+            if ln[1:].strip():
+                out.append(start)
+            start += 1
+    return out
+
+
+def applied_changes(patch: Patch, before: str, after: str
+                    ) -> dict[str, list[int]]:
+    """Tree-relative path -> the lines patch changed, in after (the tree
+    it was applied to), against the copies snapshot() left in before."""
+    fallback = changed_lines(patch)
+    out: dict[str, list[int]] = {}
+    for fd in patch.files:
+        old = os.path.join(before, fd.source_path())
+        new = os.path.join(after, fd.path())
+        if not os.path.isfile(new):
+            # deleted, or not in this tree (the step skipped it): outside
+            rel = fd.path() if fd.path() in fallback else fd.source_path()
+            out.setdefault(rel, []).extend(fallback.get(rel, [0]))
+            continue
+        lines = _diff_u0(old if os.path.isfile(old) else "/dev/null", new)
+        out.setdefault(fd.path(), []).extend(
+            lines if lines is not None else fallback.get(fd.path(), []))
+    return {p: sorted(set(ls)) for p, ls in out.items()}
+
+
 def _unescape(s: str) -> str:
     return re.sub(r"\\(.)", r"\1", s)
 
@@ -107,9 +174,10 @@ def gcov_env(exe: str, counts: str) -> dict[str, str]:
     return env
 
 
-def counts_dir() -> str:
-    """A directory for one run's counts (removed with the tool's TMPDIR)."""
-    return tempfile.mkdtemp(prefix="gcov-", dir=tool_tmpdir())
+def private_dir() -> str:
+    """A directory for one run's counts or one patch's pre-image copies
+    (removed with the tool's TMPDIR, by a signal too)."""
+    return tempfile.mkdtemp(prefix="cov-", dir=tool_tmpdir())
 
 
 def executed_lines(exe: str, counts: str, display_root: str
@@ -182,11 +250,12 @@ class PatchCoverage:
             self.executed == 0
 
 
-def measure(patch: Patch, held: dict[str, set[int]],
+def measure(changed: dict[str, list[int]], held: dict[str, set[int]],
             ran: Optional[dict[str, dict[int, int]]],
             unmeasured: str = "") -> PatchCoverage:
+    """changed: applied_changes() (or changed_lines()) of one patch."""
     pc = PatchCoverage(unmeasured=unmeasured if ran is None else "")
-    for path, lines in sorted(changed_lines(patch).items()):
+    for path, lines in sorted(changed.items()):
         mine = held.get(path, set())
         counts = (ran or {}).get(path, {})
         for n in lines:

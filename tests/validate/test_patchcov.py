@@ -15,8 +15,9 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
-from kvm_validate.patchcov import (changed_lines, measure,  # noqa: E402
-                                   slice_lines)
+from kvm_validate.patchcov import (applied_changes,  # noqa: E402
+                                   changed_lines, measure, slice_lines,
+                                   snapshot)
 from kvm_validate.patches import parse_patch_file  # noqa: E402
 
 REL = "arch/x86/kvm/x86.c"
@@ -70,6 +71,47 @@ class ChangedLines(unittest.TestCase):
         self.assertEqual(changed_lines(p), {"arch/x86/kvm/gone.c": [0]})
 
 
+class Applied(unittest.TestCase):
+    """The lines where the patch landed, not where its header said."""
+
+    def tree(self, name, lines):
+        d = os.path.join(self.tmp, name)
+        os.makedirs(os.path.join(d, "arch/x86/kvm"), exist_ok=True)
+        with open(os.path.join(d, REL), "w") as f:
+            f.write("".join(f"{ln}\n" for ln in lines))
+        return d
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.addCleanup(lambda: __import__("shutil").rmtree(self.tmp))
+
+    def test_an_offset_is_followed(self):
+        old = [f"line {k}" for k in range(1, 41)]
+        pre = self.tree("pre", old)
+        # the header says line 10; the patch landed at line 30
+        p = patch_of(diff(REL, ["@@ -10,2 +10,3 @@\n line 30\n+new\n"
+                                " line 31\n"]))
+        snap = os.path.join(self.tmp, "snap")
+        snapshot(p, [pre], snap)
+        post = self.tree("pre", old[:30] + ["new"] + old[30:])
+        self.assertEqual(applied_changes(p, snap, post), {REL: [31]})
+        self.assertEqual(changed_lines(p), {REL: [11]})
+
+    def test_a_deletion_and_a_new_file(self):
+        pre = self.tree("pre", ["a", "b", "c"])
+        p = patch_of(diff(REL, ["@@ -1,3 +1,2 @@\n a\n-b\n c\n"]),
+                     diff("arch/x86/kvm/new.h", ["@@ -0,0 +1,2 @@\n+x\n+\n"],
+                          "new file mode 100644\n")
+                     .replace("--- a/arch/x86/kvm/new.h", "--- /dev/null"))
+        snap = os.path.join(self.tmp, "snap")
+        snapshot(p, [pre], snap)
+        post = self.tree("pre", ["a", "c"])
+        with open(os.path.join(post, "arch/x86/kvm/new.h"), "w") as f:
+            f.write("x\n\n")
+        self.assertEqual(applied_changes(p, snap, post),
+                         {REL: [2], "arch/x86/kvm/new.h": [1]})
+
+
 class Measure(unittest.TestCase):
     def slice_dir(self, root):
         d = tempfile.mkdtemp()
@@ -96,7 +138,7 @@ class Measure(unittest.TestCase):
         # post-image: x() 12, y() 13 (held), line 1 of the doc (outside)
         held[REL] |= {12}
         ran = {REL: {11: 1, 12: 3, 13: 0}}
-        pc = measure(p, held, ran)
+        pc = measure(changed_lines(p), held, ran)
         self.assertEqual((pc.changed, pc.sliced, pc.with_code, pc.executed),
                          (3, 2, 2, 1))
         self.assertEqual(pc.not_run, [f"{REL}:13"])
@@ -107,14 +149,14 @@ class Measure(unittest.TestCase):
     def test_unmeasured_says_why_and_never_claims_none(self):
         held = slice_lines(self.slice_dir("/t"), "/t")
         p = patch_of(diff(REL, ["@@ -13,1 +13,2 @@\n \treturn 1;\n+\tz();\n"]))
-        pc = measure(p, held, None, "gcov is not installed")
+        pc = measure(changed_lines(p), held, None, "gcov is not installed")
         self.assertEqual(pc.sliced, 1)
         self.assertIn("not measured (gcov is not installed)", pc.summary())
         self.assertFalse(pc.covered_none())
 
     def test_nothing_held_is_covered_none(self):
         p = patch_of(diff("Documentation/a.txt", ["@@ -1 +1 @@\n-a\n+b\n"]))
-        pc = measure(p, {}, {})
+        pc = measure(changed_lines(p), {}, {})
         self.assertTrue(pc.covered_none())
         self.assertEqual(pc.sliced, 0)
 
