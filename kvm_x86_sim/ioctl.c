@@ -169,6 +169,8 @@ struct sim_vcpu *sim_vcpu_create(struct sim *sim)
 	sim->mode = SIM_MODE_HOST_KERNEL;
 	sim_vcpu_load(v);
 	sim->kernel->vcpu_setup(v->kvm_vcpu, sim->vendor == SIM_SVM);
+	v->tree_intercepts = sim->kernel->recalc_intercepts(v->kvm_vcpu,
+						sim->vendor == SIM_SVM);
 	sim_vcpu_put(v);
 	sim->mode = mode;
 	return v;
@@ -189,10 +191,22 @@ struct sim_fpstate *sim_vcpu_fpstate(struct sim_vcpu *v)
 	return &v->fps;
 }
 
+/*
+ * KVM_SET_CPUID2: what cpuid.c derives, then the intercepts
+ * (kvm_vcpu_after_set_cpuid() requests KVM_REQ_RECALC_INTERCEPTS, served
+ * before the next VM-entry; done here, before any can happen).
+ */
 void sim_set_cpuid(struct sim_vcpu *v, unsigned int cpuid)
 {
+	struct sim *sim = v->sim;
+	enum sim_mode mode = sim->mode;
+
 	v->cpuid = cpuid;
-	v->sim->kernel->set_cpuid(v->kvm_vcpu, cpuid);
+	sim->kernel->set_cpuid(v->kvm_vcpu, cpuid);
+	sim->mode = SIM_MODE_HOST_KERNEL;
+	v->tree_intercepts = sim->kernel->recalc_intercepts(v->kvm_vcpu,
+						sim->vendor == SIM_SVM);
+	sim->mode = mode;
 }
 
 static const char *const ioctl_name[] = {
@@ -431,7 +445,7 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 		/* INIT is emulated in KVM_RUN: the vCPU is reset */
 		exit_guest(v);
 		sim_vcpu_init(v);
-	} else if (sim_msr_passthrough(v, op->msr)) {
+	} else if (sim_msr_passthrough(v, op->msr, op->write)) {
 		g.passthrough = true;
 		op->ret = sim_guest_rdwrmsr(v, op->write, op->msr, &op->data);
 	} else {

@@ -39,7 +39,7 @@ void sim_vcpu_load(struct sim_vcpu *v);
 void sim_vcpu_put(struct sim_vcpu *v);
 void sim_vm_entry(struct sim_vcpu *v);
 void sim_vm_exit(struct sim_vcpu *v);
-bool sim_msr_passthrough(const struct sim_vcpu *v, u32 msr);
+bool sim_msr_passthrough(const struct sim_vcpu *v, u32 msr, bool write);
 void sim_vcpu_init(struct sim_vcpu *v);
 int sim_guest_rdwrmsr(struct sim_vcpu *v, bool write, u32 msr, u64 *data);
 

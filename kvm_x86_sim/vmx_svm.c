@@ -211,19 +211,52 @@ bool sim_hw_kvm_cet(void)
 	       (sim->kvm_caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT));
 }
 
+void sim_hw_msr_intercept(struct sim_vcpu *v, u32 msr, bool read,
+			  bool write, bool intercept, const char *file,
+			  int line)
+{
+	struct sim_val how = { .v = (read ? 1 : 0) | (write ? 2 : 0),
+			       .vcpu = -1 };
+	int slot = sim_msr_slot(msr);
+	int rw;
+
+	sim_hw_boundary();
+	if (slot == SIM_SLOT_NONE)
+		return;			/* an MSR the machine does not model */
+	sim_trace(v->sim, SIM_EV_MSR_INTERCEPT, msr, how, file, line,
+		  intercept ? "intercept MSR (val: 1 R, 2 W)" :
+			      "pass MSR through (val: 1 R, 2 W)");
+	for (rw = 0; rw < 2; rw++) {
+		if (!(rw ? write : read))
+			continue;
+		if (intercept)
+			v->passthrough[rw] &= ~(1u << slot);
+		else
+			v->passthrough[rw] |= 1u << slot;
+	}
+	if (!intercept) {
+		v->pt_file[slot] = file;
+		v->pt_line[slot] = line;
+	}
+}
+
 /*
- * Which CET MSRs the guest reaches without an exit.  This stands in for
- * KVM's intercept set-up (vmx_recalc_msr_intercepts(), svm's
- * recalc_msr_intercepts(): not sliced yet) as the 7.x trees write it: VMX
- * passes the SSP MSRs through to a guest with SHSTK and U_CET/S_CET to one
- * with SHSTK or IBT; SVM passes all of them through to a guest with SHSTK.
+ * Which CET MSRs the guest reaches without an exit: the bitmap the tree's
+ * recalc_msr_intercepts() wrote (sim_hw_msr_intercept()).  For a tree
+ * without that function, a stand-in as the 7.x trees write it: VMX passes
+ * the SSP MSRs through to a guest with SHSTK and U_CET/S_CET to one with
+ * SHSTK or IBT; SVM passes all of them through to a guest with SHSTK.
  * INT_SSP_TAB is always intercepted.  A tree without CET passes nothing.
  */
-bool sim_msr_passthrough(const struct sim_vcpu *v, u32 msr)
+bool sim_msr_passthrough(const struct sim_vcpu *v, u32 msr, bool write)
 {
 	bool shstk = guest_cap(v, SIM_FEATURE_SHSTK);
 	bool ibt = guest_cap(v, SIM_FEATURE_IBT);
+	int slot = sim_msr_slot(msr);
 
+	if (v->tree_intercepts)
+		return slot != SIM_SLOT_NONE &&
+		       (v->passthrough[write] & (1u << slot));
 	if (!(v->sim->tree_caps & SIM_NEED_CET_MSRS))
 		return false;
 	switch (msr) {
@@ -261,19 +294,26 @@ int sim_guest_rdwrmsr(struct sim_vcpu *v, bool write, u32 msr, u64 *data)
 	struct sim *sim = v->sim;
 	int slot = sim_msr_slot(msr);
 	struct sim_val val = sim_owned(sim, *data, v);
+	const char *file = __FILE__;
+	int line = __LINE__;
 
 	if (slot == SIM_SLOT_NONE)
 		return 1;
+	/* traced at the tree's line that passed it through, if the tree did */
+	if (v->tree_intercepts && v->pt_file[slot]) {
+		file = v->pt_file[slot];
+		line = v->pt_line[slot];
+	}
 	if (write) {
 		if (cpu_rejects(sim, msr, *data))
 			return 1;
 		sim->hw[slot] = val;
-		sim_trace(sim, SIM_EV_WRMSR, msr, val, __FILE__, __LINE__,
+		sim_trace(sim, SIM_EV_WRMSR, msr, val, file, line,
 			  "guest WRMSR (passed through)");
 	} else {
 		*data = sim->hw[slot].v;
-		sim_trace(sim, SIM_EV_RDMSR, msr, sim->hw[slot], __FILE__,
-			  __LINE__, "guest RDMSR (passed through)");
+		sim_trace(sim, SIM_EV_RDMSR, msr, sim->hw[slot], file, line,
+			  "guest RDMSR (passed through)");
 	}
 	return 0;
 }

@@ -88,6 +88,15 @@
 #undef kvm_cpu_cap_has
 #define kvm_cpu_cap_has(f)	sim_hw_kvm_cap(f)
 
+/* the MSR bitmap (VMX) and MSRPM (SVM): which MSRs the guest reaches */
+#undef vmx_set_intercept_for_msr
+#define vmx_set_intercept_for_msr(vcpu, msr, type, set)			\
+	sim_hw_msr_intercept((vcpu)->sim, (msr), (type) & MSR_TYPE_R,	\
+			     (type) & MSR_TYPE_W, (set), __FILE__, __LINE__)
+#undef svm_set_intercept_for_msr
+#define svm_set_intercept_for_msr(vcpu, msr, type, set)			\
+	vmx_set_intercept_for_msr(vcpu, msr, type, set)
+
 /* userspace memory: a "user" pointer is a plain pointer here */
 #undef copy_from_user
 #define copy_from_user(to, from, n) \

@@ -138,6 +138,21 @@ static void glue_vcpu_setup(void *kvm_vcpu, bool svm)
 #endif
 }
 
+/* the MSR intercepts: the tree's CET statements of them (stmts= in the spec) */
+static bool glue_recalc_intercepts(void *kvm_vcpu, bool svm)
+{
+#if defined(SLICE_HAVE_vmx_recalc_msr_intercepts) && \
+	defined(SLICE_HAVE_svm_recalc_msr_intercepts)
+	if (svm)
+		svm_recalc_msr_intercepts(kvm_vcpu);
+	else
+		vmx_recalc_msr_intercepts(kvm_vcpu);
+	return true;
+#else
+	return false;
+#endif
+}
+
 /* cpuid.c's guest_supported_xss: the guest's CPUID.(0xD,1) XSS bits KVM has */
 static void glue_set_cpuid(void *kvm_vcpu, unsigned int cpuid)
 {
@@ -385,6 +400,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.vcpu_destroy = glue_vcpu_destroy,
 	.vcpu_setup = glue_vcpu_setup,
 	.set_cpuid = glue_set_cpuid,
+	.recalc_intercepts = glue_recalc_intercepts,
 	.set_running = glue_set_running,
 	.xfeatures = glue_xfeatures,
 	.xstate_reset = glue_xstate_reset,

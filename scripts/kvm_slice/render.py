@@ -102,6 +102,8 @@ def render_report(tree, results):
             "required": r.entry.required,
             "kept_arms": r.kept_arms,
             "dropped_arms": r.dropped_arms,
+            "kept_stmts": r.kept_stmts,
+            "dropped_stmts": r.dropped_stmts,
             "notes": r.notes,
         })
     return json.dumps({"tree": tree, "symbols": syms}, indent=2) + "\n"
@@ -111,6 +113,9 @@ def summary_line(r):
     if r.defn is None:
         return f"MISSING {r.entry.name}"
     line = f"found  {r.entry.name}  {r.defn.where()}"
-    if r.pruned:
+    if r.pruned and r.entry.stmts:
+        line += f"  kept statements: {r.kept_stmts} of " \
+            f"{r.kept_stmts + r.dropped_stmts}"
+    elif r.pruned:
         line += "  kept arms: " + (" | ".join(r.kept_arms) or "(none)")
     return line

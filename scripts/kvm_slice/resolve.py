@@ -4,8 +4,8 @@
 For every entry one definition is picked among its candidates (several are
 only allowed in mutually exclusive preprocessor branches of one file, or
 when their text is the same: a copied file), its switch is pruned if the
-spec says ``arms=``, and every symbol error is collected into one
-SliceError.
+spec says ``arms=`` (its statements if ``stmts=``), and every symbol error
+is collected into one SliceError.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +15,7 @@ from .conditionals import exclusive
 from .errors import EXIT_SYMBOL, PROG, SliceError
 from .index import Definition, index_tree
 from .prune import prune_function
+from .stmts import prune_statements
 from .switch import find_switch
 from .spec import SpecEntry
 
@@ -29,6 +30,8 @@ class Result:
     kept_arms: list = field(default_factory=list)
     dropped_arms: int = 0
     counted_arms: int = 0     # kept arms other than the default arm
+    kept_stmts: int = 0       # stmts=: statements kept (declarations aside)
+    dropped_stmts: int = 0
     pruned: bool = False
     # arms= of a function whose switch is not in its own body: handed on
     # to the helpers it calls that hold the switch (closure.py)
@@ -100,6 +103,10 @@ def slice_tree(tree, search_dir, entries):
                               f"{entry.name} not found under {search_dir}")
         elif entry.arms:
             err = prune_or_hand_on(res, entry.arms)
+            if err:
+                errors.append(err)
+        elif entry.stmts:
+            err = prune_statements(res, entry.stmts)
             if err:
                 errors.append(err)
         else:

@@ -3,7 +3,7 @@
 
 One entry a line, ``#`` starts a comment::
 
-    fn NAME [required] [traced] [arms=TOKEN,TOKEN,...]
+    fn NAME [required] [traced] [arms=TOKEN,...] [stmts=TOKEN,...]
     macro NAME [required]
 """
 
@@ -25,6 +25,7 @@ class SpecEntry:
     required: bool = False
     arms: Optional[tuple] = None  # tokens selecting switch arms to keep, or None
     traced: bool = False      # calls go through SLICE_TRACED_CALL()
+    stmts: Optional[tuple] = None  # tokens selecting statements to keep
     lineno: int = 0
 
 
@@ -42,16 +43,18 @@ def _parse_spec_option(path, lineno, entry, word):
             raise _spec_error(path, lineno, "traced is only valid for fn")
         entry.traced = True
         return
-    if word.startswith("arms="):
+    for opt in ("arms", "stmts"):
+        if not word.startswith(opt + "="):
+            continue
         if entry.kind != "fn":
-            raise _spec_error(path, lineno, "arms= is only valid for fn")
-        if entry.arms is not None:
-            raise _spec_error(path, lineno, "arms= given twice")
-        tokens = tuple(word[len("arms="):].split(","))
+            raise _spec_error(path, lineno, f"{opt}= is only valid for fn")
+        if entry.arms is not None or entry.stmts is not None:
+            raise _spec_error(path, lineno, "arms= or stmts= given twice")
+        tokens = tuple(word[len(opt) + 1:].split(","))
         for tok in tokens:
             if not _IDENT_RE.match(tok):
-                raise _spec_error(path, lineno, f"bad arms token '{tok}'")
-        entry.arms = tokens
+                raise _spec_error(path, lineno, f"bad {opt} token '{tok}'")
+        setattr(entry, opt, tokens)
         return
     raise _spec_error(path, lineno, f"unknown option '{word}'")
 

@@ -1122,5 +1122,93 @@ class OutputTest(SliceTestCase):
                       p.stderr)
 
 
+TOY_INTERCEPTS = """
+static void toy_recalc(struct toy_vcpu *v)
+{
+	struct toy_cpu *cpu = to_cpu(v);
+	bool hide;
+
+	if (!toy_has_bitmap())
+		return;
+
+	toy_pass(v, TOY_MSR_TSC, 1);
+#ifdef CONFIG_TOY_64
+	toy_pass(v, TOY_MSR_FS, 1);
+#endif
+	if (toy_cap(TOY_SHSTK)) {
+		hide = !toy_guest(v, TOY_SHSTK);
+		toy_pass(v, TOY_MSR_SSP0, hide);	/* ; } in a comment */
+	} else if (toy_cap(TOY_IBT)) {
+		toy_pass(v, TOY_MSR_OTHER, 0);
+	} else
+		toy_pass(v, TOY_MSR_TSC, 0);
+	toy_set(cpu, (struct toy_pair){ .a = 1, .b = 2 });
+	do {
+		toy_pass(v, TOY_MSR_U_CET, hide);
+	} while (0);
+	toy_pmu(v);
+}
+"""
+
+
+class StatementsTest(SliceTestCase):
+    """stmts=: only the statements naming a token, and declarations."""
+
+    def prune(self, text, tokens="TOY_MSR_SSP0,TOY_MSR_U_CET"):
+        t = self.tree({"toy.c": text})
+        rc, out, err = t.run(f"fn toy_recalc stmts={tokens}\n")
+        self.assertEqual(rc, 0, err)
+        return t, out, "\n".join(definition_block(t.read("slice.c"),
+                                                  "toy_recalc")[2])
+
+    def test_keeps_statements_naming_a_token_and_declarations(self):
+        t, out, body = self.prune(TOY_INTERCEPTS)
+        for kept in ("struct toy_cpu *cpu = to_cpu(v);", "bool hide;",
+                     "hide = !toy_guest(v, TOY_SHSTK);",
+                     "} else if (toy_cap(TOY_IBT)) {",
+                     "toy_pass(v, TOY_MSR_OTHER, 0);",
+                     "toy_pass(v, TOY_MSR_TSC, 0);",
+                     "toy_pass(v, TOY_MSR_U_CET, hide);", "} while (0);"):
+            self.assertIn(kept, body)
+        for gone in ("toy_has_bitmap", "TOY_MSR_FS", "toy_set(",
+                     "toy_pmu", "toy_pass(v, TOY_MSR_TSC, 1);"):
+            self.assertNotIn(gone, body)
+        self.assertIn("kept statements: 2 of 7", out)
+        rep = t.report()["toy_recalc"]
+        self.assertEqual((rep["kept_stmts"], rep["dropped_stmts"]), (2, 5))
+
+    def test_line_numbers_and_conditionals_kept(self):
+        t, _, body = self.prune(TOY_INTERCEPTS)
+        block = definition_block(t.read("slice.c"), "toy_recalc")
+        self.assertLinesMatchSource(block)
+        self.assertEqual(body.count("#ifdef CONFIG_TOY_64"), 1)
+        self.assertEqual(body.count("#endif"), 1)
+        self.assertEqual(len(block[2]) - 1, len(dedent(
+            TOY_INTERCEPTS).rstrip("\n").split("\n")))
+
+    def test_a_helper_of_the_same_file_naming_a_token_is_kept(self):
+        moved = TOY_INTERCEPTS.replace(
+            "\tdo {\n\t\ttoy_pass(v, TOY_MSR_U_CET, hide);\n\t} "
+            "while (0);\n", "\ttoy_recalc_cet(v);\n")
+        moved = ("static void toy_recalc_cet(struct toy_vcpu *v)\n{\n"
+                 "\ttoy_pass(v, TOY_MSR_U_CET, 1);\n}\n\n" +
+                 dedent(moved))
+        t, out, body = self.prune(moved)
+        self.assertIn("toy_recalc_cet(v);", body)
+        self.assertNotIn("toy_pmu", body)
+
+    def test_no_statement_names_a_token(self):
+        _, out, body = self.prune(TOY_INTERCEPTS, "TOY_MSR_NONE")
+        self.assertIn("kept statements: 0 of 7", out)
+        self.assertIn("bool hide;", body)
+        self.assertNotIn("toy_pass", body)
+
+    def test_stmts_and_arms_are_exclusive(self):
+        t = self.tree({"toy.c": TOY_INTERCEPTS})
+        rc, _, err = t.run("fn toy_recalc stmts=A arms=B\n")
+        self.assertEqual(rc, 2)
+        self.assertIn("arms= or stmts= given twice", err)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -68,6 +68,13 @@ bool sim_hw_ignore_msrs(void);
 bool sim_hw_kvm_cet(void);
 /* Does the CPU have CET (its MSRs, the VMX load-CET-state controls)? */
 bool sim_hw_cpu_cet(void);
+/*
+ * {vmx,svm}_set_intercept_for_msr(): the MSR bitmap / MSRPM bits of @msr
+ * for reads and/or writes; !@intercept passes it through to the guest
+ */
+void sim_hw_msr_intercept(struct sim_vcpu *vcpu, u32 msr, bool read,
+			  bool write, bool intercept, const char *file,
+			  int line);
 
 /* the kernel's allocators (kmalloc, kvzalloc, ...): zeroed when @zero */
 void *sim_hw_alloc(size_t size, bool zero, const char *file, int line);

@@ -37,6 +37,11 @@ struct sim_kernel {
 	void (*vcpu_setup)(void *kvm_vcpu, bool svm);
 	/* KVM_SET_CPUID2 (SIM_CPUID_*): what cpuid.c derives from it */
 	void (*set_cpuid)(void *kvm_vcpu, unsigned int cpuid);
+	/*
+	 * recalc_intercepts' MSR part ({vmx,svm}_recalc_msr_intercepts());
+	 * false: the tree has no such function (the machine stands in)
+	 */
+	bool (*recalc_intercepts)(void *kvm_vcpu, bool svm);
 	/* kvm_vcpu_ioctl(KVM_RUN) around the arch run loop: wants_to_run */
 	void (*set_running)(void *kvm_vcpu, bool running);
 	/* kvm_load_xfeatures(): the guest's / host's XSS around a VM-entry */

@@ -70,6 +70,7 @@ enum sim_event_type {
 	SIM_EV_FPSTATE_CLEAR,	/* an XSAVE component of an fpstate reset */
 	SIM_EV_INIT,		/* INIT of a vCPU (emulated inside KVM_RUN) */
 	SIM_EV_INJECT,		/* an injected preemption or migration */
+	SIM_EV_MSR_INTERCEPT,	/* an MSR bitmap / MSRPM bit set or cleared */
 };
 
 struct sim_event {
@@ -107,6 +108,18 @@ struct sim_vcpu {
 	struct sim_val vmcb_cache[SIM_NR_SLOTS], vmcb_cache_ssp;
 	int vmcb_cached_cpu;
 	u32 entry_ctls, exit_ctls;
+	/*
+	 * The MSR bitmap (VMX) / MSRPM (SVM) for the modelled MSRs, as the
+	 * tree's recalc_msr_intercepts() left it: BIT(slot) set when a guest
+	 * RDMSR ([0]) / WRMSR ([1]) runs without a VM-exit.  All intercepted
+	 * at creation.  tree_intercepts: the tree's code decides (else the
+	 * stand-in in vmx_svm.c, for trees without that function).
+	 */
+	u32 passthrough[2];
+	bool tree_intercepts;
+	/* where the tree passed each through: the guest access's trace line */
+	const char *pt_file[SIM_NR_SLOTS];
+	int pt_line[SIM_NR_SLOTS];
 	void *kvm_vcpu;			/* the kernel's struct kvm_vcpu (glue) */
 };
 

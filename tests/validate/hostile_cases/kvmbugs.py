@@ -233,3 +233,26 @@ def kvmbug_host_ssp_not_written(c):
         t, "void vmx_set_constant_host_state(",
         "vmcs_writel(HOST_SSP, 0);", ["\t\t/* unused by Linux */"]),
         "KVM: VMX: skip HOST_SSP", kernel.VMX)
+
+
+@case("kvmbugs", VIOLATION,
+      r"CPUID GATING: guest \w+ of MSR 0x6a[4-7].*lacks it")
+def kvmbug_ssp_passed_through_by_ibt(c):
+    """vmx_recalc_msr_intercepts() passes the SSP MSRs through to a guest
+    with IBT instead of SHSTK: an IBT-only guest reaches PL0-3_SSP"""
+    return bug(c, lambda t: kernel.replace_in(
+        t, "static void vmx_recalc_msr_intercepts(",
+        "intercept = !guest_cpu_cap_has(vcpu, X86_FEATURE_SHSTK);",
+        ["\t\tintercept = !guest_cpu_cap_has(vcpu, X86_FEATURE_IBT);"]),
+        "KVM: VMX: pass the SSPs through with IBT", kernel.VMX)
+
+
+@case("kvmbugs", VIOLATION, r"CPUID GATING: guest \w+ of MSR 0x6a.*lacks it")
+def kvmbug_svm_cet_always_passed_through(c):
+    """svm_recalc_msr_intercepts() passes the CET MSRs through whatever
+    the guest's CPUID: a guest without CET reaches them"""
+    return bug(c, lambda t: kernel.replace_in(
+        t, "static void svm_recalc_msr_intercepts(",
+        "bool shstk_enabled = guest_cpu_cap_has(vcpu, X86_FEATURE_SHSTK);",
+        ["\t\tbool shstk_enabled = true;"]),
+        "KVM: SVM: always pass the CET MSRs through", kernel.SVM)

@@ -141,3 +141,42 @@ def refactor_switch_into_helper(c):
     return refactor(c, (kernel.X86, kernel.body_into_helper(
         "int kvm_get_msr_common(")), (kernel.VMX, kernel.body_into_helper(
             "int vmx_set_msr(")))
+
+
+RECALC = "static void vmx_recalc_msr_intercepts("
+
+
+def cet_intercepts_into_helper(then=None):
+    """vmx_recalc_msr_intercepts()'s CET statements (from the SHSTK block
+    to the PMU call) moved into a new static helper it calls; then(text)
+    edits the helper's text (a bug hidden in it)."""
+    def edit(text):
+        fn = text.index(RECALC)
+        lo = text.index("\tif (kvm_cpu_cap_has(X86_FEATURE_SHSTK)) {", fn)
+        hi = text.index("\tvmx_recalc_pmu_msr_intercepts(vcpu);", lo)
+        body = text[lo:hi]
+        helper = ("static void hostile_recalc_cet_intercepts(struct "
+                  "kvm_vcpu *vcpu)\n{\n\tbool intercept;\n\n" +
+                  body.rstrip("\n") + "\n}\n\n")
+        if then:
+            helper = then(helper)
+        return (text[:fn] + helper + text[fn:lo] +
+                "\thostile_recalc_cet_intercepts(vcpu);\n\n" + text[hi:])
+    return edit
+
+
+@case("refactor", OK)
+def refactor_cet_intercepts_into_helper(c):
+    """the CET part of vmx_recalc_msr_intercepts() in a helper of its own
+    (stmts= keeps the call: the helper names the CET MSRs)"""
+    return refactor(c, (kernel.VMX, cet_intercepts_into_helper()))
+
+
+@case("refactor", VIOLATION, r"CPUID GATING: guest \w+ of MSR 0x6a[4-7]")
+def refactor_cet_intercepts_into_helper_with_bug(c):
+    """the same, the SSP MSRs passed through to an IBT guest inside it"""
+    return refactor(c, (kernel.VMX, cet_intercepts_into_helper(
+        lambda h: h.replace("intercept = !guest_cpu_cap_has(vcpu, "
+                            "X86_FEATURE_SHSTK);", "intercept = "
+                            "!guest_cpu_cap_has(vcpu, X86_FEATURE_IBT);",
+                            1))))
