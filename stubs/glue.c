@@ -183,6 +183,17 @@ static void glue_xstate_reset(void *kvm_vcpu, bool init_event)
 #endif
 }
 
+static bool glue_vendor_reset(void *kvm_vcpu, bool svm, bool init_event)
+{
+#ifdef SLICE_HAVE_vmx_vcpu_reset
+	if (!svm) {
+		vmx_vcpu_reset(kvm_vcpu, init_event);
+		return true;
+	}
+#endif
+	return false;
+}
+
 static void glue_set_running(void *kvm_vcpu, bool running)
 {
 	((struct kvm_vcpu *)kvm_vcpu)->wants_to_run = running;
@@ -404,6 +415,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.set_running = glue_set_running,
 	.xfeatures = glue_xfeatures,
 	.xstate_reset = glue_xstate_reset,
+	.vendor_reset = glue_vendor_reset,
 	.msr_io = glue_msr_io,
 	.one_reg_id = glue_one_reg_id,
 	.init_msr_lists = glue_init_msr_lists,

@@ -48,6 +48,11 @@ struct sim_kernel {
 	void (*xfeatures)(void *kvm_vcpu, bool guest);
 	/* kvm_vcpu_reset()'s xstate part: kvm_xstate_reset() */
 	void (*xstate_reset)(void *kvm_vcpu, bool init_event);
+	/*
+	 * kvm_vcpu_reset()'s vendor part as far as CET goes (vmx_vcpu_reset():
+	 * the VMCS guest CET fields); false: the tree has none for @svm
+	 */
+	bool (*vendor_reset)(void *kvm_vcpu, bool svm, bool init_event);
 	/* the ioctl handlers: msr_io(), kvm_get_set_one_reg() */
 	int (*msr_io)(void *kvm_vcpu, void *user_msrs,
 		      enum sim_kernel_msr_op op);

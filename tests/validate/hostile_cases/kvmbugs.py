@@ -256,3 +256,12 @@ def kvmbug_svm_cet_always_passed_through(c):
         "bool shstk_enabled = guest_cpu_cap_has(vcpu, X86_FEATURE_SHSTK);",
         ["\t\tbool shstk_enabled = true;"]),
         "KVM: SVM: always pass the CET MSRs through", kernel.SVM)
+
+
+@case("kvmbugs", VIOLATION, r"(HOST INTEGRITY|S_CET EXCLUSION): .*MSR 0x6a2")
+def kvmbug_init_keeps_guest_s_cet(c):
+    """vmx_vcpu_reset() no longer zeroes GUEST_S_CET on INIT: the guest
+    reads its pre-INIT S_CET"""
+    return bug(c, lambda t: kernel.replace_in(
+        t, "void vmx_vcpu_reset(", "vmcs_writel(GUEST_S_CET, 0);",
+        ["\t\t;"]), "KVM: VMX: S_CET survives INIT", kernel.VMX)
