@@ -22,6 +22,7 @@ from .apply import apply_patch, copy_tree
 from .build import Builder
 from .errors import (BadInput, BadOutput, HarnessError, Interrupted,
                      lines_of, os_error_reason)
+from .gitrange import read_range, repo_top
 from .patchcov import (Unmeasured, applied_changes, private_dir,
                        executed_lines, gcov_env, measure, slice_lines,
                        snapshot)
@@ -33,7 +34,7 @@ from .report import (Colour, Outcome, check_output, print_error, printable,
 from .run import CASE_TIMEOUT, MEMORY_LIMIT, RunResult, run_binary
 from .scratch import (Scratch, cleanup_all, install_signal_handlers,
                       remove_tree)
-from .verdicts import Step
+from .verdicts import Step, relative_to_base
 
 PROG = "kvm-x86-sim validate"
 # the exploration per step: all single injections and the pairs at most
@@ -91,7 +92,14 @@ def arg_parser() -> Parser:
                     help="kernel tree (default: the cached newest 7.x)")
     ap.add_argument("--patch", metavar="FILE", action="append", default=[],
                     help="git format-patch file, mbox series or thread text "
-                    "(repeatable, applied in order)")
+                    "(repeatable, applied in order; - reads standard input)")
+    ap.add_argument("--git", metavar="RANGE",
+                    help="the commits of a range of the repository (--kernel "
+                    "or the current one): REV, R1..R2 or REV-COUNT, checked "
+                    "on the tree at the range's base")
+    ap.add_argument("--strict", action="store_true",
+                    help="a violation already present at the base fails the "
+                    "series too")
     ap.add_argument("--format", choices=("text", "tap", "junit", "json"),
                     default="text")
     ap.add_argument("--output", metavar="FILE", help="write the report here")
@@ -178,31 +186,54 @@ def coverage_of_run(exe: str, counts: str, tree: str) -> Ran:
         remove_tree(counts)
 
 
+def inputs(args: argparse.Namespace, res: Outcome) -> str:
+    """The tree and the series (res.patches): --kernel and --patch, or
+    the range and base of --git.  Returns the tree's path."""
+    if args.git:
+        if args.patch:
+            raise BadInput("--git and --patch: give one of them")
+        gs = read_range(repo_top(args.kernel), args.git)
+        res.tree = f"{gs.repo} at {gs.base[:12]} (--git {args.git})"
+        args.patch = [gs.mbox]
+        args.kernel = gs.tree
+        tree = check_tree(args)
+    else:
+        tree = check_tree(args)
+        res.tree = tree
+    res.patches = read_series(args.patch, res.notes)
+    return tree
+
+
 def validate(args: argparse.Namespace, res: Outcome) -> None:
-    """The run: each prefix of the series applied, built, run, judged."""
+    """The run: each prefix of the series applied, built, run, judged;
+    then, for a series, its base, which the verdicts are relative to."""
     if args.output:
         check_output(args.output)
-    tree = check_tree(args)
-    res.tree = tree
-    res.patches = read_series(args.patch, res.notes)
+    tree = inputs(args, res)
     build = os.path.abspath(args.build)
-    builder = Builder(build, args.cache or os.path.join(build,
-                                                        "validate-cache"))
-    progress = len(res.patches) > 1 and not args.quiet
-    steps: list[tuple[int, str, list[Patch]]]
-    scratch: Optional[Scratch] = None
+    run = StepRunner(args, Builder(build, args.cache or os.path.join(
+        build, "validate-cache")), tree)
     if not res.patches:
-        steps = [(0, "tree", [])]
+        res.steps.append(run.step(0, "tree", [], tree))
     else:
-        steps = [(k, "1" if k == 1 else f"1-{k}", res.patches[:k])
-                 for k in range(1, len(res.patches) + 1)]
+        series(args, res, run, tree)
+    relative_to_base(res.steps, args.strict)
+    res.exit = 1 if any(s.failed() for s in res.steps
+                        if args.strict or not s.reference) else 0
+    run.builder.prune()
+
+
+def series(args: argparse.Namespace, res: Outcome, run: "StepRunner",
+           tree: str) -> None:
+    """Patch 1, patches 1-2, ... on a scratch copy; then, if one of them
+    failed, the base, to tell what the series broke from what was broken
+    before it.  A base that cannot be built is a note: every violation
+    counts as new."""
+    progress = len(res.patches) > 1 and not args.quiet
+    scratch = Scratch.create()
     try:
-        if res.patches:
-            scratch = Scratch.create()
-            copy_tree(scratch, tree)
-        runs: dict[str, RunResult] = {}
-        lines_run: dict[str, Ran] = {}
-        for k, label, ps in steps:
+        copy_tree(scratch, tree)
+        for k in range(1, len(res.patches) + 1):
             if res.steps and any(c.kind == "HANG"
                                  for c in res.steps[-1].cases):
                 res.stopped = (f"stopped the series at step "
@@ -210,47 +241,71 @@ def validate(args: argparse.Namespace, res: Outcome) -> None:
                                "test hangs there; later prefixes were not "
                                "checked")
                 break
-            t0 = time.monotonic()
-            st = Step(k, label, ps)
-            root = tree
-            changed: dict[str, list[int]] = {}
-            if k and scratch:
-                before = private_dir()
-                snapshot(ps[-1], [scratch.root, tree], before)
-                st.notes = apply_patch(ps[-1], scratch, tree, k)
-                root = scratch.root
-                changed = applied_changes(ps[-1], before, root)
-                remove_tree(before)
-            sdir, c1 = builder.slice(root, tree)
-            exe, c2 = builder.binary(sdir, tree, root)
-            st.notes += builder.take_notes()
-            if exe not in runs:     # the same binary: the same verdicts
-                counts = private_dir()
-                runs[exe] = run_binary(exe, args.case_timeout,
-                                       args.memory_limit,
-                                       explore_args(args, tree, k),
-                                       gcov_env(exe, counts))
-                lines_run[exe] = coverage_of_run(exe, counts, tree)
-            st.evaluate(runs[exe])
-            if k:
-                st.coverage = measure(changed, slice_lines(sdir, tree),
-                                      *lines_run[exe])
-            st.seconds = time.monotonic() - t0
-            st.cached = "cached" if c1 and c2 else ""
+            ps = res.patches[:k]
+            before = private_dir()
+            snapshot(ps[-1], [scratch.root, tree], before)
+            notes = apply_patch(ps[-1], scratch, tree, k)
+            changed = applied_changes(ps[-1], before, scratch.root)
+            remove_tree(before)
+            st = run.step(k, "1" if k == 1 else f"1-{k}", ps, scratch.root,
+                          changed)
+            st.notes = notes + st.notes
             res.steps.append(st)
             if progress:
                 n = st.counts()
-                print(f"[{k}/{len(steps)}] {printable(ps[-1].label())}: "
+                print(f"[{k}/{len(res.patches)}] "
+                      f"{printable(ps[-1].label())}: "
                       f"{'FAIL' if st.failed() else 'ok'}  "
                       f"({n['PASS']} pass, {n['FAIL']} fail, {n['SKIP']} "
                       f"skip; {st.seconds:.2f} s"
                       f"{', ' + st.cached if st.cached else ''})",
                       file=sys.stderr, flush=True)
     finally:
-        if scratch:
-            scratch.remove()
-    res.exit = 1 if any(s.failed() for s in res.steps) else 0
-    builder.prune()
+        scratch.remove()
+    if not any(s.failed() for s in res.steps):
+        return                  # nothing to tell apart: the base can wait
+    try:
+        res.steps.insert(0, run.step(0, "base", [], tree))
+    except (BadInput, HarnessError) as e:
+        res.notes.append("the base (the tree before the series) could not "
+                         f"be checked, so every violation counts as the "
+                         f"series': {lines_of(e)[0] if lines_of(e) else e}")
+
+
+class StepRunner:
+    """One step: slice, build (cached), run (the same binary once), judge,
+    and the patch's coverage."""
+
+    def __init__(self, args: argparse.Namespace, builder: Builder,
+                 tree: str) -> None:
+        self.args, self.builder, self.tree = args, builder, tree
+        self.runs: dict[str, RunResult] = {}
+        self.lines_run: dict[str, Ran] = {}
+
+    def step(self, k: int, label: str, ps: list[Patch], root: str,
+             changed: Optional[dict[str, list[int]]] = None) -> Step:
+        t0 = time.monotonic()
+        st = Step(k, label, ps)
+        tree, args = self.tree, self.args
+        sdir, c1 = self.builder.slice(root, tree)
+        exe, c2 = self.builder.binary(sdir, tree, root)
+        st.notes += self.builder.take_notes()
+        if exe not in self.runs:    # the same binary: the same verdicts
+            counts = private_dir()
+            self.runs[exe] = run_binary(exe, args.case_timeout,
+                                        args.memory_limit,
+                                        explore_args(args, tree, k),
+                                        gcov_env(exe, counts),
+                                        0 if args.no_explore
+                                        else args.explore_budget)
+            self.lines_run[exe] = coverage_of_run(exe, counts, tree)
+        st.evaluate(self.runs[exe])
+        if changed is not None:
+            st.coverage = measure(changed, slice_lines(sdir, tree),
+                                  *self.lines_run[exe])
+        st.seconds = time.monotonic() - t0
+        st.cached = "cached" if c1 and c2 else ""
+        return st
 
 
 def debugging(args: Optional[argparse.Namespace]) -> bool:

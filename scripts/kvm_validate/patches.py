@@ -112,7 +112,8 @@ class Patch:
     number: Optional[tuple[int, int]] = None    # [PATCH n/m]
 
     def label(self) -> str:
-        base = os.path.basename(self.source)
+        base = "stdin" if self.source == "-" else \
+            os.path.basename(self.source)
         return f"{base}#{self.part}" if self.part else base
 
 
@@ -294,7 +295,10 @@ FIFO_QUIET = 10                 # seconds a pipe may stay silent
 def read_file(path: str) -> bytes:
     """A patch file's bytes.  A pipe or character device (/dev/stdin,
     <(git format-patch ...)) is read until EOF, but never waited on for
-    more than FIFO_QUIET seconds of silence, nor past MAX_PATCH_BYTES."""
+    more than FIFO_QUIET seconds of silence, nor past MAX_PATCH_BYTES.
+    "-" is standard input."""
+    if path == "-":
+        path = "/dev/stdin"
     try:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
@@ -351,7 +355,7 @@ def parse_patch_file(path: str, notes: Optional[list[str]] = None
         raise BadInput(f"{path}: binary file, not a patch")
     mails = read_mails(path, raw)
     patches = []
-    base = os.path.basename(path)
+    base = "stdin" if path == "-" else os.path.basename(path)
     for m in mails:
         subj = thread_subject(m)
         num = patch_number(subj)

@@ -29,7 +29,7 @@ RUN_WHY = {
             "the case",
     "INCOMPLETE": "INCOMPLETE: the case ended without a verdict",
 }
-from .verdicts import short_trace
+from .verdicts import BASE, introduced, short_trace
 
 VERDICT = {0: "PASS", 1: "FAIL", 2: "ERROR", 3: "ERROR"}
 
@@ -83,7 +83,8 @@ class Colour:
         text = verdict if text is None else text
         if not self.on:
             return text
-        code = {"PASS": "32", "FAIL": "1;31", "SKIP": "33"}.get(verdict)
+        code = {"PASS": "32", "FAIL": "1;31", "SKIP": "33",
+                BASE: "35"}.get(verdict)
         return f"\033[{code}m{text}\033[0m" if code else text
 
 
@@ -92,9 +93,14 @@ def findings(steps: list[Any]) -> str:
     their end and why (CRASH, HANG, OOM, INCOMPLETE): a run cut short is
     named as such, never counted as a violated invariant."""
     words = {v: k for k, v in RUN_ROWS.items() if k != "EXIT"}
-    violated = sum(1 for s in steps if any(
+    counted = [s for s in steps if not s.reference]
+    violated = sum(1 for s in counted if any(
         v == "FAIL" for r, (v, _) in s.cells.items() if r not in words))
     out = [f"{violated} with a violated invariant"]
+    base = [r for s in steps if s.reference for r, (v, _) in s.cells.items()
+            if v == "FAIL"]
+    if base:
+        out.append(f"{len(base)} invariant(s) failing at the base already")
     for row, word in words.items():
         n = sum(1 for s in steps if s.cells.get(row, ("", ""))[0] == "FAIL")
         if n:
@@ -141,6 +147,25 @@ def coverage_lines(steps: list[Any], total: int) -> list[str]:
                        "the verdict judges the code around it, not the "
                        "patch")
     return out
+
+
+def fixed_by(steps: list[Any], inv: str, name: str, total: int) -> str:
+    _, fixed = introduced(steps, inv, name)
+    return f", fixed by patch {fixed}/{total}" if fixed else ""
+
+
+def at_base(s: Any, w: Any, colour: Colour) -> None:
+    """The base's own failures: reported, not held against the series."""
+    for inv, cs in s.failures.items():
+        w("")
+        w(colour(BASE, f"{BASE} {inv}") + " present at the base, before "
+          "the series: not counted against it (--strict counts it)")
+        c = cs[0]
+        lines, where = short_trace(c, inv)
+        w(f"  {len(cs)} case(s), first {c.name}" +
+          (f"; kernel lines in the trace: {where}" if where else ""))
+        if lines:
+            w(f"    {printable(lines[0])}")
 
 
 def render_text(res: Outcome, colour: Colour) -> str:
@@ -199,16 +224,18 @@ def render_text(res: Outcome, colour: Colour) -> str:
             out += cov
     seen = set()
     for s in steps:
-        for inv, cs in s.failures.items():
+        if s.reference:
+            at_base(s, w, colour)
+            continue
+        for inv, cs in s.new_failures().items():
             key = (inv, tuple(sorted({c.scenario for c in cs})))
             if key in seen:
                 continue
             seen.add(key)
             w("")
-            after = ((f"with patch 1 applied ({s.patches[-1].label()})"
-                      if s.index == 1 else
-                      f"with patches {s.label} applied (first failing at "
-                      f"patch {s.index}: {s.patches[-1].label()})")
+            after = (f"new at patch {s.index}/{len(patches)} "
+                     f"({s.patches[-1].label()})" +
+                     fixed_by(steps, inv, cs[0].name, len(patches))
                      if s.index else "in the tree as it is")
             by_scn: dict[str, list[Any]] = {}
             for c in cs:

@@ -214,9 +214,11 @@ def signame(rc: int) -> str:
 def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
                memory_mib: int = MEMORY_LIMIT,
                extra: Optional[List[str]] = None,
-               env: Optional[Dict[str, str]] = None) -> RunResult:
+               env: Optional[Dict[str, str]] = None,
+               budget: int = 0) -> RunResult:
     """Every case, each to its end, or a finding saying why not.  extra:
-    more arguments for the binary (the exploration's); env: its
+    more arguments for the binary (the exploration's, which may stay
+    silent for its budget, seconds, on top of a case's timeout); env: its
     environment (patchcov.gcov_env)."""
     cases: List[Case] = []
     invariants: List[str] = []
@@ -228,7 +230,7 @@ def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
                 str(case_timeout), "--memory-limit", str(memory_mib)] + \
             (extra or [])
         try:
-            ex = execute(argv, case_timeout + 5, memory_mib, env)
+            ex = execute(argv, case_timeout + budget + 5, memory_mib, env)
         except OSError as e:
             raise HarnessError(f"cannot run the test binary {exe}: "
                                f"{e.strerror}")
@@ -252,7 +254,8 @@ def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
         if died is None:
             # the case after the last result vanished without a word
             why = ("hung (no output for "
-                   f"{case_timeout + 5} s; killed)" if ex.rc is None else
+                   f"{case_timeout + budget + 5} s; killed)" if ex.rc is None
+                   else
                    f"killed by {signame(ex.rc)}" if ex.rc < 0 else
                    f"the process exited ({ex.rc})")
             if last >= plan:

@@ -29,6 +29,9 @@ class Step:
     cached: str = ""
     stopped: str = ""
     coverage: Optional[Any] = None      # patchcov.PatchCoverage
+    # relative_to_base(): the failures the base has too, by invariant
+    at_base: Dict[str, List[Case]] = field(default_factory=dict)
+    reference: bool = False             # the base of a series
 
     def evaluate(self, run: RunResult) -> None:
         """One PASS / FAIL / SKIP per invariant, plus a row for each way a
@@ -88,11 +91,58 @@ class Step:
     def failed(self) -> bool:
         return any(v == "FAIL" for v, _ in self.cells.values())
 
+    def new_failures(self) -> Dict[str, List[Case]]:
+        """Its failures the base does not have (all, for the base)."""
+        return {inv: [c for c in cs if c not in self.at_base.get(inv, [])]
+                for inv, cs in self.failures.items()
+                if len(cs) > len(self.at_base.get(inv, []))}
+
     def counts(self) -> Dict[str, int]:
         n = {"PASS": 0, "FAIL": 0, "SKIP": 0}
         for c in self.cases:
             n[c.result] = n.get(c.result, 0) + 1
         return n
+
+
+BASE = "BASE"       # the cell of a failure the base has too
+
+
+def relative_to_base(steps: List[Step], strict: bool) -> None:
+    """Each step's failures split into those the series' base has too
+    (the same invariant broken in the same case) and new ones; a cell
+    whose failures are all at the base becomes BASE, which fails nothing
+    unless strict.  steps[0] is the base (index 0)."""
+    if len(steps) < 2 or steps[0].index != 0:
+        return
+    base = steps[0]
+    base.reference = True
+    known = {(inv, c.name) for inv, cs in base.failures.items()
+             for c in cs}
+    for s in steps[1:]:
+        for inv, cs in s.failures.items():
+            old = [c for c in cs if (inv, c.name) in known]
+            if not old:
+                continue
+            s.at_base[inv] = old
+            if len(old) == len(cs) and not strict:
+                s.cells[inv] = (BASE, f"present at the base: {len(old)} "
+                                f"case(s), first {old[0].name}")
+
+
+def introduced(steps: List[Step], inv: str, name: str
+               ) -> Tuple[Optional[int], Optional[int]]:
+    """The patch whose step first has case `name` break inv (not at the
+    base), and the first later one where it no longer does."""
+    first = fixed = None
+    for s in steps:
+        if s.reference:
+            continue
+        has = any(c.name == name for c in s.new_failures().get(inv, []))
+        if has and first is None:
+            first = s.index
+        elif not has and first is not None and fixed is None:
+            fixed = s.index
+    return first, fixed
 
 
 def short_trace(case: Case, inv: str,

@@ -287,6 +287,18 @@ static int explore_parallel(struct sim_explore *x, const struct sim_case *cases,
 	return died;
 }
 
+/*
+ * How long the exploration may run before it hangs: its budget, then the
+ * case timeout for the schedule in progress (the budget is checked between
+ * schedules, so on a loaded machine it runs out just before, never after).
+ */
+unsigned int explore_timeout(const struct ktap_options *k)
+{
+	if (!k->case_timeout)
+		return 0;
+	return k->case_timeout + (unsigned int)(k->explore_budget + 0.999);
+}
+
 unsigned int explore_ktap(const struct sim_case *cases, unsigned int n,
 			  const struct ktap_options *k, sim_printer diag,
 			  bool *died)
@@ -315,7 +327,8 @@ unsigned int explore_ktap(const struct sim_case *cases, unsigned int n,
 		jobs = 16;
 	if (jobs > 1) {
 		int r = explore_parallel(&x, cases, n, jobs,
-					 k->case_timeout, &skipped, "    # ");
+					 explore_timeout(k), &skipped,
+					 "    # ");
 
 		if (r > 1)
 			return ~0u;	/* (said why on stderr) */

@@ -21,6 +21,8 @@ struct explore_options {
 };
 
 struct ktap_options;
+/* seconds before the exploration is a hang: its budget + a case's */
+unsigned int explore_timeout(const struct ktap_options *k);
 /*
  * The exploration as KTAP diagnostics; returns the invariants violated,
  * *@died if a worker process died (the code under test crashed).

@@ -240,6 +240,7 @@ int ktap_run(const struct sim_case *cs, unsigned int n,
 		}
 		current = &c;
 		current_no = n + 1;
+		timeout = explore_timeout(opt);	/* (for on_alarm's message) */
 		alarm(timeout);
 		got = explore_ktap(cs, n, opt, print_diag, &died);
 		alarm(0);

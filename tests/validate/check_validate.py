@@ -14,6 +14,8 @@ import argparse
 import difflib
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -210,7 +212,7 @@ def case_crash(a, tmp):
                              "--format", "json"], a.build)
     check(rc == 1, f"crash: exit {rc}, expected 1", out + err)
     doc = json.loads(out)
-    st = doc["steps"][0]
+    st = patch_step(doc, 1)
     check(st["invariants"]["NO CRASH"]["verdict"] == "FAIL",
           "crash not reported as a FAIL", out)
     crashed = {f["scenario"] for f in st["failures"]
@@ -330,6 +332,97 @@ def case_coverage(a, tmp):
     check("this PASS covered none of the patch" in out.split(
         "patch 2/2")[-1], "patch 2's empty coverage not said", out)
     print(out)
+
+
+def kvm_copy(src, dst):
+    """dst/arch/x86/kvm: a copy of src's."""
+    shutil.copytree(os.path.join(src, "arch/x86/kvm"),
+                    os.path.join(dst, "arch/x86/kvm"))
+    return dst
+
+
+def case_base_relative(a, tmp):
+    """A violation present at the base: reported, never held against a
+    clean series (exit 0; --strict: 1); a series that brings one in and
+    takes it out again: exit 1, new at patch 1/2, fixed by patch 2/2."""
+    need(a.tree7, "the 7.x tree")
+    rel = kernel.X86
+    bad = kvm_copy(a.tree7, os.path.join(tmp, "bad"))
+    with open(os.path.join(bad, rel)) as f:
+        good_text = f.read()
+    text = kernel.violation(good_text)
+    with open(os.path.join(bad, rel), "w") as f:
+        f.write(text)
+    clean = write(tmp, "clean.patch", gen_patch(
+        bad, rel, [("static int __msr_io(", "\t/* a comment */")],
+        "a comment"))
+    rc, out, err = validate(["--kernel", bad, "--patch", clean,
+                             "--no-explore"], a.build)
+    check(rc == 0, f"clean patch on a broken base: exit {rc}, expected 0",
+          out + err)
+    check("BASE S_CET EXCLUSION present at the base" in out and
+          re.search(r"S_CET EXCLUSION +FAIL +BASE", out),
+          "the base's violation not shown as BASE", out)
+    rc, out, err = validate(["--kernel", bad, "--patch", clean, "--strict",
+                             "--no-explore"], a.build)
+    check(rc == 1, f"--strict: exit {rc}, expected 1", out + err)
+    # patch 1 breaks the clean tree, patch 2 restores it
+    p1 = mail(rel, good_text.splitlines(True), text.splitlines(True),
+              "[PATCH 1/2] break")
+    p2 = mail(rel, text.splitlines(True), good_text.splitlines(True),
+              "[PATCH 2/2] unbreak")
+    p = write(tmp, "s.mbox", p1 + p2)
+    rc, out, err = validate(["--kernel", a.tree7, "--patch", p,
+                             "--no-explore"], a.build)
+    check(rc == 1, f"break then fix: exit {rc}, expected 1", out + err)
+    check("FAIL S_CET EXCLUSION new at patch 1/2 (s.mbox#1), fixed by "
+          "patch 2/2" in out, "new at / fixed by not said", out)
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-C", repo, "-c", "user.name=Test", "-c",
+                    "user.email=test@example.invalid", *args], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def case_git_and_stdin(a, tmp):
+    """The same one-patch series through a file, --git REV-1, --git A..B
+    and --patch - (standard input): the same verdicts."""
+    need(a.tree7, "the 7.x tree")
+    if not shutil.which("git"):
+        print("SKIP: git not installed")
+        sys.exit(SKIP)
+    repo = kvm_copy(a.tree7, os.path.join(tmp, "repo"))
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    p = write(tmp, "v14.patch", gen_rewrite(
+        repo, kernel.X86, kernel.violation, "KVM: x86: S_CET as XSTATE"))
+    git(repo, "apply", p)
+    git(repo, "commit", "-q", "-a", "-m", "KVM: x86: S_CET as XSTATE")
+    runs = {"file": (["--kernel", a.tree7, "--patch", p], None),
+            "--git HEAD-1": (["--kernel", repo, "--git", "HEAD-1"], None),
+            "--git A..B": (["--kernel", repo, "--git", "HEAD~1..HEAD"],
+                           None),
+            "--patch -": (["--kernel", a.tree7, "--patch", "-"], p)}
+    verdicts = {}
+    for name, (args, stdin) in runs.items():
+        r = subprocess.run([sys.executable, VALIDATE, "--build", a.build,
+                            "--quiet", "--no-explore", "--format", "json"]
+                           + args, stdin=open(stdin) if stdin else None,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=300)
+        check(r.returncode == 1, f"{name}: exit {r.returncode}, expected 1",
+              r.stdout + r.stderr)
+        doc = json.loads(r.stdout)
+        verdicts[name] = [{k: v["verdict"]
+                           for k, v in st["invariants"].items()}
+                          for st in doc["steps"]]
+        print(name, verdicts[name][-1])
+    first = verdicts["file"]
+    for name, v in verdicts.items():
+        check(v == first, f"{name} gives other verdicts than the file",
+              json.dumps(verdicts, indent=1))
 
 
 def symlink_farm(src, dst):
@@ -503,9 +596,14 @@ def runaway(a, tmp, name, line, subject, case_timeout=None):
     return rc, doc, out + err, secs
 
 
+def patch_step(doc, k):
+    """The JSON step with patches 1..k applied (the base is index 0)."""
+    return [s for s in doc["steps"] if s["index"] == k][0]
+
+
 def run_row(doc, row):
-    """The failures of the first step on `row` (NO HANG, NO OOM, ...)."""
-    st = doc["steps"][0]
+    """The failures of patch 1's step on `row` (NO HANG, NO OOM, ...)."""
+    st = patch_step(doc, 1)
     return st["invariants"].get(row, {}).get("verdict"), \
         [f for f in st["failures"] if f["invariant"] == row]
 
@@ -519,7 +617,7 @@ def case_exit_mid_run(a, tmp):
     check(verdict == "FAIL" and fs, "early exit not a COMPLETE FAIL", out)
     check(all("device_ioctl" in f["scenario"] for f in fs),
           "wrong cases reported as incomplete", out)
-    st = doc["steps"][0]
+    st = patch_step(doc, 1)
     check(st["cases"]["PASS"] > 50, "the other cases did not run", out)
 
 
