@@ -264,8 +264,12 @@ def series(args: argparse.Namespace, res: Outcome, run: "StepRunner",
         scratch.remove()
     if not any(s.failed() for s in res.steps):
         return                  # nothing to tell apart: the base can wait
+    # the base explores only to tell apart what the exploration found
+    explored = any(c.scenario == "explore" for s in res.steps
+                   for cs in s.failures.values() for c in cs)
     try:
-        res.steps.insert(0, run.step(0, "base", [], tree))
+        res.steps.insert(0, run.step(0, "base", [], tree,
+                                     explore=explored))
     except (BadInput, HarnessError) as e:
         res.notes.append("the base (the tree before the series) could not "
                          f"be checked, so every violation counts as the "
@@ -279,30 +283,34 @@ class StepRunner:
     def __init__(self, args: argparse.Namespace, builder: Builder,
                  tree: str) -> None:
         self.args, self.builder, self.tree = args, builder, tree
-        self.runs: dict[str, RunResult] = {}
-        self.lines_run: dict[str, Ran] = {}
+        self.runs: dict[tuple[str, bool], RunResult] = {}
+        self.lines_run: dict[tuple[str, bool], Ran] = {}
 
     def step(self, k: int, label: str, ps: list[Patch], root: str,
-             changed: Optional[dict[str, list[int]]] = None) -> Step:
+             changed: Optional[dict[str, list[int]]] = None,
+             explore: bool = True) -> Step:
         t0 = time.monotonic()
         st = Step(k, label, ps)
         tree, args = self.tree, self.args
+        explore = explore and not args.no_explore
         sdir, c1 = self.builder.slice(root, tree)
         exe, c2 = self.builder.binary(sdir, tree, root)
         st.notes += self.builder.take_notes()
-        if exe not in self.runs:    # the same binary: the same verdicts
+        key = (exe, explore)        # the same binary: the same verdicts
+        if key not in self.runs:
             counts = private_dir()
-            self.runs[exe] = run_binary(exe, args.case_timeout,
+            self.runs[key] = run_binary(exe, args.case_timeout,
                                         args.memory_limit,
-                                        explore_args(args, tree, k),
+                                        explore_args(args, tree, k)
+                                        if explore else [],
                                         gcov_env(exe, counts),
-                                        0 if args.no_explore
-                                        else args.explore_budget)
-            self.lines_run[exe] = coverage_of_run(exe, counts, tree)
-        st.evaluate(self.runs[exe])
+                                        args.explore_budget if explore
+                                        else 0)
+            self.lines_run[key] = coverage_of_run(exe, counts, tree)
+        st.evaluate(self.runs[key])
         if changed is not None:
             st.coverage = measure(changed, slice_lines(sdir, tree),
-                                  *self.lines_run[exe])
+                                  *self.lines_run[key])
         st.seconds = time.monotonic() - t0
         st.cached = "cached" if c1 and c2 else ""
         return st

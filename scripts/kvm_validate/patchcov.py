@@ -70,14 +70,27 @@ def changed_lines(patch: Patch) -> dict[str, list[int]]:
     return {p: sorted(set(ls)) for p, ls in out.items()}
 
 
+def inside(root: str, rel: str) -> Optional[str]:
+    """root/rel if it names a file inside root (no absolute path, no ..,
+    no symlink out): a patch's paths are untrusted (apply.py refuses the
+    others; this runs before it)."""
+    if os.path.isabs(rel) or ".." in rel.split("/"):
+        return None
+    path = os.path.join(root, rel)
+    real = os.path.realpath(path)
+    if not real.startswith(os.path.realpath(root).rstrip("/") + "/"):
+        return None
+    return path
+
+
 def snapshot(patch: Patch, roots: list[str], dest: str) -> None:
     """Copies in dest of the files patch reads, as they are before it
     applies (from the first of roots that has each)."""
     for fd in patch.files:
         rel = fd.source_path()
         for root in roots:
-            src = os.path.join(root, rel)
-            if os.path.isfile(src):
+            src = inside(root, rel)
+            if src and os.path.isfile(src):
                 os.makedirs(os.path.dirname(os.path.join(dest, rel)),
                             exist_ok=True)
                 shutil.copyfile(src, os.path.join(dest, rel))
@@ -121,8 +134,8 @@ def applied_changes(patch: Patch, before: str, after: str
     fallback = changed_lines(patch)
     out: dict[str, list[int]] = {}
     for fd in patch.files:
-        old = os.path.join(before, fd.source_path())
-        new = os.path.join(after, fd.path())
+        old = inside(before, fd.source_path()) or os.devnull
+        new = inside(after, fd.path()) or os.devnull
         if not os.path.isfile(new):
             # deleted, or not in this tree (the step skipped it): outside
             rel = fd.path() if fd.path() in fallback else fd.source_path()

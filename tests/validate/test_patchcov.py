@@ -112,6 +112,22 @@ class Applied(unittest.TestCase):
                          {REL: [2], "arch/x86/kvm/new.h": [1]})
 
 
+    def test_paths_out_of_the_tree_are_never_read_or_written(self):
+        victim = os.path.join(self.tmp, "victim.c")
+        with open(victim, "w") as f:
+            f.write("x\n")
+        pre = self.tree("pre", ["a"])
+        os.symlink(victim, os.path.join(pre, "arch/x86/kvm/link.c"))
+        snap = os.path.join(self.tmp, "snap")
+        for rel in (victim, "arch/../../victim.c", "arch/x86/kvm/link.c"):
+            p = patch_of(diff(rel, ["@@ -1 +1 @@\n-x\n+y\n"]))
+            snapshot(p, [pre], snap)
+            self.assertFalse(os.path.exists(snap), rel)
+            applied_changes(p, snap, pre)
+        with open(victim) as f:
+            self.assertEqual(f.read(), "x\n")
+
+
 class Measure(unittest.TestCase):
     def slice_dir(self, root):
         d = tempfile.mkdtemp()
