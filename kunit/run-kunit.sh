@@ -104,5 +104,9 @@ cp -a "$gen/." "$overlay/"
 # hence compiler messages and traces, name the tree's files.)
 echo "kvm_x86_sim: KUnit in $overlay (tree: $kernel), build dir $build_dir" >&2
 cd "$overlay"
+# The suites print every case's findings (the breaks_* cases many): a
+# printk buffer of the default 128 KiB wraps before UML's console has
+# written it out, and kunit.py then reads a truncated KTAP.
 exec python3 tools/testing/kunit/kunit.py run --kunitconfig=lib/kvm_x86_sim \
-	--build_dir="$build_dir" "${kunit_args[@]}"
+	--build_dir="$build_dir" --kernel_args=log_buf_len=32M \
+	"${kunit_args[@]}"
