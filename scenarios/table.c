@@ -136,6 +136,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSTATE_RESET |
 			 SIM_NEED_ONE_REG,
 		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,	/* the vendor reset on CET-less CPUs too */
 		.run = scn_init_in_run,
 	},
 	{

@@ -319,8 +319,13 @@ def mutate(args: argparse.Namespace) -> Run:
     times["cases"] = time.monotonic() - t0
     t0 = time.monotonic()
     if not args.no_explore:
+        # a reviewed equivalent mutant computes what the original does:
+        # exploring it cannot kill it (limits are explored: they may die)
         alive = [k for k, o in enumerate(run.outcomes)
-                 if o.status == "survived" and o.reached]
+                 if o.status == "survived" and o.reached and not any(
+                     matches(eq, muts[k]) and
+                     eq.reason.startswith("equivalent:")
+                     for eq in equivalent)]
         jobs = args.jobs or os.cpu_count() or 1
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             for k, hit in zip(alive, pool.map(
