@@ -8,12 +8,13 @@ the deleted ones were: all in the post-image, which is the tree of the
 step that applies the patch.  They are read from diff -U0 of each file
 the patch names, before and after it applied (a hunk applied at an offset
 or with fuzz lands elsewhere than its header says); the hunk headers are
-only the fallback for a file that is in neither.  The slice's #line directives say which of
-the tree's lines it holds (a line the slicer pruned, such as a dropped
-switch arm, is blank there).  The step's test binary is built with gcov
-instrumentation of the slice (build.py); each run writes its counts under
-a directory of its own (GCOV_PREFIX), and gcov, through the same #line
-directives, says which of the tree's lines have code and how often it ran.
+only the fallback for a file that is in neither.  The slice's #line
+directives say which of the tree's lines it holds (a line the slicer
+pruned, such as a dropped switch arm, is blank there).  The step's test
+binary is built with gcov instrumentation of the slice (build.py); each
+run writes its counts under a directory of its own (GCOV_PREFIX), and
+gcov, through the same #line directives, says which of the tree's lines
+have code and how often it ran.
 """
 
 import json

@@ -135,8 +135,9 @@ def coverage_lines(steps: list[Any], total: int) -> list[str]:
         out.append(f"  patch {s.index}/{total} {printable(p.label())}: "
                    f"{printable(pc.summary())}")
         if pc.not_run:
+            more = pc.with_code - pc.executed > len(pc.not_run)
             out.append(f"    not executed: {', '.join(pc.not_run)}"
-                       f"{' ...' if pc.with_code - pc.executed > len(pc.not_run) else ''}")
+                       f"{' ...' if more else ''}")
         if not s.failed() and pc.covered_none():
             what = ("none of its changed lines is in the code the harness "
                     "slices" if not pc.sliced else

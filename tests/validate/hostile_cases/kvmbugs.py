@@ -16,6 +16,12 @@ def bug(c, edit, subject, path=X86):
         (path, edit), subject=subject)))
 
 
+def line_bug(c, func, old, new, subject, path=X86):
+    """The line `old` of `func` replaced by `new` (one line)."""
+    return bug(c, lambda t: kernel.replace_in(t, func, old, [new]), subject,
+               path)
+
+
 @case("kvmbugs", VIOLATION, r"HOST INTEGRITY.*IA32_XSS")
 def kvmbug_host_xss_not_restored(c):
     """kvm_load_xfeatures() loads the guest's XSS on the way out too: the
@@ -33,11 +39,10 @@ def kvmbug_xss_checked_against_kvm_caps(c):
     """guest IA32_XSS checked against kvm_caps.supported_xss, not the
     guest's supported XSS (the seed review's question): a guest without
     CET may set the CET bits"""
-    return bug(c, lambda t: kernel.replace_in(
-        t, "int kvm_set_msr_common(",
-        "if (data & ~vcpu->arch.guest_supported_xss)",
-        ["\t\tif (data & ~kvm_caps.supported_xss)"]),
-        "KVM: x86: check XSS against what KVM supports")
+    return line_bug(c, "int kvm_set_msr_common(",
+                    "if (data & ~vcpu->arch.guest_supported_xss)",
+                    "\t\tif (data & ~kvm_caps.supported_xss)",
+                    "KVM: x86: check XSS against what KVM supports")
 
 
 @case("kvmbugs", VIOLATION, r"CPUID GATING: guest .*internal index")
@@ -56,11 +61,11 @@ def kvmbug_internal_ssp_reachable(c):
 def kvmbug_host_leniency_for_guest(c):
     """kvm_do_msr_access() applies userspace's write-0 leniency to the
     guest's WRMSR too"""
-    return bug(c, lambda t: kernel.replace_in(
-        t, "static __always_inline int kvm_do_msr_access(",
-        "if (host_initiated && !*data && kvm_is_advertised_msr(msr))",
-        ["\tif (!*data && kvm_is_advertised_msr(msr))"]),
-        "KVM: x86: one rule for unsupported MSRs")
+    return line_bug(c, "static __always_inline int kvm_do_msr_access(",
+                    "if (host_initiated && !*data && "
+                    "kvm_is_advertised_msr(msr))",
+                    "\tif (!*data && kvm_is_advertised_msr(msr))",
+                    "KVM: x86: one rule for unsupported MSRs")
 
 
 @case("kvmbugs", VIOLATION, r"VALIDITY: guest WRMSR of invalid")
@@ -186,11 +191,10 @@ def kvmbug_probe_ssp_needs_ibt(c):
     with shadow stacks but no IBT (AMD) KVM stops listing them, and stops
     answering userspace's accesses to them for a guest without the
     feature"""
-    return bug(c, lambda t: kernel.replace_in(
-        t, "static void kvm_probe_msr_to_save(",
-        "if (!kvm_cpu_cap_has(X86_FEATURE_SHSTK))",
-        ["\t\tif (!kvm_cpu_cap_has(X86_FEATURE_IBT))"]),
-        "KVM: x86: list the SSP MSRs with IBT")
+    return line_bug(c, "static void kvm_probe_msr_to_save(",
+                    "if (!kvm_cpu_cap_has(X86_FEATURE_SHSTK))",
+                    "\t\tif (!kvm_cpu_cap_has(X86_FEATURE_IBT))",
+                    "KVM: x86: list the SSP MSRs with IBT")
 
 
 @case("kvmbugs", VIOLATION,
@@ -198,30 +202,29 @@ def kvmbug_probe_ssp_needs_ibt(c):
 def kvmbug_vmcb_s_cet_not_dirty(c):
     """svm_set_msr() writes the VMCB's S_CET without vmcb_mark_dirty():
     the next VMRUN takes the S_CET the CPU cached at the last one"""
-    return bug(c, lambda t: kernel.replace_in(
-        t, "static int svm_set_msr(",
-        "vmcb_mark_dirty(svm->vmcb01.ptr, VMCB_CET);",
-        ["\t\t/* the CPU's cached copy is still good */"]),
-        "KVM: SVM: S_CET needs no clean-bit update", kernel.SVM)
+    return line_bug(c, "static int svm_set_msr(",
+                    "vmcb_mark_dirty(svm->vmcb01.ptr, VMCB_CET);",
+                    "\t\t/* the CPU's cached copy is still good */",
+                    "KVM: SVM: S_CET needs no clean-bit update", kernel.SVM)
 
 
 @case("kvmbugs", VIOLATION, r"PAIRING: ioctl returned with fpregs_lock")
 def kvmbug_fpu_put_keeps_lock(c):
     """kvm_fpu_put() forgets fpregs_unlock(): the ioctl returns to host
     userspace with preemption and softirqs disabled"""
-    return bug(c, lambda t: kernel.replace_in(
-        t, "static inline void kvm_fpu_put(", "fpregs_unlock();",
-        ["\t/* the caller unlocks */"]),
-        "KVM: x86: keep the FPU locked", kernel.FPU_H)
+    return line_bug(c, "static inline void kvm_fpu_put(",
+                    "fpregs_unlock();",
+                    "\t/* the caller unlocks */",
+                    "KVM: x86: keep the FPU locked", kernel.FPU_H)
 
 
 @case("kvmbugs", VIOLATION, r"PAIRING: ioctl returned with 1 of its alloc")
 def kvmbug_msr_io_leaks(c):
     """msr_io() no longer frees its copy of the entries"""
-    return bug(c, lambda t: kernel.replace_in(
-        t, "static int msr_io(", "kfree(entries);",
-        ["\t/* freed by the caller */"]),
-        "KVM: x86: keep the entries")
+    return line_bug(c, "static int msr_io(",
+                    "kfree(entries);",
+                    "\t/* freed by the caller */",
+                    "KVM: x86: keep the entries")
 
 
 @case("kvmbugs", VIOLATION,
@@ -229,10 +232,10 @@ def kvmbug_msr_io_leaks(c):
 def kvmbug_host_ssp_not_written(c):
     """vmx_set_constant_host_state() no longer writes HOST_SSP: the
     VM-exit loads an undefined shadow-stack pointer into the host"""
-    return bug(c, lambda t: kernel.replace_in(
-        t, "void vmx_set_constant_host_state(",
-        "vmcs_writel(HOST_SSP, 0);", ["\t\t/* unused by Linux */"]),
-        "KVM: VMX: skip HOST_SSP", kernel.VMX)
+    return line_bug(c, "void vmx_set_constant_host_state(",
+                    "vmcs_writel(HOST_SSP, 0);",
+                    "\t\t/* unused by Linux */",
+                    "KVM: VMX: skip HOST_SSP", kernel.VMX)
 
 
 @case("kvmbugs", VIOLATION,
@@ -240,22 +243,23 @@ def kvmbug_host_ssp_not_written(c):
 def kvmbug_ssp_passed_through_by_ibt(c):
     """vmx_recalc_msr_intercepts() passes the SSP MSRs through to a guest
     with IBT instead of SHSTK: an IBT-only guest reaches PL0-3_SSP"""
-    return bug(c, lambda t: kernel.replace_in(
-        t, "static void vmx_recalc_msr_intercepts(",
-        "intercept = !guest_cpu_cap_has(vcpu, X86_FEATURE_SHSTK);",
-        ["\t\tintercept = !guest_cpu_cap_has(vcpu, X86_FEATURE_IBT);"]),
-        "KVM: VMX: pass the SSPs through with IBT", kernel.VMX)
+    return line_bug(c, "static void vmx_recalc_msr_intercepts(",
+                    "intercept = !guest_cpu_cap_has(vcpu, "
+                    "X86_FEATURE_SHSTK);",
+                    "\t\tintercept = !guest_cpu_cap_has(vcpu, "
+                    "X86_FEATURE_IBT);",
+                    "KVM: VMX: pass the SSPs through with IBT", kernel.VMX)
 
 
 @case("kvmbugs", VIOLATION, r"CPUID GATING: guest \w+ of MSR 0x6a.*lacks it")
 def kvmbug_svm_cet_always_passed_through(c):
     """svm_recalc_msr_intercepts() passes the CET MSRs through whatever
     the guest's CPUID: a guest without CET reaches them"""
-    return bug(c, lambda t: kernel.replace_in(
-        t, "static void svm_recalc_msr_intercepts(",
-        "bool shstk_enabled = guest_cpu_cap_has(vcpu, X86_FEATURE_SHSTK);",
-        ["\t\tbool shstk_enabled = true;"]),
-        "KVM: SVM: always pass the CET MSRs through", kernel.SVM)
+    return line_bug(c, "static void svm_recalc_msr_intercepts(",
+                    "bool shstk_enabled = guest_cpu_cap_has(vcpu, "
+                    "X86_FEATURE_SHSTK);",
+                    "\t\tbool shstk_enabled = true;",
+                    "KVM: SVM: always pass the CET MSRs through", kernel.SVM)
 
 
 @case("kvmbugs", VIOLATION, r"(HOST INTEGRITY|S_CET EXCLUSION): .*MSR 0x6a2")
