@@ -14,6 +14,7 @@ empty range or a revision git does not know is bad input.
 import os
 import re
 import shutil
+import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -35,11 +36,17 @@ class GitSeries:
     tree: str                   # the base's arch/x86/kvm, extracted
 
 
-def _git(repo: str, *args: str) -> str:
+def _run_git(repo: str, *args: str) -> "subprocess.CompletedProcess[str]":
+    """git -C repo args; a git that cannot run is the harness's failure."""
     try:
-        r = run_child(["git", "-C", repo, *args], stderr_to_stdout=False)
+        return run_child(["git", "-C", repo, *args], stderr_to_stdout=False)
     except OSError as e:
         raise HarnessError(f"cannot run git: {e.strerror} (install git)")
+
+
+def _git(repo: str, *args: str) -> str:
+    """git's output; its failure is bad input (a revision, a range)."""
+    r = _run_git(repo, *args)
     if r.returncode:
         why = (r.stderr.strip().splitlines() or ["?"])[-1]
         raise BadInput(f"--git: git {args[0]} failed in {repo}: {why}")
@@ -51,11 +58,7 @@ def repo_top(path: Optional[str]) -> str:
     where = os.path.abspath(path or ".")
     if not os.path.isdir(where):
         raise BadInput(f"{where}: no such directory (--kernel)")
-    try:
-        r = run_child(["git", "-C", where, "rev-parse", "--show-toplevel"],
-                      stderr_to_stdout=False)
-    except OSError as e:
-        raise HarnessError(f"cannot run git: {e.strerror} (install git)")
+    r = _run_git(where, "rev-parse", "--show-toplevel")
     if r.returncode:
         raise BadInput(f"--git: {where} is not in a git repository (give "
                        "--kernel REPO)")
@@ -80,12 +83,8 @@ def split_range(spec: str) -> tuple[str, str]:
 
 
 def _commit(repo: str, rev: str, spec: str) -> str:
-    try:
-        r = run_child(["git", "-C", repo, "rev-parse", "--verify", "--quiet",
-                       "--end-of-options", f"{rev}^{{commit}}"],
-                      stderr_to_stdout=False)
-    except OSError as e:
-        raise HarnessError(f"cannot run git: {e.strerror} (install git)")
+    r = _run_git(repo, "rev-parse", "--verify", "--quiet",
+                 "--end-of-options", f"{rev}^{{commit}}")
     if r.returncode or not r.stdout.strip():
         raise BadInput(f"--git {spec}: {rev} is not a commit of {repo}")
     return r.stdout.strip()
