@@ -10,6 +10,7 @@ with --debug or KVM_X86_SIM_DEBUG=1), 128 + N when signal N ended it.
 """
 
 import argparse
+import hashlib
 import os
 import re
 import shlex
@@ -19,15 +20,18 @@ import traceback
 from typing import Callable, NoReturn, Optional
 
 from .apply import apply_patch, copy_tree
+from .b4 import SEARCH_DEPTH, b4_inputs, render_b4
 from .build import Builder
 from .errors import (BadInput, BadOutput, HarnessError, Interrupted,
                      lines_of, os_error_reason)
-from .gitrange import read_range, repo_top
+from .formats import (nipa_exit, render_ktap, render_patchwork,
+                      render_robot, testing_line, write_nipa_description)
+from .gitrange import base_commit_warnings, read_range, repo_top
 from .patchcov import (Unmeasured, applied_changes, private_dir,
                        executed_lines, gcov_env, measure, slice_lines,
                        snapshot)
-from .patches import Patch, read_series
-from .paths import KVM_DIR, TOP, trees_dir
+from .patches import Patch, read_file, read_series
+from .paths import KVM_DIR, TOP, cache_dir, trees_dir
 from .report import (Colour, Outcome, check_output, print_error, printable,
                      render_json, render_junit, render_tap, render_text,
                      write_output)
@@ -37,6 +41,8 @@ from .scratch import (Scratch, cleanup_all, install_signal_handlers,
 from .verdicts import Step, relative_to_base
 
 PROG = "kvm-x86-sim validate"
+FORMATS = ("text", "tap", "junit", "json", "ktap", "patchwork", "nipa",
+           "robot")
 # the exploration per step: all single injections and the pairs at most
 # this far apart, and the programs below, take about 0.8 s on linux-7 (2 cores)
 EXPLORE_WINDOW = 3
@@ -100,8 +106,22 @@ def arg_parser() -> Parser:
     ap.add_argument("--strict", action="store_true",
                     help="a violation already present at the base fails the "
                     "series too")
-    ap.add_argument("--format", choices=("text", "tap", "junit", "json"),
-                    default="text")
+    ap.add_argument("--format", choices=FORMATS, default="text",
+                    help="text; tap, junit or json; ktap (KTAP v1, for "
+                    "kunit.py parse); patchwork (a check per patch); nipa "
+                    "(exit 0/250/1, a description on $DESC_FD); robot "
+                    "(a kernel-test-robot-style summary)")
+    ap.add_argument("--testing-line", action="store_true",
+                    help="print only a one-line 'Testing:' note for a cover "
+                    "letter")
+    ap.add_argument("--b4", nargs="?", const="lines",
+                    choices=("lines", "json"),
+                    help="b4's per-patch check command: the patch on "
+                    "standard input, the tree the current git checkout; "
+                    "findings as lines (prep/am check) or JSON (review)")
+    ap.add_argument("--b4-depth", type=at_least(1, "commits"),
+                    default=SEARCH_DEPTH, metavar="N", help="--b4: commits "
+                    f"of HEAD searched for the patch (default {SEARCH_DEPTH})")
     ap.add_argument("--output", metavar="FILE", help="write the report here")
     ap.add_argument("--build", default=os.environ.get(
         "KVM_X86_SIM_BUILD", os.path.join(TOP, "build")),
@@ -187,21 +207,59 @@ def coverage_of_run(exe: str, counts: str, tree: str) -> Ran:
 
 
 def inputs(args: argparse.Namespace, res: Outcome) -> str:
-    """The tree and the series (res.patches): --kernel and --patch, or
-    the range and base of --git.  Returns the tree's path."""
-    if args.git:
+    """The tree and the series (res.patches): --kernel and --patch, the
+    range and base of --git, or the message of --b4.  Returns the tree's
+    path."""
+    checked_on = None
+    if args.b4:
+        if args.patch or args.git:
+            raise BadInput("--b4 reads the patch from standard input, as b4 "
+                           "gives it: no --patch or --git with it")
+        if sys.stdin.isatty():
+            raise BadInput("--b4: the patch comes on standard input (b4 "
+                           "pipes each patch of the series to its check "
+                           "command)")
+        args.quiet = True       # b4 counts each stderr line as a failure
+        checked_on = b4_inputs(args, res, keep_stdin())
+        tree = check_tree(args)
+        res.tree = tree
+    elif args.git:
         if args.patch:
             raise BadInput("--git and --patch: give one of them")
         gs = read_range(repo_top(args.kernel), args.git)
         res.tree = f"{gs.repo} at {gs.base[:12]} (--git {args.git})"
+        res.replay = ["--kernel", gs.repo, "--git", args.git]
         args.patch = [gs.mbox]
-        args.kernel = gs.tree
+        args.kernel, checked_on = gs.tree, gs.base
         tree = check_tree(args)
     else:
         tree = check_tree(args)
         res.tree = tree
-    res.patches = read_series(args.patch, res.notes)
+        args.patch = [keep_stdin() if p == "-" else p for p in args.patch]
+        res.replay = ["--kernel", tree] + [
+            a for p in args.patch for a in ("--patch", p)]
+    bases: list[str] = []
+    res.patches = read_series(args.patch, res.notes, bases)
+    res.warnings += base_commit_warnings(bases, tree, checked_on)
     return tree
+
+
+def keep_stdin() -> str:
+    """Standard input's series, kept in the cache (stdin-HASH.mbox) so
+    that the report's reproducer can name it."""
+    data = read_file("-")
+    d = os.path.join(cache_dir(), "stdin")
+    path = os.path.join(d, "stdin-" + hashlib.sha256(data).hexdigest()[:16]
+                        + ".mbox")
+    try:
+        os.makedirs(d, exist_ok=True)
+        with open(path + ".tmp", "wb") as f:
+            f.write(data)
+        os.replace(path + ".tmp", path)
+    except OSError as e:
+        raise HarnessError(f"cannot keep standard input in {d}: "
+                           f"{e.strerror}")
+    return path
 
 
 def validate(args: argparse.Namespace, res: Outcome) -> None:
@@ -308,6 +366,7 @@ class StepRunner:
                                         else 0)
             self.lines_run[key] = coverage_of_run(exe, counts, tree)
         st.evaluate(self.runs[key])
+        st.changed = changed
         if changed is not None:
             st.coverage = measure(changed, slice_lines(sdir, tree),
                                   *self.lines_run[key])
@@ -321,15 +380,30 @@ def debugging(args: Optional[argparse.Namespace]) -> bool:
         os.environ.get("KVM_X86_SIM_DEBUG", "") not in ("", "0")
 
 
-def render(res: Outcome, args: Optional[argparse.Namespace]) -> str:
+def render(res: Outcome, args: Optional[argparse.Namespace]
+           ) -> tuple[str, int]:
+    """The report and the exit code it goes with (--b4 and nipa have
+    their own conventions)."""
     fmt = args.format if args else "text"
-    if fmt == "text" or args is None:
-        on = args is not None and (args.color == "always" or (
-            args.color == "auto" and not args.output and
-            sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
-        return render_text(res, Colour(on))
-    return {"tap": render_tap, "junit": render_junit,
-            "json": render_json}[fmt](res)
+    if args and args.b4:
+        text, code = render_b4(res, args.b4 == "json")
+        return text, res.exit if res.exit >= 2 else code
+    if args and args.testing_line:
+        return testing_line(res), res.exit
+    if fmt in ("text", "nipa") or args is None:
+        on = args is not None and fmt == "text" and (
+            args.color == "always" or (
+                args.color == "auto" and not args.output and
+                sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+        text = render_text(res, Colour(on))
+        if fmt == "nipa":
+            desc = write_nipa_description(res)
+            return text + (f"description: {desc}" if desc else ""), \
+                nipa_exit(res)
+        return text, res.exit
+    return {"tap": render_tap, "junit": render_junit, "json": render_json,
+            "ktap": render_ktap, "patchwork": render_patchwork,
+            "robot": render_robot}[fmt](res), res.exit
 
 
 def internal_error(e: Exception, args: Optional[argparse.Namespace]) -> str:
@@ -368,10 +442,11 @@ def main(argv: list[str]) -> int:
 
     if res.exit >= 2:
         print_error(PROG, res.error)
-        if (not args or args.format == "text") and not res.steps:
+        if (not args or (args.format == "text" and not args.b4)) \
+                and not res.steps:
             return res.exit
     try:
-        text = render(res, args)
+        text, code = render(res, args)
     except Exception as e:      # a bug of ours in a report writer
         print(f"{PROG}: error: {internal_error(e, args)}", file=sys.stderr)
         return 3
@@ -385,7 +460,7 @@ def main(argv: list[str]) -> int:
             return 3
     else:
         sys.stdout.write(text)
-    return res.exit
+    return code
 
 
 def run_from_command_line() -> int:

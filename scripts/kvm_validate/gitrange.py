@@ -36,10 +36,12 @@ class GitSeries:
     tree: str                   # the base's arch/x86/kvm, extracted
 
 
-def _run_git(repo: str, *args: str) -> "subprocess.CompletedProcess[str]":
+def _run_git(repo: str, *args: str, input_text: Optional[str] = None
+             ) -> "subprocess.CompletedProcess[str]":
     """git -C repo args; a git that cannot run is the harness's failure."""
     try:
-        return run_child(["git", "-C", repo, *args], stderr_to_stdout=False)
+        return run_child(["git", "-C", repo, *args], stderr_to_stdout=False,
+                         input_text=input_text)
     except OSError as e:
         raise HarnessError(f"cannot run git: {e.strerror} (install git)")
 
@@ -151,3 +153,26 @@ def base_tree(repo: str, sha: str) -> str:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return dest
+
+
+def base_commit_warnings(bases: list[str], tree: str,
+                         checked_on: Optional[str]) -> list[str]:
+    """What the series' base-commit: trailers say against the tree it is
+    checked on: checked_on (a --git base) or the HEAD of the git
+    repository holding tree.  A tree that is no git checkout (a Debian
+    linux-source tree) cannot be compared: said so, not guessed."""
+    if not bases:
+        return []
+    head = checked_on
+    if head is None:
+        r = _run_git(tree, "rev-parse", "--verify", "--quiet", "HEAD")
+        head = r.stdout.strip() if r.returncode == 0 else None
+    if head is None:
+        return [f"the series says base-commit {bases[0][:12]}; the tree "
+                f"{tree} is not a git checkout, so whether it is at that "
+                "base is not known"]
+    if any(head.startswith(b) for b in bases):
+        return []
+    return [f"the series says base-commit {bases[0][:12]}, the tree is at "
+            f"{head[:12]}: the patches may apply with offsets or not at "
+            "all, and the verdicts are for this tree"]

@@ -36,6 +36,8 @@ class Mail:
     encoding: str = ""          # "base64", "quoted-printable", "multipart"
     is_mail: bool = True        # False: plain thread text, no headers
     count: int = 1              # messages in the file
+    msgid: str = ""             # Message-ID, without <>
+    thread: str = ""            # the thread's first message's id (or own)
 
     def where(self, i: int) -> str:
         """file:line of body line i, or the message and decoded line when
@@ -130,7 +132,24 @@ def parse_message(source: str, index: int, first: int, data: bytes,
     body_lines = _lines(text)
     if count > 1:
         body_lines = [MBOXRD_ESCAPE.sub(r"\1", ln) for ln in body_lines]
-    return Mail(source, index, subject, body_lines, line0, enc, True, count)
+    msgid = _ids(msg, "message-id")
+    # the thread: the root its References name first, else what it
+    # replies to, else itself (patch 1 of a series without a cover letter)
+    root = (_ids(msg, "references") + _ids(msg, "in-reply-to") + msgid)
+    return Mail(source, index, subject, body_lines, line0, enc, True, count,
+                msgid[0] if msgid else "", root[0] if root else "")
+
+
+MSGID = re.compile(r"<([^<>\s]+)>")
+
+
+def _ids(msg: EmailMessage, header: str) -> list[str]:
+    """The message ids in a header, in order (malformed ones skipped)."""
+    try:
+        value = str(msg.get(header, "") or "")
+    except (ValueError, TypeError, IndexError):
+        return []       # a header the email package cannot even parse
+    return MSGID.findall(value)
 
 
 def read_mails(source: str, raw: bytes) -> list[Mail]:

@@ -110,6 +110,8 @@ class Patch:
     first_line: str             # where its diff starts (file:line)
     part: Optional[int] = None  # message number in a multi-message file
     number: Optional[tuple[int, int]] = None    # [PATCH n/m]
+    msgid: str = ""             # its Message-ID, when it came by mail
+    thread: str = ""            # the id of its thread's first message
 
     def label(self) -> str:
         base = "stdin" if self.source == "-" else \
@@ -342,11 +344,16 @@ def _read_stream(path: str) -> bytes:
         os.close(fd)
 
 
-def parse_patch_file(path: str, notes: Optional[list[str]] = None
-                     ) -> list[Patch]:
+BASE_COMMIT = re.compile(r"^base-commit:\s*([0-9a-f]{7,64})\s*$")
+
+
+def parse_patch_file(path: str, notes: Optional[list[str]] = None,
+                     bases: Optional[list[str]] = None) -> list[Patch]:
     """The patches in one file: a git format-patch file, an mbox holding a
     series (in file order; replies and cover letters skipped, with a note)
-    or thread text with quoted replies (its first unquoted diff)."""
+    or thread text with quoted replies (its first unquoted diff).  The
+    `base-commit:` trailers it holds (git format-patch --base, b4) are
+    appended to bases."""
     notes = notes if notes is not None else []
     raw = read_file(path)
     if not raw.strip():
@@ -361,6 +368,9 @@ def parse_patch_file(path: str, notes: Optional[list[str]] = None
         num = patch_number(subj)
         if m.count > 1 and is_reply(subj):
             continue            # a reply in an mbox thread
+        if bases is not None:
+            bases += [b.group(1) for b in map(BASE_COMMIT.match, m.lines)
+                      if b and b.group(1) not in bases]
         d = find_diff_start(m.lines)
         cover = (num is not None and num[0] == 0) or \
             re.match(r"^0+-cover-letter", base) is not None
@@ -373,7 +383,8 @@ def parse_patch_file(path: str, notes: Optional[list[str]] = None
         files, _ = parse_diff(m.lines, d, m.where)
         if files:
             patches.append(Patch(path, subj, files, m.where(d),
-                                 m.index if m.count > 1 else None, num))
+                                 m.index if m.count > 1 else None, num,
+                                 m.msgid, m.thread))
     if not patches:
         if cover:
             return []           # a cover letter given with --patch 0*.patch
@@ -428,11 +439,13 @@ def check_numbering(patches: list[Patch], notes: list[str]) -> list[Patch]:
     return out
 
 
-def read_series(paths: list[str], notes: list[str]) -> list[Patch]:
-    """Every --patch file in order, numbering checked."""
+def read_series(paths: list[str], notes: list[str],
+                bases: Optional[list[str]] = None) -> list[Patch]:
+    """Every --patch file in order, numbering checked; their base-commit:
+    trailers appended to bases."""
     patches: list[Patch] = []
     for p in paths:
-        patches += parse_patch_file(p, notes)
+        patches += parse_patch_file(p, notes, bases)
     if paths and not patches:
         raise BadInput(f"no patch in {', '.join(paths)}: only a cover "
                        "letter; give the patches too (--patch 0*.patch)")

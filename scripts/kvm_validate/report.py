@@ -44,6 +44,8 @@ class Outcome:
     error: list[str] = field(default_factory=list)     # reason, details
     exit: int = 0
     stopped: str = ""           # why later prefixes were not checked
+    warnings: list[str] = field(default_factory=list)   # e.g. base-commit
+    replay: list[str] = field(default_factory=list)     # validate's args
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
@@ -181,6 +183,8 @@ def render_text(res: Outcome, colour: Colour) -> str:
               f"{one_line(p.subject[:70])}")
     for n in res.notes:
         w(f"  note: {printable(n)}")
+    for n in res.warnings:
+        w(f"  warning: {printable(n)}")
     steps = res.steps
     for s in steps:
         for n in s.notes:
@@ -312,6 +316,8 @@ def render_tap(res: Outcome) -> str:
                                 f"{s.coverage.summary()}"))
     for note in res.notes + [x for s in steps for x in s.notes]:
         out.append(f"# note: {one_line(note)}")
+    for note in res.warnings:
+        out.append(f"# warning: {one_line(note)}")
     if res.error:
         out.append("Bail out! " + one_line(res.error[0]))
     return "\n".join(out) + "\n"
@@ -372,6 +378,7 @@ def render_json(res: Outcome) -> str:
         "patches": [{"index": k, "file": p.source, "subject": p.subject}
                     for k, p in enumerate(res.patches, 1)],
         "notes": res.notes,
+        "warnings": res.warnings,
         "steps": [],
     }
     for s in res.steps:

@@ -124,15 +124,19 @@ def start(argv: list[str], env: Optional[dict[str, str]] = None,
 
 def run_child(argv: list[str], cwd: Optional[str] = None,
               env: Optional[dict[str, str]] = None,
-              stderr_to_stdout: bool = True
+              stderr_to_stdout: bool = True,
+              input_text: Optional[str] = None
               ) -> subprocess.CompletedProcess[str]:
     """subprocess.run in its own session, killed (with its group) by a
-    signal to us.  Output is text with undecodable bytes replaced."""
+    signal to us.  Output is text with undecodable bytes replaced;
+    input_text, if given, is its standard input."""
     p = start(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
               stderr=subprocess.STDOUT if stderr_to_stdout
-              else subprocess.PIPE, text=True, errors="replace")
+              else subprocess.PIPE, text=True, errors="replace",
+              stdin=subprocess.PIPE if input_text is not None
+              else subprocess.DEVNULL)
     try:
-        out, err = p.communicate()
+        out, err = p.communicate(input_text)
     finally:
         unregister_child(p.pid)
         if p.poll() is None:

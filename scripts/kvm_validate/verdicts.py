@@ -32,6 +32,8 @@ class Step:
     # relative_to_base(): the failures the base has too, by invariant
     at_base: Dict[str, List[Case]] = field(default_factory=dict)
     reference: bool = False             # the base of a series
+    # the tree's lines its last patch changed, by file (patchcov.py)
+    changed: Optional[Dict[str, List[int]]] = None
 
     def evaluate(self, run: RunResult) -> None:
         """One PASS / FAIL / SKIP per invariant, plus a row for each way a
