@@ -4,11 +4,19 @@
 # Run the kvm_x86_sim scenarios as KUnit tests with the tree's own
 # ./tools/testing/kunit/kunit.py run (UML by default).
 #
-# Usage: kunit/run-kunit.sh [--kernel DIR] [--build-dir DIR] [-- KUNIT_ARGS...]
+# Usage: kunit/run-kunit.sh [--kernel DIR] [--build-dir DIR] [--coverage]
+#                           [-- KUNIT_ARGS...]
 #   --kernel     a full kernel tree (default: Debian's newest 7.x, fetched
 #                and cached whole by scripts/fetch-kernel-trees.sh --full 7)
 #   --build-dir  kunit.py's --build_dir (default: build/kunit-<tree name>)
+#   --coverage   KUnit's UML coverage config (tools/testing/kunit/configs/
+#                coverage_uml.config, in its own build dir ...-cov), then
+#                gcovr's line coverage of the sliced kernel code
 #   KUNIT_ARGS   passed to kunit.py run (e.g. --raw_output, --json)
+#
+# The UML build's tools are checked first (gcc make flex bison bc perl
+# python3): a missing one is named with its Debian package (exit 2);
+# `./kvm-x86-sim setup --kunit` installs them.
 #
 # The tree is never written to.  kunit.py runs in an overlay: a hard-link
 # copy of the tree under ~/.cache/kvm_x86_sim/kunit/<tree>/src (files the
@@ -21,6 +29,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cache=$(python3 "$top/scripts/kvm_validate/paths.py" cache-dir)
 kernel=""
 build_dir=""
+coverage=0
 kunit_args=()
 
 die() { echo "run-kunit: $*" >&2; exit 2; }
@@ -29,11 +38,22 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel="$2"; shift 2 ;;
 	--build-dir) build_dir="$2"; shift 2 ;;
+	--coverage) coverage=1; shift ;;
 	--) shift; kunit_args=("$@"); break ;;
-	-h|--help) sed -n '4,18p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,26p' "$0"; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done
+
+# command:Debian package, for what kunit.py's UML build runs
+deps=(gcc:gcc make:make flex:flex bison:bison bc:bc perl:perl python3:python3)
+[ $coverage = 1 ] && deps+=(gcovr:gcovr)
+missing=()
+for d in "${deps[@]}"; do
+	command -v "${d%%:*}" >/dev/null 2>&1 || missing+=("${d#*:}")
+done
+[ ${#missing[@]} -eq 0 ] ||
+	die "the KUnit build needs: ${missing[*]} (./kvm-x86-sim setup --kunit installs them; or apt-get install ${missing[*]})"
 
 if [ -z "$kernel" ]; then
 	kernel=$(bash "$top/scripts/fetch-kernel-trees.sh" --full 7 | awk '{print $2}')
@@ -50,7 +70,7 @@ name=$(basename "$kernel")
 work="$cache/kunit/$name"
 overlay="$work/src"
 gen="$work/gen"			# our files, rewritten only when they change
-build_dir="${build_dir:-$top/build/kunit-$name}"
+build_dir="${build_dir:-$top/build/kunit-$name$([ $coverage = 1 ] && echo -cov)}"
 mkdir -p "$work" "$gen" "$build_dir"
 build_dir=$(cd "$build_dir" && pwd)
 
@@ -107,6 +127,23 @@ cd "$overlay"
 # The suites print every case's findings (the breaks_* cases many): a
 # printk buffer of the default 128 KiB wraps before UML's console has
 # written it out, and kunit.py then reads a truncated KTAP.
-exec python3 tools/testing/kunit/kunit.py run --kunitconfig=lib/kvm_x86_sim \
-	--build_dir="$build_dir" --kernel_args=log_buf_len=32M \
-	"${kunit_args[@]}"
+cov_args=()
+[ $coverage = 1 ] &&
+	cov_args=(--kunitconfig=tools/testing/kunit/configs/coverage_uml.config)
+if [ $coverage = 0 ]; then
+	exec python3 tools/testing/kunit/kunit.py run \
+		--kunitconfig=lib/kvm_x86_sim --build_dir="$build_dir" \
+		--kernel_args=log_buf_len=32M "${kunit_args[@]}"
+fi
+find "$build_dir" -name '*.gcda' -delete 2>/dev/null || true
+rc=0
+python3 tools/testing/kunit/kunit.py run --kunitconfig=lib/kvm_x86_sim \
+	"${cov_args[@]}" --build_dir="$build_dir" \
+	--kernel_args=log_buf_len=32M "${kunit_args[@]}" || rc=$?
+# UML writes the .gcda files at its exit, beside the objects; the slice's
+# #line directives name the tree's files, so the report is on arch/x86/kvm
+echo "kvm_x86_sim: line coverage of the sliced code under KUnit (UML):" >&2
+gcovr --root "$overlay" --object-directory "$build_dir" \
+	--filter "$overlay/arch/x86/kvm/" --filter "$kernel/arch/x86/kvm/" \
+	"$build_dir/lib/kvm_x86_sim" || rc=${rc:-3}
+exit $rc

@@ -272,6 +272,84 @@ def case_formats(a, tmp):
     print("nipa:", desc.strip())
 
 
+def case_kunit_deps(a, tmp):
+    """`kvm-x86-sim kunit` on a machine without flex: exit 2 before any
+    work, the missing package named with the command that installs it."""
+    bin_dir = os.path.join(tmp, "bin")
+    os.makedirs(bin_dir)
+    for tool in ("bash", "python3", "dirname", "gcc", "make", "bison", "bc",
+                 "perl"):
+        path = shutil.which(tool)
+        if path:
+            os.symlink(path, os.path.join(bin_dir, tool))
+    rc, out, err = run([os.path.join(bin_dir, "bash"), PROG, "kunit"],
+                       env=dict(os.environ, PATH=bin_dir))
+    check(rc == 2 and "flex" in err and "setup --kunit" in err and
+          len(err.splitlines()) == 1, f"exit {rc}, expected 2 naming flex",
+          out + err)
+    print(err.strip())
+
+
+def readme_blocks(names):
+    """The sh blocks of README.md marked `<!-- run: NAME -->`."""
+    with open(os.path.join(TOP, "README.md")) as f:
+        text = f.read()
+    blocks = {}
+    for m in re.finditer(r"<!-- run: (\w+) -->\n```sh\n(.*?)```", text,
+                         re.S):
+        blocks[m.group(1)] = m.group(2).strip().splitlines()
+    for n in names:
+        check(n in blocks, f"README.md has no block marked run: {n}")
+    return blocks
+
+
+def case_readme_commands(a, tmp):
+    """README's "Use it with b4" and "Use it in CI" commands, run as
+    written: HOME a scratch directory whose ~/src/linux is a git repository
+    of the 7.x tree (with kunit.py) holding a two-patch series, series.mbox
+    beside it; each command must run (exit 0, 1 or NIPA's 250: a verdict,
+    never bad input, a harness failure or a missing command)."""
+    need(a.tree7, "the 7.x tree")
+    full = os.path.realpath(a.tree7) + "-full"
+    need(os.path.join(full, "tools/testing/kunit/kunit.py"),
+         "the full 7.x tree's kunit.py")
+    blocks = readme_blocks(["b4", "ci"])
+    home = os.path.join(tmp, "home")
+    repo = repo_of(a.tree7, os.path.join(home, "src"), "linux")
+    shutil.copytree(os.path.join(full, "tools/testing/kunit"),
+                    os.path.join(repo, "tools/testing/kunit"),
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "kunit.py")
+    git(repo, "update-ref", "refs/remotes/origin/master", "HEAD")
+    msgs = series_in(repo, tmp)
+    with open(os.path.join(repo, "series.mbox"), "w") as out:
+        for m in msgs:
+            with open(m) as f:
+                out.write(f.read())
+    bin_dir = os.path.join(tmp, "bin")
+    os.makedirs(bin_dir)
+    os.symlink(PROG, os.path.join(bin_dir, "kvm-x86-sim"))
+    os.symlink(fetch_b4(), os.path.join(bin_dir, "b4"))
+    env = dict(os.environ, HOME=home, PATH=bin_dir + ":" +
+               os.environ["PATH"], KVM_X86_SIM_BUILD=a.build,
+               KVM_X86_SIM_CACHE=os.environ.get("KVM_X86_SIM_CACHE") or
+               os.path.join(os.path.expanduser("~"), ".cache/kvm_x86_sim"),
+               GIT_CONFIG_GLOBAL=os.path.join(home, ".gitconfig"))
+    git(repo, "config", "--global", "user.email", "test@example.invalid")
+    for name, lines in blocks.items():
+        script = "".join(f"{ln}\necho \"@@rc $?\"\n" for ln in lines)
+        rc, out, err = run(["bash", "-c", script], cwd=home, env=env)
+        codes = [int(c) for c in re.findall(r"^@@rc (\d+)$", out, re.M)]
+        check(len(codes) == len(lines), f"{name}: not every line ran",
+              out + err)
+        for ln, c in zip(lines, codes):
+            print(f"exit {c}: {ln}")
+            check(c in (0, 1, 250), f"{name}: `{ln}` exited {c}", out + err)
+        check("ERROR: S_CET EXCLUSION" in out + err or name != "b4",
+              "b4: the series' bug not shown", out + err)
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 
