@@ -51,22 +51,35 @@ EOF
 
 # run LABEL N-PATCHES ARGS...: time one validate run and report the peak
 # resident memory of the largest process it ran (validate, the slicer, gcc,
-# the test binary), then print the figures
+# the test binary), then print the figures and where the time went (the
+# steps' slice, build and run seconds from the JSON report; "rest" is
+# Python's start, copying the tree, applying the patches, the report)
 run() {
 	local label=$1 n=$2; shift 2
 	local rc=0
 	python3 - "$label" "$n" "$work/out" python3 "$top/scripts/kvm_validate.py" \
 		--build "$build" --kernel "$kernel" --quiet --cache "$work/cache" \
-		"$@" <<'PY' || rc=$?
-import resource, subprocess, sys, time
+		--format json "$@" <<'PY' || rc=$?
+import json, resource, subprocess, sys, time
 label, n, out, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 t0 = time.monotonic()
 with open(out, "w") as f:
     rc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT).returncode
 t = time.monotonic() - t0
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(f"{label:<34} {t:7.2f} s total  {t / max(n, 1):6.3f} s/patch  "
+phase = {"slice": 0.0, "build": 0.0, "run": 0.0}
+try:
+    with open(out) as f:
+        for st in json.load(f)["steps"]:
+            for k, v in st.get("timing", {}).items():
+                phase[k] = phase.get(k, 0.0) + v
+except (OSError, ValueError, KeyError):
+    pass
+rest = t - sum(phase.values())
+print(f"{label:<40} {t:7.2f} s total  {t / max(n, 1):6.3f} s/patch  "
       f"peak RSS {rss:5.0f} MiB  (exit {rc})")
+print(f"{'':<40} slice {phase['slice']:.2f} s, build {phase['build']:.2f} s,"
+      f" run {phase['run']:.2f} s, rest {rest:.2f} s")
 sys.exit(rc)
 PY
 	[ "$rc" -le 1 ] || { cat "$work/out" >&2; exit 1; }
@@ -84,3 +97,8 @@ run "20-patch series, cold cache" 20 "${series[@]}"
 run "20-patch series, warm cache" 20 "${series[@]}"
 rm -rf "$work/cache"
 run "tree alone (no patch), cold cache" 1
+rm -rf "$work/cache"
+run "one patch, cold cache, --no-explore" 1 --no-explore \
+	--patch "$work/0001-bench-comment-1.patch"
+rm -rf "$work/cache"
+run "20-patch series, cold, --no-explore" 20 --no-explore "${series[@]}"

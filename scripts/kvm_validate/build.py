@@ -284,7 +284,7 @@ class Builder:
     def prune(self, keep: int = CACHE_KEEP) -> None:
         """Keep the cache bounded: the newest `keep` slices and binaries
         (and whatever an older layout left)."""
-        for sub in ("slices", "bin"):
+        for sub in ("slices", "bin", "runs"):
             base = os.path.join(self.cache.root, sub)
             try:
                 ents = [os.path.join(base, e) for e in os.listdir(base)

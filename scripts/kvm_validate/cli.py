@@ -36,6 +36,9 @@ from .report import (Colour, Outcome, check_output, print_error, printable,
                      render_json, render_junit, render_tap, render_text,
                      write_output)
 from .run import CASE_TIMEOUT, MEMORY_LIMIT, RunResult, run_binary
+from .runcache import Ran, run_key
+from .runcache import load as load_run
+from .runcache import store as store_run
 from .scratch import (Scratch, cleanup_all, install_signal_handlers,
                       remove_tree)
 from .verdicts import Step, relative_to_base
@@ -191,9 +194,6 @@ def explore_args(args: argparse.Namespace, tree: str, k: int) -> list[str]:
             "--programs", str(args.explore_programs),
             "--seed", str(args.explore_seed),
             "--replay-cmd", " ".join(shlex.quote(a) for a in replay)]
-
-
-Ran = tuple[Optional[dict[str, dict[int, int]]], str]
 
 
 def coverage_of_run(exe: str, counts: str, tree: str) -> Ran:
@@ -352,19 +352,15 @@ class StepRunner:
         tree, args = self.tree, self.args
         explore = explore and not args.no_explore
         sdir, c1 = self.builder.slice(root, tree)
+        t1 = time.monotonic()
         exe, c2 = self.builder.binary(sdir, tree, root)
+        t2 = time.monotonic()
         st.notes += self.builder.take_notes()
         key = (exe, explore)        # the same binary: the same verdicts
         if key not in self.runs:
-            counts = private_dir()
-            self.runs[key] = run_binary(exe, args.case_timeout,
-                                        args.memory_limit,
-                                        explore_args(args, tree, k)
-                                        if explore else [],
-                                        gcov_env(exe, counts),
-                                        args.explore_budget if explore
-                                        else 0)
-            self.lines_run[key] = coverage_of_run(exe, counts, tree)
+            self.runs[key], self.lines_run[key] = self._run(exe, explore, k)
+        st.timing = {"slice": t1 - t0, "build": t2 - t1,
+                     "run": time.monotonic() - t2}
         st.evaluate(self.runs[key])
         st.changed = changed
         if changed is not None:
@@ -373,6 +369,27 @@ class StepRunner:
         st.seconds = time.monotonic() - t0
         st.cached = "cached" if c1 and c2 else ""
         return st
+
+
+    def _run(self, exe: str, explore: bool, k: int
+             ) -> tuple[RunResult, Ran]:
+        """The binary's run and the lines it executed: read back from the
+        cache when this binary already ran with these arguments to a
+        result that is the same every time (runcache.py)."""
+        args = self.args
+        extra = explore_args(args, self.tree, k) if explore else []
+        rkey = run_key(exe, [str(args.case_timeout), str(args.memory_limit),
+                             *extra])
+        hit = load_run(self.builder.cache, rkey)
+        if hit is not None:
+            return hit
+        counts = private_dir()
+        run = run_binary(exe, args.case_timeout, args.memory_limit, extra,
+                         gcov_env(exe, counts),
+                         args.explore_budget if explore else 0)
+        ran = coverage_of_run(exe, counts, self.tree)
+        store_run(self.builder.cache, rkey, run, ran)
+        return run, ran
 
 
 def debugging(args: Optional[argparse.Namespace]) -> bool:

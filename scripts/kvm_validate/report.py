@@ -385,6 +385,7 @@ def render_json(res: Outcome) -> str:
         doc["steps"].append({
             "patches": s.label, "index": s.index,
             "seconds": round(s.seconds, 3), "notes": s.notes,
+            "timing": {k: round(v, 3) for k, v in s.timing.items()},
             "cases": s.counts(),
             "coverage": None if s.coverage is None else {
                 "changed": s.coverage.changed,

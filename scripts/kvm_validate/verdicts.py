@@ -26,6 +26,8 @@ class Step:
     cells: Dict[str, Tuple[str, str]] = field(default_factory=dict)
     failures: Dict[str, List[Case]] = field(default_factory=dict)
     seconds: float = 0.0
+    # where its seconds went: slice, build, run (read back when cached)
+    timing: Dict[str, float] = field(default_factory=dict)
     cached: str = ""
     stopped: str = ""
     coverage: Optional[Any] = None      # patchcov.PatchCoverage
