@@ -342,6 +342,7 @@ class StepRunner:
                  tree: str) -> None:
         self.args, self.builder, self.tree = args, builder, tree
         self.runs: dict[tuple[str, bool], RunResult] = {}
+        self.read_back: set[tuple[str, bool]] = set()   # from the cache
         self.lines_run: dict[tuple[str, bool], Ran] = {}
 
     def step(self, k: int, label: str, ps: list[Patch], root: str,
@@ -359,6 +360,7 @@ class StepRunner:
         key = (exe, explore)        # the same binary: the same verdicts
         if key not in self.runs:
             self.runs[key], self.lines_run[key] = self._run(exe, explore, k)
+        st.run_cached = key in self.read_back
         st.timing = {"slice": t1 - t0, "build": t2 - t1,
                      "run": time.monotonic() - t2}
         st.evaluate(self.runs[key])
@@ -382,6 +384,7 @@ class StepRunner:
                              *extra])
         hit = load_run(self.builder.cache, rkey)
         if hit is not None:
+            self.read_back.add((exe, explore))
             return hit
         counts = private_dir()
         run = run_binary(exe, args.case_timeout, args.memory_limit, extra,

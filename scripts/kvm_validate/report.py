@@ -279,6 +279,11 @@ def render_text(res: Outcome, colour: Colour) -> str:
             w(f"  {printable(ln)}")
     verdict = VERDICT.get(res.exit, "ERROR")
     total = sum(s.seconds for s in steps)
+    back = sum(1 for s in steps if s.run_cached)
+    if back:
+        w(f"({back} step(s) read their run back from the cache: the same "
+          "binary ran with the same arguments before, every case to its "
+          "end)")
     w(colour(verdict if verdict != "ERROR" else "FAIL", verdict) +
       f": {len(steps)} step(s), {findings(steps)}, "
       f"{total:.2f} s  (exit {res.exit})")
@@ -386,6 +391,7 @@ def render_json(res: Outcome) -> str:
             "patches": s.label, "index": s.index,
             "seconds": round(s.seconds, 3), "notes": s.notes,
             "timing": {k: round(v, 3) for k, v in s.timing.items()},
+            "run_cached": s.run_cached,
             "cases": s.counts(),
             "coverage": None if s.coverage is None else {
                 "changed": s.coverage.changed,

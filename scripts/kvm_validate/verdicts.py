@@ -26,7 +26,8 @@ class Step:
     cells: Dict[str, Tuple[str, str]] = field(default_factory=dict)
     failures: Dict[str, List[Case]] = field(default_factory=dict)
     seconds: float = 0.0
-    # where its seconds went: slice, build, run (read back when cached)
+    run_cached: bool = False    # its run read back (runcache.py)
+    # where its seconds went: slice, build, run
     timing: Dict[str, float] = field(default_factory=dict)
     cached: str = ""
     stopped: str = ""
