@@ -32,7 +32,7 @@ from .errors import BadInput, HarnessError
 from .formats import Finding, step_findings
 from .gitrange import _git, _run_git, base_tree, repo_top
 from .mail import read_mails
-from .patches import find_diff_start, parse_patch_file, patch_number
+from .patches import find_diff_start, parse_patch_file
 from .paths import cache_dir
 from .report import Outcome, one_line, printable
 

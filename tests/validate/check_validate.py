@@ -650,17 +650,22 @@ def case_oom(a, tmp):
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 
-def main():
+def main(cases=None, prefix="kvm-validate-test-"):
+    """Run the case named on the command line (also check_workflow.py's,
+    with its own cases)."""
+    cases = cases or CASES
     ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=sorted(CASES))
+    ap.add_argument("case", choices=sorted(cases))
     ap.add_argument("--build", required=True)
     ap.add_argument("--tree7", default="")
     ap.add_argument("--tree612", default="")
     ap.add_argument("--seed", default="")
     a = ap.parse_args()
-    with tempfile.TemporaryDirectory(prefix="kvm-validate-test-") as tmp:
+    a.build = os.path.abspath(a.build)
+    a.seed = a.seed and os.path.abspath(a.seed)
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         try:
-            CASES[a.case](a, tmp)
+            cases[a.case](a, tmp)
         except Fail as e:
             print(f"FAIL {a.case}: {e}")
             return 1

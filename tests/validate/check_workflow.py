@@ -11,18 +11,17 @@ patchwork, NIPA, robot), --testing-line and base-commit: trailers.
 Patches are made at run time from the cached trees (check_validate.py's
 helpers).  Exit 0 pass, 1 fail, 77 skip (a tree, git or b4 absent).
 """
-import argparse
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_validate import (SKIP, TOP, VALIDATE, Fail, check,  # noqa: E402
-                            gen_patch, kvm_copy, mail, need, write)
+from check_validate import (SKIP, TOP, VALIDATE, Fail,  # noqa: E402
+                            check, gen_patch, kvm_copy, mail, main, need,
+                            write)
 from hostile_cases import kernel    # noqa: E402
 
 PROG = os.path.join(TOP, "kvm-x86-sim")
@@ -277,8 +276,8 @@ def case_kunit_deps(a, tmp):
     work, the missing package named with the command that installs it."""
     bin_dir = os.path.join(tmp, "bin")
     os.makedirs(bin_dir)
-    for tool in ("bash", "python3", "dirname", "gcc", "make", "bison", "bc",
-                 "perl"):
+    for tool in ("bash", "python3", "dirname", "readlink", "gcc", "make",
+                 "bison", "bc", "perl"):
         path = shutil.which(tool)
         if path:
             os.symlink(path, os.path.join(bin_dir, tool))
@@ -353,25 +352,5 @@ def case_readme_commands(a, tmp):
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=sorted(CASES))
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--tree7")
-    ap.add_argument("--tree612")
-    ap.add_argument("--seed")
-    a = ap.parse_args()
-    a.build = os.path.abspath(a.build)
-    a.seed = a.seed and os.path.abspath(a.seed)
-    with tempfile.TemporaryDirectory(prefix="kvm-workflow-") as tmp:
-        try:
-            CASES[a.case](a, tmp)
-        except Fail as e:
-            print(f"FAIL: {e}")
-            return 1
-    print("PASS")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(CASES, "kvm-workflow-"))
