@@ -146,6 +146,19 @@ def case_b4_protocol(a, tmp):
                      for st in doc["steps"] if st["index"]]
     check(per["--git"] == per["files"] == ["FAIL", "FAIL"],
           f"per-patch verdicts differ: {per}")
+    # a base-commit: trailer the checkout is not at: a warning
+    with open(msgs[0]) as f:
+        text = f.read()
+    based = write(tmp, "based.patch", text.replace(
+        "\n-- \n", "\nbase-commit: 0123456789abcdef0123456789abcdef01234567"
+        "\n-- \n", 1))
+    git(repo, "reset", "-q", "--hard", "HEAD~2")
+    rc, out, err = run([sys.executable, VALIDATE, "--build", a.build,
+                        "--quiet", "--no-explore", "--kernel", repo,
+                        "--patch", based], env=env)
+    check("warning: the series says base-commit 0123456789ab, the tree is "
+          "at " + git(repo, "rev-parse", "HEAD")[:12] in out,
+          "base-commit mismatch not warned", out + err)
     # not a git checkout, or no patch: one line on stderr, exit 2
     rc, out, err = run([sys.executable, VALIDATE, "--build", a.build,
                         "--b4"], cwd=tmp, stdin="x", env=env)
