@@ -70,10 +70,13 @@ void sim_set_host_cet(struct sim *sim, u64 u_cet, u64 pl3_ssp, u64 s_cet)
 
 unsigned int sim_host_kvm_caps(enum sim_host host, enum sim_vendor vendor)
 {
+	unsigned int ibt = vendor == SIM_VMX ? SIM_CPUID_IBT : 0;
+
 	if (host == SIM_HOST_NO_CET || host == SIM_HOST_CET_OFF)
 		return SIM_CPUID_LM;
-	return SIM_CPUID_LM | SIM_CPUID_SHSTK |
-	       (vendor == SIM_VMX ? SIM_CPUID_IBT : 0);
+	if (host == SIM_HOST_NO_TDP)	/* SHSTK cleared: shadow paging */
+		return SIM_CPUID_LM | ibt;
+	return SIM_CPUID_LM | SIM_CPUID_SHSTK | ibt;
 }
 
 /*
@@ -84,7 +87,9 @@ void sim_set_host(struct sim *sim, enum sim_host host)
 {
 	sim->host = host;
 	sim->kvm_caps = sim_host_kvm_caps(host, sim->vendor);
-	sim->cpu_caps = sim_host_kvm_caps(host == SIM_HOST_CET_OFF ?
+	/* the CPU of CET-off and no-TDP hosts has all of CET */
+	sim->cpu_caps = sim_host_kvm_caps(host == SIM_HOST_CET_OFF ||
+					  host == SIM_HOST_NO_TDP ?
 					  SIM_HOST_CET : host, sim->vendor);
 	sim->va_bits = host == SIM_HOST_LA57 ? 57 : 48;
 	sim->host_xss = host == SIM_HOST_NO_CET ? 0 : SIM_XFEATURE_MASK_CET_ALL;

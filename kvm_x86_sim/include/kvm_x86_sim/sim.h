@@ -31,14 +31,18 @@ enum sim_vendor { SIM_VMX, SIM_SVM };
  * LA57 is the CET host with 5-level paging (57-bit linear addresses).
  */
 /*
- * The hosts: CET (the CPU and KVM), no CET, CET with 5-level paging, and
- * a CPU with CET (its MSRs, the VMX load-CET controls, the kernel's XSS)
+ * The hosts: CET (the CPU and KVM), no CET, CET with 5-level paging, a
+ * CPU with CET (its MSRs, the VMX load-CET controls, the kernel's XSS)
  * on which KVM does not virtualize it (enable_cet = 0: e.g. no
- * unrestricted guest).
+ * unrestricted guest), and the CET CPU with KVM on shadow paging (ept=0 /
+ * npt=0): kvm_set_cpu_caps() clears SHSTK ("Shadow Stacks aren't
+ * implemented in the Shadow MMU") and keeps IBT, so KVM offers IBT
+ * without shadow stacks on VMX and nothing of CET on SVM, while the
+ * kernel's XSS keeps the CET components (the CPU has SHSTK).
  */
 enum sim_host {
 	SIM_HOST_CET, SIM_HOST_NO_CET, SIM_HOST_LA57, SIM_HOST_CET_OFF,
-	SIM_NR_HOSTS
+	SIM_HOST_NO_TDP, SIM_NR_HOSTS
 };
 
 /*
