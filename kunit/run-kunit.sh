@@ -70,7 +70,9 @@ name=$(basename "$kernel")
 work="$cache/kunit/$name"
 overlay="$work/src"
 gen="$work/gen"			# our files, rewritten only when they change
-build_dir="${build_dir:-$top/build/kunit-$name$([ $coverage = 1 ] && echo -cov)}"
+suffix=""
+[ $coverage = 0 ] || suffix=-cov	# a build of its own: other config
+build_dir="${build_dir:-$top/build/kunit-$name$suffix}"
 mkdir -p "$work" "$gen" "$build_dir"
 build_dir=$(cd "$build_dir" && pwd)
 
