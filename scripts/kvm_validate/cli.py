@@ -15,6 +15,7 @@ import os
 import re
 import shlex
 import sys
+import tempfile
 import time
 import traceback
 from typing import Callable, NoReturn, Optional
@@ -244,18 +245,27 @@ def inputs(args: argparse.Namespace, res: Outcome) -> str:
     return tree
 
 
+STDIN_KEEP = 100        # the newest series read from standard input
+
+
 def keep_stdin() -> str:
-    """Standard input's series, kept in the cache (stdin-HASH.mbox) so
-    that the report's reproducer can name it."""
+    """Standard input's series, kept in the cache (stdin-HASH.mbox, the
+    newest STDIN_KEEP of them) so that the report's reproducer can name
+    it."""
     data = read_file("-")
     d = os.path.join(cache_dir(), "stdin")
     path = os.path.join(d, "stdin-" + hashlib.sha256(data).hexdigest()[:16]
                         + ".mbox")
     try:
         os.makedirs(d, exist_ok=True)
-        with open(path + ".tmp", "wb") as f:
+        fd, tmp = tempfile.mkstemp(prefix=".stdin-", dir=d)
+        with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.replace(path + ".tmp", path)
+        os.replace(tmp, path)       # the same bytes: any run's copy will do
+        kept = sorted((os.path.join(d, e) for e in os.listdir(d)
+                       if e.startswith("stdin-")), key=os.path.getmtime)
+        for old in kept[:-STDIN_KEEP]:
+            os.unlink(old)
     except OSError as e:
         raise HarnessError(f"cannot keep standard input in {d}: "
                            f"{e.strerror}")
