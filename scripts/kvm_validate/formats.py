@@ -295,11 +295,14 @@ def testing_summary(res: Outcome) -> str:
     if res.error and not steps:
         return f"kvm-x86-sim validate could not check the series: " \
             f"{res.error[0]}"
-    cases = max((s.counts()["PASS"] + s.counts()["FAIL"] for s in steps),
+    ran = [[c for c in s.cases if c.result != "SKIP"] for s in steps]
+    cases = max((sum(1 for c in r if c.scenario != "explore") for r in ran),
                 default=0)
+    explored = any(c.scenario == "explore" for r in ran for c in r)
     invs = max((len(s.invs) for s in steps), default=0)
-    what = (f"each of the {len(steps)} patch prefix(es)" if res.patches
-            else "the tree")
+    what = ("the patch" if len(steps) == 1 and res.patches else
+            f"each of the {len(steps)} prefixes of the series"
+            if res.patches else "the tree")
     if res.exit == 0:
         held = "all invariants held"
         base = [f.inv for s in res.steps if s.reference
@@ -314,7 +317,8 @@ def testing_summary(res: Outcome) -> str:
             f"not every case ran to its end (exit {res.exit})"
     return (f"kvm-x86-sim validate (simulated VMX and SVM, the tree's own "
             f"MSR/FPU code) on {res.tree}: {invs} invariants over {cases} "
-            f"cases for {what}: {held}")
+            f"cases{' and injected interruptions' if explored else ''} for "
+            f"{what}: {held}")
 
 
 def testing_line(res: Outcome) -> str:
