@@ -68,15 +68,17 @@ void sim_set_host_cet(struct sim *sim, u64 u_cet, u64 pl3_ssp, u64 s_cet)
 	sim_fpu_init(sim);
 }
 
+/* every modelled host is 64-bit and has XSAVES (CET's state needs it) */
 unsigned int sim_host_kvm_caps(enum sim_host host, enum sim_vendor vendor)
 {
 	unsigned int ibt = vendor == SIM_VMX ? SIM_CPUID_IBT : 0;
+	unsigned int base = SIM_CPUID_LM | SIM_CPUID_XSAVES;
 
 	if (host == SIM_HOST_NO_CET || host == SIM_HOST_CET_OFF)
-		return SIM_CPUID_LM;
+		return base;
 	if (host == SIM_HOST_NO_TDP)	/* SHSTK cleared: shadow paging */
-		return SIM_CPUID_LM | ibt;
-	return SIM_CPUID_LM | SIM_CPUID_SHSTK | ibt;
+		return base | ibt;
+	return base | SIM_CPUID_SHSTK | ibt;
 }
 
 /*

@@ -33,7 +33,8 @@ static bool probe_vendor(const struct sim_kernel *k, enum sim_vendor vendor)
 	unsigned int i;
 
 	if (v) {
-		sim_set_cpuid(v, SIM_CPUID_LM | SIM_CPUID_SHSTK);
+		sim_set_cpuid(v, SIM_CPUID_LM | SIM_CPUID_XSAVES |
+			      SIM_CPUID_SHSTK);
 		for (i = 0; i < ARRAY_SIZE(probe_cet_msrs) && !handled; i++) {
 			struct sim_msr_entry e = { .index = probe_cet_msrs[i] };
 

@@ -103,8 +103,7 @@ static bool cpuid_has(unsigned int cpuid, int feature)
 	case SIM_FEATURE_SHSTK:	return cpuid & SIM_CPUID_SHSTK;
 	case SIM_FEATURE_IBT:	return cpuid & SIM_CPUID_IBT;
 	case SIM_FEATURE_LM:	return cpuid & SIM_CPUID_LM;
-	/* every simulated guest has XSAVES: CET state needs it */
-	case SIM_FEATURE_XSAVES: return true;
+	case SIM_FEATURE_XSAVES: return cpuid & SIM_CPUID_XSAVES;
 	default:		return false;
 	}
 }

@@ -39,6 +39,7 @@ bool oracle_guest_has(const struct sim_vcpu *v, int feature)
 	case SIM_FEATURE_SHSTK:	return cpuid & SIM_CPUID_SHSTK;
 	case SIM_FEATURE_IBT:	return cpuid & SIM_CPUID_IBT;
 	case SIM_FEATURE_LM:	return cpuid & SIM_CPUID_LM;
+	case SIM_FEATURE_XSAVES: return cpuid & SIM_CPUID_XSAVES;
 	default:		return false;
 	}
 }
@@ -104,6 +105,18 @@ static u64 guest_xss_allowed(const struct oracle *o, const struct sim_vcpu *v)
 }
 
 /*
+ * KVM lists IA32_XSS for save/restore when it supports some XSS feature
+ * on this host (here: the CET components).
+ */
+static bool xss_listed(const struct oracle *o)
+{
+	const struct sim *sim = o->sim;
+
+	return (sim->kvm_caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT)) &&
+	       (sim->host_xss & SIM_XFEATURE_MASK_CET_ALL);
+}
+
+/*
  * Does KVM list @msr for save/restore (KVM_GET_MSR_INDEX_LIST) on this
  * host?  Its API says: the MSRs of the features it supports there.  The
  * host's read-0/write-0 leniency for a guest without the feature exists
@@ -132,16 +145,13 @@ void oracle_check_msr_list(struct oracle *o, const struct sim_msr_list *l)
 		SIM_MSR_PL1_SSP, SIM_MSR_PL2_SSP, SIM_MSR_PL3_SSP,
 		SIM_MSR_INT_SSP_TAB,
 	};
-	const struct sim *sim = o->sim;
-	bool cet = sim->kvm_caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT);
 	int ev = oracle_last_event(o);
 	unsigned int i, j;
 
 	if (!o->tree_has_cet)
 		return;
 	for (i = 0; i < ARRAY_SIZE(msrs); i++) {
-		bool want = msrs[i] == SIM_MSR_XSS ?
-			    cet && (sim->host_xss & SIM_XFEATURE_MASK_CET_ALL) :
+		bool want = msrs[i] == SIM_MSR_XSS ? xss_listed(o) :
 			    advertised(o, msrs[i]);
 		bool listed = false;
 
@@ -164,9 +174,20 @@ static enum model_verdict arch_model(const struct oracle *o,
 
 	if (msr == SIM_MSR_AMD64_NB_CFG)
 		return MODEL_OK;
-	if (msr == SIM_MSR_XSS && o->tree_has_cet)
+	if (msr == SIM_MSR_XSS && o->tree_has_cet) {
+		/*
+		 * IA32_XSS exists with XSAVES (SDM Vol. 4, IA32_XSS).  KVM's
+		 * ABI for the host, a documented exception: the guest's value
+		 * is read back without XSAVES too, and 0 may be written when
+		 * KVM lists the MSR (the host's leniency for an absent
+		 * feature, as for the CET MSRs).
+		 */
+		if (!oracle_guest_has(v, SIM_FEATURE_XSAVES))
+			return !write || (!data && xss_listed(o)) ?
+			       MODEL_OK : MODEL_UNSUPPORTED;
 		return !write || !(data & ~guest_xss_allowed(o, v)) ?
 		       MODEL_OK : MODEL_INVALID;
+	}
 	if (msr == SIM_MSR_KVM_INTERNAL_GUEST_SSP) {
 		/* ONE_REG's KVM_REG_GUEST_SSP: only with SHSTK, like PLx_SSP */
 		if (!o->tree_has_cet)
@@ -479,8 +500,8 @@ void oracle_check_batch(struct oracle *o, const struct sim_batch *b)
  */
 static bool guest_msr_exists(const struct sim_vcpu *v, u32 msr)
 {
-	if (msr == SIM_MSR_XSS)
-		return true;	/* every simulated guest has XSAVES */
+	if (msr == SIM_MSR_XSS)		/* SDM Vol. 4: with XSAVES */
+		return oracle_guest_has(v, SIM_FEATURE_XSAVES);
 	if (!is_cet_msr(msr) || !oracle_guest_owns_msr(v, msr))
 		return false;
 	return msr != SIM_MSR_INT_SSP_TAB ||
@@ -584,6 +605,18 @@ static bool kvm_passthrough_exception(const struct oracle *o,
  * valid write takes effect whatever KVM answered: the model follows the
  * architecture, not the code under test.
  */
+/*
+ * A named exception to kvm.ignore_msrs: KVM handles IA32_XSS, and for a
+ * guest without XSAVES its read answers #GP (kvm_get_msr_common() returns
+ * 1), which the parameter does not reach, while its write is "unsupported"
+ * (KVM_MSR_RET_UNSUPPORTED) and so ignored.  The #GP is the SDM's answer
+ * without the parameter; the asymmetry is KVM's (7.2), named here.
+ */
+static bool xss_read_not_ignored(const struct sim_guest_msr *g)
+{
+	return g->msr == SIM_MSR_XSS && !g->write;
+}
+
 void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
 {
 	const struct sim_vcpu *v = g->vcpu;
@@ -612,7 +645,8 @@ void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
 	}
 	if (!val || !o->tree_has_cet)
 		return;
-	if (!guest_msr_exists(v, g->msr) && o->sim->ignore_msrs) {
+	if (!guest_msr_exists(v, g->msr) && o->sim->ignore_msrs &&
+	    !xss_read_not_ignored(g)) {
 		if (g->ret || (!g->write && g->data))
 			oracle_violate(o, SIM_INV_CPUID_GATING, ev,
 				       "guest %s of MSR %#x, which vCPU%d's CPU lacks, %s although kvm.ignore_msrs is set: KVM must ignore it (reads 0)",

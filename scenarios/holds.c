@@ -323,6 +323,38 @@ void scn_guest_no_lm(struct sim_vcpu *vcpu, unsigned int cpuid)
 }
 
 /*
+ * A guest without XSAVES: IA32_XSS does not exist for it (its RDMSR and
+ * WRMSR #GP), userspace reads its value back and may write only 0, and
+ * KVM leaves the host's XSS loaded around its runs.  Its CET MSRs are
+ * what its CPUID says (KVM ties them to SHSTK/IBT, not to XSAVES).
+ */
+void scn_guest_no_xsaves(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_guest_op ops[] = {
+		RD(SIM_MSR_XSS),
+		WR(SIM_MSR_XSS, 0),
+		WR(SIM_MSR_XSS, SIM_XFEATURE_MASK_CET_USER),
+		RD(SIM_MSR_U_CET),
+		WR(SIM_MSR_PL3_SSP, GUEST_SSP(3)),
+	};
+	struct sim_msr_entry set[] = {
+		{ SIM_MSR_XSS, 0, SIM_XFEATURE_MASK_CET_USER },
+		{ SIM_MSR_XSS, 0, 0 },
+	};
+	struct sim_msr_entry get[] = {
+		{ SIM_MSR_XSS, 0, 0x5a },
+		{ SIM_MSR_PL3_SSP, 0, 0x5a },
+	};
+
+	sim_set_cpuid(vcpu, cpuid & ~SIM_CPUID_XSAVES);
+	sim_set_msrs(vcpu, &set[0], 1);
+	sim_set_msrs(vcpu, &set[1], 1);
+	sim_get_msrs(vcpu, get, 1);
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
+	sim_get_msrs(vcpu, get, ARRAY_SIZE(get));
+}
+
+/*
  * The guest's IA32_XSS: userspace restores it, the guest reads and writes
  * it (only the bits of its CPUID.(0xD,1) are accepted), and KVM swaps it
  * with the host's around every VM-entry, so the host's XSAVES at the FPU

@@ -70,10 +70,11 @@ static u64 pick_value(u64 *s, u32 msr, unsigned int cpuid)
 static unsigned int pick_cpuid(u64 *s, unsigned int caps)
 {
 	unsigned int c = (below(s, 8) ? SIM_CPUID_LM : 0) |
+			 (below(s, 8) ? SIM_CPUID_XSAVES : 0) |
 			 (below(s, 2) ? SIM_CPUID_SHSTK : 0) |
 			 (below(s, 2) ? SIM_CPUID_IBT : 0);
 
-	return c & (caps | SIM_CPUID_LM);
+	return c & (caps | SIM_CPUID_BASE);
 }
 
 static enum prog_op pick_op(u64 *s, const struct sim_kernel *k)

@@ -19,10 +19,11 @@ const struct sim_kernel *sim_case_kernel = &sim_tree_kernel;
 unsigned int sim_combo_cpuid(enum sim_cpuid_combo combo)
 {
 	static const unsigned int cpuid[SIM_NR_COMBOS] = {
-		[SIM_COMBO_NONE] = SIM_CPUID_LM,
-		[SIM_COMBO_IBT] = SIM_CPUID_LM | SIM_CPUID_IBT,
-		[SIM_COMBO_SHSTK] = SIM_CPUID_LM | SIM_CPUID_SHSTK,
-		[SIM_COMBO_BOTH] = SIM_CPUID_LM | SIM_CPUID_SHSTK | SIM_CPUID_IBT,
+		[SIM_COMBO_NONE] = SIM_CPUID_BASE,
+		[SIM_COMBO_IBT] = SIM_CPUID_BASE | SIM_CPUID_IBT,
+		[SIM_COMBO_SHSTK] = SIM_CPUID_BASE | SIM_CPUID_SHSTK,
+		[SIM_COMBO_BOTH] = SIM_CPUID_BASE | SIM_CPUID_SHSTK |
+				   SIM_CPUID_IBT,
 	};
 
 	return cpuid[combo];

@@ -67,6 +67,7 @@ void scn_batch_limit(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_two_vcpus(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_no_lm(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_guest_no_xsaves(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_xss(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_init_in_run(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_ignore_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);

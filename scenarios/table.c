@@ -131,6 +131,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_guest_xss,
 	},
 	{
+		.name = "guest_no_xsaves",
+		.summary = "a guest without XSAVES has no IA32_XSS",
+		.needs = SIM_NEED_CET_MSRS,
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_guest_no_xsaves,
+	},
+	{
 		.name = "init_in_run",
 		.summary = "INIT in KVM_RUN zeroes the CET state",
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSTATE_RESET |

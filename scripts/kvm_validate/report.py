@@ -259,7 +259,7 @@ def render_text(res: Outcome, colour: Colour) -> str:
                 else:
                     w(f"  scenario {scn}, vendor {c.vendor.upper()}, guest "
                       f"CPUID {c.cpuid}" +
-                      (f"  (also: {', '.join(x.vendor + '/' + x.cpuid for x in scs[1:])})"
+                      (f"  (also: {', '.join(x.name.split('/', 1)[-1] for x in scs[1:])})"
                        if len(scs) > 1 else ""))
                 if where:
                     w(f"  kernel lines in the trace: {where}")

@@ -130,6 +130,9 @@ extern const struct sim_host_field sim_host_fields[SIM_NR_HOST_FIELDS];
 #define SIM_CPUID_IBT		(1u << 0)
 #define SIM_CPUID_SHSTK		(1u << 1)
 #define SIM_CPUID_LM		(1u << 2)
+#define SIM_CPUID_XSAVES	(1u << 3)	/* CPUID.(0xD,1):EAX[3] */
+/* what every combination has unless a scenario takes it away */
+#define SIM_CPUID_BASE		(SIM_CPUID_LM | SIM_CPUID_XSAVES)
 
 /*
  * The guest's CPUID.(EAX=0DH,ECX=1):ECX, the IA32_XSS bits it may set: a

@@ -269,3 +269,12 @@ def kvmbug_init_keeps_guest_s_cet(c):
     return bug(c, lambda t: kernel.replace_in(
         t, "void vmx_vcpu_reset(", "vmcs_writel(GUEST_S_CET, 0);",
         ["\t\t;"]), "KVM: VMX: S_CET survives INIT", kernel.VMX)
+
+
+@case("kvmbugs", VIOLATION, r"CPUID GATING: guest WRMSR of MSR 0xda0")
+def kvmbug_xss_without_xsaves(c):
+    """kvm_set_msr_common() no longer asks for XSAVES before IA32_XSS: a
+    guest without XSAVES may write it"""
+    return line_bug(c, "int kvm_set_msr_common(",
+                    "if (!guest_cpuid_has(vcpu, X86_FEATURE_XSAVES))",
+                    "\t\tif (0)", "KVM: x86: IA32_XSS for every guest")
