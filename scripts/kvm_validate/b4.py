@@ -30,11 +30,12 @@ from typing import Optional
 
 from .errors import BadInput, HarnessError
 from .formats import Finding, step_findings
-from .gitrange import _git, _run_git, base_tree, repo_top
+from .gitrange import base_tree, git_output, repo_top, run_git
 from .mail import read_mails
 from .patches import find_diff_start, parse_patch_file
 from .paths import cache_dir
 from .report import Outcome, one_line, printable
+from .verdicts import Step
 
 TOOL = "kvm-x86-sim"
 SEARCH_DEPTH = 100      # commits of HEAD's history searched for the patch
@@ -42,19 +43,19 @@ SEARCH_DEPTH = 100      # commits of HEAD's history searched for the patch
 
 def patch_id(repo: str, text: str) -> str:
     """git patch-id --stable of a diff (decoded from the message)."""
-    r = _run_git(repo, "patch-id", "--stable", input_text=text)
+    r = run_git(repo, "patch-id", "--stable", input_text=text)
     return r.stdout.split()[0] if r.returncode == 0 and r.stdout else ""
 
 
 def find_commit(repo: str, pid: str, depth: int) -> Optional[str]:
     """The commit among HEAD's last `depth` (merges aside) whose patch-id
     is pid."""
-    log = _run_git(repo, "log", "-p", "--no-merges", "--no-color",
+    log = run_git(repo, "log", "-p", "--no-merges", "--no-color",
                    "--no-ext-diff", "--format=commit %H", f"-n{depth}",
                    "HEAD")
     if log.returncode:
         return None             # an empty repository: no history to find
-    ids = _run_git(repo, "patch-id", "--stable", input_text=log.stdout)
+    ids = run_git(repo, "patch-id", "--stable", input_text=log.stdout)
     for ln in ids.stdout.splitlines():
         p = ln.split()
         if len(p) == 2 and p[0] == pid:
@@ -113,14 +114,15 @@ def b4_inputs(args: argparse.Namespace, res: Outcome, kept: str) -> str:
                        "git can read (no diff)")
     commit = find_commit(repo, pid, args.b4_depth)
     if commit:
-        parent = _git(repo, "rev-parse", "--verify", f"{commit}^").strip()
+        parent = git_output(repo, "rev-parse", "--verify",
+                            f"{commit}^").strip()
         res.notes.append(f"commit {commit[:12]} of {repo}, checked on its "
-                        f"parent {parent[:12]}")
+                         f"parent {parent[:12]}")
         args.patch = [kept]
     else:
-        parent = _git(repo, "rev-parse", "--verify", "HEAD").strip()
-        res.notes.append(f"not in HEAD's last {args.b4_depth} commits: " \
-            f"checked on HEAD {parent[:12]} of {repo}")
+        parent = git_output(repo, "rev-parse", "--verify", "HEAD").strip()
+        res.notes.append(f"not in HEAD's last {args.b4_depth} commits: "
+                         f"checked on HEAD {parent[:12]} of {repo}")
         args.patch = earlier_of_thread(kept, res.warnings) + [kept]
     args.kernel = base_tree(repo, parent)
     res.replay = ["--kernel", args.kernel] + [
@@ -148,9 +150,9 @@ def b4_findings(res: Outcome) -> list[tuple[str, str]]:
     return out
 
 
-def _line(f: Finding, step: object, total: int) -> tuple[str, str]:
+def _line(f: Finding, step: Step, total: int) -> tuple[str, str]:
     c = f.cases[0]
-    where = f.where(getattr(step, "changed", None))
+    where = f.where(step.changed)
     what = (f"{f.inv}: {f.message()} [{len(f.cases)} case(s), first "
             f"{c.name}]")
     if f.origin == "new":
@@ -159,7 +161,7 @@ def _line(f: Finding, step: object, total: int) -> tuple[str, str]:
     if f.origin == "earlier":
         return "warn", (f"{where}: WARNING: {what}: introduced by patch "
                         f"{f.since}/{total}, still present")
-    if getattr(step, "cells", {}).get(f.inv, ("", ""))[0] == "FAIL":
+    if step.cells.get(f.inv, ("", ""))[0] == "FAIL":     # --strict
         return "fail", f"{where}: ERROR: {what} (present before this " \
             "patch; --strict)"
     return "warn", f"{where}: WARNING: {what}: present before this patch"

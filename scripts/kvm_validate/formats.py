@@ -23,12 +23,13 @@ import os
 import re
 import shlex
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Optional
 
 from .patches import Patch
 from .report import Outcome, one_line
-from .run import RUN_ROWS
-from .verdicts import BASE, introduced, short_trace
+from .run import RUN_ROWS, Case
+from .verdicts import (BASE, Step, introduced, short_trace,
+                       trace_locations)
 
 PROG_PATH = "./kvm-x86-sim"
 NIPA_WARNING = 250
@@ -40,9 +41,9 @@ PATCHWORK_DESCRIPTION = 250
 class Finding:
     """One invariant broken at one step: its cases, and whether the step's
     own patch introduced it, an earlier patch did, or the base has it."""
-    step: Any                   # verdicts.Step
+    step: Step
     inv: str
-    cases: list[Any]            # run.Case, the first is reported
+    cases: list[Case]           # the first is reported
     origin: str                 # "new", "earlier", "base"
     since: Optional[int] = None     # the patch that introduced it
     fixed: Optional[int] = None     # the patch that fixed it
@@ -51,17 +52,12 @@ class Finding:
         """file:line for the finding: a line of the trace the step's patch
         changed, else the trace's last kernel line (where it broke), else
         the patch's first diff line."""
-        locs: list[str] = []
-        for ln in short_trace(self.cases[0], self.inv)[0]:
-            m = re.search(r"(arch/x86/\S+):(\d+)\s*$", ln)
-            if m:
-                locs.append(f"{m.group(1)}:{m.group(2)}")
-        for loc in locs:
-            f, n = loc.rsplit(":", 1)
-            if prefer and int(n) in prefer.get(f, []):
-                return loc
+        locs = trace_locations(short_trace(self.cases[0], self.inv)[0])
+        for f, n in locs:
+            if prefer and n in prefer.get(f, []):
+                return f"{f}:{n}"
         if locs:
-            return locs[-1]
+            return "%s:%d" % locs[-1]
         p = self.step.patches[-1] if self.step.patches else None
         return p.first_line if p else "-"
 
@@ -77,7 +73,7 @@ class Finding:
         return text or "violated"
 
 
-def step_findings(res: Outcome, step: Any) -> list[Finding]:
+def step_findings(res: Outcome, step: Step) -> list[Finding]:
     """The step's broken invariants, each with its origin."""
     out = []
     new = step.new_failures()
@@ -91,7 +87,7 @@ def step_findings(res: Outcome, step: Any) -> list[Finding]:
     return out
 
 
-def patch_steps(res: Outcome) -> list[Any]:
+def patch_steps(res: Outcome) -> list[Step]:
     return [s for s in res.steps if not s.reference and s.index]
 
 
@@ -99,11 +95,11 @@ def ktap_name(row: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", row.lower()).strip("_")
 
 
-def step_name(s: Any) -> str:
+def step_name(s: Step) -> str:
     return f"patch_{s.index}" if s.index else "tree"
 
 
-def _ktap_step(res: Outcome, s: Any, indent: str) -> list[str]:
+def _ktap_step(res: Outcome, s: Step, indent: str) -> list[str]:
     out = [f"{indent}KTAP version 1",
            f"{indent}# Subtest: {step_name(s)}",
            f"{indent}1..{len(s.rows)}"]
@@ -156,7 +152,7 @@ def render_ktap(res: Outcome) -> str:
         if s.patches:
             out.append(one_line(f"{ind}# patch {s.index}: {label} "
                                 f"{s.patches[-1].subject}"))
-        out.append(f"{ind}{'not ok' if _counts(s) else 'ok'} {n} "
+        out.append(f"{ind}{'not ok' if s.failed() else 'ok'} {n} "
                    f"{step_name(s)}")
     if res.stopped:
         out.append(one_line(f"{ind}# {res.stopped}"))
@@ -167,12 +163,7 @@ def render_ktap(res: Outcome) -> str:
     return "\n".join(out) + "\n"
 
 
-def _counts(s: Any) -> bool:
-    """The step has a cell that fails it (FAIL, not BASE)."""
-    return any(v == "FAIL" for v, _ in s.cells.values())
-
-
-def patch_state(res: Outcome, s: Optional[Any]) -> tuple[str, str]:
+def patch_state(res: Outcome, s: Optional[Step]) -> tuple[str, str]:
     """patchwork's state and a one-line description for one patch."""
     if s is None:
         return "fail", one_line("not checked: " + (
@@ -184,7 +175,7 @@ def patch_state(res: Outcome, s: Optional[Any]) -> tuple[str, str]:
         return "fail", one_line(
             "; ".join(f"{f.inv} at {f.where(s.changed)}"
                       for f in new))
-    if _counts(s):
+    if s.failed():
         return "fail", one_line("; ".join(
             f"{f.inv} (introduced by patch {f.since})" for f in fs
             if s.cells.get(f.inv, ("", ""))[0] == "FAIL"))
@@ -313,7 +304,7 @@ def testing_summary(res: Outcome) -> str:
         held = "violations: " + "; ".join(
             f"{f.inv} new at patch {s.index}" for s in steps
             for f in step_findings(res, s) if f.origin == "new") \
-            if any(_counts(s) for s in steps) else \
+            if any(s.failed() for s in steps) else \
             f"not every case ran to its end (exit {res.exit})"
     return (f"kvm-x86-sim validate (simulated VMX and SVM, the tree's own "
             f"MSR/FPU code) on {res.tree}: {invs} invariants over {cases} "

@@ -36,7 +36,7 @@ class GitSeries:
     tree: str                   # the base's arch/x86/kvm, extracted
 
 
-def _run_git(repo: str, *args: str, input_text: Optional[str] = None
+def run_git(repo: str, *args: str, input_text: Optional[str] = None
              ) -> "subprocess.CompletedProcess[str]":
     """git -C repo args; a git that cannot run is the harness's failure."""
     try:
@@ -46,9 +46,9 @@ def _run_git(repo: str, *args: str, input_text: Optional[str] = None
         raise HarnessError(f"cannot run git: {e.strerror} (install git)")
 
 
-def _git(repo: str, *args: str) -> str:
+def git_output(repo: str, *args: str) -> str:
     """git's output; its failure is bad input (a revision, a range)."""
-    r = _run_git(repo, *args)
+    r = run_git(repo, *args)
     if r.returncode:
         why = (r.stderr.strip().splitlines() or ["?"])[-1]
         raise BadInput(f"--git: git {args[0]} failed in {repo}: {why}")
@@ -60,7 +60,7 @@ def repo_top(path: Optional[str]) -> str:
     where = os.path.abspath(path or ".")
     if not os.path.isdir(where):
         raise BadInput(f"{where}: no such directory (--kernel)")
-    r = _run_git(where, "rev-parse", "--show-toplevel")
+    r = run_git(where, "rev-parse", "--show-toplevel")
     if r.returncode:
         raise BadInput(f"--git: {where} is not in a git repository (give "
                        "--kernel REPO)")
@@ -85,7 +85,7 @@ def split_range(spec: str) -> tuple[str, str]:
 
 
 def _commit(repo: str, rev: str, spec: str) -> str:
-    r = _run_git(repo, "rev-parse", "--verify", "--quiet",
+    r = run_git(repo, "rev-parse", "--verify", "--quiet",
                  "--end-of-options", f"{rev}^{{commit}}")
     if r.returncode or not r.stdout.strip():
         raise BadInput(f"--git {spec}: {rev} is not a commit of {repo}")
@@ -96,16 +96,17 @@ def read_range(repo: str, spec: str) -> GitSeries:
     base_rev, tip_rev = split_range(spec)
     base = _commit(repo, base_rev, spec)
     tip = _commit(repo, tip_rev, spec)
-    commits = _git(repo, "rev-list", "--reverse", "--topo-order",
-                   f"{base}..{tip}").split()
+    commits = git_output(repo, "rev-list", "--reverse", "--topo-order",
+                         f"{base}..{tip}").split()
     if not commits:
         raise BadInput(f"--git {spec}: no commit in the range")
-    merges = _git(repo, "rev-list", "--merges", f"{base}..{tip}").split()
+    merges = git_output(repo, "rev-list", "--merges",
+                        f"{base}..{tip}").split()
     if merges:
         raise BadInput(f"--git {spec}: the range holds merge commit "
                        f"{merges[0][:12]}; give a linear series")
-    text = _git(repo, "format-patch", "--stdout", "--numbered", "--no-stat",
-                "--binary", "--no-color", f"{base}..{tip}")
+    text = git_output(repo, "format-patch", "--stdout", "--numbered",
+                      "--no-stat", "--binary", "--no-color", f"{base}..{tip}")
     tree = base_tree(repo, base)
     # kept beside the tree: the replay commands of the report name it
     mbox = os.path.join(os.path.dirname(tree), f"{base[:12]}..{tip[:12]}.mbox")
@@ -132,8 +133,8 @@ def base_tree(repo: str, sha: str) -> str:
         raise HarnessError(f"cannot write the cache {root}: {e.strerror}")
     try:
         tar = os.path.join(tmp, "kvm.tar")
-        _git(repo, "archive", "--format=tar", "-o", tar, sha, "--",
-             KVM_DIR)
+        git_output(repo, "archive", "--format=tar", "-o", tar, sha, "--",
+                   KVM_DIR)
         with tarfile.open(tar) as t:
             for m in t.getmembers():
                 if not (m.isfile() or m.isdir()) or m.name.startswith(
@@ -165,7 +166,7 @@ def base_commit_warnings(bases: list[str], tree: str,
         return []
     head = checked_on
     if head is None:
-        r = _run_git(tree, "rev-parse", "--verify", "--quiet", "HEAD")
+        r = run_git(tree, "rev-parse", "--verify", "--quiet", "HEAD")
         head = r.stdout.strip() if r.returncode == 0 else None
     if head is None:
         return [f"the series says base-commit {bases[0][:12]}; the tree "

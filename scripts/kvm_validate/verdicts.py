@@ -150,6 +150,15 @@ def introduced(steps: List[Step], inv: str, name: str
     return first, fixed
 
 
+TRACE_LOCATION = re.compile(r"(arch/x86/\S+):(\d+)\s*$")
+
+
+def trace_locations(lines: List[str]) -> List[Tuple[str, int]]:
+    """(file, line) of each trace line that ends at the tree's code."""
+    return [(m.group(1), int(m.group(2)))
+            for m in map(TRACE_LOCATION.search, lines) if m]
+
+
 def short_trace(case: Case, inv: str,
                 limit: int = 8) -> Tuple[List[str], Optional[str]]:
     """The report block of case that names inv: its FAIL line and the last
@@ -175,12 +184,9 @@ def short_trace(case: Case, inv: str,
     trace = block[1:]
     lines: List[str] = []
     last: Optional[str] = None
-    for ln in trace:
-        m = re.search(r"(arch/x86/\S+):(\d+)\s*$", ln)
-        if m:
-            lines.append(m.group(2) if m.group(1) == last
-                         else f"{m.group(1)}:{m.group(2)}")
-            last = m.group(1)
+    for path, n in trace_locations(trace):
+        lines.append(str(n) if path == last else f"{path}:{n}")
+        last = path
     where = ", ".join(lines) or None
     if len(trace) > limit:
         trace = [f"... {len(trace) - limit} earlier event(s)"] + \

@@ -99,13 +99,13 @@ def mail(rel, old, new, subject):
             f"diff --git a/{rel} b/{rel}\n{diff}-- \n2.47.3\n\n")
 
 
-def gen_rewrite(tree, rel, edit, subject):
+def gen_rewrite(tree, rel, edit, subject, tag="[PATCH]"):
     """A format-patch mail of edit(text) on rel: a mutation of the tree's
     own code, made at run time (hostile_cases/kernel.py edits)."""
     with open(os.path.join(tree, rel)) as f:
         text = f.read()
     return mail(rel, text.splitlines(keepends=True),
-                edit(text).splitlines(keepends=True), f"[PATCH] {subject}")
+                edit(text).splitlines(keepends=True), f"{tag} {subject}")
 
 
 def one_line_error(rc, err, word, out):
@@ -380,9 +380,11 @@ def case_base_relative(a, tmp):
 
 
 def git(repo, *args):
-    subprocess.run(["git", "-C", repo, "-c", "user.name=Test", "-c",
-                    "user.email=test@example.invalid", *args], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """git -C repo args as a test user; its output."""
+    return subprocess.run(
+        ["git", "-C", repo, "-c", "user.name=Test", "-c",
+         "user.email=test@example.invalid", *args], check=True,
+        capture_output=True, text=True).stdout
 
 
 def case_git_and_stdin(a, tmp):

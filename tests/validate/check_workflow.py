@@ -20,8 +20,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_validate import (SKIP, TOP, VALIDATE, Fail,  # noqa: E402
-                            check, gen_patch, kvm_copy, mail, main, need,
-                            write)
+                            check, gen_patch, gen_rewrite, git, kvm_copy,
+                            main, need, write)
 from hostile_cases import kernel    # noqa: E402
 
 PROG = os.path.join(TOP, "kvm-x86-sim")
@@ -33,13 +33,6 @@ def run(argv, cwd=None, stdin=None, env=None):
     r = subprocess.run(argv, cwd=cwd, input=stdin, capture_output=True,
                        text=True, timeout=600, env=env)
     return r.returncode, r.stdout, r.stderr
-
-
-def git(repo, *args):
-    return subprocess.run(
-        ["git", "-C", repo, "-c", "user.name=Test", "-c",
-         "user.email=test@example.invalid", *args], check=True,
-        capture_output=True, text=True).stdout
 
 
 def repo_of(tree, tmp, name="repo"):
@@ -58,8 +51,9 @@ def series_in(repo, tmp):
     """Patch 1/2 breaks S_CET EXCLUSION (v14's is_xstate_managed_msr),
     patch 2/2 adds a comment: committed, and as threaded mails."""
     rel = kernel.X86
-    p1 = write(tmp, "p1.patch", gen_rewrite_mail(
-        repo, rel, kernel.violation, "[PATCH 1/2] KVM: x86: S_CET as XSTATE"))
+    p1 = write(tmp, "p1.patch", gen_rewrite(
+        repo, rel, kernel.violation, "KVM: x86: S_CET as XSTATE",
+        "[PATCH 1/2]"))
     git(repo, "apply", p1)
     git(repo, "commit", "-q", "-a", "-m", "KVM: x86: S_CET as XSTATE")
     p2 = write(tmp, "p2.patch", gen_patch(
@@ -70,13 +64,6 @@ def series_in(repo, tmp):
     out = os.path.join(tmp, "fp")
     git(repo, "format-patch", "-q", "--thread", "-o", out, "HEAD~2..HEAD")
     return sorted(os.path.join(out, f) for f in os.listdir(out))
-
-
-def gen_rewrite_mail(repo, rel, edit, subject):
-    with open(os.path.join(repo, rel)) as f:
-        text = f.read()
-    return mail(rel, text.splitlines(True), edit(text).splitlines(True),
-                subject)
 
 
 def b4_check(repo, msg, build, env, fmt=None):
@@ -239,8 +226,8 @@ def case_formats(a, tmp):
                          os.path.basename(os.path.realpath(a.tree7)) +
                          "-full", "tools/testing/kunit/kunit.py")
     rel = kernel.X86
-    bad = write(tmp, "bad.patch", gen_rewrite_mail(
-        a.tree7, rel, kernel.violation, "[PATCH] KVM: x86: S_CET as XSTATE"))
+    bad = write(tmp, "bad.patch", gen_rewrite(
+        a.tree7, rel, kernel.violation, "KVM: x86: S_CET as XSTATE"))
     base = ["--kernel", a.tree7, "--patch", bad, "--no-explore", "--quiet"]
     rc, out, err = run([PROG, "validate", "--format", "ktap"] + base)
     check(rc == 1 and out.startswith("KTAP version 1\n"), "ktap", out + err)
