@@ -13,11 +13,13 @@ set(KVM_X86_SIM_MACHINE_SOURCES
 	kvm_x86_sim/fpu.c
 	kvm_x86_sim/inject.c
 	kvm_x86_sim/ioctl.c
+	kvm_x86_sim/nested.c
 	kvm_x86_sim/observe.c
 	kvm_x86_sim/probe.c
 	kvm_x86_sim/regfile.c
 	kvm_x86_sim/trace.c
 	kvm_x86_sim/vmx_svm.c
+	oracle/nested.c
 	oracle/oracle.c
 	oracle/rules.c)
 # The scenarios, one source for both runners: libkvm_x86_sim_scenarios.a
@@ -25,6 +27,7 @@ set(KVM_X86_SIM_SCENARIO_SOURCES
 	scenarios/breaks.c
 	scenarios/edge.c
 	scenarios/holds.c
+	scenarios/nested.c
 	scenarios/run.c
 	scenarios/selftest.c
 	scenarios/table.c)

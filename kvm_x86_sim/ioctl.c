@@ -127,6 +127,7 @@ unsigned int sim_fault_by_name(const char *name)
 		{ "put_skips_xsaves", SIM_FAULT_PUT_SKIPS_XSAVES },
 		{ "exit_keeps_guest_scet", SIM_FAULT_EXIT_KEEPS_GUEST_SCET },
 		{ "host_claims_cet", SIM_FAULT_HOST_CLAIMS_CET },
+		{ "exit_skips_save", SIM_FAULT_EXIT_SKIPS_SAVE },
 	};
 	unsigned int i;
 
@@ -446,9 +447,14 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 	struct sim *sim = v->sim;
 	const struct sim_kernel *k = sim->kernel;
 	struct sim_guest_msr g = { .vcpu = v, .init = op->init,
+				   .nested = op->nested, .vmcs12 = op->vmcs12,
 				   .write = op->write, .msr = op->msr };
 
-	if (op->init) {
+	if (op->nested) {
+		/* L1's VMLAUNCH, or L2 doing what L1 intercepts: an exit */
+		exit_guest(v);
+		op->ret = sim_nested(v, op);
+	} else if (op->init) {
 		/* INIT is emulated in KVM_RUN: the vCPU is reset */
 		exit_guest(v);
 		sim_vcpu_init(v);
@@ -467,6 +473,9 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 	sim_notify_guest_msr(sim, &g);
 	if (!g.passthrough)
 		enter_guest(v);
+	/* the first VM-entry of L2 is done: no nested run is pending */
+	if (op->nested == SIM_NESTED_VMLAUNCH && v->in_l2)
+		k->nested_ran(v->kvm_vcpu);
 }
 
 void sim_run_guest(struct sim_vcpu *v, struct sim_guest_op *ops,

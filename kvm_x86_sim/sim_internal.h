@@ -43,6 +43,8 @@ bool sim_msr_passthrough(const struct sim_vcpu *v, u32 msr, bool write);
 void sim_vcpu_init(struct sim_vcpu *v);
 int sim_guest_rdwrmsr(struct sim_vcpu *v, bool write, u32 msr, u64 *data);
 
+/* nested.c */
+int sim_nested(struct sim_vcpu *v, struct sim_guest_op *op);
 /* ioctl.c */
 void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,
 		     struct sim_vcpu *vcpu);

@@ -178,6 +178,9 @@ bool sim_hw_msr_advertised(u32 msr)
 bool sim_hw_kvm_cap(int feature)
 {
 	sim_hw_boundary();
+	/* KVM offers 5-level paging where the host has it */
+	if (feature == SIM_FEATURE_LA57)
+		return sim_hw_current->va_bits == 57;
 	return (sim_hw_current->faults & SIM_FAULT_HOST_CLAIMS_CET) ||
 	       cpuid_has(sim_hw_current->kvm_caps, feature);
 }
@@ -434,7 +437,8 @@ void sim_vm_exit(struct sim_vcpu *v)
 	for (i = 0; i < ARRAY_SIZE(cet_state_slots); i++) {
 		int s = cet_state_slots[i];
 
-		v->vmcs[s] = sim->hw[s];
+		if (!(sim->faults & SIM_FAULT_EXIT_SKIPS_SAVE))
+			v->vmcs[s] = sim->hw[s];
 		if (!load || (sim->faults & SIM_FAULT_EXIT_KEEPS_GUEST_SCET))
 			continue;
 		if (svm)

@@ -164,10 +164,14 @@ static void check_entry_cet(struct oracle *o, int n)
 				       v->id, (unsigned long long)want);
 		else
 			oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
-				       "VM-entry gave vCPU%d MSR %#x %#llx, but its value is %#llx (a VMCB field written without vmcb_mark_dirty()?)",
+				       "VM-entry gave vCPU%d MSR %#x %#llx, but its value is %#llx (%s)",
 				       v->id, msrs[i],
 				       (unsigned long long)hw->v,
-				       (unsigned long long)want);
+				       (unsigned long long)want,
+				       sim->vendor == SIM_SVM ?
+				       "a VMCB field written without vmcb_mark_dirty()?" :
+				       v->in_l2 ? "vmcs02 prepared from the wrong values?" :
+				       "the VMCS field KVM wrote or the last VM-exit saved");
 	}
 	if (oracle_guest_owns_msr(v, SIM_MSR_PL0_SSP) &&
 	    v->guest_ssp.v != o->vcpus[v->id].ssp)

@@ -54,5 +54,7 @@ u64 oracle_host_value(const struct sim *sim, u32 msr);
 void oracle_check_batch(struct oracle *o, const struct sim_batch *b);
 void oracle_check_device_batch(struct oracle *o, const struct sim_batch *b);
 void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g);
+/* nested.c: a nested VMLAUNCH or VM-exit (g->nested) */
+void oracle_nested(struct oracle *o, const struct sim_guest_msr *g);
 
 #endif /* KVM_X86_SIM_ORACLE_INTERNAL_H */

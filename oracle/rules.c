@@ -625,6 +625,10 @@ void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
 	int ev = oracle_last_event(o);
 	u64 *val = model_value(o, v, g->msr);
 
+	if (g->nested) {
+		oracle_nested(o, g);
+		return;
+	}
 	if (g->init) {
 		/*
 		 * SDM Vol. 3 10.1 (Table 10-1) and the CET chapter: INIT

@@ -111,6 +111,8 @@ enum sim_case_result sim_case_run_opts(const struct sim_case *c,
 	char want_s[160], got_s[160], line[512];
 
 	*why = sim_kernel_lacks(sim_case_kernel, s->needs);
+	if (!*why && c->vendor == SIM_SVM && (s->needs & SIM_NEED_NESTED_VMX))
+		*why = "nested SVM's CET code (vmcb02, svm/nested.c) is not modelled yet";
 	if (*why)
 		return SIM_CASE_SKIP;
 	sim = sim_create(c->vendor, sim_case_kernel);

@@ -71,6 +71,9 @@ void scn_guest_no_xsaves(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_xss(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_init_in_run(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_ignore_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
+/* nested.c */
+void scn_nested_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_nested_cet_fail(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_msr_index_list(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_edge_u_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_edge_s_cet(struct sim_vcpu *vcpu, unsigned int cpuid);

@@ -148,6 +148,24 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_init_in_run,
 	},
 	{
+		.name = "nested_cet",
+		.summary = "nested VMX: L2's CET state in and out of vmcs12",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
+			 SIM_NEED_NESTED_VMX,
+		.combos = SIM_COMBOS_IBT | SIM_COMBOS_SHSTK,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_nested_cet,
+	},
+	{
+		.name = "nested_cet_fail",
+		.summary = "nested VMX: VMLAUNCH failing the CET checks",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
+			 SIM_NEED_NESTED_VMX,
+		.combos = SIM_COMBOS_IBT | SIM_COMBOS_SHSTK,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_nested_cet_fail,
+	},
+	{
 		.name = "ignore_msrs",
 		.summary = "kvm.ignore_msrs: unsupported accesses ignored",
 		.needs = SIM_NEED_CET_MSRS,
@@ -303,6 +321,29 @@ const struct sim_scenario sim_scenarios[] = {
 		.expect = INV(HOST_INTEGRITY),
 		.combos = ONE(SHSTK),
 		.run = brk_guest_write_lost,
+	},
+	{
+		.name = "breaks_nested_exit",
+		.summary = "VM-exit does not save L2's S_CET into vmcs02",
+		.proves = INV(HOST_INTEGRITY),
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
+			 SIM_NEED_NESTED_VMX,
+		.faults = SIM_FAULT_EXIT_SKIPS_SAVE,
+		/* L2 and L1 then read stale S_CET values too */
+		.expect = INV(HOST_INTEGRITY) | INV(SCET_EXCLUSION),
+		.combos = ONE(SHSTK),
+		.run = scn_nested_cet,
+	},
+	{
+		.name = "breaks_nested_validity",
+		.summary = "nested VMLAUNCH with a non-canonical INT_SSP_TAB",
+		.proves = INV(VALIDITY),
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
+			 SIM_NEED_NESTED_VMX,
+		.faults = SIM_FAULT_CANONICAL_ALWAYS,
+		.expect = INV(VALIDITY),
+		.combos = ONE(SHSTK),
+		.run = scn_nested_cet_fail,
 	},
 	{
 		.name = "breaks_guest_validity",

@@ -197,7 +197,7 @@ struct kvm_x86_reg_id {
 
 /*
  * tracks: arch/x86/include/asm/cpufeatures.h X86_FEATURE_{LM,SHSTK,IBT,
- * XSAVES,PKU}
+ * XSAVES,PKU,LA57}
  */
 #undef X86_FEATURE_XSAVES
 #define X86_FEATURE_XSAVES	SIM_FEATURE_XSAVES
@@ -209,6 +209,8 @@ struct kvm_x86_reg_id {
 #define X86_FEATURE_SHSTK	SIM_FEATURE_SHSTK
 #undef X86_FEATURE_IBT
 #define X86_FEATURE_IBT		SIM_FEATURE_IBT
+#undef X86_FEATURE_LA57
+#define X86_FEATURE_LA57	SIM_FEATURE_LA57
 
 /*
  * tracks: arch/x86/kvm/x86.h enum kvm_msr_access, msr_access_t;
@@ -272,6 +274,7 @@ struct kvm_vcpu_arch {
 	bool guest_state_protected;	/* SEV-ES/TDX: never here */
 	u64 xcr0;			/* XCR0 is not modelled: the host's */
 	u32 pkru, host_pkru;		/* PKU is off on the simulated host */
+	bool nested_run_pending;	/* VMLAUNCH/VMRESUME not yet run */
 };
 
 /* tracks: arch/x86/include/asm/kvm_host.h struct kvm_vcpu_stat */
@@ -349,11 +352,13 @@ struct vmx_uret_msr {
 };
 
 #include "dup_vmx.h"
+#include "dup_nested.h"
 
 struct vcpu_vmx {
 	struct kvm_vcpu vcpu;
 	struct loaded_vmcs *loaded_vmcs;
 	struct loaded_vmcs vmcs01;
+	struct nested_vmx nested;
 };
 
 /* tracks: arch/x86/include/asm/svm.h struct vmcb_save_area, struct vmcb */

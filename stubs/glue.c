@@ -29,6 +29,7 @@ struct sim_kvm_vcpu {
 		struct vcpu_vmx vmx;
 		struct vcpu_svm svm;
 	};
+	struct vmcs12 vmcs12;	/* nested.cached_vmcs12 */
 };
 
 static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
@@ -46,6 +47,7 @@ static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
 		kvm_x86_ops.set_msr = svm_set_msr;
 	} else {
 		vcpu = &k->vmx.vcpu;
+		k->vmx.nested.cached_vmcs12 = &k->vmcs12;
 		kvm_x86_ops.get_msr = vmx_get_msr;
 		kvm_x86_ops.set_msr = vmx_set_msr;
 	}
@@ -194,6 +196,90 @@ static bool glue_vendor_reset(void *kvm_vcpu, bool svm, bool init_event)
 	return false;
 }
 
+#if defined(SLICE_HAVE_vmcs_write_cet_state) && \
+	defined(SLICE_HAVE_vmcs_read_cet_state) && \
+	defined(SLICE_HAVE_load_vmcs12_host_state) && \
+	defined(SLICE_HAVE_nested_vmx_check_host_state) && \
+	defined(SLICE_HAVE_nested_vmx_check_guest_state) && \
+	defined(SLICE_HAVE_nested_vmx_enter_non_root_mode) && \
+	defined(SLICE_HAVE_prepare_vmcs02_rare) && \
+	defined(SLICE_HAVE_prepare_vmcs02) && \
+	defined(SLICE_HAVE_sync_vmcs02_to_vmcs12)
+#define SIM_TREE_HAS_NESTED_VMX SIM_NEED_NESTED_VMX
+
+/* nested_run_pending: struct kvm_vcpu_arch's in 7.x, nested_vmx's before */
+static void glue_run_pending(struct kvm_vcpu *vcpu, bool pending)
+{
+	vcpu->arch.nested_run_pending = pending;
+	to_vmx(vcpu)->nested.nested_run_pending = pending;
+}
+
+/*
+ * nested_vmx_run() and nested_vmx_vmexit() as far as CET goes, calling the
+ * tree's code in the order KVM does; what else they do (controls, MSR
+ * bitmaps, EPT, segment state) is not modelled.  vmcs12 is "dirty" at
+ * every VMLAUNCH (L1 wrote it), so prepare_vmcs02_rare() runs.
+ */
+static int glue_nested_vmx(void *kvm_vcpu, int op, struct sim_vmcs12 *s12)
+{
+	struct kvm_vcpu *vcpu = kvm_vcpu;
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	struct vmcs12 *vmcs12 = get_vmcs12(vcpu);
+	enum vm_entry_failure_code failure;
+
+	if (op == SIM_NESTED_VMEXIT) {
+		sync_vmcs02_to_vmcs12(vcpu, vmcs12);	/* prepare_vmcs12() */
+		sim_hw_switch_vmcs(vcpu->sim, false, __FILE__, __LINE__);
+		load_vmcs12_host_state(vcpu, vmcs12);
+		s12->guest_s_cet = vmcs12->guest_s_cet;
+		s12->guest_ssp = vmcs12->guest_ssp;
+		s12->guest_isst = vmcs12->guest_ssp_tbl;
+		return SIM_NESTED_ENTERED;
+	}
+	/* L1's VMWRITEs (handle_vmwrite() into the cached vmcs12) */
+	vmcs12->vm_entry_controls = s12->entry_ctls;
+	vmcs12->vm_exit_controls = s12->exit_ctls;
+	vmcs12->guest_s_cet = s12->guest_s_cet;
+	vmcs12->guest_ssp = s12->guest_ssp;
+	vmcs12->guest_ssp_tbl = s12->guest_isst;
+	vmcs12->host_s_cet = s12->host_s_cet;
+	vmcs12->host_ssp = s12->host_ssp;
+	vmcs12->host_ssp_tbl = s12->host_isst;
+	if (nested_vmx_check_host_state(vcpu, vmcs12))
+		return SIM_NESTED_VMFAIL;
+	glue_run_pending(vcpu, true);
+	/* nested_vmx_enter_non_root_mode(): L1's state, then vmcs02 */
+	nested_vmx_enter_non_root_mode(vcpu, true);
+	sim_hw_switch_vmcs(vcpu->sim, true, __FILE__, __LINE__);
+	if (nested_vmx_check_guest_state(vcpu, vmcs12, &failure)) {
+		/* vmentry_fail_vmexit: back to vmcs01, L1's host state */
+		sim_hw_switch_vmcs(vcpu->sim, false, __FILE__, __LINE__);
+		load_vmcs12_host_state(vcpu, vmcs12);
+		glue_run_pending(vcpu, false);
+		return SIM_NESTED_ENTRY_FAILED;
+	}
+	prepare_vmcs02_rare(vmx, vmcs12);	/* from prepare_vmcs02() */
+	prepare_vmcs02(vcpu, vmcs12, true, &failure);
+	return SIM_NESTED_ENTERED;
+}
+
+static void glue_nested_ran(void *kvm_vcpu)
+{
+	glue_run_pending(kvm_vcpu, false);
+}
+#else
+#define SIM_TREE_HAS_NESTED_VMX 0
+
+static int glue_nested_vmx(void *kvm_vcpu, int op, struct sim_vmcs12 *s12)
+{
+	return SIM_NESTED_UNSUPPORTED;
+}
+
+static void glue_nested_ran(void *kvm_vcpu)
+{
+}
+#endif
+
 static void glue_set_running(void *kvm_vcpu, bool running)
 {
 	((struct kvm_vcpu *)kvm_vcpu)->wants_to_run = running;
@@ -329,7 +415,7 @@ static bool glue_vmcb_cet_clean(void *kvm_vcpu, bool all_clean)
 #endif
 #define SIM_TREE_CAPS (SIM_TREE_HAS_ONE_REG | SIM_TREE_HAS_FEATURE_MSRS |	\
 		       SIM_TREE_HAS_XSTATE_LOAD | SIM_TREE_HAS_XSTATE_RESET | \
-		       SIM_TREE_HAS_MSR_LIST)
+		       SIM_TREE_HAS_MSR_LIST | SIM_TREE_HAS_NESTED_VMX)
 
 #if defined(SLICE_HAVE_kvm_probe_msr_to_save) && \
 	defined(SLICE_HAVE_kvm_is_advertised_msr)
@@ -398,6 +484,8 @@ static const char *glue_lacks(unsigned int needs)
 		why = "tree has no do_get_feature_msr";
 	if (lacks & SIM_NEED_XSTATE_RESET)
 		why = "tree has no kvm_xstate_reset (INIT's reset of the CET XSAVE components)";
+	if (lacks & SIM_NEED_NESTED_VMX)
+		why = "tree has no nested VMX CET code (vmcs_write_cet_state, load_vmcs12_host_state, nested_vmx_check_guest_state not found)";
 	if (lacks & SIM_NEED_MSR_LIST)
 		why = "tree has no kvm_probe_msr_to_save/kvm_is_advertised_msr (KVM_GET_MSR_INDEX_LIST)";
 	return why;
@@ -414,6 +502,8 @@ const struct sim_kernel sim_tree_kernel = {
 	.recalc_intercepts = glue_recalc_intercepts,
 	.set_running = glue_set_running,
 	.xfeatures = glue_xfeatures,
+	.nested_vmx = glue_nested_vmx,
+	.nested_ran = glue_nested_ran,
 	.xstate_reset = glue_xstate_reset,
 	.vendor_reset = glue_vendor_reset,
 	.msr_io = glue_msr_io,

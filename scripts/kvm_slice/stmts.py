@@ -7,8 +7,9 @@ else: the MSR intercept recalculation sets up dozens of unrelated MSRs.
 those that name a token (an ``if`` with its blocks and ``else`` arms is
 one statement), those that call a helper defined in the same file whose
 own body names one (a patch that moved the CET part into a helper: the
-closure then slices the helper), and the local
-declarations; the others are blanked like dropped switch arms, keeping
+closure then slices the helper), the local declarations, and a final
+``return`` (a check function then returns "passed" after its kept
+checks, not whatever was left in a register); the others are blanked like dropped switch arms, keeping
 #if nesting and every line number of what is left.
 """
 
@@ -119,9 +120,11 @@ def prune_statements(res, tokens):
     pieces = [src.text[d.start:d.body + 1]]
     p = d.body + 1
     kept = dropped = named = 0
+    last = stmts[-1][0] if stmts else -1
     for s, e, code in stmts:
         keep = tok_re.search(code) is not None or _is_decl(code) or \
-            any(n in helpers for n in CALL_RE.findall(code))
+            any(n in helpers for n in CALL_RE.findall(code)) or \
+            (s == last and _next_word(code, 0, len(code)) == "return")
         lo = decl_start(src, s)
         if keep:
             pieces.append(blank_region(src, p, lo, directives))

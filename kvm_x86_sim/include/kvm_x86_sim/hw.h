@@ -56,6 +56,9 @@ void sim_hw_vmcs_write(u32 field, unsigned long val, const char *file,
 		       int line);
 bool sim_hw_guest_cap(struct sim_vcpu *vcpu, int feature, const char *file,
 		      int line);
+/* vmx_switch_vmcs(): make vmcs02 (@l2) or vmcs01 the current VMCS */
+void sim_hw_switch_vmcs(struct sim_vcpu *vcpu, bool l2, const char *file,
+			int line);
 bool sim_hw_is_noncanonical(u64 addr);
 bool sim_hw_msr_advertised(u32 msr);
 /* kvm_cpu_cap_has(): what KVM supports on this host (X86_FEATURE_*) */

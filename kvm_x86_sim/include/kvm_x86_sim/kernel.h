@@ -14,6 +14,7 @@
 #include "kvm_x86_sim/port.h"
 
 struct sim_vcpu;
+struct sim_vmcs12;
 
 enum sim_kernel_msr_op { SIM_KERNEL_GET, SIM_KERNEL_SET, SIM_KERNEL_FEATURE };
 
@@ -46,6 +47,16 @@ struct sim_kernel {
 	void (*set_running)(void *kvm_vcpu, bool running);
 	/* kvm_load_xfeatures(): the guest's / host's XSS around a VM-entry */
 	void (*xfeatures)(void *kvm_vcpu, bool guest);
+	/*
+	 * nested VMX as far as CET goes, the tree's code in KVM's order:
+	 * SIM_NESTED_VMLAUNCH (nested_vmx_run(): the host-state checks, the
+	 * snapshot of L1's state, vmcs02, the guest-state checks; returns an
+	 * enum sim_nested_result), SIM_NESTED_VMEXIT (nested_vmx_vmexit():
+	 * vmcs12 from vmcs02, vmcs01 from vmcs12; fills @v12 back).
+	 * @ran: the first VM-entry of L2 is done (nested_run_pending = 0).
+	 */
+	int (*nested_vmx)(void *kvm_vcpu, int op, struct sim_vmcs12 *v12);
+	void (*nested_ran)(void *kvm_vcpu);
 	/* kvm_vcpu_reset()'s xstate part: kvm_xstate_reset() */
 	void (*xstate_reset)(void *kvm_vcpu, bool init_event);
 	/*

@@ -48,6 +48,7 @@
 #define SIM_VM_ENTRY_CONTROLS		0x00004012
 #define SIM_VM_ENTRY_LOAD_CET_STATE	0x00100000
 #define SIM_VM_EXIT_LOAD_CET_STATE	0x10000000
+#define SIM_VM_EXIT_HOST_ADDR_SPACE_SIZE 0x00000200	/* 64-bit host */
 /* The VMCB clean bit of the CET fields (APM Vol. 2, 15.15.3) */
 #define SIM_VMCB_CLEAN_CET		12
 #define SIM_VM_EXIT_LOAD_IA32_PAT	0x00080000
@@ -125,6 +126,7 @@ extern const struct sim_host_field sim_host_fields[SIM_NR_HOST_FIELDS];
 #define SIM_FEATURE_IBT		(18 * 32 + 20)	/* CPUID 7.0.EDX[20] */
 #define SIM_FEATURE_XSAVES	(10 * 32 + 3)	/* CPUID 0xD.1.EAX[3] */
 #define SIM_FEATURE_PKU		(16 * 32 + 3)	/* CPUID 7.0.ECX[3] */
+#define SIM_FEATURE_LA57	(16 * 32 + 16)	/* CPUID 7.0.ECX[16] */
 
 /* Guest CPUID combinations the scenarios iterate over. */
 #define SIM_CPUID_IBT		(1u << 0)

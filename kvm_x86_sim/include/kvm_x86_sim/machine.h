@@ -71,6 +71,8 @@ enum sim_event_type {
 	SIM_EV_INIT,		/* INIT of a vCPU (emulated inside KVM_RUN) */
 	SIM_EV_INJECT,		/* an injected preemption or migration */
 	SIM_EV_MSR_INTERCEPT,	/* an MSR bitmap / MSRPM bit set or cleared */
+	SIM_EV_NESTED,		/* a nested VM-entry or VM-exit (L1 <-> L2) */
+	SIM_EV_VMCS_SWITCH,	/* KVM makes vmcs01 or vmcs02 current */
 };
 
 struct sim_event {
@@ -96,6 +98,13 @@ struct sim_vcpu {
 	 */
 	struct sim_val vmcs[SIM_NR_SLOTS];
 	struct sim_val guest_ssp;
+	/*
+	 * Nested VMX: in_l2 while L2 runs (or KVM handles its exit);
+	 * vmcs02_current while KVM has vmcs02 loaded, the other VMCS's CET
+	 * guest fields parked (the host fields and controls are shared).
+	 */
+	bool in_l2, vmcs02_current;
+	struct sim_val parked[SIM_NR_SLOTS], parked_ssp;
 	u64 host_s_cet, host_isst;	/* VMX host-state fields */
 	u32 host_written;		/* BIT(SIM_HOST_IDX_*) written */
 	u64 host_vals[SIM_NR_HOST_FIELDS];

@@ -15,6 +15,7 @@
 struct sim;
 struct sim_vcpu;
 struct sim_msr_entry;
+struct sim_vmcs12;
 
 /* One KVM_{GET,SET}_MSRS (or ONE_REG, as a batch of one) as userspace saw it. */
 struct sim_batch {
@@ -34,6 +35,13 @@ struct sim_batch {
 struct sim_guest_msr {
 	const struct sim_vcpu *vcpu;
 	bool init;			/* an INIT, not an MSR access */
+	/*
+	 * not an MSR access: a nested VMLAUNCH (vmcs12 as L1 wrote it, ret
+	 * an enum sim_nested_result) or L2's VM-exit (vmcs12 as L1 reads
+	 * it back); SIM_NESTED_*
+	 */
+	u8 nested;
+	const struct sim_vmcs12 *vmcs12;
 	bool write;
 	bool passthrough;		/* reached the CPU without an exit */
 	u32 msr;

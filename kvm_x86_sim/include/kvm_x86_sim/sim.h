@@ -72,6 +72,8 @@ enum sim_fault {
 	SIM_FAULT_NEED_LOAD_HIDDEN	= 1u << 16, /* TIF_NEED_FPU_LOAD reads 0 */
 	/* the host without CET claims it (kvm_cpu_cap_has, rdmsr_safe) */
 	SIM_FAULT_HOST_CLAIMS_CET	= 1u << 17,
+	/* VM-exit does not save the guest's S_CET/INT_SSP_TAB (SDM 28.3.1) */
+	SIM_FAULT_EXIT_SKIPS_SAVE	= 1u << 18,
 };
 /* A fault by its name in lower case ("stale_fpregs_valid"); 0: unknown. */
 unsigned int sim_fault_by_name(const char *name);
@@ -84,6 +86,8 @@ enum sim_need {
 	SIM_NEED_XSTATE_LOAD	= 1u << 3, /* __msr_io loads the guest FPU */
 	SIM_NEED_XSTATE_RESET	= 1u << 4, /* kvm_xstate_reset */
 	SIM_NEED_MSR_LIST	= 1u << 5, /* kvm_probe_msr_to_save */
+	/* nested VMX's CET code (vmcs_write_cet_state, ...); VMX cases only */
+	SIM_NEED_NESTED_VMX	= 1u << 6,
 };
 
 struct sim;
@@ -153,10 +157,39 @@ int sim_run(struct sim_vcpu *vcpu, u32 msr, u64 val);
  */
 struct sim_guest_op {
 	bool init;		/* not an MSR access: an INIT (sent by an IPI) */
+	u8 nested;		/* not an MSR access: SIM_NESTED_* */
 	bool write;
 	u32 msr;
 	u64 data;		/* written, or read back */
 	int ret;		/* 0: done; else the guest gets #GP */
+	struct sim_vmcs12 *vmcs12;	/* SIM_NESTED_*: L1's VMCS for L2 */
+};
+
+/*
+ * Nested VMX: L1 (the guest) runs a guest of its own, L2, with a VMCS it
+ * keeps in memory, vmcs12 (KVM runs L2 on its own vmcs02).  Its CET part,
+ * as L1 wrote it with VMWRITE before VMLAUNCH and reads it with VMREAD
+ * after L2's VM-exit (SDM Vol. 3, 25.4-25.8: guest and host state, the
+ * load-CET-state controls).
+ */
+struct sim_vmcs12 {
+	u32 entry_ctls;		/* SIM_VM_ENTRY_LOAD_CET_STATE */
+	u32 exit_ctls;		/* SIM_VM_EXIT_LOAD_CET_STATE */
+	u64 guest_s_cet, guest_ssp, guest_isst;
+	u64 host_s_cet, host_ssp, host_isst;
+};
+
+/* A guest op's .nested, and what a VMLAUNCH's .ret says happened. */
+enum sim_nested_op {
+	SIM_NESTED_NONE,
+	SIM_NESTED_VMLAUNCH,	/* L1 enters L2 with .vmcs12 */
+	SIM_NESTED_VMEXIT,	/* L2 exits to L1; .vmcs12 as L1 reads it */
+};
+enum sim_nested_result {
+	SIM_NESTED_ENTERED,	/* L2 runs */
+	SIM_NESTED_VMFAIL,	/* VMfailValid: bad host state (SDM 27.2) */
+	SIM_NESTED_ENTRY_FAILED, /* VM-exit "invalid guest state" (27.8) */
+	SIM_NESTED_UNSUPPORTED,	/* the tree has no nested CET code */
 };
 /* KVM_RUN: the guest executes @ops in order, then exits for good. */
 void sim_run_guest(struct sim_vcpu *vcpu, struct sim_guest_op *ops,

@@ -278,3 +278,38 @@ def kvmbug_xss_without_xsaves(c):
     return line_bug(c, "int kvm_set_msr_common(",
                     "if (!guest_cpuid_has(vcpu, X86_FEATURE_XSAVES))",
                     "\t\tif (0)", "KVM: x86: IA32_XSS for every guest")
+
+
+@case("kvmbugs", VIOLATION,
+      r"HOST INTEGRITY: L2's VM-exit left vmcs12 GUEST_S_CET")
+def kvmbug_nested_exit_skips_cet(c):
+    """sync_vmcs02_to_vmcs12() no longer copies L2's CET state into
+    vmcs12: L1 reads what it wrote before the VMLAUNCH"""
+    return line_bug(c, "static void sync_vmcs02_to_vmcs12(",
+                    "vmcs_read_cet_state(&vmx->vcpu, &vmcs12->guest_s_cet,",
+                    "\tif (0) vmcs_read_cet_state(&vmx->vcpu, "
+                    "&vmcs12->guest_s_cet,",
+                    "KVM: nVMX: L2's CET state stays in vmcs02",
+                    kernel.NESTED_VMX)
+
+
+@case("kvmbugs", VIOLATION, r"VALIDITY: vCPU0's VMLAUNCH .* entered L2")
+def kvmbug_nested_no_guest_cet_checks(c):
+    """nested_vmx_check_guest_state() skips the CET checks: L2 is entered
+    with a guest S_CET or INT_SSP_TAB the CPU would refuse"""
+    return line_bug(c, "static int nested_vmx_check_guest_state(",
+                    "if (vmcs12->vm_entry_controls & "
+                    "VM_ENTRY_LOAD_CET_STATE) {",
+                    "\tif (0) {", "KVM: nVMX: no CET guest-state checks",
+                    kernel.NESTED_VMX)
+
+
+@case("kvmbugs", VIOLATION,
+      r"HOST INTEGRITY: VM-entry gave vCPU0 MSR 0x6a2 .*vmcs02")
+def kvmbug_nested_l2_runs_l1_cet(c):
+    """prepare_vmcs02() always puts L1's pre-VM-entry CET state into
+    vmcs02, even when vmcs12 asks to load L2's"""
+    return line_bug(c, "static int prepare_vmcs02(",
+                    "if (!vcpu->arch.nested_run_pending ||",
+                    "\tif (1 ||", "KVM: nVMX: L2 runs with L1's CET state",
+                    kernel.NESTED_VMX)
