@@ -36,21 +36,6 @@ static void host_field_written(struct sim_vcpu *v, u32 field, u64 data)
 	}
 }
 
-unsigned long sim_hw_vmcs_read(u32 field, const char *file, int line)
-{
-	struct sim *sim = sim_hw_current;
-	struct sim_vcpu *v = sim->loaded_vcpu;
-	struct sim_val val = { .vcpu = -1 };
-	struct sim_val *f = v ? vmcs_field(v, field) : NULL;
-
-	if (f)
-		val = *f;
-	else if (v && field == SIM_HOST_S_CET)
-		val = sim_owned(sim, v->host_s_cet, NULL);
-	sim_trace(sim, SIM_EV_VMCS_READ, field, val, file, line, "VMREAD");
-	return val.v;
-}
-
 /* The VMCS fields a CPU has only with CET (SDM Vol. 3, appendix B). */
 static bool cet_vmcs_field(u32 field)
 {
@@ -65,6 +50,28 @@ static bool cet_vmcs_field(u32 field)
 	default:
 		return false;
 	}
+}
+
+unsigned long sim_hw_vmcs_read(u32 field, const char *file, int line)
+{
+	struct sim *sim = sim_hw_current;
+	struct sim_vcpu *v = sim->loaded_vcpu;
+	struct sim_val val = { .vcpu = -1 };
+	struct sim_val *f = v ? vmcs_field(v, field) : NULL;
+
+	if (cet_vmcs_field(field) &&
+	    !(sim->cpu_caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT))) {
+		/* VMfailValid: the kernel's vmread_error() WARNs */
+		sim_hw_warn(true, "vmread_error(): VMREAD of a CET field on a CPU without CET",
+			    file, line);
+		return 0;
+	}
+	if (f)
+		val = *f;
+	else if (v && field == SIM_HOST_S_CET)
+		val = sim_owned(sim, v->host_s_cet, NULL);
+	sim_trace(sim, SIM_EV_VMCS_READ, field, val, file, line, "VMREAD");
+	return val.v;
 }
 
 void sim_hw_vmcs_write(u32 field, unsigned long data, const char *file,

@@ -1,44 +1,61 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Nested VMX with CET: L1 (the guest, with SHSTK and/or IBT) runs L2 from
- * a vmcs12 of its own.  Every combination of the load-CET-state controls,
- * L2 changing its CET state, L2's VM-exit, and VMLAUNCHes that fail the
- * host-state or the guest-state checks.  The oracle (oracle/nested.c)
- * knows what each must do from the SDM; KVM_GET_MSRS afterwards must
- * agree.  VMX only: nested SVM's CET code is not modelled.
+ * Nested VMX with CET: L1 (the guest) runs L2 from a vmcs12 of its own.
+ * Every combination of the load-CET-state controls, L2 changing its CET
+ * state, L2's VM-exit, and VMLAUNCHes around each of the CET checks.  The
+ * oracle (oracle/nested.c) knows from the SDM what each must do;
+ * KVM_GET_MSRS afterwards must agree.  VMX only: nested SVM's CET code is
+ * not modelled.
  */
 #include "scenario.h"
 #include "values.h"
 
 #define HOST64		SIM_VM_EXIT_HOST_ADDR_SPACE_SIZE
+/* a 64-bit L2, with its EFER from vmcs12 as 64-bit L1s launch it */
+#define GUEST64		(SIM_VM_ENTRY_IA32E_MODE | SIM_VM_ENTRY_LOAD_IA32_EFER)
 #define ENTRY_CET	SIM_VM_ENTRY_LOAD_CET_STATE
 #define EXIT_CET	SIM_VM_EXIT_LOAD_CET_STATE
 
-/* L1's CET state before it launches L2: KVM_SET_MSRS and ONE_REG */
-static void l1_state(struct sim_vcpu *vcpu, unsigned int cpuid)
+/* An address for a 64-bit L1, or its low 32 bits for a 32-bit one. */
+static u64 addr(bool lm, u64 a)
 {
+	return lm ? a : (u32)a;
+}
+
+/* L1's CET state before it launches L2 (the @n-th set of values) */
+static void l1_state(struct sim_vcpu *vcpu, unsigned int cpuid, int n)
+{
+	bool lm = has(cpuid, SIM_CPUID_LM);
 	struct sim_msr_entry e[] = {
-		{ SIM_MSR_S_CET, 0, guest_cet(cpuid) },
-		{ SIM_MSR_INT_SSP_TAB, 0, guest_ssp(cpuid, 1) },
+		{ SIM_MSR_S_CET, 0, n & 1 ? guest_cet2(cpuid) : guest_cet(cpuid) },
+		{ SIM_MSR_INT_SSP_TAB, 0, lm ? guest_ssp(cpuid, 1 + n) : 0 },
 	};
 
 	sim_set_msrs(vcpu, e, ARRAY_SIZE(e));
 	sim_set_one_reg(vcpu, SIM_MSR_KVM_INTERNAL_GUEST_SSP,
-			guest_ssp(cpuid, 2));
+			addr(lm, guest_ssp(cpuid, 2 + n)));
 }
 
-/* vmcs12 with L2's and L1's (host) CET values, all valid */
-static struct sim_vmcs12 vmcs12_of(unsigned int cpuid, u32 entry, u32 exit)
+/*
+ * vmcs12 with L2's and L1's (host) CET values, all valid, for a 64-bit
+ * L1 and L2 (@lm) or 32-bit ones (INT_SSP_TAB 0: the MSR exists only in
+ * long mode).  The load-CET controls are offered to L1 only where KVM
+ * virtualizes CET (else L1 may not set them).
+ */
+static struct sim_vmcs12 vmcs12_of(struct sim_vcpu *vcpu, unsigned int cpuid,
+				   bool lm, u32 entry, u32 exit)
 {
+	bool offered = sim_kvm_caps(sim_vcpu_sim(vcpu)) &
+		       (SIM_CPUID_SHSTK | SIM_CPUID_IBT);
 	struct sim_vmcs12 c = {
-		.entry_ctls = entry,
-		.exit_ctls = exit | HOST64,
+		.entry_ctls = (offered ? entry : 0) | (lm ? GUEST64 : 0),
+		.exit_ctls = (offered ? exit : 0) | (lm ? HOST64 : 0),
 		.guest_s_cet = guest_cet2(cpuid),
-		.guest_ssp = guest_ssp(cpuid, 3),
-		.guest_isst = guest_ssp(cpuid, 4),
+		.guest_ssp = addr(lm, guest_ssp(cpuid, 10)),
+		.guest_isst = lm ? guest_ssp(cpuid, 11) : 0,
 		.host_s_cet = guest_cet(cpuid),
-		.host_ssp = guest_ssp(cpuid, 5),
-		.host_isst = guest_ssp(cpuid, 6),
+		.host_ssp = addr(lm, guest_ssp(cpuid, 12)),
+		.host_isst = lm ? guest_ssp(cpuid, 13) : 0,
 	};
 
 	return c;
@@ -70,7 +87,8 @@ void scn_nested_cet(struct sim_vcpu *vcpu, unsigned int cpuid)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(ctls); i++) {
-		struct sim_vmcs12 c = vmcs12_of(cpuid, ctls[i][0], ctls[i][1]);
+		struct sim_vmcs12 c = vmcs12_of(vcpu, cpuid, true, ctls[i][0],
+						ctls[i][1]);
 		struct sim_guest_op ops[] = {
 			RD(SIM_MSR_S_CET),
 			{ .nested = SIM_NESTED_VMLAUNCH, .vmcs12 = &c },
@@ -83,40 +101,107 @@ void scn_nested_cet(struct sim_vcpu *vcpu, unsigned int cpuid)
 			RD(SIM_MSR_U_CET),
 		};
 
-		l1_state(vcpu, cpuid);
+		l1_state(vcpu, cpuid, i);
 		sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 		read_back(vcpu);
 	}
 }
 
-/*
- * VMLAUNCHes that must fail: a reserved bit in vmcs12's host S_CET
- * (VMfailValid, nothing changes), in its guest S_CET with and without
- * "load CET state" on exit, and a guest INT_SSP_TAB that is not
- * canonical (a VM-exit for invalid guest state: L1 gets its host state
- * or, without the exit control, keeps its own).  L1 goes on running.
- */
-void scn_nested_cet_fail(struct sim_vcpu *vcpu, unsigned int cpuid)
-{
-	struct sim_vmcs12 bad[4];
-	unsigned int i;
+/* One change to vmcs12 that a CET check of VM-entry must notice, or not. */
+enum nested_variant {
+	HOST_S_CET_RESERVED,	/* VMfail */
+	HOST_S_CET_SUPPRESS_TRACKER,
+	HOST_SSP_MISALIGNED,
+	HOST_ISST_NONCANONICAL,
+	HOST_SSP_ABOVE_4G,	/* VMfail for a 32-bit L1 only */
+	HOST_ISST_UNALIGNED,	/* fine: no alignment rule */
+	HOST_BAD_NO_EXIT_CET,	/* fine: checked only with the control */
+	GUEST_S_CET_RESERVED,	/* VM-exit "invalid guest state" */
+	GUEST_S_CET_RESERVED_NO_EXIT_CET,
+	GUEST_SSP_MISALIGNED,
+	GUEST_SSP_BIT48,	/* fails on a 48-bit host, not with LA57 */
+	GUEST_ISST_NONCANONICAL,
+	GUEST_ISST_UNALIGNED,	/* fine */
+	GUEST_BAD_NO_ENTRY_CET,	/* fine: checked only with the control */
+	NR_NESTED_VARIANTS,
+};
 
-	bad[0] = vmcs12_of(cpuid, ENTRY_CET, EXIT_CET);
-	bad[0].host_s_cet |= 1ull << 6;
-	bad[1] = vmcs12_of(cpuid, ENTRY_CET, EXIT_CET);
-	bad[1].guest_s_cet |= 1ull << 7;
-	bad[2] = vmcs12_of(cpuid, ENTRY_CET, 0);
-	bad[2].guest_s_cet |= 1ull << 8;
-	bad[3] = vmcs12_of(cpuid, ENTRY_CET, EXIT_CET);
-	bad[3].guest_isst = noncanonical_ssp(vcpu);
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+static struct sim_vmcs12 variant(struct sim_vcpu *vcpu, unsigned int cpuid,
+				 bool lm, enum nested_variant k)
+{
+	struct sim_vmcs12 c = vmcs12_of(vcpu, cpuid, lm, ENTRY_CET, EXIT_CET);
+
+	switch (k) {
+	case HOST_S_CET_RESERVED:	c.host_s_cet |= 1ull << 6; break;
+	case HOST_S_CET_SUPPRESS_TRACKER:
+		c.host_s_cet |= SIM_CET_SUPPRESS | SIM_CET_WAIT_ENDBR; break;
+	case HOST_SSP_MISALIGNED:	c.host_ssp |= 2; break;
+	case HOST_ISST_NONCANONICAL:	c.host_isst = noncanonical_ssp(vcpu); break;
+	case HOST_SSP_ABOVE_4G:		c.host_ssp = 0x100001000ull; break;
+	case HOST_ISST_UNALIGNED:	c.host_isst |= 1; break;
+	case HOST_BAD_NO_EXIT_CET:
+		c = vmcs12_of(vcpu, cpuid, lm, ENTRY_CET, 0);
+		c.host_s_cet |= 1ull << 9;
+		c.host_ssp |= 1;
+		break;
+	case GUEST_S_CET_RESERVED:	c.guest_s_cet |= 1ull << 7; break;
+	case GUEST_S_CET_RESERVED_NO_EXIT_CET:
+		c = vmcs12_of(vcpu, cpuid, lm, ENTRY_CET, 0);
+		c.guest_s_cet |= 1ull << 8;
+		break;
+	case GUEST_SSP_MISALIGNED:	c.guest_ssp |= 1; break;
+	case GUEST_SSP_BIT48:		c.guest_ssp = 0x1000000001000ull; break;
+	case GUEST_ISST_NONCANONICAL:	c.guest_isst = noncanonical_ssp(vcpu); break;
+	case GUEST_ISST_UNALIGNED:	c.guest_isst |= 2; break;
+	case GUEST_BAD_NO_ENTRY_CET:
+		c = vmcs12_of(vcpu, cpuid, lm, 0, EXIT_CET);
+		c.guest_s_cet |= 1ull << 6;
+		c.guest_ssp |= 3;
+		break;
+	default:
+		break;
+	}
+	return c;
+}
+
+/*
+ * Each variant: L1 launches L2 (which exits at once if it runs), then
+ * reads its CET state.  A VMfail changes nothing; a VM-exit for invalid
+ * guest state gives L1 its host state, or without "load CET state" on
+ * exit keeps its own (KVM 7.x: vmcs12's, a named exception).
+ */
+static void nested_checks(struct sim_vcpu *vcpu, unsigned int cpuid, bool lm)
+{
+	int k;
+
+	for (k = 0; k < NR_NESTED_VARIANTS; k++) {
+		struct sim_vmcs12 c = variant(vcpu, cpuid, lm, k);
+		bool isst = k == HOST_ISST_NONCANONICAL ||
+			    k == HOST_ISST_UNALIGNED ||
+			    k == GUEST_ISST_NONCANONICAL ||
+			    k == GUEST_ISST_UNALIGNED;
 		struct sim_guest_op ops[] = {
-			{ .nested = SIM_NESTED_VMLAUNCH, .vmcs12 = &bad[i] },
+			{ .nested = SIM_NESTED_VMLAUNCH, .vmcs12 = &c },
+			{ .nested = SIM_NESTED_VMEXIT, .vmcs12 = &c },
 			RD(SIM_MSR_S_CET), RD(SIM_MSR_INT_SSP_TAB),
 		};
 
-		l1_state(vcpu, cpuid);
+		if (isst && !lm)
+			continue;
+		l1_state(vcpu, cpuid, k);
 		sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 		read_back(vcpu);
 	}
+}
+
+void scn_nested_cet_checks(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	nested_checks(vcpu, cpuid, true);
+}
+
+/* The same from a 32-bit L1 (no long mode): a 32-bit host state. */
+void scn_nested_cet_checks32(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	sim_set_cpuid(vcpu, cpuid & ~SIM_CPUID_LM);
+	nested_checks(vcpu, cpuid & ~SIM_CPUID_LM, false);
 }

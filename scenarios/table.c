@@ -152,18 +152,26 @@ const struct sim_scenario sim_scenarios[] = {
 		.summary = "nested VMX: L2's CET state in and out of vmcs12",
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
 			 SIM_NEED_NESTED_VMX,
-		.combos = SIM_COMBOS_IBT | SIM_COMBOS_SHSTK,
+		.combos = SIM_COMBOS_ALL,
 		.hosts = SIM_HOSTS_ALL,
 		.run = scn_nested_cet,
 	},
 	{
-		.name = "nested_cet_fail",
-		.summary = "nested VMX: VMLAUNCH failing the CET checks",
+		.name = "nested_cet_checks",
+		.summary = "nested VMX: VMLAUNCH around each CET check",
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
 			 SIM_NEED_NESTED_VMX,
-		.combos = SIM_COMBOS_IBT | SIM_COMBOS_SHSTK,
+		.combos = SIM_COMBOS_ALL,
 		.hosts = SIM_HOSTS_ALL,
-		.run = scn_nested_cet_fail,
+		.run = scn_nested_cet_checks,
+	},
+	{
+		.name = "nested_cet_checks32",
+		.summary = "nested VMX: the CET checks from a 32-bit L1",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
+			 SIM_NEED_NESTED_VMX,
+		.combos = SIM_COMBOS_SHSTK,
+		.run = scn_nested_cet_checks32,
 	},
 	{
 		.name = "ignore_msrs",
@@ -343,7 +351,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.faults = SIM_FAULT_CANONICAL_ALWAYS,
 		.expect = INV(VALIDITY),
 		.combos = ONE(SHSTK),
-		.run = scn_nested_cet_fail,
+		.run = scn_nested_cet_checks,
 	},
 	{
 		.name = "breaks_guest_validity",
