@@ -75,18 +75,15 @@ static void read_back(struct sim_vcpu *vcpu)
 }
 
 /*
- * L1 launches L2 with each setting of the entry and exit controls; L2
- * writes S_CET, INT_SSP_TAB and U_CET (not switched by VMX) and exits.
+ * L1 launches L2 with the entry and exit controls @ctls[i]; L2 writes
+ * S_CET, INT_SSP_TAB and U_CET (not switched by VMX) and exits.
  */
-void scn_nested_cet(struct sim_vcpu *vcpu, unsigned int cpuid)
+static void nested_runs(struct sim_vcpu *vcpu, unsigned int cpuid,
+			const u32 (*ctls)[2], unsigned int n)
 {
-	static const u32 ctls[][2] = {
-		{ ENTRY_CET, EXIT_CET }, { ENTRY_CET, 0 },
-		{ 0, EXIT_CET }, { 0, 0 },
-	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(ctls); i++) {
+	for (i = 0; i < n; i++) {
 		struct sim_vmcs12 c = vmcs12_of(vcpu, cpuid, true, ctls[i][0],
 						ctls[i][1]);
 		struct sim_guest_op ops[] = {
@@ -105,6 +102,22 @@ void scn_nested_cet(struct sim_vcpu *vcpu, unsigned int cpuid)
 		sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 		read_back(vcpu);
 	}
+}
+
+/* Both load-CET controls set, then neither. */
+void scn_nested_cet(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	static const u32 ctls[][2] = { { ENTRY_CET, EXIT_CET }, { 0, 0 } };
+
+	nested_runs(vcpu, cpuid, ctls, ARRAY_SIZE(ctls));
+}
+
+/* One of the two load-CET controls set, then the other. */
+void scn_nested_cet_mixed(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	static const u32 ctls[][2] = { { ENTRY_CET, 0 }, { 0, EXIT_CET } };
+
+	nested_runs(vcpu, cpuid, ctls, ARRAY_SIZE(ctls));
 }
 
 /* One change to vmcs12 that a CET check of VM-entry must notice, or not. */
@@ -132,27 +145,48 @@ static struct sim_vmcs12 variant(struct sim_vcpu *vcpu, unsigned int cpuid,
 	struct sim_vmcs12 c = vmcs12_of(vcpu, cpuid, lm, ENTRY_CET, EXIT_CET);
 
 	switch (k) {
-	case HOST_S_CET_RESERVED:	c.host_s_cet |= 1ull << 6; break;
+	case HOST_S_CET_RESERVED:
+		c.host_s_cet |= 1ull << 6;
+		break;
 	case HOST_S_CET_SUPPRESS_TRACKER:
-		c.host_s_cet |= SIM_CET_SUPPRESS | SIM_CET_WAIT_ENDBR; break;
-	case HOST_SSP_MISALIGNED:	c.host_ssp |= 2; break;
-	case HOST_ISST_NONCANONICAL:	c.host_isst = noncanonical_ssp(vcpu); break;
-	case HOST_SSP_ABOVE_4G:		c.host_ssp = 0x100001000ull; break;
-	case HOST_ISST_UNALIGNED:	c.host_isst |= 1; break;
+		c.host_s_cet |= SIM_CET_SUPPRESS | SIM_CET_WAIT_ENDBR;
+		break;
+	case HOST_SSP_MISALIGNED:
+		c.host_ssp |= 2;
+		break;
+	case HOST_ISST_NONCANONICAL:
+		c.host_isst = noncanonical_ssp(vcpu);
+		break;
+	case HOST_SSP_ABOVE_4G:
+		c.host_ssp = 0x100001000ull;
+		break;
+	case HOST_ISST_UNALIGNED:
+		c.host_isst |= 1;
+		break;
 	case HOST_BAD_NO_EXIT_CET:
 		c = vmcs12_of(vcpu, cpuid, lm, ENTRY_CET, 0);
 		c.host_s_cet |= 1ull << 9;
 		c.host_ssp |= 1;
 		break;
-	case GUEST_S_CET_RESERVED:	c.guest_s_cet |= 1ull << 7; break;
+	case GUEST_S_CET_RESERVED:
+		c.guest_s_cet |= 1ull << 7;
+		break;
 	case GUEST_S_CET_RESERVED_NO_EXIT_CET:
 		c = vmcs12_of(vcpu, cpuid, lm, ENTRY_CET, 0);
 		c.guest_s_cet |= 1ull << 8;
 		break;
-	case GUEST_SSP_MISALIGNED:	c.guest_ssp |= 1; break;
-	case GUEST_SSP_BIT48:		c.guest_ssp = 0x1000000001000ull; break;
-	case GUEST_ISST_NONCANONICAL:	c.guest_isst = noncanonical_ssp(vcpu); break;
-	case GUEST_ISST_UNALIGNED:	c.guest_isst |= 2; break;
+	case GUEST_SSP_MISALIGNED:
+		c.guest_ssp |= 1;
+		break;
+	case GUEST_SSP_BIT48:
+		c.guest_ssp = 0x1000000001000ull;
+		break;
+	case GUEST_ISST_NONCANONICAL:
+		c.guest_isst = noncanonical_ssp(vcpu);
+		break;
+	case GUEST_ISST_UNALIGNED:
+		c.guest_isst |= 2;
+		break;
 	case GUEST_BAD_NO_ENTRY_CET:
 		c = vmcs12_of(vcpu, cpuid, lm, 0, EXIT_CET);
 		c.guest_s_cet |= 1ull << 6;

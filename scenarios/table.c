@@ -157,12 +157,23 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_nested_cet,
 	},
 	{
+		.name = "nested_cet_mixed",
+		.summary = "nested VMX: one load-CET control without the other",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
+			 SIM_NEED_NESTED_VMX,
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.long_run = "the paths of nested_cet, with the other controls",
+		.run = scn_nested_cet_mixed,
+	},
+	{
 		.name = "nested_cet_checks",
 		.summary = "nested VMX: VMLAUNCH around each CET check",
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
 			 SIM_NEED_NESTED_VMX,
 		.combos = SIM_COMBOS_ALL,
 		.hosts = SIM_HOSTS_ALL,
+		.long_run = "the paths of nested_cet, once per CET check",
 		.run = scn_nested_cet_checks,
 	},
 	{
@@ -171,6 +182,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
 			 SIM_NEED_NESTED_VMX,
 		.combos = SIM_COMBOS_SHSTK,
+		.long_run = "the paths of nested_cet_checks",
 		.run = scn_nested_cet_checks32,
 	},
 	{
