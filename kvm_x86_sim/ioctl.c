@@ -475,7 +475,7 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 		enter_guest(v);
 	/* the first VM-entry of L2 is done: no nested run is pending */
 	if (op->nested == SIM_NESTED_VMLAUNCH && v->in_l2)
-		k->nested_ran(v->kvm_vcpu);
+		k->nested_ran(v->kvm_vcpu, sim->vendor == SIM_SVM);
 }
 
 void sim_run_guest(struct sim_vcpu *v, struct sim_guest_op *ops,

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Nested VMX: L1 runs L2 with a VMCS of its own (vmcs12) that KVM turns
- * into vmcs02, the VMCS the CPU really runs L2 on.  The CPU side is the
- * simulator's: which VMCS is current (vmx_switch_vmcs()), the hardware
- * VM-exit of L1's VMLAUNCH and of L2, and the VM-entries after them.
- * What moves CET state between vmcs12, vmcs02 and vmcs01 is the tree's
- * own code, entered through the glue (kernel->nested_vmx).
+ * Nested virtualization: L1 runs L2 with a VMCS (VMCB) of its own, vmcs12
+ * (vmcb12), that KVM turns into vmcs02 (vmcb02), what the CPU really runs
+ * L2 on.  The CPU side is the simulator's: which VMCS/VMCB is current
+ * (vmx_switch_vmcs(), svm_switch_vmcb()), the hardware VM-exit of L1's
+ * VMLAUNCH/VMRUN and of L2, and the VM-entries after them.  What moves
+ * CET state between vmcs12, vmcs02 and vmcs01 (vmcb12, vmcb02) is the
+ * tree's own code, entered through the glue (kernel->nested).
  */
 #include "sim_internal.h"
 
@@ -18,7 +19,13 @@ void sim_hw_switch_vmcs(struct sim_vcpu *v, bool l2, const char *file,
 	struct sim_val tmp, which = { .v = l2, .vcpu = v->id };
 	unsigned int i;
 
-	if (v->vmcs02_current != l2) {
+	/*
+	 * SVM: svm_switch_vmcb() points svm->vmcb elsewhere; the fields are
+	 * in the kernel's VMCBs, which the next VMRUN reads (sync_vmcb()).
+	 */
+	if (v->sim->vendor == SIM_SVM) {
+		v->vmcs02_current = l2;
+	} else if (v->vmcs02_current != l2) {
 		for (i = 0; i < ARRAY_SIZE(vmcs_cet_slots); i++) {
 			int s = vmcs_cet_slots[i];
 
@@ -32,7 +39,7 @@ void sim_hw_switch_vmcs(struct sim_vcpu *v, bool l2, const char *file,
 		v->vmcs02_current = l2;
 	}
 	sim_trace(v->sim, SIM_EV_VMCS_SWITCH, 0, which, file, line,
-		  l2 ? "vmx_switch_vmcs(vmcs02)" : "vmx_switch_vmcs(vmcs01)");
+		  l2 ? "switch to vmcs02/vmcb02" : "switch to vmcs01/vmcb01");
 }
 
 /*
@@ -46,12 +53,13 @@ int sim_nested(struct sim_vcpu *v, struct sim_guest_op *op)
 	bool launch = op->nested == SIM_NESTED_VMLAUNCH;
 	int r;
 
-	if (sim->vendor != SIM_VMX || !op->vmcs12 || launch == v->in_l2)
+	if (!op->vmcs12 || launch == v->in_l2)
 		return SIM_NESTED_UNSUPPORTED;	/* wrong driving */
 	sim_trace(sim, SIM_EV_NESTED, op->nested, none, __FILE__, __LINE__,
-		  launch ? "L1 VMLAUNCH (vmcs12 -> vmcs02)" :
-			   "L2 VM-exit to L1 (vmcs02 -> vmcs12, vmcs01)");
-	r = sim->kernel->nested_vmx(v->kvm_vcpu, op->nested, op->vmcs12);
+		  launch ? "L1 VMLAUNCH/VMRUN (vmcs12/vmcb12 -> L2)" :
+			   "L2 VM-exit to L1 (-> vmcs12/vmcb12, L1)");
+	r = sim->kernel->nested(v->kvm_vcpu, sim->vendor == SIM_SVM,
+				op->nested, op->vmcs12);
 	v->in_l2 = launch && r == SIM_NESTED_ENTERED;
 	return r;
 }

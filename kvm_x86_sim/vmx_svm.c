@@ -368,6 +368,15 @@ void sim_vcpu_put(struct sim_vcpu *v)
 static const int cet_state_slots[] = { SIM_SLOT_S_CET, SIM_SLOT_INT_SSP_TAB };
 
 /*
+ * Which VMCB VMRUN runs, by its address as the CPU knows it: the vCPU's
+ * vmcb01, or its vmcb02 while L2 runs (never 0).
+ */
+static int vmcb_id(const struct sim_vcpu *v)
+{
+	return 1 + v->id * 2 + v->vmcs02_current;
+}
+
+/*
  * APM Vol. 2, 15.15: VMRUN may take a group of VMCB fields whose clean bit
  * is set from what the CPU cached when it last ran this VMCB, not from
  * memory; KVM must vmcb_mark_dirty() the group it writes.  The cache holds
@@ -378,10 +387,12 @@ static void vmcb_cached_cet(struct sim_vcpu *v)
 {
 	struct sim *sim = v->sim;
 
+	v->cet_from_cache = false;
 	if (!sim->kernel->vmcb_cet_clean(v->kvm_vcpu, false) ||
 	    v->vmcb_cached_cpu != sim->cpu ||
-	    sim->vmcb_last[sim->cpu] != v->id + 1)
+	    sim->vmcb_last[sim->cpu] != vmcb_id(v))
 		return;
+	v->cet_from_cache = true;
 	v->vmcs[SIM_SLOT_S_CET] = v->vmcb_cache[SIM_SLOT_S_CET];
 	v->vmcs[SIM_SLOT_INT_SSP_TAB] = v->vmcb_cache[SIM_SLOT_INT_SSP_TAB];
 	v->guest_ssp = v->vmcb_cache_ssp;
@@ -396,7 +407,7 @@ static void vmcb_cache_cet(struct sim_vcpu *v)
 	v->vmcb_cache[SIM_SLOT_INT_SSP_TAB] = v->vmcs[SIM_SLOT_INT_SSP_TAB];
 	v->vmcb_cache_ssp = v->guest_ssp;
 	v->vmcb_cached_cpu = sim->cpu;
-	sim->vmcb_last[sim->cpu] = v->id + 1;
+	sim->vmcb_last[sim->cpu] = vmcb_id(v);
 	sim->kernel->vmcb_cet_clean(v->kvm_vcpu, true);
 }
 

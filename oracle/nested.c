@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Nested VMX as the architecture defines it for L1, a VMX guest: what a
- * VMLAUNCH of L2 and L2's VM-exit do to the CET state (Intel SDM Vol. 3:
- * 27.2.2/27.2.3 host-state checks, 27.3.1.1/27.3.1.3 guest-state checks,
- * 27.3.2.1 loading guest CET state, 27.8 failures after the checks,
- * 28.3.1 saving it, 28.5.1 loading the host's).  L1's and L2's S_CET, SSP
- * and INT_SSP_TAB are one register set that the transitions load; VMX
- * saves L1's nowhere.  The XSAVE-managed CET MSRs are not switched at all.
+ * Nested virtualization as the architecture defines it for L1, a VMX or
+ * SVM guest: what launching L2 and L2's exit do to the CET state.  VMX
+ * (Intel SDM Vol. 3: 27.2.2/27.2.3 host-state checks, 27.3.1.1/27.3.1.3
+ * guest-state checks, 27.3.2.1 loading guest CET state, 27.8 failures
+ * after the checks, 28.3.1 saving it, 28.5.1 loading the host's): L1's
+ * and L2's S_CET, SSP and INT_SSP_TAB are one register set that the
+ * transitions load; VMX saves L1's nowhere.  SVM (AMD APM Vol. 2, 15.5.1
+ * VMRUN, 15.6 #VMEXIT): VMRUN saves L1's state and loads vmcb12's,
+ * #VMEXIT saves L2's into vmcb12 and gives L1 its own back.  The
+ * XSAVE-managed CET MSRs are switched by neither.
  */
 #include "oracle_internal.h"
 
@@ -109,6 +112,28 @@ static const char *const result_name[] = {
 	[SIM_NESTED_UNSUPPORTED] = "not handled",
 };
 
+/*
+ * SVM's VMRUN: no CET consistency checks are modelled (KVM has none; the
+ * scenarios give vmcb12 valid values), so L2 runs with vmcb12's state.
+ */
+static void vmrun(struct oracle *o, const struct sim_guest_msr *g, int ev)
+{
+	const struct sim_vcpu *v = g->vcpu;
+	const struct sim_vmcs12 *c = g->vmcs12;
+	struct oracle_vcpu *ov = &o->vcpus[v->id];
+
+	if (g->ret != SIM_NESTED_ENTERED) {
+		oracle_violate(o, SIM_INV_VALIDITY, ev,
+			       "vCPU%d's VMRUN of a valid vmcb12 was not run (%d)",
+			       v->id, g->ret);
+		return;
+	}
+	ov->l1_s_cet = ov->msr[sim_msr_slot(SIM_MSR_S_CET)];
+	ov->l1_ssp = ov->ssp;
+	ov->l1_isst = ov->msr[sim_msr_slot(SIM_MSR_INT_SSP_TAB)];
+	load_state(o, v, c->guest_s_cet, c->guest_ssp, c->guest_isst);
+}
+
 static void vmlaunch(struct oracle *o, const struct sim_guest_msr *g, int ev)
 {
 	const struct sim_vcpu *v = g->vcpu;
@@ -157,18 +182,20 @@ static void vmexit(struct oracle *o, const struct sim_guest_msr *g, int ev)
 
 	if (oracle_guest_owns_msr(v, SIM_MSR_S_CET) && c->guest_s_cet != s_cet)
 		oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
-			       "L2's VM-exit left vmcs12 GUEST_S_CET %#llx for L1 to read, L2's S_CET is %#llx",
+			       "L2's VM-exit left vmcs12/vmcb12 S_CET %#llx for L1 to read, L2's S_CET is %#llx",
 			       (unsigned long long)c->guest_s_cet,
 			       (unsigned long long)s_cet);
 	if (oracle_guest_owns_msr(v, SIM_MSR_PL0_SSP) &&
 	    (c->guest_ssp != ov->ssp || c->guest_isst != isst))
 		oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
-			       "L2's VM-exit left vmcs12 GUEST_SSP/INTR_SSP_TABLE %#llx/%#llx for L1 to read, L2's are %#llx/%#llx",
+			       "L2's VM-exit left vmcs12/vmcb12 SSP/INT_SSP_TAB %#llx/%#llx for L1 to read, L2's are %#llx/%#llx",
 			       (unsigned long long)c->guest_ssp,
 			       (unsigned long long)c->guest_isst,
 			       (unsigned long long)ov->ssp,
 			       (unsigned long long)isst);
-	if (c->exit_ctls & CET_EXIT)
+	if (o->sim->vendor == SIM_SVM)
+		load_state(o, v, ov->l1_s_cet, ov->l1_ssp, ov->l1_isst);
+	else if (c->exit_ctls & CET_EXIT)
 		load_state(o, v, c->host_s_cet, c->host_ssp, c->host_isst);
 }
 
@@ -178,7 +205,9 @@ void oracle_nested(struct oracle *o, const struct sim_guest_msr *g)
 
 	if (!o->tree_has_cet || !g->vmcs12)
 		return;
-	if (g->nested == SIM_NESTED_VMLAUNCH)
+	if (g->nested == SIM_NESTED_VMLAUNCH && o->sim->vendor == SIM_SVM)
+		vmrun(o, g, ev);
+	else if (g->nested == SIM_NESTED_VMLAUNCH)
 		vmlaunch(o, g, ev);
 	else if (g->nested == SIM_NESTED_VMEXIT && g->ret == SIM_NESTED_ENTERED)
 		vmexit(o, g, ev);

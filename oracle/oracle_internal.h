@@ -23,6 +23,8 @@ struct oracle_vcpu {
 	u64 msr[SIM_NR_SLOTS];	/* by the machine's slot, for lookup only */
 	u64 ssp;		/* the guest SSP (KVM_REG_GUEST_SSP) */
 	u64 xss;		/* the guest's IA32_XSS */
+	/* nested SVM: L1's S_CET, SSP, INT_SSP_TAB that VMRUN saved */
+	u64 l1_s_cet, l1_ssp, l1_isst;
 };
 
 struct oracle {

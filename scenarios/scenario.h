@@ -38,6 +38,8 @@ struct sim_scenario {
 	unsigned int proves;
 	unsigned int combos;	/* bit per enum sim_cpuid_combo */
 	unsigned int hosts;	/* bit per enum sim_host; 0: the CET host */
+	/* bit per enum sim_vendor; 0: both (VMX's VM-entry checks: VMX) */
+	unsigned int vendors;
 	bool no_cpuid;		/* run before KVM_SET_CPUID2 */
 	/* the vCPU gets every CET feature KVM supports (selftests do) */
 	bool host_cpuid;
@@ -164,6 +166,8 @@ void sim_inv_names(unsigned int mask, char *buf, size_t len);
 unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,
 			  unsigned int max, unsigned int *impossible);
 #define SIM_HOSTS_ALL	((1u << SIM_NR_HOSTS) - 1)
+/* nested virtualization: the case's vendor's code is needed */
+#define SIM_NEED_NESTED	(SIM_NEED_NESTED_VMX | SIM_NEED_NESTED_SVM)
 /*
  * Run one case.  On SKIP *@why says why; on FAIL (or an expected
  * violation) @print gets the oracle's report.

@@ -151,7 +151,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.name = "nested_cet",
 		.summary = "nested VMX: L2's CET state in and out of vmcs12",
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
-			 SIM_NEED_NESTED_VMX,
+			 SIM_NEED_NESTED,
 		.combos = SIM_COMBOS_ALL,
 		.hosts = SIM_HOSTS_ALL,
 		.run = scn_nested_cet,
@@ -160,7 +160,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.name = "nested_cet_mixed",
 		.summary = "nested VMX: one load-CET control without the other",
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
-			 SIM_NEED_NESTED_VMX,
+			 SIM_NEED_NESTED,
 		.combos = SIM_COMBOS_ALL,
 		.hosts = SIM_HOSTS_ALL,
 		.long_run = "the paths of nested_cet, with the other controls",
@@ -169,8 +169,9 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "nested_cet_checks",
 		.summary = "nested VMX: VMLAUNCH around each CET check",
+		.vendors = 1u << SIM_VMX,
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
-			 SIM_NEED_NESTED_VMX,
+			 SIM_NEED_NESTED,
 		.combos = SIM_COMBOS_ALL,
 		.hosts = SIM_HOSTS_ALL,
 		.long_run = "the paths of nested_cet, once per CET check",
@@ -179,8 +180,9 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "nested_cet_checks32",
 		.summary = "nested VMX: the CET checks from a 32-bit L1",
+		.vendors = 1u << SIM_VMX,
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
-			 SIM_NEED_NESTED_VMX,
+			 SIM_NEED_NESTED,
 		.combos = SIM_COMBOS_SHSTK,
 		.long_run = "the paths of nested_cet_checks",
 		.run = scn_nested_cet_checks32,
@@ -346,8 +348,9 @@ const struct sim_scenario sim_scenarios[] = {
 		.name = "breaks_nested_exit",
 		.summary = "VM-exit does not save L2's S_CET into vmcs02",
 		.proves = INV(HOST_INTEGRITY),
+		.vendors = 1u << SIM_VMX,
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
-			 SIM_NEED_NESTED_VMX,
+			 SIM_NEED_NESTED,
 		.faults = SIM_FAULT_EXIT_SKIPS_SAVE,
 		/* L2 and L1 then read stale S_CET values too */
 		.expect = INV(HOST_INTEGRITY) | INV(SCET_EXCLUSION),
@@ -358,8 +361,9 @@ const struct sim_scenario sim_scenarios[] = {
 		.name = "breaks_nested_validity",
 		.summary = "nested VMLAUNCH with a non-canonical INT_SSP_TAB",
 		.proves = INV(VALIDITY),
+		.vendors = 1u << SIM_VMX,
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
-			 SIM_NEED_NESTED_VMX,
+			 SIM_NEED_NESTED,
 		.faults = SIM_FAULT_CANONICAL_ALWAYS,
 		.expect = INV(VALIDITY),
 		.combos = ONE(SHSTK),

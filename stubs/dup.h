@@ -289,6 +289,7 @@ struct kvm_vcpu {
 	struct kvm_vcpu_arch arch;
 	struct kvm_vcpu_stat stat;
 	struct sim_vcpu *sim;		/* the simulator's view of this vCPU */
+	void *guest_page;		/* the harness's: what kvm_vcpu_map() maps */
 };
 
 /*
@@ -377,12 +378,40 @@ struct vmcb {
 	struct vmcb_save_area save;
 };
 
-/* tracks: arch/x86/kvm/svm/svm.h struct vcpu_svm, VMCB_CET, to_svm() */
+/*
+ * tracks: arch/x86/kvm/svm/svm.h struct kvm_vmcb_info,
+ * vmcb_{ctrl,save}_area_cached, svm_nested_state (their CET part),
+ * struct vcpu_svm, VMCB_CET, to_svm()
+ */
+struct kvm_vmcb_info {
+	struct vmcb *ptr;
+};
+
+struct vmcb_ctrl_area_cached {
+	u32 clean;
+};
+
+struct vmcb_save_area_cached {
+	u64 s_cet;
+	u64 ssp;
+	u64 isst_addr;
+};
+
+struct svm_nested_state {
+	struct kvm_vmcb_info vmcb02;
+	u64 vmcb12_gpa;
+	u64 last_vmcb12_gpa;
+	bool force_msr_bitmap_recalc;
+	struct vmcb_ctrl_area_cached ctl;
+	struct vmcb_save_area_cached save;
+};
+
 struct vcpu_svm {
 	struct kvm_vcpu vcpu;
 	struct vmcb *vmcb;
-	struct vmcb_ptr { struct vmcb *ptr; } vmcb01;
-	struct vmcb save_vmcb;
+	struct kvm_vmcb_info vmcb01;
+	struct svm_nested_state nested;
+	struct vmcb save_vmcb;		/* the harness's: vmcb01's memory */
 };
 
 #undef VMCB_CET

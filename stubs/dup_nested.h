@@ -93,6 +93,31 @@ struct kvm_segment {
 	u8 type, present, dpl, db, s, l, g, avl, unusable, padding;
 };
 
+/*
+ * tracks: include/linux/kvm_host.h struct kvm_host_map, kvm_vcpu_map(),
+ * kvm_vcpu_unmap(), gpa_to_gfn(): the one guest page mapped here is the
+ * vmcb12 L1 runs L2 from (the glue's)
+ */
+struct kvm_host_map {
+	void *hva;
+};
+
+static inline int kvm_vcpu_map(struct kvm_vcpu *vcpu, u64 gfn,
+			       struct kvm_host_map *map)
+{
+	map->hva = vcpu->guest_page;
+	return map->hva ? 0 : -EFAULT;
+}
+
+static inline void kvm_vcpu_unmap(struct kvm_vcpu *vcpu,
+				  struct kvm_host_map *map)
+{
+	map->hva = NULL;
+}
+
+#undef gpa_to_gfn
+#define gpa_to_gfn(gpa)		((u64)(gpa) >> 12)
+
 /* tracks: arch/x86/kvm/trace.h trace_kvm_nested_vmenter_failed */
 static inline void trace_kvm_nested_vmenter_failed(const char *msg, u32 err)
 {

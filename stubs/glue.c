@@ -30,6 +30,8 @@ struct sim_kvm_vcpu {
 		struct vcpu_svm svm;
 	};
 	struct vmcs12 vmcs12;	/* nested.cached_vmcs12 */
+	struct vmcb vmcb02;	/* nested SVM: the VMCB KVM runs L2 on */
+	struct vmcb vmcb12;	/* nested SVM: L1's, in its memory */
 };
 
 static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
@@ -43,6 +45,8 @@ static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
 		vcpu = &k->svm.vcpu;
 		k->svm.vmcb = &k->svm.save_vmcb;
 		k->svm.vmcb01.ptr = k->svm.vmcb;
+		k->svm.nested.vmcb02.ptr = &k->vmcb02;
+		vcpu->guest_page = &k->vmcb12;
 		kvm_x86_ops.get_msr = svm_get_msr;
 		kvm_x86_ops.set_msr = svm_set_msr;
 	} else {
@@ -196,6 +200,14 @@ static bool glue_vendor_reset(void *kvm_vcpu, bool svm, bool init_event)
 	return false;
 }
 
+/* nested_run_pending: struct kvm_vcpu_arch's in 7.x, nested_vmx's before */
+static void glue_run_pending(struct kvm_vcpu *vcpu, bool svm, bool pending)
+{
+	vcpu->arch.nested_run_pending = pending;
+	if (!svm)
+		to_vmx(vcpu)->nested.nested_run_pending = pending;
+}
+
 #if defined(SLICE_HAVE_vmcs_write_cet_state) && \
 	defined(SLICE_HAVE_vmcs_read_cet_state) && \
 	defined(SLICE_HAVE_load_vmcs12_host_state) && \
@@ -207,22 +219,15 @@ static bool glue_vendor_reset(void *kvm_vcpu, bool svm, bool init_event)
 	defined(SLICE_HAVE_sync_vmcs02_to_vmcs12)
 #define SIM_TREE_HAS_NESTED_VMX SIM_NEED_NESTED_VMX
 
-/* nested_run_pending: struct kvm_vcpu_arch's in 7.x, nested_vmx's before */
-static void glue_run_pending(struct kvm_vcpu *vcpu, bool pending)
-{
-	vcpu->arch.nested_run_pending = pending;
-	to_vmx(vcpu)->nested.nested_run_pending = pending;
-}
-
 /*
  * nested_vmx_run() and nested_vmx_vmexit() as far as CET goes, calling the
  * tree's code in the order KVM does; what else they do (controls, MSR
  * bitmaps, EPT, segment state) is not modelled.  vmcs12 is "dirty" at
  * every VMLAUNCH (L1 wrote it), so prepare_vmcs02_rare() runs.
  */
-static int glue_nested_vmx(void *kvm_vcpu, int op, struct sim_vmcs12 *s12)
+static int glue_nested_vmx(struct kvm_vcpu *vcpu, int op,
+			   struct sim_vmcs12 *s12)
 {
-	struct kvm_vcpu *vcpu = kvm_vcpu;
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
 	struct vmcs12 *vmcs12 = get_vmcs12(vcpu);
 	enum vm_entry_failure_code failure;
@@ -247,7 +252,7 @@ static int glue_nested_vmx(void *kvm_vcpu, int op, struct sim_vmcs12 *s12)
 	vmcs12->host_ssp_tbl = s12->host_isst;
 	if (nested_vmx_check_host_state(vcpu, vmcs12))
 		return SIM_NESTED_VMFAIL;
-	glue_run_pending(vcpu, true);
+	glue_run_pending(vcpu, false, true);
 	/* nested_vmx_enter_non_root_mode(): L1's state, then vmcs02 */
 	nested_vmx_enter_non_root_mode(vcpu, true);
 	sim_hw_switch_vmcs(vcpu->sim, true, __FILE__, __LINE__);
@@ -255,30 +260,89 @@ static int glue_nested_vmx(void *kvm_vcpu, int op, struct sim_vmcs12 *s12)
 		/* vmentry_fail_vmexit: back to vmcs01, L1's host state */
 		sim_hw_switch_vmcs(vcpu->sim, false, __FILE__, __LINE__);
 		load_vmcs12_host_state(vcpu, vmcs12);
-		glue_run_pending(vcpu, false);
+		glue_run_pending(vcpu, false, false);
 		return SIM_NESTED_ENTRY_FAILED;
 	}
 	prepare_vmcs02_rare(vmx, vmcs12);	/* from prepare_vmcs02() */
 	prepare_vmcs02(vcpu, vmcs12, true, &failure);
 	return SIM_NESTED_ENTERED;
 }
-
-static void glue_nested_ran(void *kvm_vcpu)
-{
-	glue_run_pending(kvm_vcpu, false);
-}
 #else
 #define SIM_TREE_HAS_NESTED_VMX 0
 
-static int glue_nested_vmx(void *kvm_vcpu, int op, struct sim_vmcs12 *s12)
+static int glue_nested_vmx(struct kvm_vcpu *vcpu, int op,
+			   struct sim_vmcs12 *s12)
 {
 	return SIM_NESTED_UNSUPPORTED;
 }
+#endif
 
-static void glue_nested_ran(void *kvm_vcpu)
+#if defined(SLICE_HAVE_vmcs_write_cet_state) && \
+	defined(SLICE_HAVE_nested_copy_vmcb_save_to_cache) && \
+	defined(SLICE_HAVE_nested_vmcb02_prepare_save) && \
+	defined(SLICE_HAVE_nested_svm_vmexit_update_vmcb12)
+#define SIM_TREE_HAS_NESTED_SVM SIM_NEED_NESTED_SVM
+
+/* L1's one vmcb12, at this guest-physical address */
+#define GLUE_VMCB12_GPA 0x7000ULL
+
+/*
+ * nested_svm_vmrun() and nested_svm_vmexit() as far as CET goes, the
+ * tree's code in KVM's order; the rest (controls, MSR permission map,
+ * NPT, event injection) is not modelled.  L1 changed vmcb12 before every
+ * VMRUN, so its clean bits are all clear.
+ */
+static int glue_nested_svm(struct kvm_vcpu *vcpu, int op,
+			   struct sim_vmcs12 *s12)
 {
+	struct vcpu_svm *svm = to_svm(vcpu);
+	struct vmcb *vmcb12 = vcpu->guest_page;
+
+	if (op == SIM_NESTED_VMEXIT) {
+		nested_svm_vmexit_update_vmcb12(vcpu);
+		svm->vmcb = svm->vmcb01.ptr;	/* svm_switch_vmcb(vmcb01) */
+		sim_hw_switch_vmcs(vcpu->sim, false, __FILE__, __LINE__);
+		s12->guest_s_cet = vmcb12->save.s_cet;
+		s12->guest_ssp = vmcb12->save.ssp;
+		s12->guest_isst = vmcb12->save.isst_addr;
+		return SIM_NESTED_ENTERED;
+	}
+	/* L1 writes vmcb12 in its memory, then VMRUN */
+	vmcb12->save.s_cet = s12->guest_s_cet;
+	vmcb12->save.ssp = s12->guest_ssp;
+	vmcb12->save.isst_addr = s12->guest_isst;
+	vmcb12->control.clean = 0;
+	svm->nested.vmcb12_gpa = GLUE_VMCB12_GPA;
+	svm->nested.ctl.clean = vmcb12->control.clean;
+	nested_copy_vmcb_save_to_cache(svm, &vmcb12->save);
+	glue_run_pending(vcpu, true, true);
+	/* enter_svm_guest_mode() */
+	svm->vmcb = svm->nested.vmcb02.ptr;	/* svm_switch_vmcb(vmcb02) */
+	sim_hw_switch_vmcs(vcpu->sim, true, __FILE__, __LINE__);
+	nested_vmcb02_prepare_save(svm);
+	return SIM_NESTED_ENTERED;
+}
+#else
+#define SIM_TREE_HAS_NESTED_SVM 0
+
+static int glue_nested_svm(struct kvm_vcpu *vcpu, int op,
+			   struct sim_vmcs12 *s12)
+{
+	return SIM_NESTED_UNSUPPORTED;
 }
 #endif
+
+static int glue_nested(void *kvm_vcpu, bool svm, int op,
+		       struct sim_vmcs12 *s12)
+{
+	return svm ? glue_nested_svm(kvm_vcpu, op, s12) :
+		     glue_nested_vmx(kvm_vcpu, op, s12);
+}
+
+static void glue_nested_ran(void *kvm_vcpu, bool svm)
+{
+	glue_run_pending(kvm_vcpu, svm, false);
+}
 
 static void glue_set_running(void *kvm_vcpu, bool running)
 {
@@ -415,7 +479,8 @@ static bool glue_vmcb_cet_clean(void *kvm_vcpu, bool all_clean)
 #endif
 #define SIM_TREE_CAPS (SIM_TREE_HAS_ONE_REG | SIM_TREE_HAS_FEATURE_MSRS |	\
 		       SIM_TREE_HAS_XSTATE_LOAD | SIM_TREE_HAS_XSTATE_RESET | \
-		       SIM_TREE_HAS_MSR_LIST | SIM_TREE_HAS_NESTED_VMX)
+		       SIM_TREE_HAS_MSR_LIST | SIM_TREE_HAS_NESTED_VMX | \
+		       SIM_TREE_HAS_NESTED_SVM)
 
 #if defined(SLICE_HAVE_kvm_probe_msr_to_save) && \
 	defined(SLICE_HAVE_kvm_is_advertised_msr)
@@ -486,6 +551,8 @@ static const char *glue_lacks(unsigned int needs)
 		why = "tree has no kvm_xstate_reset (INIT's reset of the CET XSAVE components)";
 	if (lacks & SIM_NEED_NESTED_VMX)
 		why = "tree has no nested VMX CET code (vmcs_write_cet_state, load_vmcs12_host_state, nested_vmx_check_guest_state not found)";
+	if (lacks & SIM_NEED_NESTED_SVM)
+		why = "tree has no nested SVM CET code (nested_vmcb02_prepare_save, nested_svm_vmexit_update_vmcb12 with the CET fields not found)";
 	if (lacks & SIM_NEED_MSR_LIST)
 		why = "tree has no kvm_probe_msr_to_save/kvm_is_advertised_msr (KVM_GET_MSR_INDEX_LIST)";
 	return why;
@@ -502,7 +569,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.recalc_intercepts = glue_recalc_intercepts,
 	.set_running = glue_set_running,
 	.xfeatures = glue_xfeatures,
-	.nested_vmx = glue_nested_vmx,
+	.nested = glue_nested,
 	.nested_ran = glue_nested_ran,
 	.xstate_reset = glue_xstate_reset,
 	.vendor_reset = glue_vendor_reset,

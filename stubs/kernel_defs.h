@@ -65,6 +65,11 @@ typedef int32_t s32;
 #define PTR_ERR(p) ((long)(p))
 #define ERR_PTR(e) ((void *)(long)(e))
 #define u64_to_user_ptr(x) ((void __user *)(uintptr_t)(x))
+#define BITS_PER_LONG (BITS_PER_BYTE * sizeof(long))
+static inline bool test_bit(long nr, const unsigned long *addr)
+{
+	return 1UL & (addr[nr / BITS_PER_LONG] >> (nr % BITS_PER_LONG));
+}
 #endif /* __KERNEL__ */
 
 #endif /* KVM_X86_SIM_STUBS_KERNEL_DEFS_H */

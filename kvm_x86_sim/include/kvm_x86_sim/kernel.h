@@ -48,15 +48,19 @@ struct sim_kernel {
 	/* kvm_load_xfeatures(): the guest's / host's XSS around a VM-entry */
 	void (*xfeatures)(void *kvm_vcpu, bool guest);
 	/*
-	 * nested VMX as far as CET goes, the tree's code in KVM's order:
-	 * SIM_NESTED_VMLAUNCH (nested_vmx_run(): the host-state checks, the
-	 * snapshot of L1's state, vmcs02, the guest-state checks; returns an
-	 * enum sim_nested_result), SIM_NESTED_VMEXIT (nested_vmx_vmexit():
-	 * vmcs12 from vmcs02, vmcs01 from vmcs12; fills @v12 back).
-	 * @ran: the first VM-entry of L2 is done (nested_run_pending = 0).
+	 * nested virtualization as far as CET goes, the tree's code in KVM's
+	 * order.  VMX: SIM_NESTED_VMLAUNCH (nested_vmx_run(): the host-state
+	 * checks, the snapshot of L1's state, vmcs02, the guest-state
+	 * checks), SIM_NESTED_VMEXIT (nested_vmx_vmexit(): vmcs12 from
+	 * vmcs02, vmcs01 from vmcs12).  SVM: VMRUN (nested_svm_vmrun():
+	 * vmcb12 cached, vmcb02 from it), #VMEXIT (nested_svm_vmexit():
+	 * vmcb12 from vmcb02, back to vmcb01).  A VMLAUNCH returns an enum
+	 * sim_nested_result; an exit fills @v12's guest fields back.
+	 * nested_ran: the first VM-entry of L2 is done (nested_run_pending
+	 * = 0).
 	 */
-	int (*nested_vmx)(void *kvm_vcpu, int op, struct sim_vmcs12 *v12);
-	void (*nested_ran)(void *kvm_vcpu);
+	int (*nested)(void *kvm_vcpu, bool svm, int op, struct sim_vmcs12 *v12);
+	void (*nested_ran)(void *kvm_vcpu, bool svm);
 	/* kvm_vcpu_reset()'s xstate part: kvm_xstate_reset() */
 	void (*xstate_reset)(void *kvm_vcpu, bool init_event);
 	/*

@@ -116,6 +116,7 @@ struct sim_vcpu {
 	 */
 	struct sim_val vmcb_cache[SIM_NR_SLOTS], vmcb_cache_ssp;
 	int vmcb_cached_cpu;
+	bool cet_from_cache;		/* the last VMRUN used that cache */
 	u32 entry_ctls, exit_ctls;
 	/*
 	 * The MSR bitmap (VMX) / MSRPM (SVM) for the modelled MSRs, as the
@@ -160,7 +161,7 @@ struct sim {
 	 */
 	int cpu, last_cpu;
 	bool fpregs_owner[SIM_NR_CPUS];
-	int vmcb_last[SIM_NR_CPUS];	/* SVM: the vCPU VMRUN last ran, + 1 */
+	int vmcb_last[SIM_NR_CPUS];	/* SVM: the VMCB VMRUN last ran (vmcb_id) */
 	struct sim_val cpu_regs[SIM_NR_CPUS][SIM_NR_SLOTS];
 	int irqs_off;			/* around VM-entry/VM-exit */
 	/* exploration: the schedule of injected events (sim_set_schedule) */

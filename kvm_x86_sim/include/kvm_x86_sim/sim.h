@@ -86,8 +86,12 @@ enum sim_need {
 	SIM_NEED_XSTATE_LOAD	= 1u << 3, /* __msr_io loads the guest FPU */
 	SIM_NEED_XSTATE_RESET	= 1u << 4, /* kvm_xstate_reset */
 	SIM_NEED_MSR_LIST	= 1u << 5, /* kvm_probe_msr_to_save */
-	/* nested VMX's CET code (vmcs_write_cet_state, ...); VMX cases only */
+	/*
+	 * nested virtualization's CET code, VMX's (vmcs_write_cet_state, ...)
+	 * for VMX cases, SVM's (nested_vmcb02_prepare_save, ...) for SVM's
+	 */
 	SIM_NEED_NESTED_VMX	= 1u << 6,
+	SIM_NEED_NESTED_SVM	= 1u << 7,
 };
 
 struct sim;
@@ -166,11 +170,13 @@ struct sim_guest_op {
 };
 
 /*
- * Nested VMX: L1 (the guest) runs a guest of its own, L2, with a VMCS it
- * keeps in memory, vmcs12 (KVM runs L2 on its own vmcs02).  Its CET part,
- * as L1 wrote it with VMWRITE before VMLAUNCH and reads it with VMREAD
- * after L2's VM-exit (SDM Vol. 3, 25.4-25.8: guest and host state, the
- * load-CET-state controls).
+ * Nested virtualization: L1 (the guest) runs a guest of its own, L2, with
+ * a VMCS it keeps in memory, vmcs12 (KVM runs L2 on its own vmcs02).  Its
+ * CET part, as L1 wrote it with VMWRITE before VMLAUNCH and reads it with
+ * VMREAD after L2's VM-exit (SDM Vol. 3, 25.4-25.8: guest and host state,
+ * the load-CET-state controls).  On SVM the guest fields are vmcb12's
+ * save area (APM Vol. 2, 15.5: VMRUN loads them, #VMEXIT saves them and
+ * gives L1 back its own); the controls and host fields do not exist.
  */
 struct sim_vmcs12 {
 	u32 entry_ctls;		/* SIM_VM_ENTRY_LOAD_CET_STATE */

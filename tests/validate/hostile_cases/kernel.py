@@ -17,6 +17,7 @@ VMX = "arch/x86/kvm/vmx/vmx.c"
 FPU_H = "arch/x86/kvm/fpu.h"
 SVM = "arch/x86/kvm/svm/svm.c"
 NESTED_VMX = "arch/x86/kvm/vmx/nested.c"
+NESTED_SVM = "arch/x86/kvm/svm/nested.c"
 KVM = "arch/x86/kvm"
 
 # Environment for git: no user or system configuration, fixed dates, so the

@@ -281,7 +281,7 @@ def kvmbug_xss_without_xsaves(c):
 
 
 @case("kvmbugs", VIOLATION,
-      r"HOST INTEGRITY: L2's VM-exit left vmcs12 GUEST_S_CET")
+      r"HOST INTEGRITY: L2.s VM-exit left vmcs12/vmcb12 S_CET")
 def kvmbug_nested_exit_skips_cet(c):
     """sync_vmcs02_to_vmcs12() no longer copies L2's CET state into
     vmcs12: L1 reads what it wrote before the VMLAUNCH"""
@@ -313,3 +313,14 @@ def kvmbug_nested_l2_runs_l1_cet(c):
                     "if (!vcpu->arch.nested_run_pending ||",
                     "\tif (1 ||", "KVM: nVMX: L2 runs with L1's CET state",
                     kernel.NESTED_VMX)
+
+
+@case("kvmbugs", VIOLATION,
+      r"HOST INTEGRITY: L2's VM-exit left vmcs12/vmcb12 S_CET")
+def kvmbug_nested_svm_exit_skips_cet(c):
+    """nested_svm_vmexit_update_vmcb12() no longer copies L2's CET state
+    into vmcb12: L1 reads what it wrote before the VMRUN"""
+    return line_bug(c, "static int nested_svm_vmexit_update_vmcb12(",
+                    "if (guest_cpu_cap_has(vcpu, X86_FEATURE_SHSTK)) {",
+                    "\tif (0) {", "KVM: nSVM: L2's CET state stays in vmcb02",
+                    kernel.NESTED_SVM)
