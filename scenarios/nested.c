@@ -104,12 +104,44 @@ static void nested_runs(struct sim_vcpu *vcpu, unsigned int cpuid,
 	}
 }
 
-/* Both load-CET controls set, then neither. */
+/*
+ * L1 launches L2 again from the vmcb12 it left as it was (SVM: with its
+ * clean bits set), then from another one with other values: also clean,
+ * but a VMCB the CPU has not run (APM 15.15), so all of it is loaded.
+ */
+static void nested_relaunch(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_vmcs12 c = vmcs12_of(vcpu, cpuid, true, ENTRY_CET, EXIT_CET);
+	struct sim_vmcs12 d = c;
+	struct sim_guest_op ops[] = {
+		{ .nested = SIM_NESTED_VMLAUNCH, .vmcs12 = &c },
+		{ .nested = SIM_NESTED_VMEXIT, .vmcs12 = &c },
+		{ .nested = SIM_NESTED_VMLAUNCH, .vmcs12 = &c },
+		{ .nested = SIM_NESTED_VMEXIT, .vmcs12 = &c },
+		{ .nested = SIM_NESTED_VMLAUNCH, .vmcs12 = &d },
+		RD(SIM_MSR_S_CET), RD(SIM_MSR_INT_SSP_TAB),
+		{ .nested = SIM_NESTED_VMEXIT, .vmcs12 = &d },
+	};
+
+	d.vmcb12 = 1;
+	d.clean = true;
+	d.guest_s_cet = guest_cet(cpuid);
+	d.guest_ssp = guest_ssp(cpuid, 14);
+	d.guest_isst = guest_ssp(cpuid, 15);
+	l1_state(vcpu, cpuid, 0);
+	sim_run_guest(vcpu, ops, 2);
+	c.clean = true;			/* vmcb12 as L2's exit left it */
+	sim_run_guest(vcpu, ops + 2, ARRAY_SIZE(ops) - 2);
+	read_back(vcpu);
+}
+
+/* Both load-CET controls set, then neither; a launch again. */
 void scn_nested_cet(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	static const u32 ctls[][2] = { { ENTRY_CET, EXIT_CET }, { 0, 0 } };
 
 	nested_runs(vcpu, cpuid, ctls, ARRAY_SIZE(ctls));
+	nested_relaunch(vcpu, cpuid);
 }
 
 /* One of the two load-CET controls set, then the other. */

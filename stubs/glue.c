@@ -283,14 +283,14 @@ static int glue_nested_vmx(struct kvm_vcpu *vcpu, int op,
 	defined(SLICE_HAVE_nested_svm_vmexit_update_vmcb12)
 #define SIM_TREE_HAS_NESTED_SVM SIM_NEED_NESTED_SVM
 
-/* L1's one vmcb12, at this guest-physical address */
-#define GLUE_VMCB12_GPA 0x7000ULL
+/* L1's vmcb12s, at these guest-physical addresses */
+#define GLUE_VMCB12_GPA(n) (0x7000ULL + (n) * 0x1000ULL)
 
 /*
  * nested_svm_vmrun() and nested_svm_vmexit() as far as CET goes, the
  * tree's code in KVM's order; the rest (controls, MSR permission map,
- * NPT, event injection) is not modelled.  L1 changed vmcb12 before every
- * VMRUN, so its clean bits are all clear.
+ * NPT, event injection) is not modelled.  L1's vmcb12s share one page
+ * here: the guest-physical address tells them apart.
  */
 static int glue_nested_svm(struct kvm_vcpu *vcpu, int op,
 			   struct sim_vmcs12 *s12)
@@ -311,8 +311,8 @@ static int glue_nested_svm(struct kvm_vcpu *vcpu, int op,
 	vmcb12->save.s_cet = s12->guest_s_cet;
 	vmcb12->save.ssp = s12->guest_ssp;
 	vmcb12->save.isst_addr = s12->guest_isst;
-	vmcb12->control.clean = 0;
-	svm->nested.vmcb12_gpa = GLUE_VMCB12_GPA;
+	vmcb12->control.clean = s12->clean ? ~0u : 0;
+	svm->nested.vmcb12_gpa = GLUE_VMCB12_GPA(s12->vmcb12);
 	svm->nested.ctl.clean = vmcb12->control.clean;
 	nested_copy_vmcb_save_to_cache(svm, &vmcb12->save);
 	glue_run_pending(vcpu, true, true);

@@ -241,6 +241,8 @@ def tree_relative(path: str) -> str:
 
 MARK_RE = re.compile(rb"/\*<m (\d+)>\*/|/\*</m>\*/")
 DIAG_RE = re.compile(r"^(.*?):(\d+):(\d+): (?:fatal )?error: (.*)$")
+# where an error inside a macro's body was expanded from (gcc's notes)
+EXPANSION_RE = re.compile(r"^(.*?):(\d+):(\d+): note: in expansion of macro")
 
 
 def generated_lines(out: str) -> dict[tuple[str, int], list[int]]:
@@ -267,16 +269,29 @@ def compile_errors(out: str, diagnostics: str
     where = generated_lines(out)
     hit: dict[int, str] = {}
     stray: list[str] = []
-    for d in diagnostics.splitlines():
-        m = DIAG_RE.match(d)
-        if not m:
-            continue
-        path, line, col = m.group(1), int(m.group(2)), int(m.group(3))
-        found = None
+
+    def in_mutant(path: str, line: int, col: int) -> Optional[int]:
         for k in where.get((path, line), []):
             found = marked(lines[k].encode(), col - 1)
             if found is not None:
+                return found
+        return None
+
+    diag = diagnostics.splitlines()
+    for i, d in enumerate(diag):
+        m = DIAG_RE.match(d)
+        if not m:
+            continue
+        found = in_mutant(m.group(1), int(m.group(2)), int(m.group(3)))
+        # an error in a macro's body (a constant of layout.h, say): the
+        # notes that follow name where the slice expanded it
+        for note in diag[i + 1:]:
+            if found is not None or DIAG_RE.match(note):
                 break
+            e = EXPANSION_RE.match(note)
+            if e:
+                found = in_mutant(e.group(1), int(e.group(2)),
+                                  int(e.group(3)))
         if found is None:
             stray.append(d)
         else:

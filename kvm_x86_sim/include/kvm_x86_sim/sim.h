@@ -183,6 +183,13 @@ struct sim_vmcs12 {
 	u32 exit_ctls;		/* SIM_VM_EXIT_LOAD_CET_STATE */
 	u64 guest_s_cet, guest_ssp, guest_isst;
 	u64 host_s_cet, host_ssp, host_isst;
+	/*
+	 * SVM: which of L1's VMCBs (0 or 1: two guest-physical addresses),
+	 * and whether L1 left vmcb12's clean bits set since its last VMRUN
+	 * of it (APM 15.15: only for fields it did not change)
+	 */
+	u8 vmcb12;
+	bool clean;
 };
 
 /* A guest op's .nested, and what a VMLAUNCH's .ret says happened. */
