@@ -109,7 +109,7 @@ static void nested_runs(struct sim_vcpu *vcpu, unsigned int cpuid,
  * clean bits set), then from another one with other values: also clean,
  * but a VMCB the CPU has not run (APM 15.15), so all of it is loaded.
  */
-static void nested_relaunch(struct sim_vcpu *vcpu, unsigned int cpuid)
+void scn_nested_cet_relaunch(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	struct sim_vmcs12 c = vmcs12_of(vcpu, cpuid, true, ENTRY_CET, EXIT_CET);
 	struct sim_vmcs12 d = c;
@@ -135,13 +135,12 @@ static void nested_relaunch(struct sim_vcpu *vcpu, unsigned int cpuid)
 	read_back(vcpu);
 }
 
-/* Both load-CET controls set, then neither; a launch again. */
+/* Both load-CET controls set, then neither. */
 void scn_nested_cet(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	static const u32 ctls[][2] = { { ENTRY_CET, EXIT_CET }, { 0, 0 } };
 
 	nested_runs(vcpu, cpuid, ctls, ARRAY_SIZE(ctls));
-	nested_relaunch(vcpu, cpuid);
 }
 
 /* One of the two load-CET controls set, then the other. */

@@ -76,6 +76,7 @@ void scn_ignore_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
 /* nested.c */
 void scn_nested_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_nested_cet_mixed(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_nested_cet_relaunch(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_nested_cet_checks(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_nested_cet_checks32(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_msr_index_list(struct sim_vcpu *vcpu, unsigned int cpuid);

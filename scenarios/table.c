@@ -153,7 +153,9 @@ const struct sim_scenario sim_scenarios[] = {
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
 			 SIM_NEED_NESTED,
 		.combos = SIM_COMBOS_ALL,
-		.hosts = SIM_HOSTS_ALL,
+		/* the hosts that differ in what nested code runs: all in _mixed */
+		.hosts = 1u << SIM_HOST_CET | 1u << SIM_HOST_NO_CET |
+			 1u << SIM_HOST_NO_TDP,
 		.run = scn_nested_cet,
 	},
 	{
@@ -165,6 +167,16 @@ const struct sim_scenario sim_scenarios[] = {
 		.hosts = SIM_HOSTS_ALL,
 		.long_run = "the paths of nested_cet, with the other controls",
 		.run = scn_nested_cet_mixed,
+	},
+	{
+		.name = "nested_cet_relaunch",
+		.summary = "nested: L2 launched again, from another vmcb12/vmcs12",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
+			 SIM_NEED_NESTED,
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.long_run = "the paths of nested_cet, three launches",
+		.run = scn_nested_cet_relaunch,
 	},
 	{
 		.name = "nested_cet_checks",
