@@ -257,6 +257,7 @@ struct kvm_arch {
 /* tracks: include/linux/kvm_host.h struct kvm */
 struct kvm {
 	struct kvm_arch arch;
+	int users_count;		/* (get_vmcs12()'s assertion) */
 	bool vm_bugged;
 	int srcu;			/* guard(srcu)(&vcpu->kvm->srcu) */
 };
@@ -290,6 +291,7 @@ struct kvm_vcpu {
 	struct kvm_vcpu_stat stat;
 	struct sim_vcpu *sim;		/* the simulator's view of this vCPU */
 	void *guest_page;		/* the harness's: what kvm_vcpu_map() maps */
+	int mutex;			/* (get_vmcs12()'s assertion) */
 };
 
 /*
