@@ -4,6 +4,8 @@
 
 #define INV(x) SIM_INV_BIT(SIM_INV_##x)
 #define ONE(c) (1u << SIM_COMBO_##c)
+/* nested: the CET MSRs, ONE_REG (the guest SSP) and the vendor's nested code */
+#define NESTED_NEEDS (SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG | SIM_NEED_NESTED)
 /* values from the architectural rules, one MSR each (edge.c) */
 #define EDGE(msr, what) {						\
 		.name = "edge_" #msr,					\
@@ -149,9 +151,8 @@ const struct sim_scenario sim_scenarios[] = {
 	},
 	{
 		.name = "nested_cet",
-		.summary = "nested VMX: L2's CET state in and out of vmcs12",
-		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
-			 SIM_NEED_NESTED,
+		.summary = "nested: L2's CET state in and out of vmcs12/vmcb12",
+		.needs = NESTED_NEEDS,
 		.combos = SIM_COMBOS_ALL,
 		/* the hosts that differ in what nested code runs: all in _mixed */
 		.hosts = 1u << SIM_HOST_CET | 1u << SIM_HOST_NO_CET |
@@ -160,9 +161,8 @@ const struct sim_scenario sim_scenarios[] = {
 	},
 	{
 		.name = "nested_cet_mixed",
-		.summary = "nested VMX: one load-CET control without the other",
-		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
-			 SIM_NEED_NESTED,
+		.summary = "nested: one load-CET control without the other",
+		.needs = NESTED_NEEDS,
 		.combos = SIM_COMBOS_ALL,
 		.hosts = SIM_HOSTS_ALL,
 		.long_run = "the paths of nested_cet, with the other controls",
@@ -171,8 +171,7 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "nested_cet_relaunch",
 		.summary = "nested: L2 launched again, from another vmcb12/vmcs12",
-		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
-			 SIM_NEED_NESTED,
+		.needs = NESTED_NEEDS,
 		.combos = SIM_COMBOS_ALL,
 		.hosts = SIM_HOSTS_ALL,
 		.long_run = "the paths of nested_cet, three launches",
@@ -182,8 +181,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.name = "nested_cet_checks",
 		.summary = "nested VMX: VMLAUNCH around each CET check",
 		.vendors = 1u << SIM_VMX,
-		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
-			 SIM_NEED_NESTED,
+		.needs = NESTED_NEEDS,
 		.combos = SIM_COMBOS_ALL,
 		.hosts = SIM_HOSTS_ALL,
 		.long_run = "the paths of nested_cet, once per CET check",
@@ -193,8 +191,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.name = "nested_cet_checks32",
 		.summary = "nested VMX: the CET checks from a 32-bit L1",
 		.vendors = 1u << SIM_VMX,
-		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
-			 SIM_NEED_NESTED,
+		.needs = NESTED_NEEDS,
 		.combos = SIM_COMBOS_SHSTK,
 		.long_run = "the paths of nested_cet_checks",
 		.run = scn_nested_cet_checks32,
@@ -361,8 +358,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.summary = "VM-exit does not save L2's S_CET into vmcs02",
 		.proves = INV(HOST_INTEGRITY),
 		.vendors = 1u << SIM_VMX,
-		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
-			 SIM_NEED_NESTED,
+		.needs = NESTED_NEEDS,
 		.faults = SIM_FAULT_EXIT_SKIPS_SAVE,
 		/* L2 and L1 then read stale S_CET values too */
 		.expect = INV(HOST_INTEGRITY) | INV(SCET_EXCLUSION),
@@ -374,8 +370,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.summary = "nested VMLAUNCH with a non-canonical INT_SSP_TAB",
 		.proves = INV(VALIDITY),
 		.vendors = 1u << SIM_VMX,
-		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG |
-			 SIM_NEED_NESTED,
+		.needs = NESTED_NEEDS,
 		.faults = SIM_FAULT_CANONICAL_ALWAYS,
 		.expect = INV(VALIDITY),
 		.combos = ONE(SHSTK),
