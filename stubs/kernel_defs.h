@@ -65,10 +65,15 @@ typedef int32_t s32;
 #define PTR_ERR(p) ((long)(p))
 #define ERR_PTR(e) ((void *)(long)(e))
 #define u64_to_user_ptr(x) ((void __user *)(uintptr_t)(x))
-#define BITS_PER_LONG (BITS_PER_BYTE * sizeof(long))
-static inline bool test_bit(long nr, const unsigned long *addr)
+/*
+ * x86's bit order, by bytes: callers pass a u32 as an unsigned long
+ * (vmcb12_is_dirty()), which x86's BT does not mind but an 8-byte load
+ * would not be aligned for
+ */
+static inline bool test_bit(long nr, const void *addr)
 {
-	return 1UL & (addr[nr / BITS_PER_LONG] >> (nr % BITS_PER_LONG));
+	return 1 & (((const unsigned char *)addr)[nr / BITS_PER_BYTE] >>
+		    (nr % BITS_PER_BYTE));
 }
 #endif /* __KERNEL__ */
 
