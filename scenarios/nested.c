@@ -156,6 +156,7 @@ enum nested_variant {
 	HOST_S_CET_RESERVED,	/* VMfail */
 	HOST_S_CET_SUPPRESS_TRACKER,
 	HOST_SSP_MISALIGNED,
+	HOST_SSP_NONCANONICAL,	/* VMfail for a 64-bit L1 */
 	HOST_ISST_NONCANONICAL,
 	HOST_SSP_ABOVE_4G,	/* VMfail for a 32-bit L1 only */
 	HOST_ISST_UNALIGNED,	/* fine: no alignment rule */
@@ -184,6 +185,9 @@ static struct sim_vmcs12 variant(struct sim_vcpu *vcpu, unsigned int cpuid,
 		break;
 	case HOST_SSP_MISALIGNED:
 		c.host_ssp |= 2;
+		break;
+	case HOST_SSP_NONCANONICAL:
+		c.host_ssp = noncanonical_ssp(vcpu);
 		break;
 	case HOST_ISST_NONCANONICAL:
 		c.host_isst = noncanonical_ssp(vcpu);
