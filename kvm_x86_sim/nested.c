@@ -10,9 +10,6 @@
  */
 #include "sim_internal.h"
 
-/* The CET guest-state fields a VMCS holds (the host fields are shared). */
-static const int vmcs_cet_slots[] = { SIM_SLOT_S_CET, SIM_SLOT_INT_SSP_TAB };
-
 void sim_hw_switch_vmcs(struct sim_vcpu *v, bool l2, const char *file,
 			int line)
 {
@@ -26,8 +23,9 @@ void sim_hw_switch_vmcs(struct sim_vcpu *v, bool l2, const char *file,
 	if (v->sim->vendor == SIM_SVM) {
 		v->vmcs02_current = l2;
 	} else if (v->vmcs02_current != l2) {
-		for (i = 0; i < ARRAY_SIZE(vmcs_cet_slots); i++) {
-			int s = vmcs_cet_slots[i];
+		/* the guest CET fields move; host fields and controls are shared */
+		for (i = 0; i < SIM_NR_CET_STATE_SLOTS; i++) {
+			int s = sim_cet_state_slots[i];
 
 			tmp = v->vmcs[s];
 			v->vmcs[s] = v->parked[s];

@@ -35,6 +35,9 @@ void sim_fpu_init(struct sim *sim);
 void sim_return_to_user(struct sim *sim);
 
 /* vmx_svm.c */
+/* the CET state a VMCS/VMCB holds by register-file slot (SSP aside) */
+#define SIM_NR_CET_STATE_SLOTS 2
+extern const int sim_cet_state_slots[SIM_NR_CET_STATE_SLOTS];
 void sim_vcpu_load(struct sim_vcpu *v);
 void sim_vcpu_put(struct sim_vcpu *v);
 void sim_vm_entry(struct sim_vcpu *v);

@@ -365,7 +365,9 @@ void sim_vcpu_put(struct sim_vcpu *v)
  * 27.3.2.1 and 28.3.1/28.5.1; APM Vol. 2, 15.5 VMRUN and #VMEXIT): S_CET
  * and INT_SSP_TAB by register-file slot (the SSP register is not in it).
  */
-static const int cet_state_slots[] = { SIM_SLOT_S_CET, SIM_SLOT_INT_SSP_TAB };
+const int sim_cet_state_slots[SIM_NR_CET_STATE_SLOTS] = {
+	SIM_SLOT_S_CET, SIM_SLOT_INT_SSP_TAB,
+};
 
 /*
  * Which VMCB VMRUN runs, by its address as the CPU knows it: the vCPU's
@@ -426,8 +428,8 @@ void sim_vm_entry(struct sim_vcpu *v)
 		sync_vmcb(v, false);
 		vmcb_cached_cet(v);
 	}
-	for (i = 0; i < ARRAY_SIZE(cet_state_slots); i++) {
-		int s = cet_state_slots[i];
+	for (i = 0; i < SIM_NR_CET_STATE_SLOTS; i++) {
+		int s = sim_cet_state_slots[i];
 
 		if (svm)
 			v->host_save[s] = sim->hw[s];
@@ -452,8 +454,8 @@ void sim_vm_exit(struct sim_vcpu *v)
 	bool load = svm || (v->exit_ctls & SIM_VM_EXIT_LOAD_CET_STATE);
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(cet_state_slots); i++) {
-		int s = cet_state_slots[i];
+	for (i = 0; i < SIM_NR_CET_STATE_SLOTS; i++) {
+		int s = sim_cet_state_slots[i];
 
 		if (!(sim->faults & SIM_FAULT_EXIT_SKIPS_SAVE))
 			v->vmcs[s] = sim->hw[s];

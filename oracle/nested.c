@@ -16,21 +16,6 @@
 #define CET_ENTRY	SIM_VM_ENTRY_LOAD_CET_STATE
 #define CET_EXIT	SIM_VM_EXIT_LOAD_CET_STATE
 
-/* bits 63:@bits-1 all equal */
-static bool canonical(u64 a, unsigned int bits)
-{
-	unsigned int shift = 64 - bits;
-
-	return (u64)(((s64)(a << shift)) >> shift) == a;
-}
-
-static bool s_cet_ok(const struct sim_vcpu *v, u64 s_cet)
-{
-	return sim_cet_value_valid(s_cet,
-				   oracle_guest_has(v, SIM_FEATURE_SHSTK),
-				   oracle_guest_has(v, SIM_FEATURE_IBT));
-}
-
 /*
  * 27.2.2/27.2.3, with "load CET state" on exit: host S_CET without
  * reserved bits, SUPPRESS and TRACKER not both; host SSP 4-byte aligned;
@@ -45,11 +30,12 @@ static bool host_state_ok(const struct oracle *o, const struct sim_vcpu *v,
 
 	if (!(c->exit_ctls & CET_EXIT))
 		return true;
-	if (!s_cet_ok(v, c->host_s_cet) || (c->host_ssp & 3) ||
-	    !canonical(c->host_isst, w))
+	if (!oracle_valid_u_s_cet(v, c->host_s_cet) || (c->host_ssp & 3) ||
+	    !oracle_canonical(c->host_isst, w))
 		return false;
 	if (wide)
-		return canonical(c->host_s_cet, w) && canonical(c->host_ssp, w);
+		return oracle_canonical(c->host_s_cet, w) &&
+		       oracle_canonical(c->host_ssp, w);
 	return !(c->host_s_cet >> 32) && !(c->host_ssp >> 32);
 }
 
@@ -65,8 +51,9 @@ static bool guest_state_ok(const struct oracle *o, const struct sim_vcpu *v,
 
 	if (!(c->entry_ctls & CET_ENTRY))
 		return true;
-	return s_cet_ok(v, c->guest_s_cet) && canonical(c->guest_isst, w) &&
-	       !(c->guest_ssp & 3) && canonical(c->guest_ssp, w + 1);
+	return oracle_valid_u_s_cet(v, c->guest_s_cet) &&
+	       oracle_canonical(c->guest_isst, w) && !(c->guest_ssp & 3) &&
+	       oracle_canonical(c->guest_ssp, w + 1);
 }
 
 /* The CET state the guest (L1 or L2) runs with becomes these values. */

@@ -52,6 +52,10 @@ extern const u32 oracle_xstate_msrs[ORACLE_NR_XSTATE_MSRS];
 bool oracle_is_xstate_msr(u32 msr);
 bool oracle_guest_has(const struct sim_vcpu *v, int feature);
 bool oracle_guest_owns_msr(const struct sim_vcpu *v, u32 msr);
+/* U_CET/S_CET @data valid for @v's CPU (its CPUID's CET features) */
+bool oracle_valid_u_s_cet(const struct sim_vcpu *v, u64 data);
+/* @a canonical for a @bits-bit linear address (bits 63:@bits-1 equal) */
+bool oracle_canonical(u64 a, unsigned int bits);
 u64 oracle_host_value(const struct sim *sim, u32 msr);
 void oracle_check_batch(struct oracle *o, const struct sim_batch *b);
 void oracle_check_device_batch(struct oracle *o, const struct sim_batch *b);

@@ -68,22 +68,28 @@ u64 oracle_host_value(const struct sim *sim, u32 msr)
 /* Why the architecture says an access fails; the invariant that covers it. */
 enum model_verdict { MODEL_OK, MODEL_UNKNOWN, MODEL_UNSUPPORTED, MODEL_INVALID };
 
-static bool valid_u_s_cet(const struct sim_vcpu *v, u64 data)
+bool oracle_valid_u_s_cet(const struct sim_vcpu *v, u64 data)
 {
 	return sim_cet_value_valid(data, oracle_guest_has(v, SIM_FEATURE_SHSTK),
 				   oracle_guest_has(v, SIM_FEATURE_IBT));
 }
 
+/* SDM Vol. 1 3.3.7.1: bits 63 down to @bits-1 all equal */
+bool oracle_canonical(u64 a, unsigned int bits)
+{
+	unsigned int shift = 64 - bits;
+
+	return (u64)(((s64)(a << shift)) >> shift) == a;
+}
+
 /*
- * SDM Vol. 1 3.3.7.1: canonical for the host's linear-address width (48
- * bits, or 57 with LA57): bits 63 down to width-1 all equal.  The CET MSRs
- * hold addresses the host CPU loads, so the host's width applies.
+ * Canonical for the host's linear-address width (48 bits, or 57 with
+ * LA57): the CET MSRs hold addresses the host CPU loads, so the host's
+ * width applies.
  */
 static bool noncanonical(const struct oracle *o, u64 a)
 {
-	unsigned int shift = 64 - o->sim->va_bits;
-
-	return (u64)(((s64)(a << shift)) >> shift) != a;
+	return !oracle_canonical(a, o->sim->va_bits);
 }
 
 static bool is_cet_msr(u32 msr)
@@ -209,7 +215,7 @@ static enum model_verdict arch_model(const struct oracle *o,
 	if (!write)
 		return MODEL_OK;
 	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
-		return valid_u_s_cet(v, data) ? MODEL_OK : MODEL_INVALID;
+		return oracle_valid_u_s_cet(v, data) ? MODEL_OK : MODEL_INVALID;
 	if (noncanonical(o, data))
 		return MODEL_INVALID;
 	if (msr != SIM_MSR_INT_SSP_TAB && (data & 3))
@@ -515,7 +521,7 @@ static bool guest_value_valid(const struct oracle *o,
 	if (msr == SIM_MSR_XSS)
 		return !(data & ~guest_xss_allowed(o, v));
 	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
-		return valid_u_s_cet(v, data);
+		return oracle_valid_u_s_cet(v, data);
 	if (noncanonical(o, data))
 		return false;
 	return msr == SIM_MSR_INT_SSP_TAB || !(data & 3);
