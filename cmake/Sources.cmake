@@ -19,6 +19,7 @@ set(KVM_X86_SIM_MACHINE_SOURCES
 	kvm_x86_sim/regfile.c
 	kvm_x86_sim/trace.c
 	kvm_x86_sim/vmx_svm.c
+	kvm_x86_sim/xsave.c
 	oracle/nested.c
 	oracle/oracle.c
 	oracle/rules.c)

@@ -7,18 +7,54 @@
  */
 #include "sim_internal.h"
 
+/*
+ * The legacy region as fpstate_init_fxstate() leaves it: x87 control word
+ * and MXCSR at their reset values (SDM Vol. 1, 8.1.5 and 10.2.3.1).
+ */
+static void fpstate_init(struct sim_fpstate *fps, u64 xfeatures)
+{
+	memset(&fps->regs, 0, sizeof(fps->regs));
+	fps->regs.xsave.i387.cwd = 0x37f;
+	fps->regs.xsave.i387.mxcsr = 0x1f80;
+	fps->xfeatures = xfeatures;
+	fps->user_xfeatures = xfeatures & SIM_HOST_XCR0;
+	fps->regs.xsave.header.xcomp_bv = xfeatures | SIM_XCOMP_BV_COMPACTED;
+}
+
+/*
+ * The host task's fpstate holds the host's default features: the kernel
+ * keeps CET_S out of it (host_default_mask(): a guest-only supervisor
+ * component), so the host never saves it and every restore of the task's
+ * state puts CET_S in its initial configuration.  Its buffer's bytes where
+ * CET_S would go are stale, never meant to be loaded.
+ */
 void sim_fpu_init(struct sim *sim)
 {
 	struct sim_fpstate *host = &sim->host_fps;
+	u64 *stale;
 	int s;
 
 	host->vcpu = -1;
-	host->xfeatures = sim->host_xss;
-	for (s = 0; s < SIM_NR_SLOTS; s++) {
-		host->regs[s] = sim->hw[s].v;
-		host->owner[s] = sim->hw[s].owner;
-	}
+	fpstate_init(host, sim_host_max_xfeatures(sim) &
+			   ~SIM_XFEATURE_MASK_CET_KERNEL);
+	for (s = 0; s < SIM_NR_SLOTS; s++)
+		host->owner[s] = SIM_OWN_HOST;
+	for (stale = host->regs.xsave.cet_kernel;
+	     stale < host->regs.xsave.cet_kernel + 3; stale++)
+		*stale = SIM_STALE_XSAVE_BYTES;
+	sim_xsaves(sim, host);
 	sim->cur_fps = host;
+}
+
+/*
+ * A vCPU's guest fpstate as fpu_alloc_guest_fpstate() makes it: the
+ * guest's default features (all the host enables: CET_S too), every
+ * component in its initial configuration (XSTATE_BV 0).
+ */
+void sim_guest_fpstate_init(struct sim *sim, struct sim_fpstate *fps, int id)
+{
+	fps->vcpu = id;
+	fpstate_init(fps, sim_host_max_xfeatures(sim));
 }
 
 void sim_hw_fpregs_lock(const char *file, int line)
@@ -134,19 +170,62 @@ void sim_hw_fpu_swap_kvm_fpstate(struct sim_fpstate *guest, bool enter_guest,
 					    "fpu_swap_kvm_fpstate(host)");
 }
 
+/*
+ * The components an XSAVE area's header says it holds: XSTATE_BV, less
+ * any bit the area's format leaves out (get_xsave_addr()'s rules).
+ */
+static bool component_saved(const struct sim_xregs_state *x, u64 mask)
+{
+	return x->header.xfeatures & x->header.xcomp_bv & mask;
+}
+
+void *sim_hw_get_xsave_addr(struct sim_xregs_state *xsave, int nr,
+			    const char *file, int line)
+{
+	const struct sim *sim = sim_hw_current;
+	u64 mask = nr >= 0 && nr < 63 ? 1ULL << nr : 0;
+
+	sim_hw_boundary();
+	if (sim_hw_warn(!(mask & sim_host_max_xfeatures(sim)),
+			"get_xsave_addr() of a component the host does not enable",
+			file, line))
+		return NULL;
+	if (!(xsave->header.xfeatures & mask))
+		return NULL;
+	if (sim_hw_warn(!(xsave->header.xcomp_bv & mask),
+			"get_xsave_addr(): component not in XCOMP_BV", file,
+			line))
+		return NULL;
+	switch (nr) {
+	case SIM_XFEATURE_CET_USER:	return xsave->cet_user;
+	case SIM_XFEATURE_CET_KERNEL:	return xsave->cet_kernel;
+	default:			return &xsave->i387;
+	}
+}
+
+/*
+ * fpstate_clear_xstate_component(): zero the component's bytes if the
+ * area holds it (get_xsave_addr()); a component not in XSTATE_BV is in
+ * its initial configuration already.  Zero is the initial configuration
+ * of both CET components, and the values become nobody's.
+ */
 void sim_hw_fpstate_clear(struct sim_fpstate *fps, unsigned int nr,
 			  const char *file, int line)
 {
 	struct sim *sim = sim_hw_current;
 	struct sim_val none = { .vcpu = fps->vcpu };
+	u64 mask = nr < 63 ? 1ULL << nr : 0;
 	int s;
 
 	if (sim->faults & SIM_FAULT_INIT_KEEPS_XSTATE)
 		return;
 	for (s = 0; s < SIM_NR_SLOTS; s++) {
-		if (sim_slot_xfeature(s) != (1ULL << nr))
+		u64 *mem = sim_fps_slot(fps, s);
+
+		if (!mem || sim_slot_xfeature(s) != mask ||
+		    !component_saved(&fps->regs.xsave, mask))
 			continue;
-		fps->regs[s] = 0;
+		*mem = 0;
 		fps->owner[s] = SIM_OWN_NONE;
 	}
 	sim_trace(sim, SIM_EV_FPSTATE_CLEAR, nr, none, file, line,

@@ -14,7 +14,6 @@ struct sim *sim_hw_current;
 #define HOST_U_CET	(SIM_CET_SHSTK_EN | SIM_CET_ENDBR_EN)
 #define HOST_PL3_SSP	0x00007ffd5e6a0ff8ull
 #define HOST_S_CET	(SIM_CET_ENDBR_EN | (1ull << 4))	/* + NO_TRACK_EN */
-#define HOST_PL0_SSP	0xffffc90000a07ff8ull
 
 /*
  * What KVM does once when it loads, on this host: kvm_init_msr_lists()
@@ -64,7 +63,7 @@ void sim_set_host_cet(struct sim *sim, u64 u_cet, u64 pl3_ssp, u64 s_cet)
 	sim->hw[SIM_SLOT_U_CET].v = u_cet;
 	sim->hw[SIM_SLOT_PL3_SSP].v = pl3_ssp;
 	sim->hw[SIM_SLOT_S_CET].v = s_cet;
-	sim->hw[SIM_SLOT_PL0_SSP].v = HOST_PL0_SSP;
+	/* the host uses no supervisor shadow stack: PL0-2_SSP stay 0 */
 	sim_fpu_init(sim);
 }
 
@@ -162,8 +161,7 @@ struct sim_vcpu *sim_vcpu_create(struct sim *sim)
 	v = &sim->vcpus[sim->nr_vcpus];
 	v->sim = sim;
 	v->id = sim->nr_vcpus++;
-	v->fps.vcpu = v->id;
-	v->fps.xfeatures = SIM_XFEATURE_MASK_CET_ALL;
+	sim_guest_fpstate_init(sim, &v->fps, v->id);
 	for (s = 0; s < SIM_NR_SLOTS; s++)
 		v->vmcs[s].vcpu = -1;
 	v->guest_ssp.vcpu = -1;
@@ -228,6 +226,8 @@ static const char *const ioctl_name[] = {
 	[SIM_IOCTL_REG_LIST] = "KVM_GET_REG_LIST",
 	[SIM_IOCTL_MSR_LIST] = "KVM_GET_MSR_INDEX_LIST",
 	[SIM_IOCTL_STRAY] = "(driven wrongly)",
+	[SIM_IOCTL_GET_XSAVE] = "KVM_GET_XSAVE(2)",
+	[SIM_IOCTL_SET_XSAVE] = "KVM_SET_XSAVE",
 };
 
 void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,

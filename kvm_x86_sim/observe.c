@@ -79,6 +79,15 @@ void sim_notify_msr_list(struct sim *sim, const struct sim_msr_list *l)
 			o->ops->on_msr_list(o->ctx, sim, l);
 }
 
+void sim_notify_xsave(struct sim *sim, const struct sim_xsave_io *x)
+{
+	struct sim_observer *o;
+
+	FOR_EACH_OBSERVER(sim, o)
+		if (o->ops->on_xsave)
+			o->ops->on_xsave(o->ctx, sim, x);
+}
+
 void sim_notify_destroy(struct sim *sim)
 {
 	struct sim_observer *o;

@@ -28,32 +28,110 @@ bool sim_slot_in_xsave(int slot, u64 xss)
 	return sim_slot_xfeature(slot) & xss;
 }
 
-/* XSAVES of the supervisor components enabled in XSS into @fps. */
-void sim_xsaves(struct sim *sim, struct sim_fpstate *fps)
+u64 *sim_fps_slot(struct sim_fpstate *fps, int slot)
 {
-	u64 xss = sim->hw[SIM_SLOT_XSS].v;
-	int s;
+	struct sim_xregs_state *x = &fps->regs.xsave;
 
-	for (s = 0; s < SIM_NR_SLOTS; s++) {
-		if (!sim_slot_in_xsave(s, xss & fps->xfeatures))
-			continue;
-		fps->regs[s] = sim->hw[s].v;
-		fps->owner[s] = sim->hw[s].owner;
+	switch (slot) {
+	case SIM_SLOT_U_CET:	return &x->cet_user[0];
+	case SIM_SLOT_PL3_SSP:	return &x->cet_user[1];
+	case SIM_SLOT_PL0_SSP:	return &x->cet_kernel[0];
+	case SIM_SLOT_PL1_SSP:	return &x->cet_kernel[1];
+	case SIM_SLOT_PL2_SSP:	return &x->cet_kernel[2];
+	default:		return NULL;
 	}
 }
 
-/* XRSTORS of the supervisor components enabled in XSS from @fps. */
-void sim_xrstors(struct sim *sim, const struct sim_fpstate *fps)
+/*
+ * XINUSE (SDM Vol. 1, 13.6): a component the CPU may report as in its
+ * initial configuration.  x87 and SSE are taken as always in use; a CET
+ * component is in its initial configuration when all its MSRs are 0, and
+ * this CPU uses the init optimization whenever it may.
+ */
+static u64 xinuse(const struct sim *sim)
 {
-	u64 xss = sim->hw[SIM_SLOT_XSS].v;
+	u64 in_use = SIM_XFEATURE_MASK_FPSSE;
+	int s;
+
+	for (s = 0; s < SIM_NR_SLOTS; s++)
+		if (sim->hw[s].v)
+			in_use |= sim_slot_xfeature(s);
+	return in_use;
+}
+
+/* XCR0 | IA32_XSS: the components XSAVES/XRSTORS may touch at all */
+static u64 enabled_xfeatures(const struct sim *sim)
+{
+	return SIM_HOST_XCR0 | sim->hw[SIM_SLOT_XSS].v;
+}
+
+/*
+ * XSAVES into @fps with the kernel's mask, @fps->xfeatures (os_xsave()).
+ * SDM Vol. 1, 13.11: RFBM = (XCR0 | IA32_XSS) & mask; a component of
+ * RFBM is written only if XINUSE says it is in use; XSTATE_BV = RFBM &
+ * XINUSE (every other bit 0), XCOMP_BV = RFBM with bit 63 set.  A
+ * component left out keeps its stale bytes, which XSTATE_BV disowns.
+ * (The modified optimization, 13.11's skipping of components unchanged
+ * since the XRSTORS from the same area, is not modelled: it must not be
+ * observable.)
+ */
+void sim_xsaves(struct sim *sim, struct sim_fpstate *fps)
+{
+	u64 rfbm = enabled_xfeatures(sim) & fps->xfeatures;
+	u64 written = rfbm & xinuse(sim);
 	int s;
 
 	for (s = 0; s < SIM_NR_SLOTS; s++) {
-		if (!sim_slot_in_xsave(s, xss & fps->xfeatures))
+		u64 *mem = sim_fps_slot(fps, s);
+
+		if (!mem || !(sim_slot_xfeature(s) & written))
 			continue;
-		sim->hw[s].v = fps->regs[s];
-		sim->hw[s].owner = fps->owner[s];
-		sim->hw[s].vcpu = fps->vcpu;
+		*mem = sim->hw[s].v;
+		fps->owner[s] = sim->hw[s].owner;
+	}
+	fps->regs.xsave.header.xfeatures = written;
+	fps->regs.xsave.header.xcomp_bv = rfbm | SIM_XCOMP_BV_COMPACTED;
+}
+
+/*
+ * XRSTORS from @fps with the kernel's restore mask, its max_features
+ * (restore_fpregs_from_fpstate(): "all features in @mask", so a component
+ * the previous task used and this one lacks goes to init).  SDM Vol. 1,
+ * 13.12: #GP unless XCOMP_BV[63] is set, XCOMP_BV[62:0] is a subset of
+ * XCR0 | IA32_XSS and XSTATE_BV of XCOMP_BV; then each component of RFBM
+ * is loaded when its XSTATE_BV bit is set and initialized (all 0) when it
+ * is clear.  The kernel takes the #GP (ex_handler_fprestore()): a WARN,
+ * and the init state restored.
+ */
+void sim_xrstors(struct sim *sim, const struct sim_fpstate *fps)
+{
+	const struct sim_xstate_header *h = &fps->regs.xsave.header;
+	u64 rfbm = enabled_xfeatures(sim) & sim_host_max_xfeatures(sim);
+	u64 load = h->xfeatures;
+	int s;
+
+	if (!(h->xcomp_bv & SIM_XCOMP_BV_COMPACTED) ||
+	    (h->xcomp_bv & ~SIM_XCOMP_BV_COMPACTED & ~enabled_xfeatures(sim)) ||
+	    (h->xfeatures & ~h->xcomp_bv)) {
+		sim_hw_warn(true, "XRSTORS #GP: bad XSAVE header (XSTATE_BV/XCOMP_BV vs XCR0|XSS)",
+			    __FILE__, __LINE__);
+		load = 0;
+	}
+	for (s = 0; s < SIM_NR_SLOTS; s++) {
+		const u64 *mem = sim_fps_slot((struct sim_fpstate *)fps, s);
+		bool bv = sim_slot_xfeature(s) & load;
+
+		if (!mem || !(sim_slot_xfeature(s) & rfbm))
+			continue;
+		if (bv || (sim->faults & SIM_FAULT_XRSTORS_IGNORES_BV)) {
+			sim->hw[s].v = *mem;
+			sim->hw[s].owner = fps->owner[s];
+			sim->hw[s].vcpu = fps->vcpu;
+		} else {
+			sim->hw[s].v = 0;
+			sim->hw[s].owner = SIM_OWN_NONE;
+			sim->hw[s].vcpu = -1;
+		}
 	}
 }
 

@@ -32,6 +32,7 @@ void sim_cpus_init(struct sim *sim);
 
 /* fpu.c */
 void sim_fpu_init(struct sim *sim);
+void sim_guest_fpstate_init(struct sim *sim, struct sim_fpstate *fps, int id);
 void sim_return_to_user(struct sim *sim);
 
 /* vmx_svm.c */
@@ -60,6 +61,7 @@ void sim_notify_batch(struct sim *sim, const struct sim_batch *b);
 void sim_notify_guest_msr(struct sim *sim, const struct sim_guest_msr *g);
 void sim_notify_reg_list(struct sim *sim, const struct sim_reg_list *l);
 void sim_notify_msr_list(struct sim *sim, const struct sim_msr_list *l);
+void sim_notify_xsave(struct sim *sim, const struct sim_xsave_io *x);
 void sim_notify_destroy(struct sim *sim);
 
 #endif /* KVM_X86_SIM_INTERNAL_H */

@@ -329,7 +329,11 @@ static void on_ioctl_exit(void *ctx, const struct sim *sim)
 		int s = sim_msr_slot(oracle_xstate_msrs[i]);
 		u64 host = oracle_host_value(sim, oracle_xstate_msrs[i]);
 
-		if (sim->hw[s].owner == SIM_OWN_HOST && sim->hw[s].v == host)
+		/* (a register in its initial configuration is nobody's) */
+		if (sim->hw[s].v == host &&
+		    (sim->hw[s].owner == SIM_OWN_HOST ||
+		     (oracle_host_value_is_init(oracle_xstate_msrs[i]) &&
+		      sim->hw[s].owner == SIM_OWN_NONE)))
 			continue;
 		oracle_violate(o, SIM_INV_HOST_INTEGRITY, last,
 			       "on return to host userspace MSR slot %d holds %#llx, not the host task's %#llx",

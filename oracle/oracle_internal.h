@@ -57,6 +57,7 @@ bool oracle_valid_u_s_cet(const struct sim_vcpu *v, u64 data);
 /* @a canonical for a @bits-bit linear address (bits 63:@bits-1 equal) */
 bool oracle_canonical(u64 a, unsigned int bits);
 u64 oracle_host_value(const struct sim *sim, u32 msr);
+bool oracle_host_value_is_init(u32 msr);
 void oracle_check_batch(struct oracle *o, const struct sim_batch *b);
 void oracle_check_device_batch(struct oracle *o, const struct sim_batch *b);
 void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g);

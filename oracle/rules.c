@@ -54,15 +54,30 @@ bool oracle_guest_owns_msr(const struct sim_vcpu *v, u32 msr)
 	return shstk;
 }
 
-/* The host task's value of an MSR: what must be in hardware in userspace. */
+/*
+ * The host task's value of an MSR: what must be in hardware in userspace.
+ * The host uses no supervisor shadow stacks, and its fpstate does not hold
+ * CET_S (the kernel's host_default_mask() keeps that guest-only component
+ * out; Documentation/arch/x86/shstk.rst: user shadow stacks only), so its
+ * restore leaves PL0-PL2_SSP in their initial configuration, 0 (SDM Vol. 1,
+ * 13.6); nor does it set up an interrupt SSP table.
+ */
 u64 oracle_host_value(const struct sim *sim, u32 msr)
 {
 	switch (msr) {
 	case SIM_MSR_U_CET:	return sim->host_u_cet;
 	case SIM_MSR_PL3_SSP:	return sim->host_pl3_ssp;
 	case SIM_MSR_S_CET:	return sim->host_s_cet;
-	default:		return sim->host_fps.regs[sim_msr_slot(msr)];
+	case SIM_MSR_XSS:	return sim->host_xss;
+	default:		return 0;
 	}
+}
+
+/* Is @msr's host value its initial configuration, owned by nobody? */
+bool oracle_host_value_is_init(u32 msr)
+{
+	return msr == SIM_MSR_PL0_SSP || msr == SIM_MSR_PL1_SSP ||
+	       msr == SIM_MSR_PL2_SSP;
 }
 
 /* Why the architecture says an access fails; the invariant that covers it. */
@@ -350,6 +365,7 @@ static void check_written_value(struct oracle *o, const struct sim_vcpu *v,
 	const struct sim *sim = o->sim;
 	int slot = sim_msr_slot(msr);
 	u64 have;
+	u8 owner;
 
 	if (msr == SIM_MSR_KVM_INTERNAL_GUEST_SSP) {
 		o->vcpus[v->id].ssp = data;
@@ -383,8 +399,9 @@ static void check_written_value(struct oracle *o, const struct sim_vcpu *v,
 				       (unsigned long long)data);
 		return;
 	}
-	have = v->fps.regs[slot];
-	if (have != data || v->fps.owner[slot] != SIM_OWN_GUEST)
+	/* a component in its initial configuration holds 0, nobody's */
+	have = sim_fpstate_value(&v->fps, slot, &owner);
+	if (have != data || (data && owner != SIM_OWN_GUEST))
 		oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
 			       "value %#llx set for MSR %#x did not persist in vCPU%d's guest fpstate (holds %#llx)",
 			       (unsigned long long)data, msr, v->id,

@@ -48,6 +48,17 @@
 #undef fpstate_clear_xstate_component
 #define fpstate_clear_xstate_component(fps, nr) \
 	sim_hw_fpstate_clear((fps), (nr), __FILE__, __LINE__)
+#undef get_xsave_addr
+#define get_xsave_addr(xsave, nr) \
+	sim_hw_get_xsave_addr((xsave), (nr), __FILE__, __LINE__)
+#undef fpu_copy_guest_fpstate_to_uabi
+#define fpu_copy_guest_fpstate_to_uabi(gfpu, buf, size, xfeatures, pkru) \
+	sim_hw_fpstate_to_uabi((gfpu)->fpstate, (buf), (size), (xfeatures), \
+			       (pkru), __FILE__, __LINE__)
+#undef fpu_copy_uabi_to_guest_fpstate
+#define fpu_copy_uabi_to_guest_fpstate(gfpu, buf, xcr0, vpkru) \
+	sim_hw_uabi_to_fpstate((gfpu)->fpstate, (buf), (xcr0), (vpkru), \
+			       __FILE__, __LINE__)
 #undef fpu_swap_kvm_fpstate
 #define fpu_swap_kvm_fpstate(gfpu, enter) \
 	sim_hw_fpu_swap_kvm_fpstate((gfpu)->fpstate, (enter), __FILE__, __LINE__)

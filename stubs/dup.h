@@ -43,6 +43,12 @@ struct kvm_reg_list {
 	__u64 reg[];
 };
 
+/* tracks: arch/x86/include/uapi/asm/kvm.h struct kvm_xsave */
+struct kvm_xsave {
+	__u32 region[1024];
+	__u32 extra[];
+};
+
 #undef KVM_REG_ARCH_MASK
 #define KVM_REG_ARCH_MASK	0xff00000000000000ULL
 #undef KVM_REG_X86
@@ -233,20 +239,45 @@ typedef int (*msr_access_t)(struct kvm_vcpu *vcpu, u32 index, u64 *data,
 			    bool host_initiated);
 
 /*
- * tracks: arch/x86/include/asm/fpu/types.h struct fpstate: a guest's
- * fpstate is the simulator's struct sim_fpstate (in_use, xfeatures, the
- * saved registers), so the kernel's word means that struct here.
+ * tracks: arch/x86/include/asm/fpu/types.h struct fpstate, union
+ * fpregs_state, struct xregs_state, struct xstate_header, struct
+ * fxregs_state: a guest's fpstate is the simulator's struct sim_fpstate
+ * (in_use, xfeatures, xfd, the XSAVE area regs.xsave), so the kernel's
+ * words mean those structs here.
  */
 #undef fpstate
 #define fpstate sim_fpstate
+#undef fpregs_state
+#define fpregs_state sim_fpregs_state
+#undef xregs_state
+#define xregs_state sim_xregs_state
+#undef xstate_header
+#define xstate_header sim_xstate_header
+#undef fxregs_state
+#define fxregs_state sim_fxregs_state
 
 /*
  * The fields of KVM's structures the sliced code reads.
  * tracks: arch/x86/include/asm/fpu/types.h struct fpu_guest
  */
+/* tracks: arch/x86/include/asm/fpu/api.h fpstate_is_confidential() */
+struct fpu_guest;
+static inline bool sim_fpstate_is_confidential(struct fpu_guest *gfpu);
+#undef fpstate_is_confidential
+#define fpstate_is_confidential(gfpu) sim_fpstate_is_confidential(gfpu)
+
 struct fpu_guest {
+	u64 xfeatures;
+	u64 perm;
+	u64 xfd_err;
+	unsigned int uabi_size;
 	struct fpstate *fpstate;
 };
+
+static inline bool sim_fpstate_is_confidential(struct fpu_guest *gfpu)
+{
+	return gfpu->fpstate && gfpu->fpstate->is_confidential;
+}
 
 /* tracks: arch/x86/include/asm/kvm_host.h struct kvm_arch */
 struct kvm_arch {
@@ -271,6 +302,7 @@ struct kvm_vcpu_arch {
 	struct fpu_guest guest_fpu;
 	u64 ia32_xss;
 	u64 guest_supported_xss;
+	u64 guest_supported_xcr0;	/* cpuid.c: CPUID.0xD.0 & KVM's XCR0 */
 	bool cpuid_dynamic_bits_dirty;	/* an XSS write changes CPUID.0xD */
 	bool guest_state_protected;	/* SEV-ES/TDX: never here */
 	u64 xcr0;			/* XCR0 is not modelled: the host's */
@@ -305,7 +337,7 @@ static unsigned int num_emulated_msrs __maybe_unused;
 
 /* tracks: arch/x86/kvm/x86.h struct kvm_caps, struct kvm_host_values */
 struct kvm_caps {
-	u64 supported_xcr0;		/* user features: not modelled, 0 */
+	u64 supported_xcr0;		/* the host's XCR0: x87, SSE */
 	u64 supported_xss;
 };
 extern struct kvm_caps kvm_caps;
@@ -332,6 +364,14 @@ extern struct kvm_host_values kvm_host;
 /* tracks: arch/x86/include/asm/fpu/types.h XFEATURE_*CET*, _PKRU, MPX, MAX */
 #undef XFEATURE_MASK_PKRU
 #define XFEATURE_MASK_PKRU		(1ULL << 9)
+#undef XFEATURE_MASK_FP
+#define XFEATURE_MASK_FP		SIM_XFEATURE_MASK_FP
+#undef XFEATURE_MASK_SSE
+#define XFEATURE_MASK_SSE		SIM_XFEATURE_MASK_SSE
+#undef XFEATURE_MASK_FPSSE
+#define XFEATURE_MASK_FPSSE		SIM_XFEATURE_MASK_FPSSE
+#undef XFEATURE_MASK_YMM
+#define XFEATURE_MASK_YMM		(1ULL << 2)
 #undef XFEATURE_MASK_BNDREGS
 #define XFEATURE_MASK_BNDREGS		(1ULL << 3)
 #undef XFEATURE_MASK_BNDCSR

@@ -57,12 +57,16 @@ static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
 	}
 	kvm_x86_ops.get_feature_msr = sim_vendor_get_feature_msr;
 	kvm_caps.supported_xss = sim_hw_supported_xss();
+	kvm_caps.supported_xcr0 = SIM_HOST_XCR0;
 	/* what kvm_x86_vendor_init() reads of the host, once */
 	kvm_host.xss = kvm_caps.supported_xss;
 	rdmsrq(MSR_IA32_S_CET, kvm_host.s_cet);
 	vcpu->kvm = &k->kvm;
 	vcpu->sim = v;
 	vcpu->arch.guest_fpu.fpstate = sim_vcpu_fpstate(v);
+	/* fpu_alloc_guest_fpstate(): KVM_GET_XSAVE's size to start with */
+	vcpu->arch.guest_fpu.uabi_size = sizeof(struct kvm_xsave);
+	vcpu->arch.guest_fpu.xfeatures = sim_vcpu_fpstate(v)->xfeatures;
 	return vcpu;
 }
 
@@ -166,6 +170,8 @@ static void glue_set_cpuid(void *kvm_vcpu, unsigned int cpuid)
 
 	vcpu->arch.guest_supported_xss = sim_cpuid_xss(cpuid) &
 					 kvm_caps.supported_xss;
+	/* every guest has x87 and SSE, all of the host's XCR0 */
+	vcpu->arch.guest_supported_xcr0 = kvm_caps.supported_xcr0;
 }
 
 /* vcpu_enter_guest(): the guest's XSS (and XCR0, PKRU) around the run */
@@ -451,6 +457,57 @@ static bool glue_vmcb_cet_clean(void *kvm_vcpu, bool all_clean)
 	return clean;
 }
 
+#if defined(SLICE_HAVE_kvm_vcpu_ioctl_x86_get_xsave) && \
+	defined(SLICE_HAVE_kvm_vcpu_ioctl_x86_get_xsave2) && \
+	defined(SLICE_HAVE_kvm_vcpu_ioctl_x86_set_xsave)
+/*
+ * kvm_arch_vcpu_ioctl()'s KVM_GET_XSAVE, KVM_SET_XSAVE and KVM_GET_XSAVE2
+ * cases around the tree's handlers: the buffer sizes, the kernel copy of
+ * userspace's buffer, the copy back.
+ */
+static int glue_xsave(void *kvm_vcpu, enum sim_kernel_xsave_op op,
+		      void *user, u32 size)
+{
+	struct kvm_vcpu *vcpu = kvm_vcpu;
+	unsigned int usize = vcpu->arch.guest_fpu.uabi_size;
+	void *buf;
+	int r;
+
+	if (op == SIM_KERNEL_SET_XSAVE) {
+		buf = memdup_user(user, usize);
+		if (IS_ERR(buf))
+			return PTR_ERR(buf);
+		r = kvm_vcpu_ioctl_x86_set_xsave(vcpu, buf);
+		kfree(buf);
+		return r;
+	}
+	if (op == SIM_KERNEL_GET_XSAVE && usize > sizeof(struct kvm_xsave))
+		return -EINVAL;
+	if (op == SIM_KERNEL_GET_XSAVE)
+		usize = sizeof(struct kvm_xsave);
+	if (usize > size)	/* userspace's room: the ioctl's contract */
+		return -EFAULT;
+	buf = kzalloc(usize, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (op == SIM_KERNEL_GET_XSAVE)
+		r = kvm_vcpu_ioctl_x86_get_xsave(vcpu, buf);
+	else
+		r = kvm_vcpu_ioctl_x86_get_xsave2(vcpu, buf, usize);
+	if (r >= 0 && copy_to_user(user, buf, usize))
+		r = -EFAULT;
+	kfree(buf);
+	return r < 0 ? r : 0;
+}
+#define SIM_TREE_HAS_XSAVE SIM_NEED_XSAVE
+#else
+static int glue_xsave(void *kvm_vcpu, enum sim_kernel_xsave_op op,
+		      void *user, u32 size)
+{
+	return -EINVAL;
+}
+#define SIM_TREE_HAS_XSAVE 0
+#endif
 #ifdef SLICE_HAVE_kvm_get_set_one_reg
 #define SIM_TREE_HAS_ONE_REG SIM_NEED_ONE_REG
 #else
@@ -480,7 +537,7 @@ static bool glue_vmcb_cet_clean(void *kvm_vcpu, bool all_clean)
 #define SIM_TREE_CAPS (SIM_TREE_HAS_ONE_REG | SIM_TREE_HAS_FEATURE_MSRS |	\
 		       SIM_TREE_HAS_XSTATE_LOAD | SIM_TREE_HAS_XSTATE_RESET | \
 		       SIM_TREE_HAS_MSR_LIST | SIM_TREE_HAS_NESTED_VMX | \
-		       SIM_TREE_HAS_NESTED_SVM)
+		       SIM_TREE_HAS_NESTED_SVM | SIM_TREE_HAS_XSAVE)
 
 #if defined(SLICE_HAVE_kvm_probe_msr_to_save) && \
 	defined(SLICE_HAVE_kvm_is_advertised_msr)
@@ -553,6 +610,8 @@ static const char *glue_lacks(unsigned int needs)
 		why = "tree has no nested VMX CET code (vmcs_write_cet_state, load_vmcs12_host_state, nested_vmx_check_guest_state not found)";
 	if (lacks & SIM_NEED_NESTED_SVM)
 		why = "tree has no nested SVM CET code (nested_vmcb02_prepare_save, nested_svm_vmexit_update_vmcb12 with the CET fields not found)";
+	if (lacks & SIM_NEED_XSAVE)
+		why = "tree has no kvm_vcpu_ioctl_x86_{get,set}_xsave/get_xsave2 (KVM_GET_XSAVE2)";
 	if (lacks & SIM_NEED_MSR_LIST)
 		why = "tree has no kvm_probe_msr_to_save/kvm_is_advertised_msr (KVM_GET_MSR_INDEX_LIST)";
 	return why;
@@ -579,6 +638,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.msr_index_list = glue_msr_index_list,
 	.reg_list = glue_reg_list,
 	.one_reg = glue_one_reg,
+	.xsave = glue_xsave,
 	.one_msr = glue_one_msr,
 	.guest_msr = glue_guest_msr,
 	.load_guest_fpu = glue_load_guest_fpu,

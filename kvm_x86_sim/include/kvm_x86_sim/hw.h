@@ -20,17 +20,88 @@
 struct sim_vcpu;
 
 /*
- * struct fpstate as far as KVM looks into it.  The kernel code under test
- * reads vcpu->arch.guest_fpu.fpstate->in_use, so the field keeps its name.
+ * The XSAVE area as XSAVES writes it (SDM Vol. 1, 13.4: the 512-byte
+ * legacy region and the 64-byte XSAVE header; 13.8.2: the compacted format,
+ * each component of XCOMP_BV after the header in the order of its bit).
+ * The simulated CPU's components: x87 and SSE (legacy region; their
+ * registers are not modelled, their saved image is carried as it is),
+ * CET_U (component 11: IA32_U_CET, IA32_PL3_SSP) and CET_S (component 12:
+ * IA32_PL0_SSP..IA32_PL2_SSP), SDM Vol. 1, 13.1 and Table 13-1.
+ */
+struct sim_fxregs_state {
+	u16 cwd, swd, twd, fop;
+	u64 rip, rdp;
+	u32 mxcsr, mxcsr_mask;
+	u32 st_space[32];
+	u32 xmm_space[64];
+	u32 padding[12];
+	u32 sw_reserved[12];
+};
+
+struct sim_xstate_header {
+	u64 xfeatures;			/* XSTATE_BV */
+	u64 xcomp_bv;			/* XCOMP_BV: bit 63 = compacted */
+	u64 reserved[6];
+};
+
+struct sim_xregs_state {
+	struct sim_fxregs_state i387;
+	struct sim_xstate_header header;
+	u64 cet_user[2];		/* U_CET, PL3_SSP */
+	u64 cet_kernel[3];		/* PL0_SSP, PL1_SSP, PL2_SSP */
+};
+
+union sim_fpregs_state {
+	struct sim_fxregs_state fxsave;
+	struct sim_xregs_state xsave;
+};
+
+/* XSAVE components (SDM Vol. 1, Table 13-1) and XCOMP_BV's format bit */
+#define SIM_XFEATURE_MASK_FP		(1ULL << 0)
+#define SIM_XFEATURE_MASK_SSE		(1ULL << 1)
+#define SIM_XFEATURE_MASK_FPSSE		(SIM_XFEATURE_MASK_FP | SIM_XFEATURE_MASK_SSE)
+#define SIM_XCOMP_BV_COMPACTED		(1ULL << 63)
+/* the simulated host's XCR0: x87 and SSE (no AVX, no PKRU) */
+#define SIM_HOST_XCR0			SIM_XFEATURE_MASK_FPSSE
+
+/*
+ * struct fpstate as far as KVM looks into it (arch/x86/include/asm/fpu/
+ * types.h): the kernel code under test reads
+ * vcpu->arch.guest_fpu.fpstate->in_use, ->xfd, ->regs.xsave.header, so the
+ * fields keep their names.  owner[] is the simulator's: whose value each
+ * saved register is.
  */
 struct sim_fpstate {
 	bool in_use;
 	bool is_confidential;
 	s8 vcpu;			/* -1: the host task's */
-	u64 xfeatures;
-	u64 regs[SIM_NR_SLOTS];		/* saved XSAVE components, by slot */
+	u64 xfeatures;			/* the components it holds */
+	u64 user_xfeatures;		/* of them, what a user buffer carries */
+	u64 xfd;			/* XFD-armed components: none here */
+	unsigned int size, user_size;
+	union sim_fpregs_state regs;
 	u8 owner[SIM_NR_SLOTS];
 };
+
+/* Where @fps keeps register-file slot @slot; NULL: in no XSAVE component. */
+u64 *sim_fps_slot(struct sim_fpstate *fps, int slot);
+/*
+ * get_xsave_addr(): component @nr of @xsave, NULL when the last XSAVES left
+ * it in its initial configuration (XSTATE_BV[@nr] clear); WARNs (NULL) for
+ * a component the host does not enable.
+ */
+void *sim_hw_get_xsave_addr(struct sim_xregs_state *xsave, int nr,
+			    const char *file, int line);
+/*
+ * The uabi copies of KVM_{GET,SET}_XSAVE(2) (the FPU core's
+ * fpu_copy_guest_fpstate_to_uabi() and fpu_copy_uabi_to_guest_fpstate()):
+ * the standard, non-compacted format userspace sees, user components only.
+ */
+void sim_hw_fpstate_to_uabi(struct sim_fpstate *fps, void *buf,
+			    unsigned int size, u64 xfeatures, u32 pkru,
+			    const char *file, int line);
+int sim_hw_uabi_to_fpstate(struct sim_fpstate *fps, const void *buf, u64 xcr0,
+			   u32 *vpkru, const char *file, int line);
 
 /* fpstate_clear_xstate_component(): XSAVE component @nr of @fps to init */
 void sim_hw_fpstate_clear(struct sim_fpstate *fps, unsigned int nr,

@@ -17,6 +17,9 @@ struct sim_vcpu;
 struct sim_vmcs12;
 
 enum sim_kernel_msr_op { SIM_KERNEL_GET, SIM_KERNEL_SET, SIM_KERNEL_FEATURE };
+enum sim_kernel_xsave_op {
+	SIM_KERNEL_GET_XSAVE, SIM_KERNEL_GET_XSAVE2, SIM_KERNEL_SET_XSAVE
+};
 
 struct sim_kernel {
 	/* the tree the slice was cut from */
@@ -79,6 +82,13 @@ struct sim_kernel {
 	 */
 	void (*init_msr_lists)(void);
 	u32 (*msr_index_list)(u32 *list, u32 max);
+	/*
+	 * kvm_arch_vcpu_ioctl()'s KVM_GET_XSAVE, KVM_GET_XSAVE2 and
+	 * KVM_SET_XSAVE around the tree's kvm_vcpu_ioctl_x86_*_xsave*():
+	 * @user is userspace's buffer of @size bytes
+	 */
+	int (*xsave)(void *kvm_vcpu, enum sim_kernel_xsave_op op, void *user,
+		     u32 size);
 	/* KVM_GET_REG_LIST: @user is struct kvm_reg_list (n, then ids) */
 	int (*reg_list)(void *kvm_vcpu, u64 *user);
 	int (*one_reg)(void *kvm_vcpu, bool set, u64 id, u64 *user_val);

@@ -44,6 +44,8 @@ enum sim_ioctl {
 	SIM_IOCTL_REG_LIST,
 	SIM_IOCTL_MSR_LIST,
 	SIM_IOCTL_STRAY,
+	SIM_IOCTL_GET_XSAVE,	/* KVM_GET_XSAVE, KVM_GET_XSAVE2 */
+	SIM_IOCTL_SET_XSAVE,
 };
 
 enum sim_event_type {
@@ -73,6 +75,8 @@ enum sim_event_type {
 	SIM_EV_MSR_INTERCEPT,	/* an MSR bitmap / MSRPM bit set or cleared */
 	SIM_EV_NESTED,		/* a nested VM-entry or VM-exit (L1 <-> L2) */
 	SIM_EV_VMCS_SWITCH,	/* KVM makes vmcs01 or vmcs02 current */
+	/* an fpstate copied to (index 0) or from (1) a userspace XSAVE buffer */
+	SIM_EV_XSAVE_UABI,
 };
 
 struct sim_event {
@@ -194,6 +198,35 @@ struct sim {
 	struct sim_observer observers[SIM_MAX_OBSERVERS];
 	int nr_observers;
 };
+
+/* The components the host's kernel enables: its max_features (XCR0|XSS). */
+static inline u64 sim_host_max_xfeatures(const struct sim *sim)
+{
+	return SIM_HOST_XCR0 | sim->host_xss;
+}
+
+/* What a host fpstate's buffer holds where no XSAVES wrote (never loaded). */
+#define SIM_STALE_XSAVE_BYTES	0x5a5a5a5a5a5a5a5aULL
+
+/*
+ * The value @fps holds for register-file slot @slot as the next XRSTORS
+ * would load it: the saved bytes if XSTATE_BV says the component was
+ * saved, else the component's initial configuration (0); *@owner: whose.
+ */
+static inline u64 sim_fpstate_value(const struct sim_fpstate *fps, int slot,
+				    u8 *owner)
+{
+	const u64 *mem = sim_fps_slot((struct sim_fpstate *)fps, slot);
+	u64 mask = sim_msr_facts[slot].xfeature;
+
+	if (!mem || !(fps->regs.xsave.header.xfeatures &
+		      fps->regs.xsave.header.xcomp_bv & mask)) {
+		*owner = SIM_OWN_NONE;
+		return 0;
+	}
+	*owner = fps->owner[slot];
+	return *mem;
+}
 
 /*
  * Reading the machine: the register-file slot of an MSR (SIM_SLOT_NONE if

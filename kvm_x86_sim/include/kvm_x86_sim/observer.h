@@ -65,6 +65,17 @@ struct sim_reg_list {
 	bool user_fault;		/* a copy from/to userspace faulted */
 };
 
+/* KVM_GET_XSAVE(2) / KVM_SET_XSAVE as userspace saw it */
+struct sim_xsave_io {
+	const struct sim_vcpu *vcpu;
+	int op;				/* enum sim_kernel_xsave_op */
+	u32 size;			/* bytes of the buffer */
+	const u8 *in;			/* what userspace passed */
+	const u8 *out;			/* what it got back (GET) */
+	int ret;			/* 0 or -errno */
+	bool user_fault;		/* a copy from/to userspace faulted */
+};
+
 struct sim_observer_ops {
 	/* event number @n was just recorded (sim_event_at(sim, n)) */
 	void (*on_event)(void *ctx, const struct sim *sim, int n);
@@ -80,6 +91,8 @@ struct sim_observer_ops {
 			    const struct sim_reg_list *l);
 	void (*on_msr_list)(void *ctx, const struct sim *sim,
 			    const struct sim_msr_list *l);
+	void (*on_xsave)(void *ctx, const struct sim *sim,
+			 const struct sim_xsave_io *x);
 	/* the machine goes away: free @ctx */
 	void (*on_destroy)(void *ctx, const struct sim *sim);
 };

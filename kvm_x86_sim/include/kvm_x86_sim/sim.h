@@ -74,6 +74,10 @@ enum sim_fault {
 	SIM_FAULT_HOST_CLAIMS_CET	= 1u << 17,
 	/* VM-exit does not save the guest's S_CET/INT_SSP_TAB (SDM 28.3.1) */
 	SIM_FAULT_EXIT_SKIPS_SAVE	= 1u << 18,
+	/* XRSTORS loads a component whose XSTATE_BV bit is clear (13.12) */
+	SIM_FAULT_XRSTORS_IGNORES_BV	= 1u << 19,
+	/* KVM_SET_XSAVE's copy drops the supervisor components' XSTATE_BV */
+	SIM_FAULT_UABI_DROPS_SUPERVISOR	= 1u << 20,
 };
 /* A fault by its name in lower case ("stale_fpregs_valid"); 0: unknown. */
 unsigned int sim_fault_by_name(const char *name);
@@ -92,6 +96,8 @@ enum sim_need {
 	 */
 	SIM_NEED_NESTED_VMX	= 1u << 6,
 	SIM_NEED_NESTED_SVM	= 1u << 7,
+	/* KVM_{GET,SET}_XSAVE(2): kvm_vcpu_ioctl_x86_{get,set}_xsave* */
+	SIM_NEED_XSAVE		= 1u << 8,
 };
 
 struct sim;
@@ -147,6 +153,22 @@ int sim_one_reg_bad_id(struct sim_vcpu *vcpu, bool set, u32 msr, u64 id_xor,
 int sim_get_msr_index_list(struct sim *sim, u32 *list, u32 *n);
 /* KVM_GET_MSRS on the system fd (vcpu == NULL inside KVM). */
 int sim_dev_get_msrs(struct sim *sim, struct sim_msr_entry *e, u32 n);
+/*
+ * KVM_GET_XSAVE (@size 0) or KVM_GET_XSAVE2 (@size: the buffer's room,
+ * what KVM_CHECK_EXTENSION(KVM_CAP_XSAVE2) says) into @buf, in the
+ * standard format (SDM Vol. 1, 13.4: the legacy region, the XSAVE header
+ * at byte 512); KVM_SET_XSAVE from @buf.  Return what KVM returns.
+ */
+#define SIM_KVM_XSAVE_SIZE	4096	/* struct kvm_xsave */
+#define SIM_XSAVE_HDR_OFFSET	512
+int sim_get_xsave(struct sim_vcpu *vcpu, void *buf, u32 size);
+int sim_set_xsave(struct sim_vcpu *vcpu, const void *buf);
+/* XSTATE_BV of a buffer in that format, and setting it */
+u64 sim_xsave_bv(const void *buf);
+void sim_xsave_set_bv(void *buf, u64 xstate_bv);
+/* The KVM_CAP_XSAVE2 size: the guest fpstate's user buffer size */
+u32 sim_xsave2_size(struct sim_vcpu *vcpu);
+
 /*
  * KVM_RUN: load the guest FPU, VM-enter, let the guest run (optionally
  * executing WRMSR @msr <- @val, intercepted by KVM), VM-exit, put the FPU.
