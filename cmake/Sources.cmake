@@ -22,7 +22,8 @@ set(KVM_X86_SIM_MACHINE_SOURCES
 	kvm_x86_sim/xsave.c
 	oracle/nested.c
 	oracle/oracle.c
-	oracle/rules.c)
+	oracle/rules.c
+	oracle/xsave.c)
 # The scenarios, one source for both runners: libkvm_x86_sim_scenarios.a
 set(KVM_X86_SIM_SCENARIO_SOURCES
 	scenarios/breaks.c
@@ -31,7 +32,8 @@ set(KVM_X86_SIM_SCENARIO_SOURCES
 	scenarios/nested.c
 	scenarios/run.c
 	scenarios/selftest.c
-	scenarios/table.c)
+	scenarios/table.c
+	scenarios/xsave.c)
 # The exploration (schedules of injections, generated programs): part of
 # the scenario library for the C runner, not of the KUnit module (it runs
 # thousands of machines per case, a userspace job).

@@ -11,7 +11,7 @@
 
 #include "scenario.h"
 
-#define SIM_KUNIT_MAX_CASES	512
+#define SIM_KUNIT_MAX_CASES	SIM_MAX_CASES
 
 static struct sim_case sim_kunit_cases[SIM_KUNIT_MAX_CASES];
 static unsigned int sim_kunit_nr_cases;
@@ -21,8 +21,15 @@ static int sim_kunit_suite_init(struct kunit_suite *suite)
 	unsigned int i, n = 0, impossible = 0;
 
 	for (i = 0; i < sim_nr_scenarios; i++)
-		n += sim_cases_of(&sim_scenarios[i], sim_kunit_cases + n,
-				  SIM_KUNIT_MAX_CASES - n, &impossible);
+		n += sim_cases_of(&sim_scenarios[i],
+				  sim_kunit_cases + min(n, SIM_KUNIT_MAX_CASES),
+				  n < SIM_KUNIT_MAX_CASES ? SIM_KUNIT_MAX_CASES - n : 0,
+				  &impossible);
+	if (n > SIM_KUNIT_MAX_CASES) {
+		pr_err("kvm_x86_sim: harness limit: %u cases, room for %u (SIM_MAX_CASES)\n",
+		       n, SIM_KUNIT_MAX_CASES);
+		return -E2BIG;
+	}
 	sim_kunit_nr_cases = n;
 	pr_info("kvm_x86_sim: %u cases; %u configurations KVM cannot build are not run (IBT on SVM, CET on a host without it)\n",
 		n, impossible);

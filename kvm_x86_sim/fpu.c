@@ -55,6 +55,8 @@ void sim_guest_fpstate_init(struct sim *sim, struct sim_fpstate *fps, int id)
 {
 	fps->vcpu = id;
 	fpstate_init(fps, sim_host_max_xfeatures(sim));
+	/* x87 and SSE only: KVM_GET_XSAVE2's size is struct kvm_xsave's */
+	fps->user_size = SIM_KVM_XSAVE_SIZE;
 }
 
 void sim_hw_fpregs_lock(const char *file, int line)

@@ -126,7 +126,7 @@ u32 sim_xsave2_size(struct sim_vcpu *v)
 	return v->fps.user_size;
 }
 
-static int xsave_ioctl(struct sim_vcpu *v, enum sim_kernel_xsave_op op,
+static int xsave_ioctl(struct sim_vcpu *v, enum sim_xsave_op op,
 		       void *buf, u32 size)
 {
 	struct sim *sim = v->sim;
@@ -145,11 +145,11 @@ static int xsave_ioctl(struct sim_vcpu *v, enum sim_kernel_xsave_op op,
 	}
 	memcpy(user, buf, size);
 	memcpy(in, buf, size);
-	sim_ioctl_enter(sim, op == SIM_KERNEL_SET_XSAVE ? SIM_IOCTL_SET_XSAVE :
+	sim_ioctl_enter(sim, op == SIM_SET_XSAVE ? SIM_IOCTL_SET_XSAVE :
 							  SIM_IOCTL_GET_XSAVE, v);
 	ret = sim->kernel->xsave(v->kvm_vcpu, op, user, size);
 	sim_ioctl_exit(sim);
-	if (op != SIM_KERNEL_SET_XSAVE)
+	if (op != SIM_SET_XSAVE)
 		memcpy(buf, user, size);
 	io.in = in;
 	io.out = user;
@@ -163,12 +163,12 @@ static int xsave_ioctl(struct sim_vcpu *v, enum sim_kernel_xsave_op op,
 
 int sim_get_xsave(struct sim_vcpu *v, void *buf, u32 size)
 {
-	return xsave_ioctl(v, size ? SIM_KERNEL_GET_XSAVE2 : SIM_KERNEL_GET_XSAVE,
+	return xsave_ioctl(v, size ? SIM_GET_XSAVE2 : SIM_GET_XSAVE,
 			   buf, size ? size : SIM_KVM_XSAVE_SIZE);
 }
 
 int sim_set_xsave(struct sim_vcpu *v, const void *buf)
 {
-	return xsave_ioctl(v, SIM_KERNEL_SET_XSAVE, (void *)buf,
+	return xsave_ioctl(v, SIM_SET_XSAVE, (void *)buf,
 			   v->fps.user_size);
 }

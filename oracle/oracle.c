@@ -279,6 +279,9 @@ static void on_event(void *ctx, const struct sim *sim, int n)
 				       (unsigned long long)s_cet->v,
 				       (unsigned long long)sim->host_s_cet);
 		break;
+	case SIM_EV_XSAVE_UABI:
+		oracle_xsave_copy(o, e, n);
+		break;
 	case SIM_EV_KVM_BUG:
 	case SIM_EV_WARN:
 		oracle_violate(o, SIM_INV_NO_BUG, n, "%s fired", e->what);
@@ -395,6 +398,12 @@ static void on_msr_list(void *ctx, const struct sim *sim,
 	oracle_check_msr_list(ctx, l);
 }
 
+static void on_xsave(void *ctx, const struct sim *sim,
+		     const struct sim_xsave_io *x)
+{
+	oracle_xsave(ctx, x);
+}
+
 static void on_destroy(void *ctx, const struct sim *sim)
 {
 	sim_free(ctx);
@@ -407,6 +416,7 @@ static const struct sim_observer_ops oracle_ops = {
 	.on_guest_msr = on_guest_msr,
 	.on_reg_list = on_reg_list,
 	.on_msr_list = on_msr_list,
+	.on_xsave = on_xsave,
 	.on_destroy = on_destroy,
 };
 

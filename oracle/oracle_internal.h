@@ -61,6 +61,9 @@ bool oracle_host_value_is_init(u32 msr);
 void oracle_check_batch(struct oracle *o, const struct sim_batch *b);
 void oracle_check_device_batch(struct oracle *o, const struct sim_batch *b);
 void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g);
+/* xsave.c: KVM_GET_XSAVE(2)/KVM_SET_XSAVE, and the FPU core's copies */
+void oracle_xsave(struct oracle *o, const struct sim_xsave_io *x);
+void oracle_xsave_copy(struct oracle *o, const struct sim_event *e, int n);
 /* nested.c: a nested VMLAUNCH or VM-exit (g->nested) */
 void oracle_nested(struct oracle *o, const struct sim_guest_msr *g);
 

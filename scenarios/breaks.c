@@ -128,11 +128,13 @@ void brk_guest_noncanonical(struct sim_vcpu *vcpu, unsigned int cpuid)
 }
 
 /*
- * HOST INTEGRITY for IA32_XSS: the CPU drops the write that restores the
- * host's XSS after the VM-exit, so the FPU swap at put runs with the
- * guest's XSS.
+ * One KVM_RUN on a broken CPU: HOST INTEGRITY for IA32_XSS (the write
+ * that restores the host's XSS after the VM-exit is dropped, so the FPU
+ * swap at put runs with the guest's XSS), or for the init optimization
+ * (XRSTORS of the host fpstate at put loads the stale bytes where CET_S
+ * would be instead of putting PL0-2_SSP in their initial configuration).
  */
-void brk_host_xss_lost(struct sim_vcpu *vcpu, unsigned int cpuid)
+void brk_run_once(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	(void)cpuid;
 	sim_run(vcpu, 0, 0);

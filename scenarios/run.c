@@ -53,11 +53,15 @@ unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,
 				struct sim_case *k = &cases[n];
 				unsigned int caps = sim_host_kvm_caps(h, v);
 
-				if (!(s->combos & (1u << c)) || n == max)
+				if (!(s->combos & (1u << c)))
 					continue;
 				if (sim_combo_cpuid(c) & cet & ~caps) {
 					if (impossible)
 						(*impossible)++;
+					continue;
+				}
+				if (n >= max) {
+					n++;	/* no room: counted, not stored */
 					continue;
 				}
 				k->scenario = s;

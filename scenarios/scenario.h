@@ -80,6 +80,11 @@ void scn_nested_cet_relaunch(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_nested_cet_checks(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_nested_cet_checks32(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_msr_index_list(struct sim_vcpu *vcpu, unsigned int cpuid);
+/* xsave.c */
+void scn_xsave_migrate(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_xsave_reject(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_xsave_drops_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_xsave_live(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_edge_u_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_edge_s_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_edge_pl0_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
@@ -100,7 +105,7 @@ void brk_noncanonical_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_guest_as_host(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_guest_write_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_guest_noncanonical(struct sim_vcpu *vcpu, unsigned int cpuid);
-void brk_host_xss_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_run_once(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_init_keeps_state(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_one_reg_errno(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_ignore_msrs_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
@@ -160,12 +165,16 @@ unsigned int sim_combo_cpuid(enum sim_cpuid_combo combo);
 void sim_inv_names(unsigned int mask, char *buf, size_t len);
 /*
  * Fill @cases (at most @max) with every case of @s that KVM can build;
- * returns the count.  A configuration whose guest CPUID asks for a CET
+ * returns how many there are, more than @max when they did not fit (a
+ * runner must then refuse to run: a case left out would pass unseen).
+ * A configuration whose guest CPUID asks for a CET
  * feature KVM does not support on that host and vendor (IBT on SVM, any
  * on a host without CET) is not run: *@impossible (if given) counts them.
  */
 unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,
 			  unsigned int max, unsigned int *impossible);
+/* room for every case of the table (each runner checks it fits) */
+#define SIM_MAX_CASES	1024
 #define SIM_HOSTS_ALL	((1u << SIM_NR_HOSTS) - 1)
 /* nested virtualization: the case's vendor's code is needed */
 #define SIM_NEED_NESTED	(SIM_NEED_NESTED_VMX | SIM_NEED_NESTED_SVM)

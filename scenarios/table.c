@@ -109,6 +109,22 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_guest_run,
 	},
 	{
+		.name = "xsave_migrate",
+		.summary = "migration: KVM_SET_XSAVE before and after KVM_SET_MSRS",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSAVE,
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_xsave_migrate,
+	},
+	{
+		.name = "xsave_reject",
+		.summary = "KVM_SET_XSAVE refuses CET bits and bad headers, keeps CET",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSAVE,
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_xsave_reject,
+	},
+	{
 		.name = "between_runs",
 		.summary = "state set between two KVM_RUNs reaches the guest",
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_ONE_REG,
@@ -399,7 +415,38 @@ const struct sim_scenario sim_scenarios[] = {
 		 */
 		.expect = INV(HOST_INTEGRITY) | INV(NO_BUG),
 		.combos = ONE(SHSTK),
-		.run = brk_host_xss_lost,
+		.run = brk_run_once,
+	},
+	{
+		.name = "breaks_xrstors_init",
+		.summary = "XRSTORS loads a component XSTATE_BV says is in init",
+		.proves = INV(HOST_INTEGRITY),
+		.needs = SIM_NEED_CET_MSRS,
+		.faults = SIM_FAULT_XRSTORS_IGNORES_BV,
+		.expect = INV(HOST_INTEGRITY),
+		.combos = ONE(SHSTK),
+		.run = brk_run_once,
+	},
+	{
+		.name = "breaks_xsave_drops_cet",
+		.summary = "KVM_SET_XSAVE's copy puts CET_U in its init state",
+		.proves = INV(HOST_INTEGRITY),
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSAVE,
+		.faults = SIM_FAULT_UABI_DROPS_SUPERVISOR,
+		.expect = INV(HOST_INTEGRITY),
+		.combos = ONE(SHSTK),
+		.run = brk_xsave_drops_cet,
+	},
+	{
+		.name = "breaks_xsave_live",
+		.summary = "KVM_GET_XSAVE2 copies an fpstate whose registers are live",
+		.proves = INV(ACCESSOR_CONTRACT),
+		.needs = SIM_NEED_XSAVE,
+		/* the stray load: PAIRING, the guest's registers left live */
+		.expect = INV(ACCESSOR_CONTRACT) | INV(PAIRING) |
+			  INV(HOST_INTEGRITY),
+		.combos = ONE(SHSTK),
+		.run = brk_xsave_live,
 	},
 	{
 		.name = "breaks_init",

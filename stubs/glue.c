@@ -465,7 +465,7 @@ static bool glue_vmcb_cet_clean(void *kvm_vcpu, bool all_clean)
  * cases around the tree's handlers: the buffer sizes, the kernel copy of
  * userspace's buffer, the copy back.
  */
-static int glue_xsave(void *kvm_vcpu, enum sim_kernel_xsave_op op,
+static int glue_xsave(void *kvm_vcpu, enum sim_xsave_op op,
 		      void *user, u32 size)
 {
 	struct kvm_vcpu *vcpu = kvm_vcpu;
@@ -473,7 +473,7 @@ static int glue_xsave(void *kvm_vcpu, enum sim_kernel_xsave_op op,
 	void *buf;
 	int r;
 
-	if (op == SIM_KERNEL_SET_XSAVE) {
+	if (op == SIM_SET_XSAVE) {
 		buf = memdup_user(user, usize);
 		if (IS_ERR(buf))
 			return PTR_ERR(buf);
@@ -481,16 +481,16 @@ static int glue_xsave(void *kvm_vcpu, enum sim_kernel_xsave_op op,
 		kfree(buf);
 		return r;
 	}
-	if (op == SIM_KERNEL_GET_XSAVE && usize > sizeof(struct kvm_xsave))
+	if (op == SIM_GET_XSAVE && usize > sizeof(struct kvm_xsave))
 		return -EINVAL;
-	if (op == SIM_KERNEL_GET_XSAVE)
+	if (op == SIM_GET_XSAVE)
 		usize = sizeof(struct kvm_xsave);
 	if (usize > size)	/* userspace's room: the ioctl's contract */
 		return -EFAULT;
 	buf = kzalloc(usize, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	if (op == SIM_KERNEL_GET_XSAVE)
+	if (op == SIM_GET_XSAVE)
 		r = kvm_vcpu_ioctl_x86_get_xsave(vcpu, buf);
 	else
 		r = kvm_vcpu_ioctl_x86_get_xsave2(vcpu, buf, usize);
@@ -501,7 +501,7 @@ static int glue_xsave(void *kvm_vcpu, enum sim_kernel_xsave_op op,
 }
 #define SIM_TREE_HAS_XSAVE SIM_NEED_XSAVE
 #else
-static int glue_xsave(void *kvm_vcpu, enum sim_kernel_xsave_op op,
+static int glue_xsave(void *kvm_vcpu, enum sim_xsave_op op,
 		      void *user, u32 size)
 {
 	return -EINVAL;

@@ -32,7 +32,7 @@
 #include "explore.h"
 #include "mutant.h"
 
-#define MAX_CASES 512
+#define MAX_CASES SIM_MAX_CASES
 
 static struct sim_case cases[MAX_CASES];
 static unsigned int nr_skipped, expect_mask, expect_first = ~0u;
@@ -222,8 +222,14 @@ int main(int argc, char **argv)
 	for (i = 0; i < sim_nr_scenarios; i++) {
 		if (only && strcmp(only, sim_scenarios[i].name))
 			continue;
-		n += sim_cases_of(&sim_scenarios[i], cases + n, MAX_CASES - n,
+		n += sim_cases_of(&sim_scenarios[i], cases + (n < MAX_CASES ? n : MAX_CASES),
+				  n < MAX_CASES ? MAX_CASES - n : 0,
 				  &nr_impossible);
+	}
+	if (n > MAX_CASES) {
+		fprintf(stderr, "kvm_x86_sim: harness limit: %u cases, room for %u (SIM_MAX_CASES in scenarios/scenario.h)\n",
+			n, MAX_CASES);
+		return 3;
 	}
 	if (!n) {
 		fprintf(stderr, "no scenario named '%s'\n", only ? only : "");

@@ -17,9 +17,6 @@ struct sim_vcpu;
 struct sim_vmcs12;
 
 enum sim_kernel_msr_op { SIM_KERNEL_GET, SIM_KERNEL_SET, SIM_KERNEL_FEATURE };
-enum sim_kernel_xsave_op {
-	SIM_KERNEL_GET_XSAVE, SIM_KERNEL_GET_XSAVE2, SIM_KERNEL_SET_XSAVE
-};
 
 struct sim_kernel {
 	/* the tree the slice was cut from */
@@ -87,7 +84,7 @@ struct sim_kernel {
 	 * KVM_SET_XSAVE around the tree's kvm_vcpu_ioctl_x86_*_xsave*():
 	 * @user is userspace's buffer of @size bytes
 	 */
-	int (*xsave)(void *kvm_vcpu, enum sim_kernel_xsave_op op, void *user,
+	int (*xsave)(void *kvm_vcpu, enum sim_xsave_op op, void *user,
 		     u32 size);
 	/* KVM_GET_REG_LIST: @user is struct kvm_reg_list (n, then ids) */
 	int (*reg_list)(void *kvm_vcpu, u64 *user);

@@ -68,7 +68,7 @@ struct sim_reg_list {
 /* KVM_GET_XSAVE(2) / KVM_SET_XSAVE as userspace saw it */
 struct sim_xsave_io {
 	const struct sim_vcpu *vcpu;
-	int op;				/* enum sim_kernel_xsave_op */
+	int op;				/* enum sim_xsave_op */
 	u32 size;			/* bytes of the buffer */
 	const u8 *in;			/* what userspace passed */
 	const u8 *out;			/* what it got back (GET) */

@@ -159,6 +159,7 @@ int sim_dev_get_msrs(struct sim *sim, struct sim_msr_entry *e, u32 n);
  * standard format (SDM Vol. 1, 13.4: the legacy region, the XSAVE header
  * at byte 512); KVM_SET_XSAVE from @buf.  Return what KVM returns.
  */
+enum sim_xsave_op { SIM_GET_XSAVE, SIM_GET_XSAVE2, SIM_SET_XSAVE };
 #define SIM_KVM_XSAVE_SIZE	4096	/* struct kvm_xsave */
 #define SIM_XSAVE_HDR_OFFSET	512
 int sim_get_xsave(struct sim_vcpu *vcpu, void *buf, u32 size);
