@@ -217,6 +217,10 @@ void sim_hw_wrmsr(u32 msr, u64 v, const char *file, int line)
 	if (slot == SIM_SLOT_XSS && v == sim->host_xss &&
 	    (sim->faults & SIM_FAULT_HOST_XSS_LOST))
 		slot = SIM_SLOT_NONE;
+	/* (or the one that loads a guest's XSS before the VM-entry) */
+	if (slot == SIM_SLOT_XSS && v != sim->host_xss &&
+	    (sim->faults & SIM_FAULT_GUEST_XSS_LOST))
+		slot = SIM_SLOT_NONE;
 	if (slot != SIM_SLOT_NONE)
 		sim->hw[slot] = val;
 	sim_trace(sim, SIM_EV_WRMSR, msr, val, file, line, "WRMSR");

@@ -203,6 +203,30 @@ static void check_entry_cet(struct oracle *o, int n)
 }
 
 /*
+ * The guest's XSAVES and XRSTORS use IA32_XSS, which neither VM-entry nor
+ * VMRUN switches (SDM Vol. 1, 13.11: RFBM from XCR0 | IA32_XSS; the MSR is
+ * not in the VMCS guest state, nor in the VMCB save area): a guest that
+ * may execute them (XSAVES in its CPUID, CR4.OSXSAVE, which every
+ * simulated guest has set) must run with its own IA32_XSS in the MSR,
+ * else its XSAVES writes components it did not enable, or skips some.
+ */
+static void check_entry_xss(struct oracle *o, int n)
+{
+	const struct sim *sim = o->sim;
+	const struct sim_vcpu *v = sim->loaded_vcpu;
+	u64 want, have = sim->hw[SIM_SLOT_XSS].v;
+
+	if (!v || !o->tree_has_cet || !oracle_guest_has(v, SIM_FEATURE_XSAVES))
+		return;
+	want = o->vcpus[v->id].xss;
+	if (have != want)
+		oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
+			       "VM-entry of vCPU%d with IA32_XSS %#llx in the MSR, the guest's is %#llx: its XSAVES/XRSTORS would use the wrong components",
+			       v->id, (unsigned long long)have,
+			       (unsigned long long)want);
+}
+
+/*
  * VMX: a VM-entry needs every host-state field its VM-exit will load
  * written since the VMCS was set up (vmx_set_constant_host_state()), else
  * the exit loads an undefined host state (the SSP, CR3, the entry point).
@@ -269,6 +293,7 @@ static void on_event(void *ctx, const struct sim *sim, int n)
 		break;
 	case SIM_EV_VM_ENTRY:
 		check_entry_cet(o, n);
+		check_entry_xss(o, n);
 		check_entry_host_state(o, n);
 		break;
 	case SIM_EV_VM_EXIT:

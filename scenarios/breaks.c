@@ -141,6 +141,20 @@ void brk_run_once(struct sim_vcpu *vcpu, unsigned int cpuid)
 }
 
 /*
+ * HOST INTEGRITY for the guest's IA32_XSS: the CPU drops the write that
+ * loads it before the VM-entry, so the guest runs with the host's.
+ */
+void brk_guest_xss_lost(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_msr_entry set = {
+		SIM_MSR_XSS, 0, sim_cpuid_xss(cpuid) & SIM_XFEATURE_MASK_CET_USER
+	};
+
+	sim_set_msrs(vcpu, &set, 1);
+	sim_run(vcpu, 0, 0);
+}
+
+/*
  * HOST INTEGRITY after INIT: the fpstate component reset does nothing,
  * so the guest's pre-INIT PL3_SSP survives where 0 must be read.
  */

@@ -106,6 +106,7 @@ void brk_guest_as_host(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_guest_write_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_guest_noncanonical(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_run_once(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_guest_xss_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_init_keeps_state(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_one_reg_errno(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_ignore_msrs_lost(struct sim_vcpu *vcpu, unsigned int cpuid);

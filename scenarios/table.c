@@ -418,6 +418,16 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = brk_run_once,
 	},
 	{
+		.name = "breaks_guest_xss",
+		.summary = "the guest's XSS is not loaded before VM-entry",
+		.proves = INV(HOST_INTEGRITY),
+		.needs = SIM_NEED_CET_MSRS,
+		.faults = SIM_FAULT_GUEST_XSS_LOST,
+		.expect = INV(HOST_INTEGRITY),
+		.combos = ONE(SHSTK),
+		.run = brk_guest_xss_lost,
+	},
+	{
 		.name = "breaks_xrstors_init",
 		.summary = "XRSTORS loads a component XSTATE_BV says is in init",
 		.proves = INV(HOST_INTEGRITY),

@@ -58,8 +58,11 @@ static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
 	kvm_x86_ops.get_feature_msr = sim_vendor_get_feature_msr;
 	kvm_caps.supported_xss = sim_hw_supported_xss();
 	kvm_caps.supported_xcr0 = SIM_HOST_XCR0;
-	/* what kvm_x86_vendor_init() reads of the host, once */
-	kvm_host.xss = kvm_caps.supported_xss;
+	/*
+	 * what kvm_x86_vendor_init() reads of the host, once: the kernel's
+	 * IA32_XSS (all it enables, whatever KVM supports of it)
+	 */
+	rdmsrq(MSR_IA32_XSS, kvm_host.xss);
 	rdmsrq(MSR_IA32_S_CET, kvm_host.s_cet);
 	vcpu->kvm = &k->kvm;
 	vcpu->sim = v;

@@ -78,6 +78,7 @@ enum sim_fault {
 	SIM_FAULT_XRSTORS_IGNORES_BV	= 1u << 19,
 	/* KVM_SET_XSAVE's copy drops the supervisor components' XSTATE_BV */
 	SIM_FAULT_UABI_DROPS_SUPERVISOR	= 1u << 20,
+	SIM_FAULT_GUEST_XSS_LOST	= 1u << 21, /* guest XSS write dropped */
 };
 /* A fault by its name in lower case ("stale_fpregs_valid"); 0: unknown. */
 unsigned int sim_fault_by_name(const char *name);
