@@ -127,6 +127,7 @@ unsigned int sim_fault_by_name(const char *name)
 		{ "exit_keeps_guest_scet", SIM_FAULT_EXIT_KEEPS_GUEST_SCET },
 		{ "host_claims_cet", SIM_FAULT_HOST_CLAIMS_CET },
 		{ "exit_skips_save", SIM_FAULT_EXIT_SKIPS_SAVE },
+		{ "entry_unrecorded", SIM_FAULT_ENTRY_UNRECORDED },
 	};
 	unsigned int i;
 
@@ -202,17 +203,22 @@ struct sim_fpstate *sim_vcpu_fpstate(struct sim_vcpu *v)
  * (kvm_vcpu_after_set_cpuid() requests KVM_REQ_RECALC_INTERCEPTS, served
  * before the next VM-entry; done here, before any can happen).
  */
-void sim_set_cpuid(struct sim_vcpu *v, unsigned int cpuid)
+int sim_set_cpuid(struct sim_vcpu *v, unsigned int cpuid)
 {
 	struct sim *sim = v->sim;
 	enum sim_mode mode = sim->mode;
+	struct sim_cpuid_set c = { .vcpu = v, .cpuid = cpuid, .old = v->cpuid };
 
-	v->cpuid = cpuid;
-	sim->kernel->set_cpuid(v->kvm_vcpu, cpuid);
-	sim->mode = SIM_MODE_HOST_KERNEL;
-	v->tree_intercepts = sim->kernel->recalc_intercepts(v->kvm_vcpu,
+	c.ret = sim->kernel->set_cpuid(v->kvm_vcpu, cpuid);
+	if (!c.ret) {
+		v->cpuid = cpuid;
+		sim->mode = SIM_MODE_HOST_KERNEL;
+		v->tree_intercepts = sim->kernel->recalc_intercepts(v->kvm_vcpu,
 						sim->vendor == SIM_SVM);
-	sim->mode = mode;
+		sim->mode = mode;
+	}
+	sim_notify_cpuid(sim, &c);
+	return c.ret;
 }
 
 static const char *const ioctl_name[] = {
@@ -433,6 +439,9 @@ static void enter_guest(struct sim_vcpu *v)
 static void exit_guest(struct sim_vcpu *v)
 {
 	sim_vm_exit(v);
+	/* (the broken machine: the VM-entry leaves no trace in KVM) */
+	if (!(v->sim->faults & SIM_FAULT_ENTRY_UNRECORDED))
+		v->sim->kernel->entered(v->kvm_vcpu, v->sim->cpu);
 	v->sim->kernel->xfeatures(v->kvm_vcpu, false);
 	v->sim->irqs_off--;
 }

@@ -88,6 +88,15 @@ void sim_notify_xsave(struct sim *sim, const struct sim_xsave_io *x)
 			o->ops->on_xsave(o->ctx, sim, x);
 }
 
+void sim_notify_cpuid(struct sim *sim, const struct sim_cpuid_set *c)
+{
+	struct sim_observer *o;
+
+	FOR_EACH_OBSERVER(sim, o)
+		if (o->ops->on_cpuid)
+			o->ops->on_cpuid(o->ctx, sim, c);
+}
+
 void sim_notify_destroy(struct sim *sim)
 {
 	struct sim_observer *o;

@@ -292,6 +292,8 @@ static void on_event(void *ctx, const struct sim *sim, int n)
 		check_host_xss(o, "fpu_swap_kvm_fpstate()", n);
 		break;
 	case SIM_EV_VM_ENTRY:
+		if (sim->loaded_vcpu)
+			o->vcpus[sim->loaded_vcpu->id].ran = true;
 		check_entry_cet(o, n);
 		check_entry_xss(o, n);
 		check_entry_host_state(o, n);
@@ -429,6 +431,33 @@ static void on_xsave(void *ctx, const struct sim *sim,
 	oracle_xsave(ctx, x);
 }
 
+/*
+ * KVM_SET_CPUID2 once the vCPU has run, or while L2 runs: KVM's ABI
+ * freezes the vCPU model (cpuid.c, kvm_set_cpuid(): changing it "after
+ * KVM_RUN or while L2 is active" is not handled; the same CPUID is taken
+ * again, for VMMs that reuse vCPU fds), any other is refused, -EINVAL, and
+ * the vCPU keeps the model it ran with.
+ */
+static void on_cpuid(void *ctx, const struct sim *sim,
+		     const struct sim_cpuid_set *c)
+{
+	struct oracle *o = ctx;
+	const struct sim_vcpu *v = c->vcpu;
+	bool frozen = o->vcpus[v->id].ran || v->in_l2;
+	int want = frozen && c->cpuid != c->old ? -SIM_EINVAL : 0;
+
+	if (c->ret != want)
+		oracle_violate(o, SIM_INV_CPUID_GATING, oracle_last_event(o),
+			       "KVM_SET_CPUID2 %#x -> %#x on vCPU%d %s returned %d, not %d",
+			       c->old, c->cpuid, v->id,
+			       frozen ? "after it ran" : "before it ran",
+			       c->ret, want);
+	else if (v->cpuid != (c->ret ? c->old : c->cpuid))
+		oracle_violate(o, SIM_INV_CPUID_GATING, oracle_last_event(o),
+			       "vCPU%d's CPUID is %#x after KVM_SET_CPUID2 %#x returned %d",
+			       v->id, v->cpuid, c->cpuid, c->ret);
+}
+
 static void on_destroy(void *ctx, const struct sim *sim)
 {
 	sim_free(ctx);
@@ -442,6 +471,7 @@ static const struct sim_observer_ops oracle_ops = {
 	.on_reg_list = on_reg_list,
 	.on_msr_list = on_msr_list,
 	.on_xsave = on_xsave,
+	.on_cpuid = on_cpuid,
 	.on_destroy = on_destroy,
 };
 

@@ -25,6 +25,7 @@ struct oracle_vcpu {
 	u64 xss;		/* the guest's IA32_XSS */
 	/* nested SVM: L1's S_CET, SSP, INT_SSP_TAB that VMRUN saved */
 	u64 l1_s_cet, l1_ssp, l1_isst;
+	bool ran;		/* entered at least once: its model is frozen */
 };
 
 struct oracle {

@@ -442,3 +442,27 @@ void scn_ignore_msrs(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_get_msrs(vcpu, get, ARRAY_SIZE(get));
 	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 }
+
+/*
+ * KVM_SET_CPUID2 changes the vCPU model before the first KVM_RUN (the
+ * CET features taken away and given back); after it, the same CPUID is
+ * taken again and any other refused, so userspace and the guest keep
+ * seeing the features the guest ran with.
+ */
+void scn_cpuid_frozen(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	unsigned int other = cpuid ^ SIM_CPUID_SHSTK;
+	struct sim_msr_entry get[] = {
+		{ SIM_MSR_U_CET, 0, 0x5a }, { SIM_MSR_PL3_SSP, 0, 0x5a },
+	};
+	struct sim_guest_op ops[] = { RD(SIM_MSR_U_CET), RD(SIM_MSR_PL3_SSP) };
+
+	sim_set_cpuid(vcpu, other);
+	sim_set_cpuid(vcpu, cpuid);
+	sim_run(vcpu, 0, 0);
+	sim_set_cpuid(vcpu, cpuid);
+	sim_set_cpuid(vcpu, other);
+	sim_set_cpuid(vcpu, cpuid ^ SIM_CPUID_LM);
+	sim_get_msrs(vcpu, get, ARRAY_SIZE(get));
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
+}

@@ -73,6 +73,7 @@ void scn_guest_no_xsaves(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_guest_xss(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_init_in_run(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_ignore_msrs(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_cpuid_frozen(struct sim_vcpu *vcpu, unsigned int cpuid);
 /* nested.c */
 void scn_nested_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_nested_cet_mixed(struct sim_vcpu *vcpu, unsigned int cpuid);

@@ -109,6 +109,13 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_guest_run,
 	},
 	{
+		.name = "cpuid_frozen",
+		.summary = "KVM_SET_CPUID2 after KVM_RUN: the same only (-EINVAL)",
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_cpuid_frozen,
+	},
+	{
 		.name = "xsave_migrate",
 		.summary = "migration: KVM_SET_XSAVE before and after KVM_SET_MSRS",
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSAVE,
@@ -426,6 +433,15 @@ const struct sim_scenario sim_scenarios[] = {
 		.expect = INV(HOST_INTEGRITY),
 		.combos = ONE(SHSTK),
 		.run = brk_guest_xss_lost,
+	},
+	{
+		.name = "breaks_cpuid_frozen",
+		.summary = "KVM never learns the vCPU ran: CPUID changes after KVM_RUN",
+		.proves = INV(CPUID_GATING),
+		.faults = SIM_FAULT_ENTRY_UNRECORDED,
+		.expect = INV(CPUID_GATING),
+		.combos = ONE(SHSTK),
+		.run = scn_cpuid_frozen,
 	},
 	{
 		.name = "breaks_xrstors_init",

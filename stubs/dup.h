@@ -308,7 +308,13 @@ struct kvm_vcpu_arch {
 	u64 xcr0;			/* XCR0 is not modelled: the host's */
 	u32 pkru, host_pkru;		/* PKU is off on the simulated host */
 	bool nested_run_pending;	/* VMLAUNCH/VMRESUME not yet run */
+	u32 hflags;			/* HF_GUEST_MASK: L2 runs */
+	int last_vmentry_cpu;		/* -1 until the first VM-entry */
 };
+
+/* tracks: arch/x86/include/asm/kvm_host.h HF_GUEST_MASK */
+#undef HF_GUEST_MASK
+#define HF_GUEST_MASK		(1 << 0)
 
 /* tracks: arch/x86/include/asm/kvm_host.h struct kvm_vcpu_stat */
 struct kvm_vcpu_stat {

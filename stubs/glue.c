@@ -32,6 +32,7 @@ struct sim_kvm_vcpu {
 	struct vmcs12 vmcs12;	/* nested.cached_vmcs12 */
 	struct vmcb vmcb02;	/* nested SVM: the VMCB KVM runs L2 on */
 	struct vmcb vmcb12;	/* nested SVM: L1's, in its memory */
+	unsigned int cpuid;	/* the last KVM_SET_CPUID2 KVM took */
 };
 
 static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
@@ -66,6 +67,7 @@ static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
 	rdmsrq(MSR_IA32_S_CET, kvm_host.s_cet);
 	vcpu->kvm = &k->kvm;
 	vcpu->sim = v;
+	vcpu->arch.last_vmentry_cpu = -1;	/* kvm_arch_vcpu_create() */
 	vcpu->arch.guest_fpu.fpstate = sim_vcpu_fpstate(v);
 	/* fpu_alloc_guest_fpstate(): KVM_GET_XSAVE's size to start with */
 	vcpu->arch.guest_fpu.uabi_size = sizeof(struct kvm_xsave);
@@ -166,15 +168,48 @@ static bool glue_recalc_intercepts(void *kvm_vcpu, bool svm)
 #endif
 }
 
-/* cpuid.c's guest_supported_xss: the guest's CPUID.(0xD,1) XSS bits KVM has */
-static void glue_set_cpuid(void *kvm_vcpu, unsigned int cpuid)
+/*
+ * Is the vCPU model frozen (KVM_SET_CPUID2 may only repeat it)?  The
+ * tree's own answer: kvm_can_set_cpuid_and_feature_msrs() (7.x: after the
+ * first VM-entry or in guest mode), kvm_vcpu_has_run() before it.
+ */
+static bool glue_model_frozen(struct kvm_vcpu *vcpu)
+{
+#if defined(SLICE_HAVE_kvm_can_set_cpuid_and_feature_msrs)
+	return !kvm_can_set_cpuid_and_feature_msrs(vcpu);
+#elif defined(SLICE_HAVE_kvm_vcpu_has_run)
+	return kvm_vcpu_has_run(vcpu);
+#else
+	return vcpu->arch.last_vmentry_cpu != -1;
+#endif
+}
+
+/*
+ * kvm_set_cpuid() (cpuid.c, not sliced: its CPUID entries are not
+ * modelled): a frozen model takes only the same CPUID again
+ * (kvm_cpuid_check_equal(): -EINVAL otherwise); else cpuid.c's
+ * guest_supported_xss, the guest's CPUID.(0xD,1) XSS bits KVM has.
+ */
+static int glue_set_cpuid(void *kvm_vcpu, unsigned int cpuid)
 {
 	struct kvm_vcpu *vcpu = kvm_vcpu;
+	struct sim_kvm_vcpu *k = container_of(vcpu, struct sim_kvm_vcpu,
+					      vmx.vcpu);
+
+	if (glue_model_frozen(vcpu))
+		return cpuid == k->cpuid ? 0 : -EINVAL;
+	k->cpuid = cpuid;
 
 	vcpu->arch.guest_supported_xss = sim_cpuid_xss(cpuid) &
 					 kvm_caps.supported_xss;
 	/* every guest has x87 and SSE, all of the host's XCR0 */
 	vcpu->arch.guest_supported_xcr0 = kvm_caps.supported_xcr0;
+	return 0;
+}
+
+static void glue_entered(void *kvm_vcpu, int cpu)
+{
+	((struct kvm_vcpu *)kvm_vcpu)->arch.last_vmentry_cpu = cpu;
 }
 
 /* vcpu_enter_guest(): the guest's XSS (and XCR0, PKRU) around the run */
@@ -344,8 +379,16 @@ static int glue_nested_svm(struct kvm_vcpu *vcpu, int op,
 static int glue_nested(void *kvm_vcpu, bool svm, int op,
 		       struct sim_vmcs12 *s12)
 {
-	return svm ? glue_nested_svm(kvm_vcpu, op, s12) :
-		     glue_nested_vmx(kvm_vcpu, op, s12);
+	struct kvm_vcpu *vcpu = kvm_vcpu;
+	int r = svm ? glue_nested_svm(kvm_vcpu, op, s12) :
+		      glue_nested_vmx(kvm_vcpu, op, s12);
+
+	/* enter_guest_mode() / leave_guest_mode(): is_guest_mode() */
+	if (op == SIM_NESTED_VMEXIT)
+		vcpu->arch.hflags &= ~HF_GUEST_MASK;
+	else if (r == SIM_NESTED_ENTERED)
+		vcpu->arch.hflags |= HF_GUEST_MASK;
+	return r;
 }
 
 static void glue_nested_ran(void *kvm_vcpu, bool svm)
@@ -630,6 +673,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.set_cpuid = glue_set_cpuid,
 	.recalc_intercepts = glue_recalc_intercepts,
 	.set_running = glue_set_running,
+	.entered = glue_entered,
 	.xfeatures = glue_xfeatures,
 	.nested = glue_nested,
 	.nested_ran = glue_nested_ran,

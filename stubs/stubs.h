@@ -60,17 +60,6 @@ static inline int kvm_xen_write_hypercall_page(struct kvm_vcpu *vcpu, u64 d)
 	return 1;
 }
 
-/* the vCPU model is never frozen here: feature MSRs stay writable */
-static inline bool kvm_can_set_cpuid_and_feature_msrs(struct kvm_vcpu *vcpu)
-{
-	return true;
-}
-
-static inline bool kvm_vcpu_has_run(struct kvm_vcpu *vcpu)
-{
-	return false;
-}
-
 static inline bool kvm_is_immutable_feature_msr(u32 msr)
 {
 	return false;

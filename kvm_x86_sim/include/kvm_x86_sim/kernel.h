@@ -36,8 +36,14 @@ struct sim_kernel {
 	 * -> init_vmcs(): the host state, the VM-entry/exit controls)
 	 */
 	void (*vcpu_setup)(void *kvm_vcpu, bool svm);
-	/* KVM_SET_CPUID2 (SIM_CPUID_*): what cpuid.c derives from it */
-	void (*set_cpuid)(void *kvm_vcpu, unsigned int cpuid);
+	/*
+	 * KVM_SET_CPUID2 (SIM_CPUID_*): what cpuid.c derives from it, or,
+	 * once the vCPU model is frozen, whether it is the same; returns
+	 * what KVM returns (0, -EINVAL)
+	 */
+	int (*set_cpuid)(void *kvm_vcpu, unsigned int cpuid);
+	/* vcpu_enter_guest() after the run: last_vmentry_cpu = @cpu */
+	void (*entered)(void *kvm_vcpu, int cpu);
 	/*
 	 * recalc_intercepts' MSR part ({vmx,svm}_recalc_msr_intercepts());
 	 * false: the tree has no such function (the machine stands in)

@@ -65,6 +65,14 @@ struct sim_reg_list {
 	bool user_fault;		/* a copy from/to userspace faulted */
 };
 
+/* KVM_SET_CPUID2 as userspace saw it */
+struct sim_cpuid_set {
+	const struct sim_vcpu *vcpu;
+	unsigned int cpuid;		/* asked for (SIM_CPUID_*) */
+	unsigned int old;		/* the vCPU's before */
+	int ret;			/* 0 or -errno */
+};
+
 /* KVM_GET_XSAVE(2) / KVM_SET_XSAVE as userspace saw it */
 struct sim_xsave_io {
 	const struct sim_vcpu *vcpu;
@@ -93,6 +101,8 @@ struct sim_observer_ops {
 			    const struct sim_msr_list *l);
 	void (*on_xsave)(void *ctx, const struct sim *sim,
 			 const struct sim_xsave_io *x);
+	void (*on_cpuid)(void *ctx, const struct sim *sim,
+			 const struct sim_cpuid_set *c);
 	/* the machine goes away: free @ctx */
 	void (*on_destroy)(void *ctx, const struct sim *sim);
 };

@@ -79,6 +79,8 @@ enum sim_fault {
 	/* KVM_SET_XSAVE's copy drops the supervisor components' XSTATE_BV */
 	SIM_FAULT_UABI_DROPS_SUPERVISOR	= 1u << 20,
 	SIM_FAULT_GUEST_XSS_LOST	= 1u << 21, /* guest XSS write dropped */
+	/* KVM never learns that the vCPU ran (last_vmentry_cpu stays -1) */
+	SIM_FAULT_ENTRY_UNRECORDED	= 1u << 22,
 };
 /* A fault by its name in lower case ("stale_fpregs_valid"); 0: unknown. */
 unsigned int sim_fault_by_name(const char *name);
@@ -134,8 +136,12 @@ struct sim_vcpu *sim_vcpu_create(struct sim *sim);
 struct sim *sim_vcpu_sim(struct sim_vcpu *vcpu);
 /* The linear-address width of the vCPU's host (48, or 57 with LA57). */
 unsigned int sim_vcpu_va_bits(struct sim_vcpu *vcpu);
-/* KVM_SET_CPUID2 with a mask of SIM_CPUID_*; before it, the guest has none. */
-void sim_set_cpuid(struct sim_vcpu *vcpu, unsigned int cpuid);
+/*
+ * KVM_SET_CPUID2 with a mask of SIM_CPUID_*; before it, the guest has none.
+ * Returns what KVM returns: after the vCPU has run, only the same CPUID
+ * is taken (the vCPU model is frozen), another gets -EINVAL.
+ */
+int sim_set_cpuid(struct sim_vcpu *vcpu, unsigned int cpuid);
 
 /* vCPU ioctls; return what KVM returns to userspace. */
 int sim_get_msrs(struct sim_vcpu *vcpu, struct sim_msr_entry *e, u32 n);
