@@ -41,10 +41,13 @@ void sim_hw_call(const char *fn, const char *file, int line)
  * zero u64 lands in userspace as the host's U_CET, as if a stack slot had
  * leaked.
  */
-/* An injected fault (SIM_INJECT_UACCESS) takes this user copy. */
-static bool injected_fault(struct sim *sim)
+/*
+ * An injected fault (SIM_INJECT_UACCESS) takes this user copy; a copy of
+ * nothing touches no user page and cannot fault.
+ */
+static bool injected_fault(struct sim *sim, unsigned long n)
 {
-	if (!sim->uaccess_armed)
+	if (!sim->uaccess_armed || !n)
 		return false;
 	sim->uaccess_armed = false;
 	sim->uaccess_faulted = true;
@@ -59,7 +62,7 @@ unsigned long sim_hw_copy_from_user(void *to, const void *from,
 	struct sim *sim = sim_hw_current;
 	struct sim_val val = { .v = n, .vcpu = -1 };
 
-	if (injected_fault(sim)) {
+	if (injected_fault(sim, n)) {
 		sim_trace(sim, SIM_EV_USER_COPY, 1, val, file, line,
 			  "copy_from_user (faults)");
 		return n;
@@ -77,7 +80,7 @@ unsigned long sim_hw_copy_to_user(void *to, const void *from,
 	struct sim_val val = { .v = n, .vcpu = -1 };
 	unsigned long i;
 
-	if ((sim->faults & SIM_FAULT_USER_COPY_FAULTS) || injected_fault(sim)) {
+	if ((sim->faults & SIM_FAULT_USER_COPY_FAULTS) || injected_fault(sim, n)) {
 		sim_trace(sim, SIM_EV_USER_COPY, 0, val, file, line,
 			  "copy_to_user (faults)");
 		return n;	/* nothing copied: the page is not mapped */

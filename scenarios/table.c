@@ -121,6 +121,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSAVE,
 		.combos = SIM_COMBOS_ALL,
 		.hosts = SIM_HOSTS_ALL,
+		.long_run = "the paths of xsave_reject and guest_msrs, on three vCPUs",
 		.run = scn_xsave_migrate,
 	},
 	{
