@@ -480,11 +480,10 @@ void sim_vm_exit(struct sim_vcpu *v)
 /*
  * kvm_vcpu_reset(vcpu, true): the tree's kvm_xstate_reset() zeroes the CET
  * XSAVE components and, on VMX, the tree's vmx_vcpu_reset() the VMCS's
- * GUEST_S_CET, GUEST_SSP and GUEST_INTR_SSP_TABLE (its CET statements).  A
- * stand-in zeroes those (the VMCB's on SVM) where the tree has no such
- * code: SVM's init_vmcb() leaves the VMCB's CET fields as they are in the
- * 7.x trees, while the oracle expects the SDM's INIT state (0); whether
- * AMD's INIT keeps them is an open question (README).
+ * GUEST_S_CET, GUEST_SSP and GUEST_INTR_SSP_TABLE (its CET statements); on
+ * SVM, the tree's svm_vcpu_reset() does what it does with the VMCB's CET
+ * fields (the 7.x trees: nothing; the oracle names that exception).  A
+ * stand-in zeroes them only for a tree without either function.
  */
 void sim_vcpu_init(struct sim_vcpu *v)
 {

@@ -241,6 +241,14 @@ static bool glue_vendor_reset(void *kvm_vcpu, bool svm, bool init_event)
 		return true;
 	}
 #endif
+#ifdef SLICE_HAVE_svm_vcpu_reset
+	if (svm) {
+		svm_vcpu_reset(kvm_vcpu, init_event);
+		/* init_vmcb()'s vmcb_mark_all_dirty() (not sliced) */
+		to_svm(kvm_vcpu)->vmcb->control.clean = 0;
+		return true;
+	}
+#endif
 	return false;
 }
 

@@ -71,7 +71,8 @@ struct sim_kernel {
 	void (*xstate_reset)(void *kvm_vcpu, bool init_event);
 	/*
 	 * kvm_vcpu_reset()'s vendor part as far as CET goes (vmx_vcpu_reset():
-	 * the VMCS guest CET fields); false: the tree has none for @svm
+	 * the VMCS guest CET fields; svm_vcpu_reset(): the VMCB's, if it
+	 * touches them); false: the tree has none for @svm
 	 */
 	bool (*vendor_reset)(void *kvm_vcpu, bool svm, bool init_event);
 	/* the ioctl handlers: msr_io(), kvm_get_set_one_reg() */
