@@ -32,6 +32,7 @@ set(KVM_X86_SIM_SCENARIO_SOURCES
 	scenarios/nested.c
 	scenarios/run.c
 	scenarios/selftest.c
+	scenarios/smm.c
 	scenarios/table.c
 	scenarios/xsave.c)
 # The exploration (schedules of injections, generated programs): part of

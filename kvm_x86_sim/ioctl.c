@@ -457,9 +457,21 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 	const struct sim_kernel *k = sim->kernel;
 	struct sim_guest_msr g = { .vcpu = v, .init = op->init,
 				   .nested = op->nested, .vmcs12 = op->vmcs12,
-				   .write = op->write, .msr = op->msr };
+				   .smm = op->smm, .write = op->write,
+				   .msr = op->msr };
 
-	if (op->nested) {
+	if (op->smm) {
+		/* an SMI or RSM: KVM emulates both */
+		struct sim_val ssp = { .v = op->data, .vcpu = v->id };
+
+		exit_guest(v);
+		sim_trace(sim, SIM_EV_SMM, op->smm, ssp, __FILE__, __LINE__,
+			  op->smm == SIM_SMM_SMI ? "SMI" : "RSM");
+		op->ret = k->smm(v->kvm_vcpu, op->smm, &op->data);
+		if (op->smm == SIM_SMM_SMI &&
+		    (sim->faults & SIM_FAULT_SMRAM_SSP_LOST))
+			op->data = 0;
+	} else if (op->nested) {
 		/* L1's VMLAUNCH, or L2 doing what L1 intercepts: an exit */
 		exit_guest(v);
 		op->ret = sim_nested(v, op);

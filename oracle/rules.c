@@ -661,6 +661,48 @@ static bool svm_init_keeps_cet(const struct sim_vcpu *v,
 		before->msr[SIM_SLOT_INT_SSP_TAB] || before->ssp);
 }
 
+/*
+ * SMM and CET (SDM Vol. 3, the SMRAM state save map of a CPU with CET: the
+ * SSP at SMI, loaded back by RSM): an SMI saves a guest with shadow stacks
+ * its SSP in SMRAM, one without leaves the field alone (0 here); RSM loads
+ * SMRAM's SSP, where the SMM handler may have changed it, and fails (the
+ * vCPU shuts down) on one that is non-canonical or not 4-byte aligned, as
+ * the SSP's own rules say; a guest without shadow stacks keeps its SSP.
+ */
+static void oracle_smm(struct oracle *o, const struct sim_guest_msr *g)
+{
+	const struct sim_vcpu *v = g->vcpu;
+	struct oracle_vcpu *ov = &o->vcpus[v->id];
+	bool shstk = oracle_guest_has(v, SIM_FEATURE_SHSTK);
+	int ev = oracle_last_event(o);
+	bool valid;
+
+	if (!o->tree_has_cet)
+		return;
+	if (g->smm == SIM_SMM_SMI) {
+		u64 want = shstk ? ov->ssp : 0;
+
+		if (g->ret || g->data != want)
+			oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
+				       "SMI of vCPU%d saved SSP %#llx in SMRAM (%s), its SSP is %#llx",
+				       v->id, (unsigned long long)g->data,
+				       g->ret ? "and KVM gave up" : "done",
+				       (unsigned long long)want);
+		return;
+	}
+	valid = !shstk || (!noncanonical(o, g->data) && !(g->data & 3));
+	if (valid != !g->ret)
+		oracle_violate(o, SIM_INV_VALIDITY, ev,
+			       "RSM of vCPU%d with SSP %#llx in SMRAM %s; %s",
+			       v->id, (unsigned long long)g->data,
+			       g->ret ? "failed" : "succeeded",
+			       !shstk ? "a guest without shadow stacks ignores the field" :
+			       valid ? "the SSP is valid" :
+				       "a non-canonical or misaligned SSP must fail");
+	if (shstk && !g->ret)
+		ov->ssp = g->data;
+}
+
 void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
 {
 	const struct sim_vcpu *v = g->vcpu;
@@ -671,6 +713,10 @@ void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
 
 	if (g->nested) {
 		oracle_nested(o, g);
+		return;
+	}
+	if (g->smm) {
+		oracle_smm(o, g);
 		return;
 	}
 	if (g->init) {

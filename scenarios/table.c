@@ -116,6 +116,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_cpuid_frozen,
 	},
 	{
+		.name = "smm_ssp",
+		.summary = "SMI saves the guest SSP in SMRAM, RSM loads a valid one back",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_SMM_SSP,
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_smm_ssp,
+	},
+	{
 		.name = "xsave_migrate",
 		.summary = "migration: KVM_SET_XSAVE before and after KVM_SET_MSRS",
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSAVE,
@@ -443,6 +451,16 @@ const struct sim_scenario sim_scenarios[] = {
 		.expect = INV(CPUID_GATING),
 		.combos = ONE(SHSTK),
 		.run = scn_cpuid_frozen,
+	},
+	{
+		.name = "breaks_smram_ssp",
+		.summary = "the SMI's save of the SSP into SMRAM is lost",
+		.proves = INV(HOST_INTEGRITY),
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_SMM_SSP,
+		.faults = SIM_FAULT_SMRAM_SSP_LOST,
+		.expect = INV(HOST_INTEGRITY),
+		.combos = ONE(SHSTK),
+		.run = brk_smram_ssp_lost,
 	},
 	{
 		.name = "breaks_xrstors_init",

@@ -121,6 +121,12 @@ void scn_xsave_reject(struct sim_vcpu *vcpu, unsigned int cpuid)
 
 	sim_set_msrs(vcpu, set, has(cpuid, SIM_CPUID_SHSTK) ? 3 : 1);
 	sim_get_xsave(vcpu, buf, sim_xsave2_size(vcpu));
+	/* KVM_GET_XSAVE is KVM_GET_XSAVE2 with struct kvm_xsave's size */
+	sim_get_xsave(vcpu, bad, 0);
+	oracle_expect(sim_vcpu_sim(vcpu), !memcmp(buf, bad, sizeof(bad)),
+		      SIM_INV_HOST_INTEGRITY,
+		      "KVM_GET_XSAVE and KVM_GET_XSAVE2 returned different XSAVE areas of vCPU%d",
+		      0);
 	for (i = 0; i < ARRAY_SIZE(spoil); i++) {
 		memcpy(bad, buf, sizeof(bad));
 		memcpy(bad + spoil[i].offset, &spoil[i].value,

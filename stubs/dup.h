@@ -330,7 +330,42 @@ struct kvm_vcpu {
 	struct sim_vcpu *sim;		/* the simulator's view of this vCPU */
 	void *guest_page;		/* the harness's: what kvm_vcpu_map() maps */
 	int mutex;			/* (get_vmcs12()'s assertion) */
+	unsigned long requests;		/* KVM_REQ_* bits */
 };
+
+/*
+ * tracks: include/linux/kvm_host.h kvm_make_request(), KVM_REQUEST_MASK;
+ * arch/x86/include/asm/kvm_host.h KVM_REQ_TRIPLE_FAULT (KVM_ARCH_REQ(2))
+ */
+#undef KVM_REQ_TRIPLE_FAULT
+#define KVM_REQ_TRIPLE_FAULT	(8 + 2)
+#undef kvm_make_request
+#define kvm_make_request(req, vcpu) \
+	((vcpu)->requests |= 1UL << ((req) & 0xff))
+
+/*
+ * tracks: arch/x86/kvm/smm.h struct kvm_smram_state_64 (the field the
+ * sliced SMM code uses: the SSP); arch/x86/kvm/kvm_emulate.h struct
+ * x86_emulate_ctxt, X86EMUL_CONTINUE, X86EMUL_UNHANDLEABLE;
+ * arch/x86/include/asm/desc_defs.h struct desc_ptr
+ */
+struct kvm_smram_state_64 {
+	u64 ssp;
+};
+
+struct x86_emulate_ctxt {
+	struct kvm_vcpu *vcpu;
+};
+
+struct desc_ptr {
+	unsigned short size;
+	unsigned long address;
+};
+
+#undef X86EMUL_CONTINUE
+#define X86EMUL_CONTINUE	0
+#undef X86EMUL_UNHANDLEABLE
+#define X86EMUL_UNHANDLEABLE	1
 
 /*
  * tracks: arch/x86/kvm/x86.c msrs_to_save[], emulated_msrs[] and their

@@ -399,6 +399,42 @@ static int glue_nested(void *kvm_vcpu, bool svm, int op,
 	return r;
 }
 
+#if defined(SLICE_HAVE_enter_smm_save_state_64) && \
+	defined(SLICE_HAVE_rsm_load_state_64)
+#define SIM_TREE_HAS_SMM_SSP SIM_NEED_SMM_SSP
+/*
+ * enter_smm() and emulator_leave_smm() as far as the guest SSP goes: the
+ * tree's save of the state into SMRAM, its RSM load of it; the rest of
+ * SMM (the other registers, SMRAM in guest memory, the emulator) is not
+ * modelled.  A triple fault KVM requests, or RSM's X86EMUL_UNHANDLEABLE,
+ * is a failure (the vCPU shuts down).
+ */
+static int glue_smm(void *kvm_vcpu, int op, u64 *ssp)
+{
+	struct kvm_vcpu *vcpu = kvm_vcpu;
+	struct x86_emulate_ctxt ctxt = { .vcpu = vcpu };
+	struct kvm_smram_state_64 smram = { .ssp = *ssp };
+	int r;
+
+	vcpu->requests = 0;
+	if (op == SIM_SMM_RSM)
+		return rsm_load_state_64(&ctxt, &smram) != X86EMUL_CONTINUE;
+	smram.ssp = 0;		/* enter_smm(): SMRAM's image zeroed first */
+	enter_smm_save_state_64(vcpu, &smram);
+	*ssp = smram.ssp;
+	r = !!(vcpu->requests & (1UL << KVM_REQ_TRIPLE_FAULT));
+	vcpu->requests = 0;
+	return r;
+}
+#else
+#define SIM_TREE_HAS_SMM_SSP 0
+
+static int glue_smm(void *kvm_vcpu, int op, u64 *ssp)
+{
+	return 0;
+}
+#endif
+
 static void glue_nested_ran(void *kvm_vcpu, bool svm)
 {
 	glue_run_pending(kvm_vcpu, svm, false);
@@ -591,7 +627,8 @@ static int glue_xsave(void *kvm_vcpu, enum sim_xsave_op op,
 #define SIM_TREE_CAPS (SIM_TREE_HAS_ONE_REG | SIM_TREE_HAS_FEATURE_MSRS |	\
 		       SIM_TREE_HAS_XSTATE_LOAD | SIM_TREE_HAS_XSTATE_RESET | \
 		       SIM_TREE_HAS_MSR_LIST | SIM_TREE_HAS_NESTED_VMX | \
-		       SIM_TREE_HAS_NESTED_SVM | SIM_TREE_HAS_XSAVE)
+		       SIM_TREE_HAS_NESTED_SVM | SIM_TREE_HAS_XSAVE | \
+		       SIM_TREE_HAS_SMM_SSP)
 
 #if defined(SLICE_HAVE_kvm_probe_msr_to_save) && \
 	defined(SLICE_HAVE_kvm_is_advertised_msr)
@@ -664,6 +701,8 @@ static const char *glue_lacks(unsigned int needs)
 		why = "tree has no nested VMX CET code (vmcs_write_cet_state, load_vmcs12_host_state, nested_vmx_check_guest_state not found)";
 	if (lacks & SIM_NEED_NESTED_SVM)
 		why = "tree has no nested SVM CET code (nested_vmcb02_prepare_save, nested_svm_vmexit_update_vmcb12 with the CET fields not found)";
+	if (lacks & SIM_NEED_SMM_SSP)
+		why = "tree has no SMM save/restore of the guest SSP (enter_smm_save_state_64, rsm_load_state_64 with ssp not found)";
 	if (lacks & SIM_NEED_XSAVE)
 		why = "tree has no kvm_vcpu_ioctl_x86_{get,set}_xsave/get_xsave2 (KVM_GET_XSAVE2)";
 	if (lacks & SIM_NEED_MSR_LIST)
@@ -685,6 +724,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.xfeatures = glue_xfeatures,
 	.nested = glue_nested,
 	.nested_ran = glue_nested_ran,
+	.smm = glue_smm,
 	.xstate_reset = glue_xstate_reset,
 	.vendor_reset = glue_vendor_reset,
 	.msr_io = glue_msr_io,

@@ -77,6 +77,7 @@ enum sim_event_type {
 	SIM_EV_VMCS_SWITCH,	/* KVM makes vmcs01 or vmcs02 current */
 	/* an fpstate copied to (index 0) or from (1) a userspace XSAVE buffer */
 	SIM_EV_XSAVE_UABI,
+	SIM_EV_SMM,		/* an SMI (index 1) or RSM (2), emulated by KVM */
 };
 
 struct sim_event {

@@ -42,6 +42,7 @@ struct sim_guest_msr {
 	 */
 	u8 nested;
 	const struct sim_vmcs12 *vmcs12;
+	u8 smm;				/* not an MSR access: SIM_SMM_* */
 	bool write;
 	bool passthrough;		/* reached the CPU without an exit */
 	u32 msr;

@@ -81,6 +81,8 @@ enum sim_fault {
 	SIM_FAULT_GUEST_XSS_LOST	= 1u << 21, /* guest XSS write dropped */
 	/* KVM never learns that the vCPU ran (last_vmentry_cpu stays -1) */
 	SIM_FAULT_ENTRY_UNRECORDED	= 1u << 22,
+	/* SMRAM's SSP field is not written at an SMI (memory lost) */
+	SIM_FAULT_SMRAM_SSP_LOST	= 1u << 23,
 };
 /* A fault by its name in lower case ("stale_fpregs_valid"); 0: unknown. */
 unsigned int sim_fault_by_name(const char *name);
@@ -101,6 +103,8 @@ enum sim_need {
 	SIM_NEED_NESTED_SVM	= 1u << 7,
 	/* KVM_{GET,SET}_XSAVE(2): kvm_vcpu_ioctl_x86_{get,set}_xsave* */
 	SIM_NEED_XSAVE		= 1u << 8,
+	/* SMM's save and restore of the guest SSP (smm.c) */
+	SIM_NEED_SMM_SSP	= 1u << 9,
 };
 
 struct sim;
@@ -192,6 +196,7 @@ int sim_run(struct sim_vcpu *vcpu, u32 msr, u64 val);
 struct sim_guest_op {
 	bool init;		/* not an MSR access: an INIT (sent by an IPI) */
 	u8 nested;		/* not an MSR access: SIM_NESTED_* */
+	u8 smm;			/* not an MSR access: SIM_SMM_* */
 	bool write;
 	u32 msr;
 	u64 data;		/* written, or read back */
@@ -221,6 +226,14 @@ struct sim_vmcs12 {
 	u8 vmcb12;
 	bool clean;
 };
+
+/*
+ * System management mode: an SMI saves the guest's state, SSP included,
+ * into SMRAM (.data: the SSP the save area then holds), the SMM handler
+ * may change it there, and RSM loads it back (.data: the SSP in SMRAM;
+ * .ret non-zero: RSM failed, the vCPU shuts down).
+ */
+enum sim_smm_op { SIM_SMM_NONE, SIM_SMM_SMI, SIM_SMM_RSM };
 
 /* A guest op's .nested, and what a VMLAUNCH's .ret says happened. */
 enum sim_nested_op {
