@@ -83,9 +83,11 @@ static enum prog_op pick_op(u64 *s, const struct sim_kernel *k)
 		[PROG_SET_MSRS] = 4, [PROG_GET_MSRS] = 3,
 		[PROG_SET_ONE_REG] = 2, [PROG_GET_ONE_REG] = 2,
 		[PROG_DEV_GET_MSRS] = 1, [PROG_REG_LIST] = 1, [PROG_RUN] = 4,
+		[PROG_GET_XSAVE] = 1, [PROG_SET_XSAVE] = 1,
 	};
 	bool one_reg = !sim_kernel_lacks(k, SIM_NEED_ONE_REG);
 	bool dev = !sim_kernel_lacks(k, SIM_NEED_FEATURE_MSRS);
+	bool xsave = !sim_kernel_lacks(k, SIM_NEED_XSAVE);
 	unsigned int total = 0, r, op;
 
 	for (op = 0; op < PROG_NR_OPS; op++)
@@ -99,6 +101,8 @@ static enum prog_op pick_op(u64 *s, const struct sim_kernel *k)
 			continue;
 		if (op == PROG_DEV_GET_MSRS && !dev)
 			continue;
+		if ((op == PROG_GET_XSAVE || op == PROG_SET_XSAVE) && !xsave)
+			continue;
 		return op;
 	}
 }
@@ -109,17 +113,70 @@ static const u64 bad_ids[] = {
 	SIM_ONE_REG_BAD_SIZE1024,
 };
 
-static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid)
+/* A vmcs12 (vmcb12 on SVM) for L1's VMLAUNCH: controls, CET state. */
+static void gen_vmcs12(u64 *s, struct sim_vmcs12 *v12, unsigned int cpuid)
 {
-	unsigned int i;
+	v12->entry_ctls = below(s, 4) ? SIM_VM_ENTRY_LOAD_CET_STATE : 0;
+	v12->exit_ctls = below(s, 4) ? SIM_VM_EXIT_LOAD_CET_STATE : 0;
+	v12->guest_s_cet = pick_value(s, SIM_MSR_S_CET, cpuid);
+	v12->guest_ssp = pick_value(s, SIM_MSR_PL0_SSP, cpuid);
+	v12->guest_isst = pick_value(s, SIM_MSR_INT_SSP_TAB, cpuid);
+	v12->host_s_cet = pick_value(s, SIM_MSR_S_CET, cpuid);
+	v12->host_ssp = pick_value(s, SIM_MSR_PL0_SSP, cpuid);
+	v12->host_isst = pick_value(s, SIM_MSR_INT_SSP_TAB, cpuid);
+	v12->vmcb12 = below(s, 2);
+	v12->clean = !below(s, 3);
+}
+
+/*
+ * Guest op @i of a KVM_RUN as one of a pair, when the next op is free:
+ * an SMI and its RSM (with an SSP the SMM handler may have changed), or
+ * L1's VMLAUNCH and L2's VM-exit.  Returns the ops used (0: none).
+ */
+static unsigned int gen_pair(u64 *s, struct prog_step *st, unsigned int i,
+			     unsigned int cpuid, const struct sim_kernel *k)
+{
+	struct sim_guest_op *g = &st->g[i];
+	unsigned int r = below(s, 16);
+
+	if (i + 1 >= st->n || r > 1)
+		return 0;
+	if (!r && !sim_kernel_lacks(k, SIM_NEED_SMM_SSP)) {
+		g[0].smm = SIM_SMM_SMI;
+		g[1].smm = SIM_SMM_RSM;
+		g[1].data = pick_value(s, SIM_MSR_KVM_INTERNAL_GUEST_SSP, cpuid);
+		return 2;
+	}
+	if (r && !sim_kernel_lacks(k, SIM_NEED_NESTED)) {
+		g[0].nested = SIM_NESTED_VMLAUNCH;
+		g[1].nested = SIM_NESTED_VMEXIT;
+		gen_vmcs12(s, &st->v12[i], cpuid);
+		return 2;
+	}
+	return 0;
+}
+
+static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid,
+		     const struct sim_kernel *k)
+{
+	unsigned int i, pair = 0;
 
 	st->n = 1 + below(s, PROG_MAX_ENTRIES);
 	for (i = 0; i < st->n; i++) {
 		struct sim_guest_op *g = &st->g[i];
 		u32 msr;
 
+		if (pair) {	/* the second of a pair */
+			pair--;
+			continue;
+		}
 		switch (st->op) {
 		case PROG_RUN:
+			pair = gen_pair(s, st, i, cpuid, k);
+			if (pair) {
+				pair--;
+				break;
+			}
 			g->init = !below(s, 12);
 			g->write = below(s, 2);
 			g->msr = pick_msr(s, true);
@@ -144,6 +201,10 @@ static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid)
 	}
 	if (st->op == PROG_REG_LIST)
 		st->reg_room = below(s, 3) ? 64 : below(s, 2);
+	if (st->op == PROG_GET_XSAVE || st->op == PROG_SET_XSAVE)
+		st->n = 1;
+	if (st->op == PROG_SET_XSAVE)
+		st->spoil = below(s, 2) ? 0 : below(s, SIM_NR_XSAVE_SPOILS);
 	if ((st->op == PROG_SET_ONE_REG || st->op == PROG_GET_ONE_REG) &&
 	    !below(s, 6))
 		st->id_xor = bad_ids[below(s, ARRAY_SIZE(bad_ids))];
@@ -185,7 +246,7 @@ void prog_generate(struct prog *p, u64 seed, unsigned long index,
 		}
 		st->op = pick_op(&s, k);
 		ran[v] |= st->op == PROG_RUN;
-		gen_step(&s, st, cpuid[v]);
+		gen_step(&s, st, cpuid[v], k);
 	}
 }
 
@@ -213,13 +274,21 @@ static void run_step(struct sim *sim, struct sim_vcpu *v,
 		     const struct prog_step *st)
 {
 	static struct sim_msr_entry e[PROG_BIG_BATCH];
+	static u8 xsave[SIM_KVM_XSAVE_SIZE];
 	struct sim_guest_op g[PROG_MAX_ENTRIES];
+	struct sim_vmcs12 v12[PROG_MAX_ENTRIES];
 	u64 val = st->e[0].data, regs[64], room = st->reg_room;
 	unsigned int i, n = st->big ? st->big : st->n;
 
 	for (i = 0; i < n; i++)
 		e[i] = st->e[i % st->n];
 	memcpy(g, st->g, sizeof(g));
+	memcpy(v12, st->v12, sizeof(v12));
+	/* a nested pair's VM-exit reads back into its VMLAUNCH's vmcs12 */
+	for (i = 0; i < PROG_MAX_ENTRIES; i++)
+		g[i].vmcs12 = !g[i].nested ? NULL :
+			      g[i].nested == SIM_NESTED_VMLAUNCH || !i ?
+			      &v12[i] : &v12[i - 1];
 	if (st->id_xor) {
 		sim_one_reg_bad_id(v, st->op == PROG_SET_ONE_REG,
 				   st->e[0].index, st->id_xor, &val);
@@ -249,6 +318,14 @@ static void run_step(struct sim *sim, struct sim_vcpu *v,
 		break;
 	case PROG_RUN:
 		sim_run_guest(v, g, st->n);
+		break;
+	case PROG_GET_XSAVE:
+		sim_get_xsave(v, xsave, sim_xsave2_size(v));
+		break;
+	case PROG_SET_XSAVE:
+		sim_get_xsave(v, xsave, sim_xsave2_size(v));
+		scn_xsave_spoil(xsave, st->spoil);
+		sim_set_xsave(v, xsave);
 		break;
 	}
 }

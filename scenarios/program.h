@@ -3,8 +3,9 @@
  * Generated VMM programs (model-based testing): a seeded generator of
  * ioctl sequences over several vCPUs (KVM_SET_CPUID2, KVM_{GET,SET}_MSRS
  * of CET and other MSRs with valid and invalid values, ONE_REG, the
- * /dev/kvm KVM_GET_MSRS, KVM_GET_REG_LIST, KVM_RUN with guest RDMSR/WRMSR
- * and INIT), on a chosen host, with injected interruptions mixed in.  The
+ * /dev/kvm KVM_GET_MSRS, KVM_GET_REG_LIST, KVM_GET_XSAVE2/KVM_SET_XSAVE,
+ * KVM_RUN with guest RDMSR/WRMSR, INIT, SMI/RSM and nested VMLAUNCH/VM-exit
+ * pairs), on a chosen host, with injected interruptions mixed in.  The
  * oracle judges every step; a failing program is shrunk to a minimal one
  * and printed as a scenario to paste into the table.
  */
@@ -22,6 +23,8 @@ enum prog_op {
 	PROG_DEV_GET_MSRS,
 	PROG_REG_LIST,
 	PROG_RUN,
+	PROG_GET_XSAVE,		/* KVM_GET_XSAVE2 */
+	PROG_SET_XSAVE,		/* KVM_GET_XSAVE2, spoiled, KVM_SET_XSAVE */
 	PROG_NR_OPS,
 };
 
@@ -38,8 +41,11 @@ struct prog_step {
 	u64 reg_room;		/* PROG_REG_LIST: ids userspace has room for */
 	u64 id_xor;		/* ONE_REG: its id spoiled (SIM_ONE_REG_BAD_*) */
 	u16 big;		/* MSRS: this many entries, e[] repeated */
+	u8 spoil;		/* PROG_SET_XSAVE: scn_xsave_spoil()'s kind */
 	struct sim_msr_entry e[PROG_MAX_ENTRIES];
+	/* RUN: .vmcs12 is set when run, to v12[] (a nested op's vmcs12) */
 	struct sim_guest_op g[PROG_MAX_ENTRIES];
+	struct sim_vmcs12 v12[PROG_MAX_ENTRIES];
 };
 
 struct prog {

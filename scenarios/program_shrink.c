@@ -71,6 +71,8 @@ static bool drop_entry(struct prog *p, unsigned int i, unsigned int j,
 		return false;
 	memmove(&st->e[j], &st->e[j + 1], (st->n - j - 1) * sizeof(st->e[0]));
 	memmove(&st->g[j], &st->g[j + 1], (st->n - j - 1) * sizeof(st->g[0]));
+	memmove(&st->v12[j], &st->v12[j + 1],
+		(st->n - j - 1) * sizeof(st->v12[0]));
 	st->n--;
 	return smaller_fails(p, &q, faults, bit);
 }
@@ -166,18 +168,51 @@ static void say(struct out *o, const char *fmt, ...)
 	o->print(o->ctx, line);
 }
 
+static void print_vmcs12(struct out *o, const struct sim_vmcs12 *v,
+			 unsigned int i, unsigned int j)
+{
+	say(o, "\tstruct sim_vmcs12 n%u_%u = {", i, j);
+	say(o, "\t\t.entry_ctls = %#x, .exit_ctls = %#x,", v->entry_ctls,
+	    v->exit_ctls);
+	say(o, "\t\t.guest_s_cet = %#llxull, .guest_ssp = %#llxull, .guest_isst = %#llxull,",
+	    (unsigned long long)v->guest_s_cet,
+	    (unsigned long long)v->guest_ssp,
+	    (unsigned long long)v->guest_isst);
+	say(o, "\t\t.host_s_cet = %#llxull, .host_ssp = %#llxull, .host_isst = %#llxull,",
+	    (unsigned long long)v->host_s_cet,
+	    (unsigned long long)v->host_ssp,
+	    (unsigned long long)v->host_isst);
+	say(o, "\t\t.vmcb12 = %u, .clean = %s,", v->vmcb12,
+	    v->clean ? "true" : "false");
+	say(o, "\t};");
+}
+
 static void print_arrays(struct out *o, const struct prog_step *st,
 			 unsigned int i)
 {
 	unsigned int j;
 
 	if (st->op == PROG_RUN) {
+		for (j = 0; j < st->n; j++)
+			if (st->g[j].nested == SIM_NESTED_VMLAUNCH)
+				print_vmcs12(o, &st->v12[j], i, j);
 		say(o, "\tstruct sim_guest_op g%u[] = {", i);
 		for (j = 0; j < st->n; j++) {
 			const struct sim_guest_op *g = &st->g[j];
 
 			if (g->init)
 				say(o, "\t\t{ .init = true },");
+			else if (g->smm == SIM_SMM_SMI)
+				say(o, "\t\t{ .smm = SIM_SMM_SMI },");
+			else if (g->smm)
+				say(o, "\t\t{ .smm = SIM_SMM_RSM, .data = %#llxull },",
+				    (unsigned long long)g->data);
+			else if (g->nested == SIM_NESTED_VMLAUNCH)
+				say(o, "\t\t{ .nested = SIM_NESTED_VMLAUNCH, .vmcs12 = &n%u_%u },",
+				    i, j);
+			else if (g->nested)	/* reads back into its launch's */
+				say(o, "\t\t{ .nested = SIM_NESTED_VMEXIT, .vmcs12 = &n%u_%u },",
+				    i, j ? j - 1 : 0);
 			else if (g->write)
 				say(o, "\t\tWR(%s, %#llxull),", msr_name(g->msr),
 				    (unsigned long long)g->data);
@@ -246,6 +281,14 @@ static void print_call(struct out *o, const struct prog_step *st,
 	case PROG_RUN:
 		say(o, "\tsim_run_guest(v%u, g%u, %u);", v, i, st->n);
 		break;
+	case PROG_GET_XSAVE:
+		say(o, "\tsim_get_xsave(v%u, xsave, sim_xsave2_size(v%u));", v, v);
+		break;
+	case PROG_SET_XSAVE:
+		say(o, "\tsim_get_xsave(v%u, xsave, sim_xsave2_size(v%u));", v, v);
+		say(o, "\tscn_xsave_spoil(xsave, %u);", st->spoil);
+		say(o, "\tsim_set_xsave(v%u, xsave);", v);
+		break;
 	}
 }
 
@@ -256,6 +299,19 @@ static bool uses(const struct prog *p, enum prog_op op)
 	for (i = 0; i < p->nr_steps; i++)
 		if (p->steps[i].op == op)
 			return true;
+	return false;
+}
+
+/* Does a guest of @p enter SMM (@nested: L2)? */
+static bool guest_does(const struct prog *p, bool nested)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < p->nr_steps; i++)
+		for (j = 0; p->steps[i].op == PROG_RUN && j < p->steps[i].n; j++)
+			if (nested ? p->steps[i].g[j].nested :
+				     p->steps[i].g[j].smm)
+				return true;
 	return false;
 }
 
@@ -300,8 +356,12 @@ void prog_print_c(const struct prog *p, sim_printer print, void *ctx)
 
 	say(&o, "/* scenarios/table.c (runs on both vendors; found on %s): */",
 	    p->vendor == SIM_VMX ? "VMX" : "SVM");
-	say(&o, "\t{ .name = \"found_%llu_%lu\", .summary = \"generated\", .needs = SIM_NEED_CET_MSRS,",
-	    (unsigned long long)p->seed, p->index);
+	say(&o, "\t{ .name = \"found_%llu_%lu\", .summary = \"generated\", .needs = SIM_NEED_CET_MSRS%s%s%s,",
+	    (unsigned long long)p->seed, p->index,
+	    uses(p, PROG_GET_XSAVE) || uses(p, PROG_SET_XSAVE) ?
+	    " | SIM_NEED_XSAVE" : "",
+	    guest_does(p, false) ? " | SIM_NEED_SMM_SSP" : "",
+	    guest_does(p, true) ? " | SIM_NEED_NESTED" : "");
 	say(&o, "\t  .combos = ONE(NONE), .no_cpuid = true, .hosts = 1u << %s,",
 	    hosts[p->host]);
 	say(&o, "\t  .run = scn_found_%llu_%lu },", (unsigned long long)p->seed,
@@ -332,6 +392,8 @@ void prog_print_c(const struct prog *p, sim_printer print, void *ctx)
 	}
 	if (uses(p, PROG_REG_LIST))
 		say(&o, "\tu64 room, regs[64];");
+	if (uses(p, PROG_GET_XSAVE) || uses(p, PROG_SET_XSAVE))
+		say(&o, "\tstatic u8 xsave[SIM_KVM_XSAVE_SIZE];");
 	for (i = 0; i < p->nr_steps; i++)
 		print_arrays(&o, &p->steps[i], i);
 	say(&o, "");

@@ -88,6 +88,13 @@ void brk_smram_ssp_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_xsave_migrate(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_xsave_reject(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_xsave_drops_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
+/*
+ * Spoil an XSAVE buffer (from KVM_GET_XSAVE2) the way @kind says (0: not
+ * at all, then a CET component in XSTATE_BV, ...; below
+ * SIM_NR_XSAVE_SPOILS) for KVM_SET_XSAVE to refuse
+ */
+#define SIM_NR_XSAVE_SPOILS	8
+void scn_xsave_spoil(u8 *buf, unsigned int kind);
 void brk_xsave_live(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_edge_u_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_edge_s_cet(struct sim_vcpu *vcpu, unsigned int cpuid);

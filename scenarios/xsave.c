@@ -95,6 +95,23 @@ void scn_xsave_migrate(struct sim_vcpu *vcpu, unsigned int cpuid)
 	restore(vcpu, cpuid, msrs, n, xsave, false);
 }
 
+void scn_xsave_spoil(u8 *buf, unsigned int kind)
+{
+	static const struct { u32 offset; u64 value; } spoil[] = {
+		{ SIM_XSAVE_HDR_OFFSET, 0x3 | SIM_XFEATURE_MASK_CET_USER },
+		{ SIM_XSAVE_HDR_OFFSET, 0x3 | SIM_XFEATURE_MASK_CET_KERNEL },
+		{ SIM_XSAVE_HDR_OFFSET, 0x7 },			/* + AVX */
+		{ SIM_XSAVE_HDR_OFFSET + 8, 0x8000000000000003ull },
+		{ SIM_XSAVE_HDR_OFFSET + 16, 1 },		/* reserved */
+		{ 24, 0x1f80 | (1ull << 16) | (0x1f80ull << 32) }, /* MXCSR */
+		{ SIM_XSAVE_HDR_OFFSET, 0 },	/* all user state in init */
+	};
+
+	if (kind && kind <= ARRAY_SIZE(spoil))
+		memcpy(buf + spoil[kind - 1].offset, &spoil[kind - 1].value,
+		       sizeof(spoil[kind - 1].value));
+}
+
 /*
  * KVM_SET_XSAVE of buffers the ABI refuses (EINVAL) and takes, each
  * leaving the CET state alone: a CET component in XSTATE_BV, a component
@@ -104,14 +121,6 @@ void scn_xsave_migrate(struct sim_vcpu *vcpu, unsigned int cpuid)
 void scn_xsave_reject(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	static u8 buf[SIM_KVM_XSAVE_SIZE], bad[SIM_KVM_XSAVE_SIZE];
-	static const struct { u32 offset; u64 value; } spoil[] = {
-		{ SIM_XSAVE_HDR_OFFSET, 0x3 | SIM_XFEATURE_MASK_CET_USER },
-		{ SIM_XSAVE_HDR_OFFSET, 0x3 | SIM_XFEATURE_MASK_CET_KERNEL },
-		{ SIM_XSAVE_HDR_OFFSET, 0x7 },			/* + AVX */
-		{ SIM_XSAVE_HDR_OFFSET + 8, 0x8000000000000003ull },
-		{ SIM_XSAVE_HDR_OFFSET + 16, 1 },		/* reserved */
-		{ 24, 0x1f80 | (1ull << 16) | (0x1f80ull << 32) }, /* MXCSR */
-	};
 	struct sim_msr_entry set[] = {
 		{ SIM_MSR_U_CET, 0, guest_cet(cpuid) },
 		{ SIM_MSR_PL3_SSP, 0, guest_ssp(cpuid, 3) },
@@ -127,15 +136,11 @@ void scn_xsave_reject(struct sim_vcpu *vcpu, unsigned int cpuid)
 		      SIM_INV_HOST_INTEGRITY,
 		      "KVM_GET_XSAVE and KVM_GET_XSAVE2 returned different XSAVE areas of vCPU%d",
 		      0);
-	for (i = 0; i < ARRAY_SIZE(spoil); i++) {
+	for (i = 1; i < SIM_NR_XSAVE_SPOILS; i++) {
 		memcpy(bad, buf, sizeof(bad));
-		memcpy(bad + spoil[i].offset, &spoil[i].value,
-		       sizeof(spoil[i].value));
+		scn_xsave_spoil(bad, i);
 		sim_set_xsave(vcpu, bad);
 	}
-	memcpy(bad, buf, sizeof(bad));
-	sim_xsave_set_bv(bad, 0);
-	sim_set_xsave(vcpu, bad);
 	sim_get_xsave(vcpu, buf, sim_xsave2_size(vcpu));
 	sim_get_msrs(vcpu, set, has(cpuid, SIM_CPUID_SHSTK) ? 3 : 1);
 }
