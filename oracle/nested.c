@@ -99,15 +99,30 @@ static const char *const result_name[] = {
 	[SIM_NESTED_UNSUPPORTED] = "not handled",
 };
 
+/* SVM: remember what vmcb12 @c's CET fields hold now */
+static void vmcb12_seen(struct oracle_vcpu *ov, const struct sim_vmcs12 *c)
+{
+	unsigned int i = c->vmcb12 & 1;
+
+	ov->vmcb12[i].seen = true;
+	ov->vmcb12[i].s_cet = c->guest_s_cet;
+	ov->vmcb12[i].ssp = c->guest_ssp;
+	ov->vmcb12[i].isst = c->guest_isst;
+}
+
 /*
  * SVM's VMRUN: no CET consistency checks are modelled (KVM has none; the
  * scenarios give vmcb12 valid values), so L2 runs with vmcb12's state.
+ * APM Vol. 2, 15.15.2: a clean bit L1 leaves set for a field it changed
+ * since the last VMRUN of that VMCB makes the state loaded undefined (the
+ * CPU may use its cached copy): then whatever L2 gets is its state.
  */
 static void vmrun(struct oracle *o, const struct sim_guest_msr *g, int ev)
 {
 	const struct sim_vcpu *v = g->vcpu;
 	const struct sim_vmcs12 *c = g->vmcs12;
 	struct oracle_vcpu *ov = &o->vcpus[v->id];
+	unsigned int i = c->vmcb12 & 1;
 
 	if (g->ret != SIM_NESTED_ENTERED) {
 		oracle_violate(o, SIM_INV_VALIDITY, ev,
@@ -115,6 +130,11 @@ static void vmrun(struct oracle *o, const struct sim_guest_msr *g, int ev)
 			       v->id, g->ret);
 		return;
 	}
+	ov->adopt_entry = c->clean && ov->vmcb12[i].seen &&
+			  (ov->vmcb12[i].s_cet != c->guest_s_cet ||
+			   ov->vmcb12[i].ssp != c->guest_ssp ||
+			   ov->vmcb12[i].isst != c->guest_isst);
+	vmcb12_seen(ov, c);
 	ov->l1_s_cet = ov->msr[sim_msr_slot(SIM_MSR_S_CET)];
 	ov->l1_ssp = ov->ssp;
 	ov->l1_isst = ov->msr[sim_msr_slot(SIM_MSR_INT_SSP_TAB)];
@@ -180,8 +200,10 @@ static void vmexit(struct oracle *o, const struct sim_guest_msr *g, int ev)
 			       (unsigned long long)c->guest_isst,
 			       (unsigned long long)ov->ssp,
 			       (unsigned long long)isst);
-	if (o->sim->vendor == SIM_SVM)
+	if (o->sim->vendor == SIM_SVM) {
+		vmcb12_seen(&o->vcpus[v->id], c);
 		load_state(o, v, ov->l1_s_cet, ov->l1_ssp, ov->l1_isst);
+	}
 	else if (c->exit_ctls & CET_EXIT)
 		load_state(o, v, c->host_s_cet, c->host_ssp, c->host_isst);
 }

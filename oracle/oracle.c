@@ -162,6 +162,14 @@ static void check_entry_cet(struct oracle *o, int n)
 
 	if (!v || !o->tree_has_cet)
 		return;
+	if (o->vcpus[v->id].adopt_entry) {	/* (APM 15.15.2: undefined) */
+		o->vcpus[v->id].adopt_entry = false;
+		for (i = 0; i < ARRAY_SIZE(msrs); i++)
+			o->vcpus[v->id].msr[sim_msr_slot(msrs[i])] =
+				sim->hw[sim_msr_slot(msrs[i])].v;
+		o->vcpus[v->id].ssp = v->guest_ssp.v;
+		return;
+	}
 	for (i = 0; i < ARRAY_SIZE(msrs); i++) {
 		int s = sim_msr_slot(msrs[i]);
 		const struct sim_val *hw = &sim->hw[s];

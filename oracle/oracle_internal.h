@@ -26,6 +26,9 @@ struct oracle_vcpu {
 	/* nested SVM: L1's S_CET, SSP, INT_SSP_TAB that VMRUN saved */
 	u64 l1_s_cet, l1_ssp, l1_isst;
 	bool ran;		/* entered at least once: its model is frozen */
+	/* SVM: each vmcb12's CET fields as its last VMRUN / #VMEXIT left them */
+	struct { bool seen; u64 s_cet, ssp, isst; } vmcb12[2];
+	bool adopt_entry;	/* the next VM-entry's CET state is undefined */
 };
 
 struct oracle {
