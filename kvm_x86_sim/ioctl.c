@@ -128,6 +128,10 @@ unsigned int sim_fault_by_name(const char *name)
 		{ "host_claims_cet", SIM_FAULT_HOST_CLAIMS_CET },
 		{ "exit_skips_save", SIM_FAULT_EXIT_SKIPS_SAVE },
 		{ "entry_unrecorded", SIM_FAULT_ENTRY_UNRECORDED },
+		{ "uabi_drops_supervisor", SIM_FAULT_UABI_DROPS_SUPERVISOR },
+		{ "smram_ssp_lost", SIM_FAULT_SMRAM_SSP_LOST },
+		{ "guest_xss_lost", SIM_FAULT_GUEST_XSS_LOST },
+		{ "xrstors_ignores_bv", SIM_FAULT_XRSTORS_IGNORES_BV },
 	};
 	unsigned int i;
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Generating and running VMM programs (program.h).  The generator follows
- * KVM's rules for a VMM, not the code under test: KVM_SET_CPUID2 at most
- * once per vCPU and never after its first KVM_RUN (KVM refuses a changed
- * CPUID then), CPUID within what KVM supports on the host.  Everything
- * else (values, MSRs, orders, vCPUs) is free.
+ * KVM's rules for a VMM, not the code under test: KVM_SET_CPUID2 once per
+ * vCPU before its first KVM_RUN (after it, now and then, the same CPUID
+ * again or another, which KVM must refuse: the vCPU keeps the first), CPUID
+ * within what KVM supports on the host.  Everything else (values, MSRs,
+ * orders, vCPUs) is free.
  */
 #include "program.h"
 #include "values.h"
@@ -242,6 +243,11 @@ void prog_generate(struct prog *p, u64 seed, unsigned long index,
 			st->op = PROG_SET_CPUID;
 			st->cpuid = cpuid[v] = pick_cpuid(&s, caps);
 			has_cpuid[v] = true;
+			continue;
+		}
+		if (ran[v] && !below(&s, 16)) {	/* cpuid[v] stays */
+			st->op = PROG_SET_CPUID;
+			st->cpuid = below(&s, 2) ? cpuid[v] : pick_cpuid(&s, caps);
 			continue;
 		}
 		st->op = pick_op(&s, k);
