@@ -203,9 +203,9 @@ static void vmexit(struct oracle *o, const struct sim_guest_msr *g, int ev)
 	if (o->sim->vendor == SIM_SVM) {
 		vmcb12_seen(&o->vcpus[v->id], c);
 		load_state(o, v, ov->l1_s_cet, ov->l1_ssp, ov->l1_isst);
-	}
-	else if (c->exit_ctls & CET_EXIT)
+	} else if (c->exit_ctls & CET_EXIT) {
 		load_state(o, v, c->host_s_cet, c->host_ssp, c->host_isst);
+	}
 }
 
 void oracle_nested(struct oracle *o, const struct sim_guest_msr *g)
