@@ -40,7 +40,8 @@ void sim_fpu_init(struct sim *sim)
 	for (s = 0; s < SIM_NR_SLOTS; s++)
 		host->owner[s] = SIM_OWN_HOST;
 	for (stale = host->regs.xsave.cet_kernel;
-	     stale < host->regs.xsave.cet_kernel + 3; stale++)
+	     stale < host->regs.xsave.cet_kernel +
+		     ARRAY_SIZE(host->regs.xsave.cet_kernel); stale++)
 		*stale = SIM_STALE_XSAVE_BYTES;
 	sim_xsaves(sim, host);
 	sim->cur_fps = host;
@@ -172,15 +173,6 @@ void sim_hw_fpu_swap_kvm_fpstate(struct sim_fpstate *guest, bool enter_guest,
 					    "fpu_swap_kvm_fpstate(host)");
 }
 
-/*
- * The components an XSAVE area's header says it holds: XSTATE_BV, less
- * any bit the area's format leaves out (get_xsave_addr()'s rules).
- */
-static bool component_saved(const struct sim_xregs_state *x, u64 mask)
-{
-	return x->header.xfeatures & x->header.xcomp_bv & mask;
-}
-
 void *sim_hw_get_xsave_addr(struct sim_xregs_state *xsave, int nr,
 			    const char *file, int line)
 {
@@ -225,7 +217,7 @@ void sim_hw_fpstate_clear(struct sim_fpstate *fps, unsigned int nr,
 		u64 *mem = sim_fps_slot(fps, s);
 
 		if (!mem || sim_slot_xfeature(s) != mask ||
-		    !component_saved(&fps->regs.xsave, mask))
+		    !sim_xsave_holds(&fps->regs.xsave, mask))
 			continue;
 		*mem = 0;
 		fps->owner[s] = SIM_OWN_NONE;

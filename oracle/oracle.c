@@ -159,17 +159,17 @@ static void check_entry_cet(struct oracle *o, int n)
 	const struct sim *sim = o->sim;
 	const struct sim_vcpu *v = sim->loaded_vcpu;
 	unsigned int i;
+	bool adopt;
 
 	if (!v || !o->tree_has_cet)
 		return;
-	if (o->vcpus[v->id].adopt_entry) {	/* (APM 15.15.2: undefined) */
-		o->vcpus[v->id].adopt_entry = false;
-		for (i = 0; i < ARRAY_SIZE(msrs); i++)
-			o->vcpus[v->id].msr[sim_msr_slot(msrs[i])] =
-				sim->hw[sim_msr_slot(msrs[i])].v;
-		o->vcpus[v->id].ssp = v->guest_ssp.v;
-		return;
-	}
+	/*
+	 * What the guest gets is its state: SVM_CET_DIRTIES_VMCB01, or a
+	 * vmcb12 whose changed CET fields L1 left clean (APM 15.15.2:
+	 * undefined, nested.c)
+	 */
+	adopt = svm_cet_dirties_vmcb01(v) || o->vcpus[v->id].adopt_entry;
+	o->vcpus[v->id].adopt_entry = false;
 	for (i = 0; i < ARRAY_SIZE(msrs); i++) {
 		int s = sim_msr_slot(msrs[i]);
 		const struct sim_val *hw = &sim->hw[s];
@@ -177,7 +177,7 @@ static void check_entry_cet(struct oracle *o, int n)
 
 		if (!oracle_guest_owns_msr(v, msrs[i]) || hw->v == want)
 			continue;
-		if (svm_cet_dirties_vmcb01(v)) {
+		if (adopt) {
 			o->vcpus[v->id].msr[s] = hw->v;
 			continue;
 		}
@@ -200,7 +200,7 @@ static void check_entry_cet(struct oracle *o, int n)
 				       "the VMCS field KVM wrote or the last VM-exit saved");
 	}
 	if (oracle_guest_owns_msr(v, SIM_MSR_PL0_SSP) &&
-	    v->guest_ssp.v != o->vcpus[v->id].ssp && svm_cet_dirties_vmcb01(v))
+	    v->guest_ssp.v != o->vcpus[v->id].ssp && adopt)
 		o->vcpus[v->id].ssp = v->guest_ssp.v;
 	else if (oracle_guest_owns_msr(v, SIM_MSR_PL0_SSP) &&
 		 v->guest_ssp.v != o->vcpus[v->id].ssp)

@@ -107,6 +107,16 @@ static bool noncanonical(const struct oracle *o, u64 a)
 	return !oracle_canonical(a, o->sim->va_bits);
 }
 
+/*
+ * A value of an SSP MSR, the guest SSP or INT_SSP_TAB: canonical, and a
+ * shadow-stack pointer (not the table's address) 4-byte aligned.
+ */
+static bool valid_address(const struct oracle *o, u32 msr, u64 data)
+{
+	return !noncanonical(o, data) &&
+	       (msr == SIM_MSR_INT_SSP_TAB || !(data & 3));
+}
+
 static bool is_cet_msr(u32 msr)
 {
 	return msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET ||
@@ -215,7 +225,7 @@ static enum model_verdict arch_model(const struct oracle *o,
 			return MODEL_UNKNOWN;
 		if (!oracle_guest_has(v, SIM_FEATURE_SHSTK))
 			return MODEL_UNSUPPORTED;
-		if (write && (noncanonical(o, data) || (data & 3)))
+		if (write && !valid_address(o, msr, data))
 			return MODEL_INVALID;
 		return MODEL_OK;
 	}
@@ -231,11 +241,7 @@ static enum model_verdict arch_model(const struct oracle *o,
 		return MODEL_OK;
 	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
 		return oracle_valid_u_s_cet(v, data) ? MODEL_OK : MODEL_INVALID;
-	if (noncanonical(o, data))
-		return MODEL_INVALID;
-	if (msr != SIM_MSR_INT_SSP_TAB && (data & 3))
-		return MODEL_INVALID;
-	return MODEL_OK;
+	return valid_address(o, msr, data) ? MODEL_OK : MODEL_INVALID;
 }
 
 /*
@@ -409,6 +415,19 @@ static void check_written_value(struct oracle *o, const struct sim_vcpu *v,
 }
 
 /* What KVM_GET_MSRS returned must be the guest's value, never the host's. */
+/*
+ * INT_SSP_TAB_READ_WITHOUT_LM: the SDM has no INT_SSP_TAB on a processor
+ * without Intel 64 (RDMSR #GPs), and KVM refuses the guest's WRMSR; its
+ * read path checks SHSTK only, so a guest without long mode reads the
+ * MSR (0 unless a nested VM-entry loaded L2 another), and so does
+ * userspace.  Either outcome is accepted.
+ */
+static bool int_ssp_tab_read_without_lm(const struct sim_vcpu *v, u32 msr)
+{
+	return msr == SIM_MSR_INT_SSP_TAB &&
+	       oracle_guest_has(v, SIM_FEATURE_SHSTK);
+}
+
 static void check_read_value(struct oracle *o, const struct sim_vcpu *v,
 			     u32 msr, u64 got, int ev)
 {
@@ -418,9 +437,8 @@ static void check_read_value(struct oracle *o, const struct sim_vcpu *v,
 
 	if (got == want)
 		return;
-	/* INT_SSP_TAB_READ_WITHOUT_LM, from userspace too: what the guest holds */
-	if (msr == SIM_MSR_INT_SSP_TAB && held && got == *held &&
-	    oracle_guest_has(v, SIM_FEATURE_SHSTK))
+	/* the exception's other outcome: what the guest holds */
+	if (int_ssp_tab_read_without_lm(v, msr) && held && got == *held)
 		return;
 	oracle_violate(o, msr == SIM_MSR_S_CET ? SIM_INV_SCET_EXCLUSION :
 						 SIM_INV_HOST_INTEGRITY, ev,
@@ -544,9 +562,7 @@ static bool guest_value_valid(const struct oracle *o,
 		return !(data & ~guest_xss_allowed(o, v));
 	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
 		return oracle_valid_u_s_cet(v, data);
-	if (noncanonical(o, data))
-		return false;
-	return msr == SIM_MSR_INT_SSP_TAB || !(data & 3);
+	return valid_address(o, msr, data);
 }
 
 /*
@@ -590,20 +606,14 @@ void oracle_check_device_batch(struct oracle *o, const struct sim_batch *b)
 }
 
 /*
- * Where KVM deliberately differs from the architecture, named here so the
- * oracle accepts KVM's behaviour and says why:
- *
- * INT_SSP_TAB_READ_WITHOUT_LM: the SDM has no INT_SSP_TAB on a processor
- * without Intel 64 (RDMSR #GPs), and KVM refuses the guest's WRMSR; its
- * read path checks SHSTK only, so a guest without long mode reads the
- * MSR (0 unless a nested VM-entry loaded L2 another), and so does
- * userspace (check_read_value()).  Either outcome is accepted.
+ * Where KVM deliberately differs from the architecture, named so the
+ * oracle accepts KVM's behaviour and says why: for a guest's own access,
+ * INT_SSP_TAB_READ_WITHOUT_LM (above).
  */
 static bool kvm_exception(const struct sim_vcpu *v,
 			  const struct sim_guest_msr *g)
 {
-	return !g->write && g->msr == SIM_MSR_INT_SSP_TAB &&
-	       oracle_guest_has(v, SIM_FEATURE_SHSTK);
+	return !g->write && int_ssp_tab_read_without_lm(v, g->msr);
 }
 
 /*
@@ -696,7 +706,8 @@ static void oracle_smm(struct oracle *o, const struct sim_guest_msr *g)
 				       (unsigned long long)want);
 		return;
 	}
-	valid = !shstk || (!noncanonical(o, g->data) && !(g->data & 3));
+	valid = !shstk ||
+		valid_address(o, SIM_MSR_KVM_INTERNAL_GUEST_SSP, g->data);
 	if (valid != !g->ret)
 		oracle_violate(o, SIM_INV_VALIDITY, ev,
 			       "RSM of vCPU%d with SSP %#llx in SMRAM %s; %s",

@@ -290,11 +290,8 @@ static void run_step(struct sim *sim, struct sim_vcpu *v,
 		e[i] = st->e[i % st->n];
 	memcpy(g, st->g, sizeof(g));
 	memcpy(v12, st->v12, sizeof(v12));
-	/* a nested pair's VM-exit reads back into its VMLAUNCH's vmcs12 */
 	for (i = 0; i < PROG_MAX_ENTRIES; i++)
-		g[i].vmcs12 = !g[i].nested ? NULL :
-			      g[i].nested == SIM_NESTED_VMLAUNCH || !i ?
-			      &v12[i] : &v12[i - 1];
+		g[i].vmcs12 = g[i].nested ? &v12[prog_vmcs12_of(st, i)] : NULL;
 	if (st->id_xor) {
 		sim_one_reg_bad_id(v, st->op == PROG_SET_ONE_REG,
 				   st->e[0].index, st->id_xor, &val);

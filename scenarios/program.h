@@ -48,6 +48,16 @@ struct prog_step {
 	struct sim_vmcs12 v12[PROG_MAX_ENTRIES];
 };
 
+/*
+ * Which v12[] guest op @j of a KVM_RUN step uses: a VMLAUNCH its own, a
+ * VM-exit its launch's (the op before it), where L1 reads L2's state back.
+ */
+static inline unsigned int prog_vmcs12_of(const struct prog_step *st,
+					  unsigned int j)
+{
+	return st->g[j].nested == SIM_NESTED_VMLAUNCH || !j ? j : j - 1;
+}
+
 struct prog {
 	u64 seed;
 	unsigned long index;	/* program number under the seed */

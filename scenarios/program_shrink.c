@@ -190,11 +190,15 @@ static void print_vmcs12(struct out *o, const struct sim_vmcs12 *v,
 static void print_arrays(struct out *o, const struct prog_step *st,
 			 unsigned int i)
 {
-	unsigned int j;
+	unsigned int j, used = 0;
 
 	if (st->op == PROG_RUN) {
+		/* every vmcs12 a nested op names (a lone VM-exit's too) */
 		for (j = 0; j < st->n; j++)
-			if (st->g[j].nested == SIM_NESTED_VMLAUNCH)
+			if (st->g[j].nested)
+				used |= 1u << prog_vmcs12_of(st, j);
+		for (j = 0; j < st->n; j++)
+			if (used & (1u << j))
 				print_vmcs12(o, &st->v12[j], i, j);
 		say(o, "\tstruct sim_guest_op g%u[] = {", i);
 		for (j = 0; j < st->n; j++) {
@@ -207,12 +211,11 @@ static void print_arrays(struct out *o, const struct prog_step *st,
 			else if (g->smm)
 				say(o, "\t\t{ .smm = SIM_SMM_RSM, .data = %#llxull },",
 				    (unsigned long long)g->data);
-			else if (g->nested == SIM_NESTED_VMLAUNCH)
-				say(o, "\t\t{ .nested = SIM_NESTED_VMLAUNCH, .vmcs12 = &n%u_%u },",
-				    i, j);
-			else if (g->nested)	/* reads back into its launch's */
-				say(o, "\t\t{ .nested = SIM_NESTED_VMEXIT, .vmcs12 = &n%u_%u },",
-				    i, j ? j - 1 : 0);
+			else if (g->nested)
+				say(o, "\t\t{ .nested = %s, .vmcs12 = &n%u_%u },",
+				    g->nested == SIM_NESTED_VMLAUNCH ?
+				    "SIM_NESTED_VMLAUNCH" : "SIM_NESTED_VMEXIT",
+				    i, prog_vmcs12_of(st, j));
 			else if (g->write)
 				say(o, "\t\tWR(%s, %#llxull),", msr_name(g->msr),
 				    (unsigned long long)g->data);

@@ -134,8 +134,7 @@ void scn_xsave_reject(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_get_xsave(vcpu, bad, 0);
 	oracle_expect(sim_vcpu_sim(vcpu), !memcmp(buf, bad, sizeof(bad)),
 		      SIM_INV_HOST_INTEGRITY,
-		      "KVM_GET_XSAVE and KVM_GET_XSAVE2 returned different XSAVE areas of vCPU%d",
-		      0);
+		      "KVM_GET_XSAVE and KVM_GET_XSAVE2 returned different XSAVE areas");
 	for (i = 1; i < SIM_NR_XSAVE_SPOILS; i++) {
 		memcpy(bad, buf, sizeof(bad));
 		scn_xsave_spoil(bad, i);

@@ -413,13 +413,14 @@ static int glue_smm(void *kvm_vcpu, int op, u64 *ssp)
 {
 	struct kvm_vcpu *vcpu = kvm_vcpu;
 	struct x86_emulate_ctxt ctxt = { .vcpu = vcpu };
-	struct kvm_smram_state_64 smram = { .ssp = *ssp };
+	struct kvm_smram_state_64 smram = { 0 };  /* enter_smm() zeroes it */
 	int r;
 
 	vcpu->requests = 0;
-	if (op == SIM_SMM_RSM)
+	if (op == SIM_SMM_RSM) {
+		smram.ssp = *ssp;
 		return rsm_load_state_64(&ctxt, &smram) != X86EMUL_CONTINUE;
-	smram.ssp = 0;		/* enter_smm(): SMRAM's image zeroed first */
+	}
 	enter_smm_save_state_64(vcpu, &smram);
 	*ssp = smram.ssp;
 	r = !!(vcpu->requests & (1UL << KVM_REQ_TRIPLE_FAULT));

@@ -83,6 +83,16 @@ struct sim_fpstate {
 	u8 owner[SIM_NR_SLOTS];
 };
 
+/*
+ * Does XSAVE area @x hold (a component of) @mask, as get_xsave_addr() reads
+ * its header: XSTATE_BV set, within XCOMP_BV?  Else the component is in its
+ * initial configuration, whatever bytes the area has there.
+ */
+static inline bool sim_xsave_holds(const struct sim_xregs_state *x, u64 mask)
+{
+	return x->header.xfeatures & x->header.xcomp_bv & mask;
+}
+
 /* Where @fps keeps register-file slot @slot; NULL: in no XSAVE component. */
 u64 *sim_fps_slot(struct sim_fpstate *fps, int slot);
 /*

@@ -220,8 +220,7 @@ static inline u64 sim_fpstate_value(const struct sim_fpstate *fps, int slot,
 	const u64 *mem = sim_fps_slot((struct sim_fpstate *)fps, slot);
 	u64 mask = sim_msr_facts[slot].xfeature;
 
-	if (!mem || !(fps->regs.xsave.header.xfeatures &
-		      fps->regs.xsave.header.xcomp_bv & mask)) {
+	if (!mem || !sim_xsave_holds(&fps->regs.xsave, mask)) {
 		*owner = SIM_OWN_NONE;
 		return 0;
 	}
