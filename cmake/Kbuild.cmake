@@ -22,7 +22,7 @@ endforeach()
 # directories.
 get_filename_component(top ${CMAKE_CURRENT_LIST_DIR} DIRECTORY)
 set(srcs ${KVM_X86_SIM_MACHINE_SOURCES} ${KVM_X86_SIM_SCENARIO_SOURCES}
-	${KVM_X86_SIM_GLUE_SOURCE})
+	${KVM_X86_SIM_GLUE_SOURCE} ${KVM_X86_SIM_GLUE_PARTS})
 set(dirs ${KVM_X86_SIM_INCLUDE_DIRS})
 foreach(src IN LISTS srcs)
 	get_filename_component(d ${src} DIRECTORY)

@@ -30,6 +30,7 @@ set(KVM_X86_SIM_SCENARIO_SOURCES
 	scenarios/edge.c
 	scenarios/holds.c
 	scenarios/nested.c
+	scenarios/nested_state.c
 	scenarios/run.c
 	scenarios/selftest.c
 	scenarios/smm.c
@@ -52,6 +53,9 @@ set(KVM_X86_SIM_INCLUDE_DIRS
 # template (@SLICE_DIR@: where slice.c/slice.h are; @GLUE@: stubs/glue.c).
 set(KVM_X86_SIM_GLUE_TEMPLATE cmake/glue.c.in)
 set(KVM_X86_SIM_GLUE_SOURCE stubs/glue.c)
+# ... and the parts it includes (.c: the slicer reads only the stubs' .h
+# files for the names they provide)
+set(KVM_X86_SIM_GLUE_PARTS stubs/glue_nested.c)
 # The C runner: cmocka, the summary table, KTAP, the exploration and the
 # mutant schemata's runner.
 set(KVM_X86_SIM_CMOCKA_RUNNER tests/cmocka/main.c tests/cmocka/ktap.c

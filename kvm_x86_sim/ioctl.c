@@ -130,6 +130,7 @@ unsigned int sim_fault_by_name(const char *name)
 		{ "entry_unrecorded", SIM_FAULT_ENTRY_UNRECORDED },
 		{ "uabi_drops_supervisor", SIM_FAULT_UABI_DROPS_SUPERVISOR },
 		{ "smram_ssp_lost", SIM_FAULT_SMRAM_SSP_LOST },
+		{ "nested_state_lost", SIM_FAULT_NESTED_STATE_LOST },
 		{ "guest_xss_lost", SIM_FAULT_GUEST_XSS_LOST },
 		{ "xrstors_ignores_bv", SIM_FAULT_XRSTORS_IGNORES_BV },
 	};
@@ -238,6 +239,8 @@ static const char *const ioctl_name[] = {
 	[SIM_IOCTL_STRAY] = "(driven wrongly)",
 	[SIM_IOCTL_GET_XSAVE] = "KVM_GET_XSAVE(2)",
 	[SIM_IOCTL_SET_XSAVE] = "KVM_SET_XSAVE",
+	[SIM_IOCTL_GET_NESTED_STATE] = "KVM_GET_NESTED_STATE",
+	[SIM_IOCTL_SET_NESTED_STATE] = "KVM_SET_NESTED_STATE",
 };
 
 void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,
@@ -514,6 +517,9 @@ void sim_run_guest(struct sim_vcpu *v, struct sim_guest_op *ops,
 	k->set_running(v->kvm_vcpu, true);
 	k->load_guest_fpu(v->kvm_vcpu);
 	enter_guest(v);
+	/* L2 entered: a nested run KVM_SET_NESTED_STATE left pending is done */
+	if (v->in_l2)
+		k->nested_ran(v->kvm_vcpu, sim->vendor == SIM_SVM);
 	for (i = 0; i < n; i++)
 		guest_op(v, &ops[i]);
 	exit_guest(v);

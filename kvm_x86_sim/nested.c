@@ -61,3 +61,58 @@ int sim_nested(struct sim_vcpu *v, struct sim_guest_op *op)
 	v->in_l2 = launch && r == SIM_NESTED_ENTERED;
 	return r;
 }
+
+/* SIM_FAULT_NESTED_STATE_LOST: the state's data reads as zeroes */
+static void lose_data(struct sim_nested_state *ns)
+{
+	u32 flags = ns->flags;
+
+	memset(ns, 0, sizeof(*ns));
+	ns->flags = flags;
+}
+
+static int nested_state_ioctl(struct sim_vcpu *v, bool set,
+			      struct sim_nested_state *user)
+{
+	struct sim *sim = v->sim;
+	bool svm = sim->vendor == SIM_SVM;
+	struct sim_nested_state k = *user;	/* KVM's copy */
+	struct sim_nested_state_io io = { .vcpu = v, .set = set };
+	int ret;
+
+	if (!(sim->tree_caps & (svm ? SIM_NEED_NESTED_STATE_SVM :
+				      SIM_NEED_NESTED_STATE_VMX)) ||
+	    (set && v->in_l2))
+		return SIM_NESTED_UNSUPPORTED;
+	if (set && (sim->faults & SIM_FAULT_NESTED_STATE_LOST))
+		lose_data(&k);
+	sim_ioctl_enter(sim, set ? SIM_IOCTL_SET_NESTED_STATE :
+				   SIM_IOCTL_GET_NESTED_STATE, v);
+	ret = sim->kernel->nested_state(v->kvm_vcpu, svm, set, &k);
+	sim_ioctl_exit(sim);
+	if (!set) {
+		if (sim->faults & SIM_FAULT_NESTED_STATE_LOST)
+			lose_data(&k);
+		*user = k;
+		io.out = user;
+	} else {
+		io.in = user;
+		if (!ret && (user->flags & SIM_NESTED_STATE_GUEST_MODE))
+			v->in_l2 = true;
+	}
+	io.ret = ret;
+	sim_notify_nested_state(sim, &io);
+	return ret;
+}
+
+int sim_get_nested_state(struct sim_vcpu *v, struct sim_nested_state *ns)
+{
+	return nested_state_ioctl(v, false, ns);
+}
+
+int sim_set_nested_state(struct sim_vcpu *v, const struct sim_nested_state *ns)
+{
+	struct sim_nested_state copy = *ns;
+
+	return nested_state_ioctl(v, true, &copy);
+}

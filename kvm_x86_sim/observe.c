@@ -97,6 +97,16 @@ void sim_notify_cpuid(struct sim *sim, const struct sim_cpuid_set *c)
 			o->ops->on_cpuid(o->ctx, sim, c);
 }
 
+void sim_notify_nested_state(struct sim *sim,
+			     const struct sim_nested_state_io *n)
+{
+	struct sim_observer *o;
+
+	FOR_EACH_OBSERVER(sim, o)
+		if (o->ops->on_nested_state)
+			o->ops->on_nested_state(o->ctx, sim, n);
+}
+
 void sim_notify_destroy(struct sim *sim)
 {
 	struct sim_observer *o;

@@ -63,6 +63,8 @@ void sim_notify_reg_list(struct sim *sim, const struct sim_reg_list *l);
 void sim_notify_msr_list(struct sim *sim, const struct sim_msr_list *l);
 void sim_notify_xsave(struct sim *sim, const struct sim_xsave_io *x);
 void sim_notify_cpuid(struct sim *sim, const struct sim_cpuid_set *c);
+void sim_notify_nested_state(struct sim *sim,
+			     const struct sim_nested_state_io *n);
 void sim_notify_destroy(struct sim *sim);
 
 #endif /* KVM_X86_SIM_INTERNAL_H */

@@ -161,6 +161,7 @@ static void vmlaunch(struct oracle *o, const struct sim_guest_msr *g, int ev)
 			       result_name[g->ret], result_name[want]);
 	switch (g->ret) {
 	case SIM_NESTED_ENTERED:
+		o->vcpus[v->id].vmcs12 = *c;
 		if (c->entry_ctls & CET_ENTRY)
 			load_state(o, v, c->guest_s_cet, c->guest_ssp,
 				   c->guest_isst);
@@ -220,4 +221,141 @@ void oracle_nested(struct oracle *o, const struct sim_guest_msr *g)
 		vmlaunch(o, g, ev);
 	else if (g->nested == SIM_NESTED_VMEXIT && g->ret == SIM_NESTED_ENTERED)
 		vmexit(o, g, ev);
+}
+
+/*
+ * KVM_GET_NESTED_STATE of a vCPU in L2: what it could continue from.
+ * VMX: vmcs12 as L1 wrote it, with L2's CET state in its guest fields as
+ * a VM-exit would save it (28.3.1).  SVM: L1's CET state as VMRUN saved
+ * it (15.5.1).  L2's own state travels by KVM_GET_MSRS.
+ */
+static void saved(struct oracle *o, const struct sim_nested_state_io *n,
+		  int ev)
+{
+	const struct sim_vcpu *v = n->vcpu;
+	const struct oracle_vcpu *ov = &o->vcpus[v->id];
+	const struct sim_nested_state *s = n->out;
+	bool in_l2 = s->flags & SIM_NESTED_STATE_GUEST_MODE;
+	const struct sim_vmcs12 *c = &s->vmcs12, *l1 = &ov->vmcs12;
+	u64 want_s_cet, want_ssp, want_isst, s_cet, ssp, isst;
+
+	if (n->ret || in_l2 != v->in_l2) {
+		oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
+			       "KVM_GET_NESTED_STATE of vCPU%d (%s L2) returned %d with guest mode %s",
+			       v->id, v->in_l2 ? "in" : "not in", n->ret,
+			       in_l2 ? "set" : "clear");
+		return;
+	}
+	if (!in_l2)
+		return;
+	if (o->sim->vendor == SIM_SVM) {
+		want_s_cet = ov->l1_s_cet;
+		want_ssp = ov->l1_ssp;
+		want_isst = ov->l1_isst;
+		s_cet = s->l1_s_cet;
+		ssp = s->l1_ssp;
+		isst = s->l1_isst;
+	} else {
+		want_s_cet = ov->msr[sim_msr_slot(SIM_MSR_S_CET)];
+		want_ssp = ov->ssp;
+		want_isst = ov->msr[sim_msr_slot(SIM_MSR_INT_SSP_TAB)];
+		s_cet = c->guest_s_cet;
+		ssp = c->guest_ssp;
+		isst = c->guest_isst;
+		if (c->entry_ctls != l1->entry_ctls ||
+		    c->exit_ctls != l1->exit_ctls ||
+		    c->host_s_cet != l1->host_s_cet ||
+		    c->host_ssp != l1->host_ssp ||
+		    c->host_isst != l1->host_isst)
+			oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
+				       "KVM_GET_NESTED_STATE of vCPU%d gave vmcs12 controls %#x/%#x host CET %#llx/%#llx/%#llx, L1 wrote %#x/%#x %#llx/%#llx/%#llx",
+				       v->id, c->entry_ctls, c->exit_ctls,
+				       (unsigned long long)c->host_s_cet,
+				       (unsigned long long)c->host_ssp,
+				       (unsigned long long)c->host_isst,
+				       l1->entry_ctls, l1->exit_ctls,
+				       (unsigned long long)l1->host_s_cet,
+				       (unsigned long long)l1->host_ssp,
+				       (unsigned long long)l1->host_isst);
+	}
+	if (!oracle_guest_owns_msr(v, SIM_MSR_S_CET))
+		want_s_cet = s_cet;
+	if (!oracle_guest_owns_msr(v, SIM_MSR_PL0_SSP)) {
+		want_ssp = ssp;
+		want_isst = isst;
+	}
+	if (s_cet != want_s_cet || ssp != want_ssp || isst != want_isst)
+		oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
+			       "KVM_GET_NESTED_STATE of vCPU%d saved %s S_CET/SSP/INT_SSP_TAB %#llx/%#llx/%#llx, they are %#llx/%#llx/%#llx",
+			       v->id, o->sim->vendor == SIM_SVM ?
+			       "L1's (the save area)" : "L2's (vmcs12)",
+			       (unsigned long long)s_cet,
+			       (unsigned long long)ssp,
+			       (unsigned long long)isst,
+			       (unsigned long long)want_s_cet,
+			       (unsigned long long)want_ssp,
+			       (unsigned long long)want_isst);
+}
+
+/*
+ * KVM_SET_NESTED_STATE into guest mode.  VMX: vmcs12 must pass the checks
+ * a VM-entry would make (27.2-27.3; -EINVAL, the vCPU stays in L1), with
+ * the VM-entry pending or already done; then L2 runs with vmcs12's guest
+ * CET state if the entry is still pending and loads it (27.3.2.1), else
+ * with the state the vCPU has (userspace restores L2's by KVM_SET_MSRS,
+ * before or after).  SVM: KVM checks no CET field of L1's saved state;
+ * L1 gets it back at L2's #VMEXIT, L2 runs with the vCPU's state.
+ */
+static void restored(struct oracle *o, const struct sim_nested_state_io *n,
+		     int ev)
+{
+	const struct sim_vcpu *v = n->vcpu;
+	struct oracle_vcpu *ov = &o->vcpus[v->id];
+	const struct sim_nested_state *s = n->in;
+	const struct sim_vmcs12 *c = &s->vmcs12;
+	bool svm = o->sim->vendor == SIM_SVM;
+	bool l2 = s->flags & SIM_NESTED_STATE_GUEST_MODE;
+	int want = 0;
+
+	if (l2 && !svm && (!host_state_ok(o, v, c) || !guest_state_ok(o, v, c)))
+		want = -SIM_EINVAL;
+	if (n->ret != want) {
+		oracle_violate(o, SIM_INV_VALIDITY, ev,
+			       "KVM_SET_NESTED_STATE of vCPU%d (flags %#x, vmcs12 CET guest %#llx/%#llx/%#llx host %#llx/%#llx/%#llx) returned %d; VM-entry's checks say %d",
+			       v->id, s->flags,
+			       (unsigned long long)c->guest_s_cet,
+			       (unsigned long long)c->guest_ssp,
+			       (unsigned long long)c->guest_isst,
+			       (unsigned long long)c->host_s_cet,
+			       (unsigned long long)c->host_ssp,
+			       (unsigned long long)c->host_isst, n->ret, want);
+		return;
+	}
+	if (n->ret || !l2)
+		return;
+	if (svm) {
+		ov->l1_s_cet = s->l1_s_cet;
+		ov->l1_ssp = s->l1_ssp;
+		ov->l1_isst = s->l1_isst;
+		/* nothing of L1's vmcb12s is cached by this vCPU's KVM */
+		ov->vmcb12[0].seen = false;
+		ov->vmcb12[1].seen = false;
+		return;
+	}
+	ov->vmcs12 = *c;
+	if ((s->flags & SIM_NESTED_STATE_RUN_PENDING) &&
+	    (c->entry_ctls & CET_ENTRY))
+		load_state(o, v, c->guest_s_cet, c->guest_ssp, c->guest_isst);
+}
+
+void oracle_nested_state(struct oracle *o, const struct sim_nested_state_io *n)
+{
+	int ev = oracle_last_event(o);
+
+	if (!o->tree_has_cet)
+		return;
+	if (n->set)
+		restored(o, n, ev);
+	else
+		saved(o, n, ev);
 }

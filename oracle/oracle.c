@@ -466,6 +466,12 @@ static void on_cpuid(void *ctx, const struct sim *sim,
 			       v->id, v->cpuid, c->cpuid, c->ret);
 }
 
+static void on_nested_state(void *ctx, const struct sim *sim,
+			    const struct sim_nested_state_io *n)
+{
+	oracle_nested_state(ctx, n);
+}
+
 static void on_destroy(void *ctx, const struct sim *sim)
 {
 	sim_free(ctx);
@@ -480,6 +486,7 @@ static const struct sim_observer_ops oracle_ops = {
 	.on_msr_list = on_msr_list,
 	.on_xsave = on_xsave,
 	.on_cpuid = on_cpuid,
+	.on_nested_state = on_nested_state,
 	.on_destroy = on_destroy,
 };
 

@@ -29,6 +29,8 @@ struct oracle_vcpu {
 	/* SVM: each vmcb12's CET fields as its last VMRUN / #VMEXIT left them */
 	struct { bool seen; u64 s_cet, ssp, isst; } vmcb12[2];
 	bool adopt_entry;	/* the next VM-entry's CET state is undefined */
+	/* VMX: the vmcs12 L2 runs from, as L1 wrote it (or userspace restored) */
+	struct sim_vmcs12 vmcs12;
 };
 
 struct oracle {
@@ -70,5 +72,8 @@ void oracle_xsave(struct oracle *o, const struct sim_xsave_io *x);
 void oracle_xsave_copy(struct oracle *o, const struct sim_event *e, int n);
 /* nested.c: a nested VMLAUNCH or VM-exit (g->nested) */
 void oracle_nested(struct oracle *o, const struct sim_guest_msr *g);
+/* nested.c: KVM_GET_NESTED_STATE, KVM_SET_NESTED_STATE */
+void oracle_nested_state(struct oracle *o,
+			 const struct sim_nested_state_io *n);
 
 #endif /* KVM_X86_SIM_ORACLE_INTERNAL_H */

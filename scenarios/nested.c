@@ -3,18 +3,13 @@
  * Nested VMX with CET: L1 (the guest) runs L2 from a vmcs12 of its own.
  * Every combination of the load-CET-state controls, L2 changing its CET
  * state, L2's VM-exit, and VMLAUNCHes around each of the CET checks.  The
- * oracle (oracle/nested.c) knows from the SDM what each must do;
- * KVM_GET_MSRS afterwards must agree.  VMX only: nested SVM's CET code is
- * not modelled.
+ * oracle (oracle/nested.c) knows from the SDM (and the APM, for SVM's
+ * VMRUN and #VMEXIT) what each must do; KVM_GET_MSRS afterwards must
+ * agree.  The CET checks of VM-entry are VMX's only.
  */
 #include "scenario.h"
 #include "values.h"
-
-#define HOST64		SIM_VM_EXIT_HOST_ADDR_SPACE_SIZE
-/* a 64-bit L2, with its EFER from vmcs12 as 64-bit L1s launch it */
-#define GUEST64		(SIM_VM_ENTRY_IA32E_MODE | SIM_VM_ENTRY_LOAD_IA32_EFER)
-#define ENTRY_CET	SIM_VM_ENTRY_LOAD_CET_STATE
-#define EXIT_CET	SIM_VM_EXIT_LOAD_CET_STATE
+#include "nested.h"
 
 /* An address for a 64-bit L1, or its low 32 bits for a 32-bit one. */
 static u64 addr(bool lm, u64 a)
@@ -23,7 +18,7 @@ static u64 addr(bool lm, u64 a)
 }
 
 /* L1's CET state before it launches L2 (the @n-th set of values) */
-static void l1_state(struct sim_vcpu *vcpu, unsigned int cpuid, int n)
+void scn_nested_l1_state(struct sim_vcpu *vcpu, unsigned int cpuid, int n)
 {
 	bool lm = has(cpuid, SIM_CPUID_LM);
 	struct sim_msr_entry e[] = {
@@ -42,8 +37,8 @@ static void l1_state(struct sim_vcpu *vcpu, unsigned int cpuid, int n)
  * long mode).  The load-CET controls are offered to L1 only where KVM
  * virtualizes CET (else L1 may not set them).
  */
-static struct sim_vmcs12 vmcs12_of(struct sim_vcpu *vcpu, unsigned int cpuid,
-				   bool lm, u32 entry, u32 exit)
+struct sim_vmcs12 scn_vmcs12_of(struct sim_vcpu *vcpu, unsigned int cpuid,
+				bool lm, u32 entry, u32 exit)
 {
 	bool offered = sim_kvm_caps(sim_vcpu_sim(vcpu)) &
 		       (SIM_CPUID_SHSTK | SIM_CPUID_IBT);
@@ -62,7 +57,7 @@ static struct sim_vmcs12 vmcs12_of(struct sim_vcpu *vcpu, unsigned int cpuid,
 }
 
 /* After the run: what userspace reads back (L1's state). */
-static void read_back(struct sim_vcpu *vcpu)
+void scn_nested_read_back(struct sim_vcpu *vcpu)
 {
 	struct sim_msr_entry get[] = {
 		{ SIM_MSR_S_CET, 0, 0 }, { SIM_MSR_INT_SSP_TAB, 0, 0 },
@@ -84,7 +79,7 @@ static void nested_runs(struct sim_vcpu *vcpu, unsigned int cpuid,
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		struct sim_vmcs12 c = vmcs12_of(vcpu, cpuid, true, ctls[i][0],
+		struct sim_vmcs12 c = scn_vmcs12_of(vcpu, cpuid, true, ctls[i][0],
 						ctls[i][1]);
 		struct sim_guest_op ops[] = {
 			RD(SIM_MSR_S_CET),
@@ -98,9 +93,9 @@ static void nested_runs(struct sim_vcpu *vcpu, unsigned int cpuid,
 			RD(SIM_MSR_U_CET),
 		};
 
-		l1_state(vcpu, cpuid, i);
+		scn_nested_l1_state(vcpu, cpuid, i);
 		sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
-		read_back(vcpu);
+		scn_nested_read_back(vcpu);
 	}
 }
 
@@ -111,7 +106,7 @@ static void nested_runs(struct sim_vcpu *vcpu, unsigned int cpuid,
  */
 void scn_nested_cet_relaunch(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
-	struct sim_vmcs12 c = vmcs12_of(vcpu, cpuid, true, ENTRY_CET, EXIT_CET);
+	struct sim_vmcs12 c = scn_vmcs12_of(vcpu, cpuid, true, ENTRY_CET, EXIT_CET);
 	struct sim_vmcs12 d = c;
 	struct sim_guest_op ops[] = {
 		{ .nested = SIM_NESTED_VMLAUNCH, .vmcs12 = &c },
@@ -128,11 +123,11 @@ void scn_nested_cet_relaunch(struct sim_vcpu *vcpu, unsigned int cpuid)
 	d.guest_s_cet = guest_cet(cpuid);
 	d.guest_ssp = guest_ssp(cpuid, 14);
 	d.guest_isst = guest_ssp(cpuid, 15);
-	l1_state(vcpu, cpuid, 0);
+	scn_nested_l1_state(vcpu, cpuid, 0);
 	sim_run_guest(vcpu, ops, 2);
 	c.clean = true;			/* vmcb12 as L2's exit left it */
 	sim_run_guest(vcpu, ops + 2, ARRAY_SIZE(ops) - 2);
-	read_back(vcpu);
+	scn_nested_read_back(vcpu);
 }
 
 /* Both load-CET controls set, then neither. */
@@ -151,30 +146,10 @@ void scn_nested_cet_mixed(struct sim_vcpu *vcpu, unsigned int cpuid)
 	nested_runs(vcpu, cpuid, ctls, ARRAY_SIZE(ctls));
 }
 
-/* One change to vmcs12 that a CET check of VM-entry must notice, or not. */
-enum nested_variant {
-	HOST_S_CET_RESERVED,	/* VMfail */
-	HOST_S_CET_SUPPRESS_TRACKER,
-	HOST_SSP_MISALIGNED,
-	HOST_SSP_NONCANONICAL,	/* VMfail for a 64-bit L1 */
-	HOST_ISST_NONCANONICAL,
-	HOST_SSP_ABOVE_4G,	/* VMfail for a 32-bit L1 only */
-	HOST_ISST_UNALIGNED,	/* fine: no alignment rule */
-	HOST_BAD_NO_EXIT_CET,	/* fine: checked only with the control */
-	GUEST_S_CET_RESERVED,	/* VM-exit "invalid guest state" */
-	GUEST_S_CET_RESERVED_NO_EXIT_CET,
-	GUEST_SSP_MISALIGNED,
-	GUEST_SSP_BIT48,	/* fails on a 48-bit host, not with LA57 */
-	GUEST_ISST_NONCANONICAL,
-	GUEST_ISST_UNALIGNED,	/* fine */
-	GUEST_BAD_NO_ENTRY_CET,	/* fine: checked only with the control */
-	NR_NESTED_VARIANTS,
-};
-
-static struct sim_vmcs12 variant(struct sim_vcpu *vcpu, unsigned int cpuid,
-				 bool lm, enum nested_variant k)
+struct sim_vmcs12 scn_nested_variant(struct sim_vcpu *vcpu, unsigned int cpuid,
+				     bool lm, enum scn_nested_variant k)
 {
-	struct sim_vmcs12 c = vmcs12_of(vcpu, cpuid, lm, ENTRY_CET, EXIT_CET);
+	struct sim_vmcs12 c = scn_vmcs12_of(vcpu, cpuid, lm, ENTRY_CET, EXIT_CET);
 
 	switch (k) {
 	case HOST_S_CET_RESERVED:
@@ -199,7 +174,7 @@ static struct sim_vmcs12 variant(struct sim_vcpu *vcpu, unsigned int cpuid,
 		c.host_isst |= 1;
 		break;
 	case HOST_BAD_NO_EXIT_CET:
-		c = vmcs12_of(vcpu, cpuid, lm, ENTRY_CET, 0);
+		c = scn_vmcs12_of(vcpu, cpuid, lm, ENTRY_CET, 0);
 		c.host_s_cet |= 1ull << 9;
 		c.host_ssp |= 1;
 		break;
@@ -207,7 +182,7 @@ static struct sim_vmcs12 variant(struct sim_vcpu *vcpu, unsigned int cpuid,
 		c.guest_s_cet |= 1ull << 7;
 		break;
 	case GUEST_S_CET_RESERVED_NO_EXIT_CET:
-		c = vmcs12_of(vcpu, cpuid, lm, ENTRY_CET, 0);
+		c = scn_vmcs12_of(vcpu, cpuid, lm, ENTRY_CET, 0);
 		c.guest_s_cet |= 1ull << 8;
 		break;
 	case GUEST_SSP_MISALIGNED:
@@ -223,7 +198,7 @@ static struct sim_vmcs12 variant(struct sim_vcpu *vcpu, unsigned int cpuid,
 		c.guest_isst |= 2;
 		break;
 	case GUEST_BAD_NO_ENTRY_CET:
-		c = vmcs12_of(vcpu, cpuid, lm, 0, EXIT_CET);
+		c = scn_vmcs12_of(vcpu, cpuid, lm, 0, EXIT_CET);
 		c.guest_s_cet |= 1ull << 6;
 		c.guest_ssp |= 3;
 		break;
@@ -243,8 +218,8 @@ static void nested_checks(struct sim_vcpu *vcpu, unsigned int cpuid, bool lm)
 {
 	int k;
 
-	for (k = 0; k < NR_NESTED_VARIANTS; k++) {
-		struct sim_vmcs12 c = variant(vcpu, cpuid, lm, k);
+	for (k = 0; k < SCN_NR_NESTED_VARIANTS; k++) {
+		struct sim_vmcs12 c = scn_nested_variant(vcpu, cpuid, lm, k);
 		bool isst = k == HOST_ISST_NONCANONICAL ||
 			    k == HOST_ISST_UNALIGNED ||
 			    k == GUEST_ISST_NONCANONICAL ||
@@ -257,9 +232,9 @@ static void nested_checks(struct sim_vcpu *vcpu, unsigned int cpuid, bool lm)
 
 		if (isst && !lm)
 			continue;
-		l1_state(vcpu, cpuid, k);
+		scn_nested_l1_state(vcpu, cpuid, k);
 		sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
-		read_back(vcpu);
+		scn_nested_read_back(vcpu);
 	}
 }
 

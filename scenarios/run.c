@@ -118,8 +118,9 @@ enum sim_case_result sim_case_run_opts(const struct sim_case *c,
 
 	/* nested: the case's vendor's code */
 	*why = sim_kernel_lacks(sim_case_kernel, s->needs &
-				~(c->vendor == SIM_SVM ? SIM_NEED_NESTED_VMX :
-							 SIM_NEED_NESTED_SVM));
+				~(c->vendor == SIM_SVM ?
+				  SIM_NEED_NESTED_VMX | SIM_NEED_NESTED_STATE_VMX :
+				  SIM_NEED_NESTED_SVM | SIM_NEED_NESTED_STATE_SVM));
 	if (*why)
 		return SIM_CASE_SKIP;
 	sim = sim_create(c->vendor, sim_case_kernel);

@@ -80,6 +80,10 @@ void scn_nested_cet_mixed(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_nested_cet_relaunch(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_nested_cet_checks(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_nested_cet_checks32(struct sim_vcpu *vcpu, unsigned int cpuid);
+/* nested_state.c */
+void scn_nested_migrate(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_nested_restore_pending(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_nested_restore_checks(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_msr_index_list(struct sim_vcpu *vcpu, unsigned int cpuid);
 /* smm.c */
 void scn_smm_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
@@ -190,6 +194,8 @@ unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,
 #define SIM_HOSTS_ALL	((1u << SIM_NR_HOSTS) - 1)
 /* nested virtualization: the case's vendor's code is needed */
 #define SIM_NEED_NESTED	(SIM_NEED_NESTED_VMX | SIM_NEED_NESTED_SVM)
+#define SIM_NEED_NESTED_STATE (SIM_NEED_NESTED_STATE_VMX | \
+			       SIM_NEED_NESTED_STATE_SVM)
 /*
  * Run one case.  On SKIP *@why says why; on FAIL (or an expected
  * violation) @print gets the oracle's report.

@@ -118,6 +118,17 @@ static inline void kvm_vcpu_unmap(struct kvm_vcpu *vcpu,
 #undef gpa_to_gfn
 #define gpa_to_gfn(gpa)		((u64)(gpa) >> 12)
 
+/*
+ * tracks: arch/x86/kvm/vmx/nested.c nested_vmx_check_controls(): the
+ * VMX controls' checks are not modelled (L1 is given only the load-CET
+ * controls KVM offers it), so they pass
+ */
+static inline int nested_vmx_check_controls(struct kvm_vcpu *vcpu,
+					    struct vmcs12 *vmcs12)
+{
+	return 0;
+}
+
 /* tracks: arch/x86/kvm/trace.h trace_kvm_nested_vmenter_failed */
 static inline void trace_kvm_nested_vmenter_failed(const char *msg, u32 err)
 {

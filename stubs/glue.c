@@ -252,152 +252,7 @@ static bool glue_vendor_reset(void *kvm_vcpu, bool svm, bool init_event)
 	return false;
 }
 
-/* nested_run_pending: struct kvm_vcpu_arch's in 7.x, nested_vmx's before */
-static void glue_run_pending(struct kvm_vcpu *vcpu, bool svm, bool pending)
-{
-	vcpu->arch.nested_run_pending = pending;
-	if (!svm)
-		to_vmx(vcpu)->nested.nested_run_pending = pending;
-}
-
-#if defined(SLICE_HAVE_vmcs_write_cet_state) && \
-	defined(SLICE_HAVE_vmcs_read_cet_state) && \
-	defined(SLICE_HAVE_load_vmcs12_host_state) && \
-	defined(SLICE_HAVE_nested_vmx_check_host_state) && \
-	defined(SLICE_HAVE_nested_vmx_check_guest_state) && \
-	defined(SLICE_HAVE_nested_vmx_enter_non_root_mode) && \
-	defined(SLICE_HAVE_prepare_vmcs02_rare) && \
-	defined(SLICE_HAVE_prepare_vmcs02) && \
-	defined(SLICE_HAVE_sync_vmcs02_to_vmcs12)
-#define SIM_TREE_HAS_NESTED_VMX SIM_NEED_NESTED_VMX
-
-/*
- * nested_vmx_run() and nested_vmx_vmexit() as far as CET goes, calling the
- * tree's code in the order KVM does; what else they do (controls, MSR
- * bitmaps, EPT, segment state) is not modelled.  vmcs12 is "dirty" at
- * every VMLAUNCH (L1 wrote it), so prepare_vmcs02_rare() runs.
- */
-static int glue_nested_vmx(struct kvm_vcpu *vcpu, int op,
-			   struct sim_vmcs12 *s12)
-{
-	struct vcpu_vmx *vmx = to_vmx(vcpu);
-	struct vmcs12 *vmcs12 = get_vmcs12(vcpu);
-	enum vm_entry_failure_code failure;
-
-	if (op == SIM_NESTED_VMEXIT) {
-		sync_vmcs02_to_vmcs12(vcpu, vmcs12);	/* prepare_vmcs12() */
-		sim_hw_switch_vmcs(vcpu->sim, false, __FILE__, __LINE__);
-		load_vmcs12_host_state(vcpu, vmcs12);
-		s12->guest_s_cet = vmcs12->guest_s_cet;
-		s12->guest_ssp = vmcs12->guest_ssp;
-		s12->guest_isst = vmcs12->guest_ssp_tbl;
-		return SIM_NESTED_ENTERED;
-	}
-	/* L1's VMWRITEs (handle_vmwrite() into the cached vmcs12) */
-	vmcs12->vm_entry_controls = s12->entry_ctls;
-	vmcs12->vm_exit_controls = s12->exit_ctls;
-	vmcs12->guest_s_cet = s12->guest_s_cet;
-	vmcs12->guest_ssp = s12->guest_ssp;
-	vmcs12->guest_ssp_tbl = s12->guest_isst;
-	vmcs12->host_s_cet = s12->host_s_cet;
-	vmcs12->host_ssp = s12->host_ssp;
-	vmcs12->host_ssp_tbl = s12->host_isst;
-	if (nested_vmx_check_host_state(vcpu, vmcs12))
-		return SIM_NESTED_VMFAIL;
-	glue_run_pending(vcpu, false, true);
-	/* nested_vmx_enter_non_root_mode(): L1's state, then vmcs02 */
-	nested_vmx_enter_non_root_mode(vcpu, true);
-	sim_hw_switch_vmcs(vcpu->sim, true, __FILE__, __LINE__);
-	if (nested_vmx_check_guest_state(vcpu, vmcs12, &failure)) {
-		/* vmentry_fail_vmexit: back to vmcs01, L1's host state */
-		sim_hw_switch_vmcs(vcpu->sim, false, __FILE__, __LINE__);
-		load_vmcs12_host_state(vcpu, vmcs12);
-		glue_run_pending(vcpu, false, false);
-		return SIM_NESTED_ENTRY_FAILED;
-	}
-	prepare_vmcs02_rare(vmx, vmcs12);	/* from prepare_vmcs02() */
-	prepare_vmcs02(vcpu, vmcs12, true, &failure);
-	return SIM_NESTED_ENTERED;
-}
-#else
-#define SIM_TREE_HAS_NESTED_VMX 0
-
-static int glue_nested_vmx(struct kvm_vcpu *vcpu, int op,
-			   struct sim_vmcs12 *s12)
-{
-	return SIM_NESTED_UNSUPPORTED;
-}
-#endif
-
-#if defined(SLICE_HAVE_vmcs_write_cet_state) && \
-	defined(SLICE_HAVE_nested_copy_vmcb_save_to_cache) && \
-	defined(SLICE_HAVE_nested_vmcb02_prepare_save) && \
-	defined(SLICE_HAVE_nested_svm_vmexit_update_vmcb12)
-#define SIM_TREE_HAS_NESTED_SVM SIM_NEED_NESTED_SVM
-
-/* L1's vmcb12s, at these guest-physical addresses */
-#define GLUE_VMCB12_GPA(n) (0x7000ULL + (n) * 0x1000ULL)
-
-/*
- * nested_svm_vmrun() and nested_svm_vmexit() as far as CET goes, the
- * tree's code in KVM's order; the rest (controls, MSR permission map,
- * NPT, event injection) is not modelled.  L1's vmcb12s share one page
- * here: the guest-physical address tells them apart.
- */
-static int glue_nested_svm(struct kvm_vcpu *vcpu, int op,
-			   struct sim_vmcs12 *s12)
-{
-	struct vcpu_svm *svm = to_svm(vcpu);
-	struct vmcb *vmcb12 = vcpu->guest_page;
-
-	if (op == SIM_NESTED_VMEXIT) {
-		nested_svm_vmexit_update_vmcb12(vcpu);
-		svm->vmcb = svm->vmcb01.ptr;	/* svm_switch_vmcb(vmcb01) */
-		sim_hw_switch_vmcs(vcpu->sim, false, __FILE__, __LINE__);
-		s12->guest_s_cet = vmcb12->save.s_cet;
-		s12->guest_ssp = vmcb12->save.ssp;
-		s12->guest_isst = vmcb12->save.isst_addr;
-		return SIM_NESTED_ENTERED;
-	}
-	/* L1 writes vmcb12 in its memory, then VMRUN */
-	vmcb12->save.s_cet = s12->guest_s_cet;
-	vmcb12->save.ssp = s12->guest_ssp;
-	vmcb12->save.isst_addr = s12->guest_isst;
-	vmcb12->control.clean = s12->clean ? ~0u : 0;
-	svm->nested.vmcb12_gpa = GLUE_VMCB12_GPA(s12->vmcb12);
-	svm->nested.ctl.clean = vmcb12->control.clean;
-	nested_copy_vmcb_save_to_cache(svm, &vmcb12->save);
-	glue_run_pending(vcpu, true, true);
-	/* enter_svm_guest_mode() */
-	svm->vmcb = svm->nested.vmcb02.ptr;	/* svm_switch_vmcb(vmcb02) */
-	sim_hw_switch_vmcs(vcpu->sim, true, __FILE__, __LINE__);
-	nested_vmcb02_prepare_save(svm);
-	return SIM_NESTED_ENTERED;
-}
-#else
-#define SIM_TREE_HAS_NESTED_SVM 0
-
-static int glue_nested_svm(struct kvm_vcpu *vcpu, int op,
-			   struct sim_vmcs12 *s12)
-{
-	return SIM_NESTED_UNSUPPORTED;
-}
-#endif
-
-static int glue_nested(void *kvm_vcpu, bool svm, int op,
-		       struct sim_vmcs12 *s12)
-{
-	struct kvm_vcpu *vcpu = kvm_vcpu;
-	int r = svm ? glue_nested_svm(kvm_vcpu, op, s12) :
-		      glue_nested_vmx(kvm_vcpu, op, s12);
-
-	/* enter_guest_mode() / leave_guest_mode(): is_guest_mode() */
-	if (op == SIM_NESTED_VMEXIT)
-		vcpu->arch.hflags &= ~HF_GUEST_MASK;
-	else if (r == SIM_NESTED_ENTERED)
-		vcpu->arch.hflags |= HF_GUEST_MASK;
-	return r;
-}
+#include "glue_nested.c"
 
 #if defined(SLICE_HAVE_enter_smm_save_state_64) && \
 	defined(SLICE_HAVE_rsm_load_state_64)
@@ -435,11 +290,6 @@ static int glue_smm(void *kvm_vcpu, int op, u64 *ssp)
 	return 0;
 }
 #endif
-
-static void glue_nested_ran(void *kvm_vcpu, bool svm)
-{
-	glue_run_pending(kvm_vcpu, svm, false);
-}
 
 static void glue_set_running(void *kvm_vcpu, bool running)
 {
@@ -629,7 +479,8 @@ static int glue_xsave(void *kvm_vcpu, enum sim_xsave_op op,
 		       SIM_TREE_HAS_XSTATE_LOAD | SIM_TREE_HAS_XSTATE_RESET | \
 		       SIM_TREE_HAS_MSR_LIST | SIM_TREE_HAS_NESTED_VMX | \
 		       SIM_TREE_HAS_NESTED_SVM | SIM_TREE_HAS_XSAVE | \
-		       SIM_TREE_HAS_SMM_SSP)
+		       SIM_TREE_HAS_SMM_SSP | SIM_TREE_HAS_NESTED_STATE_VMX | \
+		       SIM_TREE_HAS_NESTED_STATE_SVM)
 
 #if defined(SLICE_HAVE_kvm_probe_msr_to_save) && \
 	defined(SLICE_HAVE_kvm_is_advertised_msr)
@@ -702,6 +553,10 @@ static const char *glue_lacks(unsigned int needs)
 		why = "tree has no nested VMX CET code (vmcs_write_cet_state, load_vmcs12_host_state, nested_vmx_check_guest_state not found)";
 	if (lacks & SIM_NEED_NESTED_SVM)
 		why = "tree has no nested SVM CET code (nested_vmcb02_prepare_save, nested_svm_vmexit_update_vmcb12 with the CET fields not found)";
+	if (lacks & SIM_NEED_NESTED_STATE_VMX)
+		why = "tree has no restore of nested VMX CET state (nested_vmx_check_restored_vmcs12, or the nested VMX CET code, not found)";
+	if (lacks & SIM_NEED_NESTED_STATE_SVM)
+		why = "tree has no restore of nested SVM CET state (svm_copy_vmrun_state, or the nested SVM CET code, not found)";
 	if (lacks & SIM_NEED_SMM_SSP)
 		why = "tree has no SMM save/restore of the guest SSP (enter_smm_save_state_64, rsm_load_state_64 with ssp not found)";
 	if (lacks & SIM_NEED_XSAVE)
@@ -725,6 +580,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.xfeatures = glue_xfeatures,
 	.nested = glue_nested,
 	.nested_ran = glue_nested_ran,
+	.nested_state = glue_nested_state,
 	.smm = glue_smm,
 	.xstate_reset = glue_xstate_reset,
 	.vendor_reset = glue_vendor_reset,

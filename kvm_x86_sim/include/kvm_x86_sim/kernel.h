@@ -15,6 +15,7 @@
 
 struct sim_vcpu;
 struct sim_vmcs12;
+struct sim_nested_state;
 
 enum sim_kernel_msr_op { SIM_KERNEL_GET, SIM_KERNEL_SET, SIM_KERNEL_FEATURE };
 
@@ -66,6 +67,14 @@ struct sim_kernel {
 	 * = 0).
 	 */
 	int (*nested)(void *kvm_vcpu, bool svm, int op, struct sim_vmcs12 *v12);
+	/*
+	 * KVM_GET_NESTED_STATE / KVM_SET_NESTED_STATE as far as CET goes
+	 * ({vmx,svm}_{get,set}_nested_state(): the tree's restored-vmcs12
+	 * checks and its nested VM-entry without a VMLAUNCH; SVM: L1's saved
+	 * state copied into vmcb01); returns 0 or -errno
+	 */
+	int (*nested_state)(void *kvm_vcpu, bool svm, bool set,
+			    struct sim_nested_state *ns);
 	/*
 	 * SMM as far as the guest SSP goes: enter_smm()'s save of the state
 	 * into SMRAM (@op SIM_SMM_SMI: *@ssp becomes SMRAM's) or RSM's load

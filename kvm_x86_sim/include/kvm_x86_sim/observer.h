@@ -16,6 +16,7 @@ struct sim;
 struct sim_vcpu;
 struct sim_msr_entry;
 struct sim_vmcs12;
+struct sim_nested_state;
 
 /* One KVM_{GET,SET}_MSRS (or ONE_REG, as a batch of one) as userspace saw it. */
 struct sim_batch {
@@ -85,6 +86,15 @@ struct sim_xsave_io {
 	bool user_fault;		/* a copy from/to userspace faulted */
 };
 
+/* KVM_{GET,SET}_NESTED_STATE */
+struct sim_nested_state_io {
+	const struct sim_vcpu *vcpu;
+	bool set;
+	const struct sim_nested_state *in;	/* what userspace passed (SET) */
+	const struct sim_nested_state *out;	/* what it got back (GET) */
+	int ret;				/* 0 or -errno */
+};
+
 struct sim_observer_ops {
 	/* event number @n was just recorded (sim_event_at(sim, n)) */
 	void (*on_event)(void *ctx, const struct sim *sim, int n);
@@ -104,6 +114,8 @@ struct sim_observer_ops {
 			 const struct sim_xsave_io *x);
 	void (*on_cpuid)(void *ctx, const struct sim *sim,
 			 const struct sim_cpuid_set *c);
+	void (*on_nested_state)(void *ctx, const struct sim *sim,
+				const struct sim_nested_state_io *n);
 	/* the machine goes away: free @ctx */
 	void (*on_destroy)(void *ctx, const struct sim *sim);
 };

@@ -83,6 +83,8 @@ enum sim_fault {
 	SIM_FAULT_ENTRY_UNRECORDED	= 1u << 22,
 	/* SMRAM's SSP field is not written at an SMI (memory lost) */
 	SIM_FAULT_SMRAM_SSP_LOST	= 1u << 23,
+	/* KVM_{GET,SET}_NESTED_STATE's data (vmcs12, save area) reads 0s */
+	SIM_FAULT_NESTED_STATE_LOST	= 1u << 24,
 };
 /* A fault by its name in lower case ("stale_fpregs_valid"); 0: unknown. */
 unsigned int sim_fault_by_name(const char *name);
@@ -105,6 +107,13 @@ enum sim_need {
 	SIM_NEED_XSAVE		= 1u << 8,
 	/* SMM's save and restore of the guest SSP (smm.c) */
 	SIM_NEED_SMM_SSP	= 1u << 9,
+	/*
+	 * KVM_{GET,SET}_NESTED_STATE's CET part: VMX's restored-vmcs12
+	 * checks (nested_vmx_check_restored_vmcs12), SVM's copy of L1's
+	 * saved state (svm_copy_vmrun_state); each with its nested code
+	 */
+	SIM_NEED_NESTED_STATE_VMX = 1u << 10,
+	SIM_NEED_NESTED_STATE_SVM = 1u << 11,
 };
 
 struct sim;
@@ -247,6 +256,32 @@ enum sim_nested_result {
 	SIM_NESTED_ENTRY_FAILED, /* VM-exit "invalid guest state" (27.8) */
 	SIM_NESTED_UNSUPPORTED,	/* the tree has no nested CET code */
 };
+
+/*
+ * KVM_GET_NESTED_STATE / KVM_SET_NESTED_STATE as far as CET goes (the
+ * kernel's Documentation/virt/kvm/api.rst): whether the vCPU is in guest
+ * mode (L2) and, if so, whether L1's VMLAUNCH/VMRUN is still to be
+ * completed by the next KVM_RUN (run pending).  VMX: vmcs12 (its CET
+ * fields and load-CET controls; in guest mode the guest fields are L2's
+ * state as a VM-exit would save it).  SVM: the save area of L1's state
+ * that VMRUN saved (vmcb01's), its CET fields; L2's own state travels by
+ * KVM_{GET,SET}_MSRS, as it does on VMX.
+ */
+#define SIM_NESTED_STATE_GUEST_MODE	0x1	/* KVM_STATE_NESTED_GUEST_MODE */
+#define SIM_NESTED_STATE_RUN_PENDING	0x2	/* KVM_STATE_NESTED_RUN_PENDING */
+struct sim_nested_state {
+	u32 flags;
+	struct sim_vmcs12 vmcs12;		/* VMX */
+	u64 l1_s_cet, l1_ssp, l1_isst;		/* SVM: vmcb01's save area */
+};
+/*
+ * Returns what KVM returns (0, -EINVAL), or SIM_NESTED_UNSUPPORTED: the
+ * tree has no nested-state CET code, or (SET) the vCPU is in L2 (KVM
+ * would first leave it; not modelled).
+ */
+int sim_get_nested_state(struct sim_vcpu *vcpu, struct sim_nested_state *ns);
+int sim_set_nested_state(struct sim_vcpu *vcpu,
+			 const struct sim_nested_state *ns);
 /* KVM_RUN: the guest executes @ops in order, then exits for good. */
 void sim_run_guest(struct sim_vcpu *vcpu, struct sim_guest_op *ops,
 		   unsigned int n);
