@@ -134,7 +134,8 @@ void scn_nested_migrate(struct sim_vcpu *vcpu, unsigned int cpuid)
  * VMX: the state a VMM saves when KVM_RUN returned right after KVM
  * emulated L1's VMLAUNCH, before L2 ran (nested run pending): KVM_GET_MSRS
  * then gives L2's state, vmcs12's if its entry loads CET state, else
- * L1's.  Restored in both orders, L2 must start with that state.
+ * L1's.  Restored in both orders, L2 must start with that state (and
+ * KVM_SET_CPUID2 in guest mode, before any KVM_RUN, is refused).
  */
 void scn_nested_restore_pending(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
@@ -168,6 +169,9 @@ void scn_nested_restore_pending(struct sim_vcpu *vcpu, unsigned int cpuid)
 		restore(vcpu, &s, true);
 		continue_l2(vcpu, c, &end);
 		restore(b, &s, false);
+		/* in L2 before its first KVM_RUN: the vCPU model is frozen */
+		if (!i)
+			sim_set_cpuid(b, cpuid ^ SIM_CPUID_LM);
 		continue_l2(b, c, &end);
 	}
 }
