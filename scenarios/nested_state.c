@@ -203,3 +203,43 @@ void scn_nested_restore_checks(struct sim_vcpu *vcpu, unsigned int cpuid)
 		scn_nested_read_back(vcpu);
 	}
 }
+
+/*
+ * One migration as a generated program makes it (@how: SCN_NS_*): L1 on
+ * @src launches L2 from @c and the VMM moves the vCPU to @dst (in L1),
+ * the nested state first or last; or (SCN_NS_MADE) the VMM restores into
+ * @dst a state of its own making from @c (VMX: vmcs12, L1's VMLAUNCH
+ * pending or not; SVM: L1's saved state = @c's host fields).  Then each
+ * L2 exits to L1.  @src may be @dst: it exits before the restore.
+ */
+void scn_nested_state_step(struct sim_vcpu *src, struct sim_vcpu *dst,
+			   struct sim_vmcs12 c, unsigned int how)
+{
+	struct sim_guest_op launch = {
+		.nested = SIM_NESTED_VMLAUNCH, .vmcs12 = &c,
+	};
+	struct saved_vcpu s, end;
+
+	memset(&s, 0, sizeof(s));
+	if (how & SCN_NS_MADE) {
+		get_cet(dst, s.msrs, &s.ssp);
+		s.ns.flags = SIM_NESTED_STATE_GUEST_MODE |
+			     (how & SCN_NS_PENDING ?
+			      SIM_NESTED_STATE_RUN_PENDING : 0);
+		s.ns.vmcs12 = c;
+		s.ns.l1_s_cet = c.host_s_cet;
+		s.ns.l1_ssp = c.host_ssp;
+		s.ns.l1_isst = c.host_isst;
+	} else {
+		struct sim_vmcs12 l1 = c;
+
+		sim_run_guest(src, &launch, 1);
+		if (launch.ret != SIM_NESTED_ENTERED)
+			return;
+		get_cet(src, s.msrs, &s.ssp);
+		sim_get_nested_state(src, &s.ns);
+		continue_l2(src, l1, &end);
+	}
+	restore(dst, &s, !(how & SCN_NS_NESTED_LAST));
+	continue_l2(dst, c, &end);
+}

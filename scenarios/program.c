@@ -85,7 +85,10 @@ static enum prog_op pick_op(u64 *s, const struct sim_kernel *k)
 		[PROG_SET_ONE_REG] = 2, [PROG_GET_ONE_REG] = 2,
 		[PROG_DEV_GET_MSRS] = 1, [PROG_REG_LIST] = 1, [PROG_RUN] = 4,
 		[PROG_GET_XSAVE] = 1, [PROG_SET_XSAVE] = 1,
+		[PROG_NESTED_STATE] = 1,
 	};
+	bool nested = !sim_kernel_lacks(k, SIM_NEED_NESTED |
+					   SIM_NEED_NESTED_STATE);
 	bool one_reg = !sim_kernel_lacks(k, SIM_NEED_ONE_REG);
 	bool dev = !sim_kernel_lacks(k, SIM_NEED_FEATURE_MSRS);
 	bool xsave = !sim_kernel_lacks(k, SIM_NEED_XSAVE);
@@ -103,6 +106,8 @@ static enum prog_op pick_op(u64 *s, const struct sim_kernel *k)
 		if (op == PROG_DEV_GET_MSRS && !dev)
 			continue;
 		if ((op == PROG_GET_XSAVE || op == PROG_SET_XSAVE) && !xsave)
+			continue;
+		if (op == PROG_NESTED_STATE && (!nested || !one_reg))
 			continue;
 		return op;
 	}
@@ -206,6 +211,11 @@ static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid,
 		st->n = 1;
 	if (st->op == PROG_SET_XSAVE)
 		st->spoil = below(s, 2) ? 0 : below(s, SIM_NR_XSAVE_SPOILS);
+	if (st->op == PROG_NESTED_STATE) {
+		st->n = 1;
+		st->how = below(s, 8);
+		gen_vmcs12(s, &st->v12[0], cpuid);
+	}
 	if ((st->op == PROG_SET_ONE_REG || st->op == PROG_GET_ONE_REG) &&
 	    !below(s, 6))
 		st->id_xor = bad_ids[below(s, ARRAY_SIZE(bad_ids))];
@@ -253,6 +263,10 @@ void prog_generate(struct prog *p, u64 seed, unsigned long index,
 		st->op = pick_op(&s, k);
 		ran[v] |= st->op == PROG_RUN;
 		gen_step(&s, st, cpuid[v], k);
+		if (st->op == PROG_NESTED_STATE) {
+			st->dst = below(&s, p->nr_vcpus);
+			ran[v] = ran[st->dst] = true;
+		}
 	}
 }
 
@@ -276,9 +290,10 @@ void prog_add_injections(struct prog *p, unsigned int boundaries)
 	p->nr_inject = n;
 }
 
-static void run_step(struct sim *sim, struct sim_vcpu *v,
+static void run_step(struct sim *sim, struct sim_vcpu **vcpus,
 		     const struct prog_step *st)
 {
+	struct sim_vcpu *v = vcpus[st->vcpu];
 	static struct sim_msr_entry e[PROG_BIG_BATCH];
 	static u8 xsave[SIM_KVM_XSAVE_SIZE];
 	struct sim_guest_op g[PROG_MAX_ENTRIES];
@@ -330,6 +345,9 @@ static void run_step(struct sim *sim, struct sim_vcpu *v,
 		scn_xsave_spoil(xsave, st->spoil);
 		sim_set_xsave(v, xsave);
 		break;
+	case PROG_NESTED_STATE:
+		scn_nested_state_step(v, vcpus[st->dst], v12[0], st->how);
+		break;
 	}
 }
 
@@ -360,7 +378,7 @@ void prog_run(const struct prog *p, unsigned int faults, bool trace,
 		}
 	}
 	for (i = 0; i < p->nr_steps; i++)
-		run_step(sim, v[p->steps[i].vcpu], &p->steps[i]);
+		run_step(sim, v, &p->steps[i]);
 	r->violations = oracle_violations(oracle);
 	r->boundaries = sim_boundaries(sim);
 	r->events = sim_nr_events(sim);

@@ -5,7 +5,8 @@
  * of CET and other MSRs with valid and invalid values, ONE_REG, the
  * /dev/kvm KVM_GET_MSRS, KVM_GET_REG_LIST, KVM_GET_XSAVE2/KVM_SET_XSAVE,
  * KVM_RUN with guest RDMSR/WRMSR, INIT, SMI/RSM and nested VMLAUNCH/VM-exit
- * pairs), on a chosen host, with injected interruptions mixed in.  The
+ * pairs, a vCPU in L2 migrated with KVM_{GET,SET}_NESTED_STATE), on a
+ * chosen host, with injected interruptions mixed in.  The
  * oracle judges every step; a failing program is shrunk to a minimal one
  * and printed as a scenario to paste into the table.
  */
@@ -25,6 +26,8 @@ enum prog_op {
 	PROG_RUN,
 	PROG_GET_XSAVE,		/* KVM_GET_XSAVE2 */
 	PROG_SET_XSAVE,		/* KVM_GET_XSAVE2, spoiled, KVM_SET_XSAVE */
+	/* a vCPU in L2 migrated, or a made-up nested state restored */
+	PROG_NESTED_STATE,
 	PROG_NR_OPS,
 };
 
@@ -42,6 +45,7 @@ struct prog_step {
 	u64 id_xor;		/* ONE_REG: its id spoiled (SIM_ONE_REG_BAD_*) */
 	u16 big;		/* MSRS: this many entries, e[] repeated */
 	u8 spoil;		/* PROG_SET_XSAVE: scn_xsave_spoil()'s kind */
+	u8 how, dst;		/* PROG_NESTED_STATE: SCN_NS_*, the target */
 	struct sim_msr_entry e[PROG_MAX_ENTRIES];
 	/* RUN: .vmcs12 is set when run, to v12[] (a nested op's vmcs12) */
 	struct sim_guest_op g[PROG_MAX_ENTRIES];

@@ -91,17 +91,25 @@ static bool drop_injection(struct prog *p, unsigned int i,
 	return true;
 }
 
+static bool vcpu_used(const struct prog *p, unsigned int v)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_steps; i++)
+		if (p->steps[i].vcpu == v ||
+		    (p->steps[i].op == PROG_NESTED_STATE &&
+		     p->steps[i].dst == v))
+			return true;
+	return false;
+}
+
 /* The last vCPU, if no step uses it. */
 static bool drop_vcpu(struct prog *p, unsigned int faults, unsigned int bit)
 {
 	struct prog q = *p;
-	unsigned int i;
 
-	if (q.nr_vcpus <= 1)
+	if (q.nr_vcpus <= 1 || vcpu_used(p, q.nr_vcpus - 1))
 		return false;
-	for (i = 0; i < q.nr_steps; i++)
-		if (q.steps[i].vcpu == q.nr_vcpus - 1)
-			return false;
 	q.nr_vcpus--;
 	if (!still_fails(&q, faults, bit))
 		return false;
@@ -223,6 +231,8 @@ static void print_arrays(struct out *o, const struct prog_step *st,
 				say(o, "\t\tRD(%s),", msr_name(g->msr));
 		}
 		say(o, "\t};");
+	} else if (st->op == PROG_NESTED_STATE) {
+		print_vmcs12(o, &st->v12[0], i, 0);
 	} else if (st->op == PROG_SET_MSRS || st->op == PROG_GET_MSRS ||
 		   st->op == PROG_DEV_GET_MSRS) {
 		say(o, "\tstruct sim_msr_entry e%u[] = {", i);
@@ -292,6 +302,10 @@ static void print_call(struct out *o, const struct prog_step *st,
 		say(o, "\tscn_xsave_spoil(xsave, %u);", st->spoil);
 		say(o, "\tsim_set_xsave(v%u, xsave);", v);
 		break;
+	case PROG_NESTED_STATE:
+		say(o, "\tscn_nested_state_step(v%u, v%u, n%u_0, %u);", v,
+		    st->dst, i, st->how);
+		break;
 	}
 }
 
@@ -315,16 +329,6 @@ static bool guest_does(const struct prog *p, bool nested)
 			if (nested ? p->steps[i].g[j].nested :
 				     p->steps[i].g[j].smm)
 				return true;
-	return false;
-}
-
-static bool vcpu_used(const struct prog *p, unsigned int v)
-{
-	unsigned int i;
-
-	for (i = 0; i < p->nr_steps; i++)
-		if (p->steps[i].vcpu == v)
-			return true;
 	return false;
 }
 
@@ -359,12 +363,15 @@ void prog_print_c(const struct prog *p, sim_printer print, void *ctx)
 
 	say(&o, "/* scenarios/table.c (runs on both vendors; found on %s): */",
 	    p->vendor == SIM_VMX ? "VMX" : "SVM");
-	say(&o, "\t{ .name = \"found_%llu_%lu\", .summary = \"generated\", .needs = SIM_NEED_CET_MSRS%s%s%s,",
+	say(&o, "\t{ .name = \"found_%llu_%lu\", .summary = \"generated\", .needs = SIM_NEED_CET_MSRS%s%s%s%s,",
 	    (unsigned long long)p->seed, p->index,
 	    uses(p, PROG_GET_XSAVE) || uses(p, PROG_SET_XSAVE) ?
 	    " | SIM_NEED_XSAVE" : "",
 	    guest_does(p, false) ? " | SIM_NEED_SMM_SSP" : "",
-	    guest_does(p, true) ? " | SIM_NEED_NESTED" : "");
+	    guest_does(p, true) || uses(p, PROG_NESTED_STATE) ?
+	    " | SIM_NEED_NESTED" : "",
+	    uses(p, PROG_NESTED_STATE) ?
+	    " | SIM_NEED_ONE_REG | SIM_NEED_NESTED_STATE" : "");
 	say(&o, "\t  .combos = ONE(NONE), .no_cpuid = true, .hosts = 1u << %s,",
 	    hosts[p->host]);
 	say(&o, "\t  .run = scn_found_%llu_%lu },", (unsigned long long)p->seed,

@@ -84,6 +84,10 @@ void scn_nested_cet_checks32(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_nested_migrate(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_nested_restore_pending(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_nested_restore_checks(struct sim_vcpu *vcpu, unsigned int cpuid);
+/* a generated program's migration step (SCN_NS_*: how) */
+enum { SCN_NS_NESTED_LAST = 1, SCN_NS_MADE = 2, SCN_NS_PENDING = 4 };
+void scn_nested_state_step(struct sim_vcpu *src, struct sim_vcpu *dst,
+			   struct sim_vmcs12 c, unsigned int how);
 void scn_msr_index_list(struct sim_vcpu *vcpu, unsigned int cpuid);
 /* smm.c */
 void scn_smm_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
