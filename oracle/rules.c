@@ -365,6 +365,22 @@ static bool rewritten_later(const struct sim_msr_entry *in, u32 i, int done)
 	return false;
 }
 
+/*
+ * Does the guest's CPU have @msr at all?  SDM Vol. 4, the CET MSRs:
+ * U_CET/S_CET with SHSTK or IBT, PL0-3_SSP with SHSTK, INT_SSP_TAB with
+ * SHSTK on a processor supporting Intel 64.  KVM's internal index for the
+ * guest SSP is no MSR of the guest's CPU.
+ */
+static bool guest_msr_exists(const struct sim_vcpu *v, u32 msr)
+{
+	if (msr == SIM_MSR_XSS)		/* SDM Vol. 4: with XSAVES */
+		return oracle_guest_has(v, SIM_FEATURE_XSAVES);
+	if (!is_cet_msr(msr) || !oracle_guest_owns_msr(v, msr))
+		return false;
+	return msr != SIM_MSR_INT_SSP_TAB ||
+	       oracle_guest_has(v, SIM_FEATURE_LM);
+}
+
 static void check_written_value(struct oracle *o, const struct sim_vcpu *v,
 				u32 msr, u64 data, int ev)
 {
@@ -386,8 +402,8 @@ static void check_written_value(struct oracle *o, const struct sim_vcpu *v,
 		o->vcpus[v->id].xss = data;
 	if (!is_cet_msr(msr))
 		return;
-	if (!oracle_guest_owns_msr(v, msr))
-		return;		/* accepted 0 for an absent feature: no state */
+	if (!guest_msr_exists(v, msr))
+		return;		/* accepted 0 for an absent MSR: no state */
 	o->vcpus[v->id].msr[slot] = data;
 	if (msr == SIM_MSR_S_CET) {
 		if (v->vmcs[slot].v != data)
@@ -536,22 +552,6 @@ void oracle_check_batch(struct oracle *o, const struct sim_batch *b)
 			 MODEL_OK)	/* (not a write ignore_msrs dropped) */
 			check_written_value(o, v, in[i].index, in[i].data, ev);
 	}
-}
-
-/*
- * Does the guest's CPU have @msr at all?  SDM Vol. 4, the CET MSRs:
- * U_CET/S_CET with SHSTK or IBT, PL0-3_SSP with SHSTK, INT_SSP_TAB with
- * SHSTK on a processor supporting Intel 64.  KVM's internal index for the
- * guest SSP is no MSR of the guest's CPU.
- */
-static bool guest_msr_exists(const struct sim_vcpu *v, u32 msr)
-{
-	if (msr == SIM_MSR_XSS)		/* SDM Vol. 4: with XSAVES */
-		return oracle_guest_has(v, SIM_FEATURE_XSAVES);
-	if (!is_cet_msr(msr) || !oracle_guest_owns_msr(v, msr))
-		return false;
-	return msr != SIM_MSR_INT_SSP_TAB ||
-	       oracle_guest_has(v, SIM_FEATURE_LM);
 }
 
 /* Is @data a value the guest's WRMSR must accept (same SDM rules)? */
@@ -764,7 +764,7 @@ void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
 	if (!val || !o->tree_has_cet)
 		return;
 	if (!guest_msr_exists(v, g->msr) && o->sim->ignore_msrs &&
-	    !xss_read_not_ignored(g)) {
+	    !xss_read_not_ignored(g) && !kvm_exception(v, g)) {
 		if (g->ret || (!g->write && g->data))
 			oracle_violate(o, SIM_INV_CPUID_GATING, ev,
 				       "guest %s of MSR %#x, which vCPU%d's CPU lacks, %s although kvm.ignore_msrs is set: KVM must ignore it (reads 0)",
