@@ -229,8 +229,8 @@ void oracle_nested(struct oracle *o, const struct sim_guest_msr *g)
  * a VM-exit would save it (28.3.1).  SVM: L1's CET state as VMRUN saved
  * it (15.5.1).  L2's own state travels by KVM_GET_MSRS.
  */
-static void saved(struct oracle *o, const struct sim_nested_state_io *n,
-		  int ev)
+static void check_saved(struct oracle *o,
+			const struct sim_nested_state_io *n, int ev)
 {
 	const struct sim_vcpu *v = n->vcpu;
 	const struct oracle_vcpu *ov = &o->vcpus[v->id];
@@ -306,8 +306,8 @@ static void saved(struct oracle *o, const struct sim_nested_state_io *n,
  * before or after).  SVM: KVM checks no CET field of L1's saved state;
  * L1 gets it back at L2's #VMEXIT, L2 runs with the vCPU's state.
  */
-static void restored(struct oracle *o, const struct sim_nested_state_io *n,
-		     int ev)
+static void check_restored(struct oracle *o,
+			   const struct sim_nested_state_io *n, int ev)
 {
 	const struct sim_vcpu *v = n->vcpu;
 	struct oracle_vcpu *ov = &o->vcpus[v->id];
@@ -355,7 +355,7 @@ void oracle_nested_state(struct oracle *o, const struct sim_nested_state_io *n)
 	if (!o->tree_has_cet)
 		return;
 	if (n->set)
-		restored(o, n, ev);
+		check_restored(o, n, ev);
 	else
-		saved(o, n, ev);
+		check_saved(o, n, ev);
 }
