@@ -12,6 +12,13 @@ import typing
 # Exit codes of validate (the contract the cases hold it to).
 OK, VIOLATION, BAD_INPUT, HARNESS = 0, 1, 2, 3
 
+# The categories whose cases need validate's exploration as it runs by
+# default: findings only the exploration makes (kvmbugs), verdicts that
+# include it (refactor), the command line as typed (cli).  The others
+# test the reading of hostile input, the build and the running of the
+# cases, and pass --no-explore (the exploration has its own tests).
+EXPLORING = {"kvmbugs", "refactor", "cli"}
+
 
 @dataclasses.dataclass
 class Case:

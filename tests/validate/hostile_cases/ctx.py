@@ -29,8 +29,9 @@ class Ctx:
     """One case's world: its private directory `dir`, the read-only 7.x
     tree, the suite's shared cache and the golden (warm, clean) cache."""
 
-    def __init__(self, suite, name):
+    def __init__(self, suite, name, explore=True):
         self.suite = suite
+        self.explore = explore          # else validate gets --no-explore
         self.dir = os.path.join(suite.dir, "cases", name)
         os.makedirs(self.dir)
         self.tree7 = suite.tree7
@@ -105,6 +106,8 @@ class Ctx:
         build = build or self.suite.build
         cache = cache or self.suite.cache
         args = ["--build", build, "--cache", cache]
+        if not self.explore:
+            args.append("--no-explore")
         tree = kernel_dir or self.tree7
         if kernel:
             args += ["--kernel", tree]

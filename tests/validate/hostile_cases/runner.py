@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 
+from . import EXPLORING
 from .ctx import Ctx
 
 # Whatever validate is told, the suite never lets a run take the machine:
@@ -176,7 +177,7 @@ def leftovers(tmpdir):
 
 def run_case(suite, c):
     """Make and run one case; return (ok, observed exit, seconds, why)."""
-    ctx = Ctx(suite, c.name)
+    ctx = Ctx(suite, c.name, explore=c.category in EXPLORING)
     try:
         run = c.make(ctx)
     except Exception as e:           # the case could not build its input
