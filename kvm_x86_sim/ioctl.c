@@ -467,6 +467,11 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 				   .smm = op->smm, .write = op->write,
 				   .msr = op->msr };
 
+	if (op->smm && v->in_l2 && sim->vendor == SIM_SVM) {
+		/* svm_{enter,leave}_smm()'s L2 path is not modelled */
+		op->ret = SIM_NESTED_UNSUPPORTED;
+		return;
+	}
 	if (op->smm) {
 		/* an SMI or RSM: KVM emulates both */
 		struct sim_val ssp = { .v = op->data, .vcpu = v->id };
@@ -474,10 +479,19 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 		exit_guest(v);
 		sim_trace(sim, SIM_EV_SMM, op->smm, ssp, __FILE__, __LINE__,
 			  op->smm == SIM_SMM_SMI ? "SMI" : "RSM");
-		op->ret = k->smm(v->kvm_vcpu, op->smm, &op->data);
+		op->ret = k->smm(v->kvm_vcpu, sim->vendor == SIM_SVM, op->smm,
+				 &op->data);
 		if (op->smm == SIM_SMM_SMI &&
 		    (sim->faults & SIM_FAULT_SMRAM_SSP_LOST))
 			op->data = 0;
+		/* VMX: KVM takes L2 out at an SMI, and back in at its RSM */
+		if (op->smm == SIM_SMM_SMI) {
+			v->smm_from_l2 = v->in_l2;
+			v->in_l2 = false;
+		} else if (v->smm_from_l2) {
+			v->in_l2 = !op->ret;
+			v->smm_from_l2 = false;
+		}
 	} else if (op->nested) {
 		/* L1's VMLAUNCH, or L2 doing what L1 intercepts: an exit */
 		exit_guest(v);
@@ -502,7 +516,8 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 	if (!g.passthrough)
 		enter_guest(v);
 	/* the first VM-entry of L2 is done: no nested run is pending */
-	if (op->nested == SIM_NESTED_VMLAUNCH && v->in_l2)
+	if ((op->nested == SIM_NESTED_VMLAUNCH || op->smm == SIM_SMM_RSM) &&
+	    v->in_l2)
 		k->nested_ran(v->kvm_vcpu, sim->vendor == SIM_SVM);
 }
 

@@ -224,6 +224,34 @@ void oracle_nested(struct oracle *o, const struct sim_guest_msr *g)
 }
 
 /*
+ * An SMI and its RSM leave the CET MSRs alone and save and restore the SSP
+ * through SMRAM (SDM Vol. 3, the SMM chapter: the state save map of a CPU
+ * with CET), in VMX non-root operation too (its default treatment of
+ * SMIs): L2 goes on with its S_CET and INT_SSP_TAB.
+ * SMM_IN_L2_TAKES_L1_CET: KVM 7.2 takes L2 out at the SMI by its VM-exit
+ * path and back at the RSM by its VM-entry path without a VMLAUNCH
+ * (vmx_enter_smm()/vmx_leave_smm(), whose own TODO calls this wrong):
+ * with "load CET state" on exit, the SMI gives the vCPU vmcs12's host CET
+ * state (L1's) for SMM, and the re-entry's snapshot of it gives it to L2
+ * after RSM, which loads only the SSP back.  Accepted exactly so (called
+ * after an SMI taken in L2): the VMCS holding vmcs12's host S_CET, SSP
+ * and INT_SSP_TAB; the vCPU then runs with them.  Worth raising upstream.
+ */
+void oracle_smm_left_l2(struct oracle *o, const struct sim_vcpu *v)
+{
+	const struct sim_vmcs12 *c = &o->vcpus[v->id].vmcs12;
+	bool s_cet = oracle_guest_owns_msr(v, SIM_MSR_S_CET);
+	bool shstk = oracle_guest_owns_msr(v, SIM_MSR_PL0_SSP);
+
+	if (o->sim->vendor != SIM_VMX || !(c->exit_ctls & CET_EXIT) ||
+	    (s_cet && v->vmcs[SIM_SLOT_S_CET].v != c->host_s_cet) ||
+	    (shstk && (v->vmcs[SIM_SLOT_INT_SSP_TAB].v != c->host_isst ||
+		       v->guest_ssp.v != c->host_ssp)))
+		return;
+	load_state(o, v, c->host_s_cet, c->host_ssp, c->host_isst);
+}
+
+/*
  * KVM_GET_NESTED_STATE of a vCPU in L2: what it could continue from.
  * VMX: vmcs12 as L1 wrote it, with L2's CET state in its guest fields as
  * a VM-exit would save it (28.3.1).  SVM: L1's CET state as VMRUN saved

@@ -72,6 +72,8 @@ void oracle_xsave(struct oracle *o, const struct sim_xsave_io *x);
 void oracle_xsave_copy(struct oracle *o, const struct sim_event *e, int n);
 /* nested.c: a nested VMLAUNCH or VM-exit (g->nested) */
 void oracle_nested(struct oracle *o, const struct sim_guest_msr *g);
+/* nested.c: an SMI taken in L2 (SMM_IN_L2_TAKES_L1_CET) */
+void oracle_smm_left_l2(struct oracle *o, const struct sim_vcpu *v);
 /* nested.c: KVM_GET_NESTED_STATE, KVM_SET_NESTED_STATE */
 void oracle_nested_state(struct oracle *o,
 			 const struct sim_nested_state_io *n);

@@ -704,6 +704,8 @@ static void oracle_smm(struct oracle *o, const struct sim_guest_msr *g)
 				       v->id, (unsigned long long)g->data,
 				       g->ret ? "and KVM gave up" : "done",
 				       (unsigned long long)want);
+		if (v->smm_from_l2)
+			oracle_smm_left_l2(o, v);
 		return;
 	}
 	valid = !shstk ||

@@ -137,16 +137,29 @@ static void gen_vmcs12(u64 *s, struct sim_vmcs12 *v12, unsigned int cpuid)
 /*
  * Guest op @i of a KVM_RUN as one of a pair, when the next op is free:
  * an SMI and its RSM (with an SSP the SMM handler may have changed), or
- * L1's VMLAUNCH and L2's VM-exit.  Returns the ops used (0: none).
+ * L1's VMLAUNCH and L2's VM-exit, on VMX sometimes with an SMI and its
+ * RSM while L2 runs.  Returns the ops used (0: none).
  */
 static unsigned int gen_pair(u64 *s, struct prog_step *st, unsigned int i,
-			     unsigned int cpuid, const struct sim_kernel *k)
+			     unsigned int cpuid, const struct sim_kernel *k,
+			     enum sim_vendor vendor)
 {
 	struct sim_guest_op *g = &st->g[i];
 	unsigned int r = below(s, 16);
 
 	if (i + 1 >= st->n || r > 1)
 		return 0;
+	if (r && vendor == SIM_VMX && i + 3 < st->n && !below(s, 3) &&
+	    !sim_kernel_lacks(k, SIM_NEED_NESTED | SIM_NEED_NESTED_STATE |
+			      SIM_NEED_SMM_SSP)) {
+		g[0].nested = SIM_NESTED_VMLAUNCH;
+		g[1].smm = SIM_SMM_SMI;
+		g[2].smm = SIM_SMM_RSM;
+		g[2].data = pick_value(s, SIM_MSR_KVM_INTERNAL_GUEST_SSP, cpuid);
+		g[3].nested = SIM_NESTED_VMEXIT;
+		gen_vmcs12(s, &st->v12[i], cpuid);
+		return 4;
+	}
 	if (!r && !sim_kernel_lacks(k, SIM_NEED_SMM_SSP)) {
 		g[0].smm = SIM_SMM_SMI;
 		g[1].smm = SIM_SMM_RSM;
@@ -163,7 +176,7 @@ static unsigned int gen_pair(u64 *s, struct prog_step *st, unsigned int i,
 }
 
 static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid,
-		     const struct sim_kernel *k)
+		     const struct sim_kernel *k, enum sim_vendor vendor)
 {
 	unsigned int i, pair = 0;
 
@@ -178,7 +191,7 @@ static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid,
 		}
 		switch (st->op) {
 		case PROG_RUN:
-			pair = gen_pair(s, st, i, cpuid, k);
+			pair = gen_pair(s, st, i, cpuid, k, vendor);
 			if (pair) {
 				pair--;
 				break;
@@ -262,7 +275,7 @@ void prog_generate(struct prog *p, u64 seed, unsigned long index,
 		}
 		st->op = pick_op(&s, k);
 		ran[v] |= st->op == PROG_RUN;
-		gen_step(&s, st, cpuid[v], k);
+		gen_step(&s, st, cpuid[v], k, vendor);
 		if (st->op == PROG_NESTED_STATE) {
 			st->dst = below(&s, p->nr_vcpus);
 			ran[v] = ran[st->dst] = true;

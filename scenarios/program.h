@@ -54,12 +54,17 @@ struct prog_step {
 
 /*
  * Which v12[] guest op @j of a KVM_RUN step uses: a VMLAUNCH its own, a
- * VM-exit its launch's (the op before it), where L1 reads L2's state back.
+ * VM-exit its launch's (the last VMLAUNCH before it: an SMI and RSM may
+ * be between), where L1 reads L2's state back; a lone VM-exit its own.
  */
 static inline unsigned int prog_vmcs12_of(const struct prog_step *st,
 					  unsigned int j)
 {
-	return st->g[j].nested == SIM_NESTED_VMLAUNCH || !j ? j : j - 1;
+	unsigned int i = j;
+
+	while (i && st->g[i].nested != SIM_NESTED_VMLAUNCH)
+		i--;
+	return st->g[i].nested == SIM_NESTED_VMLAUNCH ? i : j;
 }
 
 struct prog {

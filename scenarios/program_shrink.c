@@ -371,7 +371,9 @@ void prog_print_c(const struct prog *p, sim_printer print, void *ctx)
 	    guest_does(p, true) || uses(p, PROG_NESTED_STATE) ?
 	    " | SIM_NEED_NESTED" : "",
 	    uses(p, PROG_NESTED_STATE) ?
-	    " | SIM_NEED_ONE_REG | SIM_NEED_NESTED_STATE" : "");
+	    " | SIM_NEED_ONE_REG | SIM_NEED_NESTED_STATE" :
+	    guest_does(p, true) && guest_does(p, false) ?	/* SMI in L2 */
+	    " | SIM_NEED_NESTED_STATE" : "");
 	say(&o, "\t  .combos = ONE(NONE), .no_cpuid = true, .hosts = 1u << %s,",
 	    hosts[p->host]);
 	say(&o, "\t  .run = scn_found_%llu_%lu },", (unsigned long long)p->seed,

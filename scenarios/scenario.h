@@ -92,6 +92,7 @@ void scn_msr_index_list(struct sim_vcpu *vcpu, unsigned int cpuid);
 /* smm.c */
 void scn_smm_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_smram_ssp_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_nested_smm(struct sim_vcpu *vcpu, unsigned int cpuid);
 /* xsave.c */
 void scn_xsave_migrate(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_xsave_reject(struct sim_vcpu *vcpu, unsigned int cpuid);

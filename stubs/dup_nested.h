@@ -34,6 +34,9 @@ struct nested_vmx {
 	struct vmcs12 *cached_vmcs12;
 	struct hv_enlightened_vmcs *hv_evmcs;
 	bool nested_run_pending;
+	struct {
+		bool guest_mode;	/* SMI taken in L2 */
+	} smm;
 	u64 pre_vmenter_s_cet;
 	u64 pre_vmenter_ssp;
 	u64 pre_vmenter_ssp_tbl;

@@ -264,7 +264,7 @@ static bool glue_vendor_reset(void *kvm_vcpu, bool svm, bool init_event)
  * modelled.  A triple fault KVM requests, or RSM's X86EMUL_UNHANDLEABLE,
  * is a failure (the vCPU shuts down).
  */
-static int glue_smm(void *kvm_vcpu, int op, u64 *ssp)
+static int glue_smm(void *kvm_vcpu, bool svm, int op, u64 *ssp)
 {
 	struct kvm_vcpu *vcpu = kvm_vcpu;
 	struct x86_emulate_ctxt ctxt = { .vcpu = vcpu };
@@ -273,6 +273,9 @@ static int glue_smm(void *kvm_vcpu, int op, u64 *ssp)
 
 	vcpu->requests = 0;
 	if (op == SIM_SMM_RSM) {
+		/* emulator_leave_smm(): the vendor's leave_smm(), then the load */
+		if (!svm && glue_vmx_smm(vcpu, false))
+			return 1;
 		smram.ssp = *ssp;
 		return rsm_load_state_64(&ctxt, &smram) != X86EMUL_CONTINUE;
 	}
@@ -280,12 +283,15 @@ static int glue_smm(void *kvm_vcpu, int op, u64 *ssp)
 	*ssp = smram.ssp;
 	r = !!(vcpu->requests & (1UL << KVM_REQ_TRIPLE_FAULT));
 	vcpu->requests = 0;
+	/* enter_smm(): the vendor's enter_smm() after the save */
+	if (!svm)
+		glue_vmx_smm(vcpu, true);
 	return r;
 }
 #else
 #define SIM_TREE_HAS_SMM_SSP 0
 
-static int glue_smm(void *kvm_vcpu, int op, u64 *ssp)
+static int glue_smm(void *kvm_vcpu, bool svm, int op, u64 *ssp)
 {
 	return 0;
 }

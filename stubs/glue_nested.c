@@ -55,6 +55,32 @@ static void glue_vmcs12_read(const struct vmcs12 *vmcs12,
 }
 
 /*
+ * nested_vmx_vmexit() as far as CET goes: vmcs12 from vmcs02 (its
+ * prepare_vmcs12()), back to vmcs01, vmcs01 from vmcs12
+ */
+static void glue_vmx_leave_l2(struct kvm_vcpu *vcpu, struct vmcs12 *vmcs12)
+{
+	sync_vmcs02_to_vmcs12(vcpu, vmcs12);
+	sim_hw_switch_vmcs(vcpu->sim, false, __FILE__, __LINE__);
+	load_vmcs12_host_state(vcpu, vmcs12);
+}
+
+/*
+ * nested_vmx_enter_non_root_mode(vcpu, false): L2 entered without a
+ * VMLAUNCH (a restore, an RSM), so without the guest-state checks; L1's
+ * snapshot, then vmcs02 (vmcs12 dirty: prepare_vmcs02_rare() runs)
+ */
+static void glue_vmx_reenter_l2(struct kvm_vcpu *vcpu, struct vmcs12 *vmcs12)
+{
+	enum vm_entry_failure_code failure;
+
+	nested_vmx_enter_non_root_mode(vcpu, false);
+	sim_hw_switch_vmcs(vcpu->sim, true, __FILE__, __LINE__);
+	prepare_vmcs02_rare(to_vmx(vcpu), vmcs12);
+	prepare_vmcs02(vcpu, vmcs12, false, &failure);
+}
+
+/*
  * nested_vmx_run() and nested_vmx_vmexit() as far as CET goes, calling the
  * tree's code in the order KVM does; what else they do (controls, MSR
  * bitmaps, EPT, segment state) is not modelled.  vmcs12 is "dirty" at
@@ -68,9 +94,7 @@ static int glue_nested_vmx(struct kvm_vcpu *vcpu, int op,
 	enum vm_entry_failure_code failure;
 
 	if (op == SIM_NESTED_VMEXIT) {
-		sync_vmcs02_to_vmcs12(vcpu, vmcs12);	/* prepare_vmcs12() */
-		sim_hw_switch_vmcs(vcpu->sim, false, __FILE__, __LINE__);
-		load_vmcs12_host_state(vcpu, vmcs12);
+		glue_vmx_leave_l2(vcpu, vmcs12);
 		glue_vmcs12_read(vmcs12, s12);	/* L1's VMREADs */
 		return SIM_NESTED_ENTERED;
 	}
@@ -209,9 +233,7 @@ static u32 glue_nested_flags(struct kvm_vcpu *vcpu)
 static int glue_nested_state_vmx(struct kvm_vcpu *vcpu, bool set,
 				 struct sim_nested_state *ns)
 {
-	struct vcpu_vmx *vmx = to_vmx(vcpu);
 	struct vmcs12 *vmcs12 = get_vmcs12(vcpu);
-	enum vm_entry_failure_code failure;
 
 	if (!set) {
 		ns->flags = glue_nested_flags(vcpu);
@@ -229,10 +251,39 @@ static int glue_nested_state_vmx(struct kvm_vcpu *vcpu, bool set,
 		glue_run_pending(vcpu, false, false);	/* error_guest_mode */
 		return -EINVAL;
 	}
-	nested_vmx_enter_non_root_mode(vcpu, false);
-	sim_hw_switch_vmcs(vcpu->sim, true, __FILE__, __LINE__);
-	prepare_vmcs02_rare(vmx, vmcs12);
-	prepare_vmcs02(vcpu, vmcs12, false, &failure);
+	glue_vmx_reenter_l2(vcpu, vmcs12);
+	return 0;
+}
+
+/*
+ * vmx_enter_smm() (@enter, after the state save) and vmx_leave_smm()
+ * (before the state load) for an SMI taken in L2: KVM 7.2 leaves L2 by
+ * its VM-exit path and re-enters it by its VM-entry path without a
+ * VMLAUNCH (its own TODO calls this wrong: the VM-exit may load L1's
+ * state, which then stays L2's); a restored vmcs12 that fails the checks
+ * is a triple fault (returns 1).
+ */
+static int glue_vmx_smm(struct kvm_vcpu *vcpu, bool enter)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	struct vmcs12 *vmcs12 = get_vmcs12(vcpu);
+
+	if (enter) {
+		vmx->nested.smm.guest_mode = is_guest_mode(vcpu);
+		if (vmx->nested.smm.guest_mode) {
+			glue_vmx_leave_l2(vcpu, vmcs12);
+			vcpu->arch.hflags &= ~HF_GUEST_MASK;
+		}
+		return 0;
+	}
+	if (!vmx->nested.smm.guest_mode)
+		return 0;
+	if (nested_vmx_check_restored_vmcs12(vcpu) < 0)
+		return 1;
+	glue_vmx_reenter_l2(vcpu, vmcs12);
+	vcpu->arch.hflags |= HF_GUEST_MASK;
+	glue_run_pending(vcpu, false, true);
+	vmx->nested.smm.guest_mode = false;
 	return 0;
 }
 #else
@@ -242,6 +293,11 @@ static int glue_nested_state_vmx(struct kvm_vcpu *vcpu, bool set,
 				 struct sim_nested_state *ns)
 {
 	return SIM_NESTED_UNSUPPORTED;
+}
+
+static int glue_vmx_smm(struct kvm_vcpu *vcpu, bool enter)
+{
+	return 0;
 }
 #endif
 

@@ -78,10 +78,11 @@ struct sim_kernel {
 	/*
 	 * SMM as far as the guest SSP goes: enter_smm()'s save of the state
 	 * into SMRAM (@op SIM_SMM_SMI: *@ssp becomes SMRAM's) or RSM's load
-	 * of it (SIM_SMM_RSM from *@ssp); returns 0, or non-zero when KVM
-	 * gives up (a triple fault, X86EMUL_UNHANDLEABLE)
+	 * of it (SIM_SMM_RSM from *@ssp), with VMX's leaving and re-entering
+	 * L2 around them; returns 0, or non-zero when KVM gives up (a triple
+	 * fault, X86EMUL_UNHANDLEABLE)
 	 */
-	int (*smm)(void *kvm_vcpu, int op, u64 *ssp);
+	int (*smm)(void *kvm_vcpu, bool svm, int op, u64 *ssp);
 	void (*nested_ran)(void *kvm_vcpu, bool svm);
 	/* kvm_vcpu_reset()'s xstate part: kvm_xstate_reset() */
 	void (*xstate_reset)(void *kvm_vcpu, bool init_event);
