@@ -3,8 +3,9 @@
  * The glue's nested virtualization, part of glue.c (included by it, so
  * the slice's static functions are in reach; a .c file, so the slicer
  * does not take the names it calls for ones the stubs provide): L1's
- * VMLAUNCH/VMRUN and L2's VM-exit, and KVM_{GET,SET}_NESTED_STATE, each
- * as far as CET goes, calling the tree's code in the order KVM does.
+ * VMLAUNCH/VMRUN and L2's VM-exit, KVM_{GET,SET}_NESTED_STATE, and VMX's
+ * leaving and re-entering L2 around SMM, each as far as CET goes, calling
+ * the tree's code in the order KVM does.
  */
 
 /* nested_run_pending: struct kvm_vcpu_arch's in 7.x, nested_vmx's before */
