@@ -467,11 +467,6 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 				   .smm = op->smm, .write = op->write,
 				   .msr = op->msr };
 
-	if (op->smm && v->in_l2 && sim->vendor == SIM_SVM) {
-		/* svm_{enter,leave}_smm()'s L2 path is not modelled */
-		op->ret = SIM_NESTED_UNSUPPORTED;
-		return;
-	}
 	if (op->smm) {
 		/* an SMI or RSM: KVM emulates both */
 		struct sim_val ssp = { .v = op->data, .vcpu = v->id };
@@ -484,12 +479,12 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 		if (op->smm == SIM_SMM_SMI &&
 		    (sim->faults & SIM_FAULT_SMRAM_SSP_LOST))
 			op->data = 0;
-		/* VMX: KVM takes L2 out at an SMI, and back in at its RSM */
+		/* KVM takes L2 out at an SMI, and back in at its RSM */
 		if (op->smm == SIM_SMM_SMI) {
 			v->smm_from_l2 = v->in_l2;
 			v->in_l2 = false;
 		} else if (v->smm_from_l2) {
-			v->in_l2 = !op->ret;
+			v->in_l2 = !op->ret || op->ret == SIM_SMM_GAVE_UP_IN_L2;
 			v->smm_from_l2 = false;
 		}
 	} else if (op->nested) {

@@ -226,29 +226,49 @@ void oracle_nested(struct oracle *o, const struct sim_guest_msr *g)
 /*
  * An SMI and its RSM leave the CET MSRs alone and save and restore the SSP
  * through SMRAM (SDM Vol. 3, the SMM chapter: the state save map of a CPU
- * with CET), in VMX non-root operation too (its default treatment of
- * SMIs): L2 goes on with its S_CET and INT_SSP_TAB.
+ * with CET), in VMX non-root operation and SVM guest mode too (the SMRAM
+ * save area's SVM guest flag; APM Vol. 2, 10.2): L2 goes on with its
+ * S_CET and INT_SSP_TAB.
  * SMM_IN_L2_TAKES_L1_CET: KVM 7.2 takes L2 out at the SMI by its VM-exit
- * path and back at the RSM by its VM-entry path without a VMLAUNCH
- * (vmx_enter_smm()/vmx_leave_smm(), whose own TODO calls this wrong):
- * with "load CET state" on exit, the SMI gives the vCPU vmcs12's host CET
- * state (L1's) for SMM, and the re-entry's snapshot of it gives it to L2
- * after RSM, which loads only the SSP back.  Accepted exactly so (called
- * after an SMI taken in L2): the VMCS holding vmcs12's host S_CET, SSP
- * and INT_SSP_TAB; the vCPU then runs with them.  Worth raising upstream.
+ * path and runs SMM on L1's state: VMX (vmx_enter_smm(), whose own TODO
+ * calls this wrong) with vmcs12's host CET state when the exit loads it,
+ * SVM (svm_enter_smm(), L1's state kept in its host save area) with L1's
+ * saved state.  RSM re-enters L2: SVM from vmcb12, where the exit saved
+ * L2's state; VMX without a VMLAUNCH, its snapshot of L1's state giving
+ * L2 that same state.  Accepted exactly so: the VM-entry into SMM giving
+ * that state (oracle.c, check_entry_cet()), and after RSM on VMX L2
+ * keeping it.  Worth raising upstream.
  */
 void oracle_smm_left_l2(struct oracle *o, const struct sim_vcpu *v)
 {
-	const struct sim_vmcs12 *c = &o->vcpus[v->id].vmcs12;
-	bool s_cet = oracle_guest_owns_msr(v, SIM_MSR_S_CET);
-	bool shstk = oracle_guest_owns_msr(v, SIM_MSR_PL0_SSP);
+	struct oracle_vcpu *ov = &o->vcpus[v->id];
+	const struct sim_vmcs12 *c = &ov->vmcs12;
 
-	if (o->sim->vendor != SIM_VMX || !(c->exit_ctls & CET_EXIT) ||
-	    (s_cet && v->vmcs[SIM_SLOT_S_CET].v != c->host_s_cet) ||
-	    (shstk && (v->vmcs[SIM_SLOT_INT_SSP_TAB].v != c->host_isst ||
-		       v->guest_ssp.v != c->host_ssp)))
-		return;
-	load_state(o, v, c->host_s_cet, c->host_ssp, c->host_isst);
+	ov->smm_from_l2 = true;
+	ov->smm_l2.s_cet = ov->msr[sim_msr_slot(SIM_MSR_S_CET)];
+	ov->smm_l2.ssp = ov->ssp;
+	ov->smm_l2.isst = ov->msr[sim_msr_slot(SIM_MSR_INT_SSP_TAB)];
+	if (o->sim->vendor == SIM_SVM) {
+		ov->entry_may = true;
+		ov->entry_may_be = (struct oracle_cet) {
+			ov->l1_s_cet, ov->l1_ssp, ov->l1_isst,
+		};
+	} else if (c->exit_ctls & CET_EXIT) {
+		ov->entry_may = true;
+		ov->entry_may_be = (struct oracle_cet) {
+			c->host_s_cet, c->host_ssp, c->host_isst,
+		};
+	}
+}
+
+/* After an RSM back into L2 (its SSP loaded from SMRAM already). */
+void oracle_smm_back_to_l2(struct oracle *o, const struct sim_vcpu *v)
+{
+	struct oracle_vcpu *ov = &o->vcpus[v->id];
+
+	ov->smm_from_l2 = false;
+	if (o->sim->vendor == SIM_SVM)
+		load_state(o, v, ov->smm_l2.s_cet, ov->ssp, ov->smm_l2.isst);
 }
 
 /*
@@ -365,9 +385,11 @@ static void check_restored(struct oracle *o,
 		ov->l1_s_cet = s->l1_s_cet;
 		ov->l1_ssp = s->l1_ssp;
 		ov->l1_isst = s->l1_isst;
-		/* nothing of L1's vmcb12s is cached by this vCPU's KVM */
-		ov->vmcb12[0].seen = false;
-		ov->vmcb12[1].seen = false;
+		/*
+		 * vmcb12[].seen stays: what L1's VMCBs held at its last VMRUN
+		 * or #VMEXIT on this vCPU decides, as before, whether a later
+		 * clean VMRUN is defined (APM 15.15)
+		 */
 		return;
 	}
 	ov->vmcs12 = *c;

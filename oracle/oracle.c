@@ -153,6 +153,26 @@ static bool svm_cet_dirties_vmcb01(const struct sim_vcpu *v)
 	return v->sim->vendor == SIM_SVM && v->in_l2 && v->cet_from_cache;
 }
 
+/*
+ * A named exception said what this VM-entry may give the guest instead
+ * (ov->entry_may_be: SMM_IN_L2_TAKES_L1_CET, nested.c): does it, exactly?
+ */
+static bool entry_as_excepted(const struct oracle *o,
+			      const struct sim_vcpu *v)
+{
+	const struct oracle_vcpu *ov = &o->vcpus[v->id];
+	const struct oracle_cet *e = &ov->entry_may_be;
+
+	if (!ov->entry_may)
+		return false;
+	if (oracle_guest_owns_msr(v, SIM_MSR_S_CET) &&
+	    o->sim->hw[SIM_SLOT_S_CET].v != e->s_cet)
+		return false;
+	return !oracle_guest_owns_msr(v, SIM_MSR_PL0_SSP) ||
+	       (o->sim->hw[SIM_SLOT_INT_SSP_TAB].v == e->isst &&
+		v->guest_ssp.v == e->ssp);
+}
+
 static void check_entry_cet(struct oracle *o, int n)
 {
 	static const u32 msrs[] = { SIM_MSR_S_CET, SIM_MSR_INT_SSP_TAB };
@@ -168,8 +188,10 @@ static void check_entry_cet(struct oracle *o, int n)
 	 * vmcb12 whose changed CET fields L1 left clean (APM 15.15.2:
 	 * undefined, nested.c)
 	 */
-	adopt = svm_cet_dirties_vmcb01(v) || o->vcpus[v->id].adopt_entry;
+	adopt = svm_cet_dirties_vmcb01(v) || o->vcpus[v->id].adopt_entry ||
+		entry_as_excepted(o, v);
 	o->vcpus[v->id].adopt_entry = false;
+	o->vcpus[v->id].entry_may = false;
 	for (i = 0; i < ARRAY_SIZE(msrs); i++) {
 		int s = sim_msr_slot(msrs[i]);
 		const struct sim_val *hw = &sim->hw[s];

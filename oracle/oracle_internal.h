@@ -31,6 +31,12 @@ struct oracle_vcpu {
 	bool adopt_entry;	/* the next VM-entry's CET state is undefined */
 	/* VMX: the vmcs12 L2 runs from, as L1 wrote it (or userspace restored) */
 	struct sim_vmcs12 vmcs12;
+	/* an SMI taken in L2: L2's CET state then (SVM gives it back at RSM) */
+	bool smm_from_l2;
+	struct oracle_cet { u64 s_cet, ssp, isst; } smm_l2;
+	/* a named exception: the next VM-entry may give exactly this state */
+	bool entry_may;
+	struct oracle_cet entry_may_be;
 };
 
 struct oracle {
@@ -72,8 +78,9 @@ void oracle_xsave(struct oracle *o, const struct sim_xsave_io *x);
 void oracle_xsave_copy(struct oracle *o, const struct sim_event *e, int n);
 /* nested.c: a nested VMLAUNCH or VM-exit (g->nested) */
 void oracle_nested(struct oracle *o, const struct sim_guest_msr *g);
-/* nested.c: an SMI taken in L2 (SMM_IN_L2_TAKES_L1_CET) */
+/* nested.c: an SMI taken in L2 and its RSM (SMM_IN_L2_TAKES_L1_CET) */
 void oracle_smm_left_l2(struct oracle *o, const struct sim_vcpu *v);
+void oracle_smm_back_to_l2(struct oracle *o, const struct sim_vcpu *v);
 /* nested.c: KVM_GET_NESTED_STATE, KVM_SET_NESTED_STATE */
 void oracle_nested_state(struct oracle *o,
 			 const struct sim_nested_state_io *n);

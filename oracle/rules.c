@@ -704,7 +704,7 @@ static void oracle_smm(struct oracle *o, const struct sim_guest_msr *g)
 				       v->id, (unsigned long long)g->data,
 				       g->ret ? "and KVM gave up" : "done",
 				       (unsigned long long)want);
-		if (v->smm_from_l2)
+		if (v->smm_from_l2 && !g->ret)
 			oracle_smm_left_l2(o, v);
 		return;
 	}
@@ -720,6 +720,12 @@ static void oracle_smm(struct oracle *o, const struct sim_guest_msr *g)
 				       "a non-canonical or misaligned SSP must fail");
 	if (shstk && !g->ret)
 		ov->ssp = g->data;
+	if (ov->smm_from_l2 && !g->ret)
+		oracle_smm_back_to_l2(o, v);
+	/* a failed RSM shuts the vCPU down: its state is KVM's to leave */
+	if (ov->smm_from_l2 && g->ret)
+		ov->adopt_entry = true;
+	ov->smm_from_l2 = false;
 }
 
 void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)

@@ -137,8 +137,9 @@ static void gen_vmcs12(u64 *s, struct sim_vmcs12 *v12, unsigned int cpuid)
 /*
  * Guest op @i of a KVM_RUN as one of a pair, when the next op is free:
  * an SMI and its RSM (with an SSP the SMM handler may have changed), or
- * L1's VMLAUNCH and L2's VM-exit, on VMX sometimes with an SMI and its
- * RSM while L2 runs.  Returns the ops used (0: none).
+ * L1's VMLAUNCH and L2's VM-exit, sometimes with an SMI and its RSM
+ * while L2 runs (on SVM for a 64-bit L1 only: KVM refuses the others).
+ * Returns the ops used (0: none).
  */
 static unsigned int gen_pair(u64 *s, struct prog_step *st, unsigned int i,
 			     unsigned int cpuid, const struct sim_kernel *k,
@@ -149,7 +150,8 @@ static unsigned int gen_pair(u64 *s, struct prog_step *st, unsigned int i,
 
 	if (i + 1 >= st->n || r > 1)
 		return 0;
-	if (r && vendor == SIM_VMX && i + 3 < st->n && !below(s, 3) &&
+	if (r && (vendor == SIM_VMX || has(cpuid, SIM_CPUID_LM)) &&
+	    i + 3 < st->n && !below(s, 3) &&
 	    !sim_kernel_lacks(k, SIM_NEED_NESTED | SIM_NEED_NESTED_STATE |
 			      SIM_NEED_SMM_SSP)) {
 		g[0].nested = SIM_NESTED_VMLAUNCH;

@@ -47,11 +47,11 @@ void brk_smram_ssp_lost(struct sim_vcpu *vcpu, unsigned int cpuid)
 }
 
 /*
- * VMX: an SMI while L2 runs (it changed its S_CET and INT_SSP_TAB), its
- * RSM with the SSP the SMM handler left, then L2's exit: for each pair of
- * load-CET controls.  The SMI saves L2's SSP; after RSM L2 goes on with
- * its own CET state (KVM 7.2: with "load CET state" on exit, L1's host
- * state, the named SMM_IN_L2_TAKES_L1_CET).
+ * An SMI while L2 runs (it changed its S_CET and INT_SSP_TAB), its RSM
+ * with the SSP the SMM handler left, then L2's exit: for each pair of
+ * VMX's load-CET controls.  The SMI saves L2's SSP; after RSM L2 goes on
+ * with its own CET state (KVM 7.2 on VMX, with "load CET state" on exit:
+ * L1's host state, the named SMM_IN_L2_TAKES_L1_CET).
  */
 void scn_nested_smm(struct sim_vcpu *vcpu, unsigned int cpuid)
 {

@@ -259,8 +259,7 @@ const struct sim_scenario sim_scenarios[] = {
 	},
 	{
 		.name = "nested_smm",
-		.summary = "nested VMX: an SMI and its RSM while L2 runs",
-		.vendors = 1u << SIM_VMX,
+		.summary = "nested: an SMI and its RSM while L2 runs",
 		.needs = NESTED_NEEDS | SIM_NEED_NESTED_STATE | SIM_NEED_SMM_SSP,
 		.combos = SIM_COMBOS_ALL,
 		.hosts = SIM_HOSTS_ALL,
@@ -515,7 +514,6 @@ const struct sim_scenario sim_scenarios[] = {
 		.name = "breaks_nested_smm",
 		.summary = "an SMI in L2: the save of L2's SSP into SMRAM is lost",
 		.proves = INV(HOST_INTEGRITY),
-		.vendors = 1u << SIM_VMX,
 		.needs = NESTED_NEEDS | SIM_NEED_NESTED_STATE | SIM_NEED_SMM_SSP,
 		.faults = SIM_FAULT_SMRAM_SSP_LOST,
 		.expect = INV(HOST_INTEGRITY),

@@ -32,6 +32,8 @@ struct sim_kvm_vcpu {
 	struct vmcs12 vmcs12;	/* nested.cached_vmcs12 */
 	struct vmcb vmcb02;	/* nested SVM: the VMCB KVM runs L2 on */
 	struct vmcb vmcb12;	/* nested SVM: L1's, in its memory */
+	struct vmcb hsave;	/* nested SVM: L1's host save area (VM_HSAVE_PA) */
+	bool smm_svm_guest;	/* SMRAM's svm_guest_flag (SMRAM is the harness's) */
 	unsigned int cpuid;	/* the last KVM_SET_CPUID2 KVM took */
 };
 
@@ -274,18 +276,21 @@ static int glue_smm(void *kvm_vcpu, bool svm, int op, u64 *ssp)
 	vcpu->requests = 0;
 	if (op == SIM_SMM_RSM) {
 		/* emulator_leave_smm(): the vendor's leave_smm(), then the load */
-		if (!svm && glue_vmx_smm(vcpu, false))
+		if (svm ? glue_svm_smm(vcpu, false) : glue_vmx_smm(vcpu, false))
 			return 1;
 		smram.ssp = *ssp;
-		return rsm_load_state_64(&ctxt, &smram) != X86EMUL_CONTINUE;
+		if (rsm_load_state_64(&ctxt, &smram) == X86EMUL_CONTINUE)
+			return 0;
+		return vcpu->arch.hflags & HF_GUEST_MASK ? SIM_SMM_GAVE_UP_IN_L2 :
+							   1;
 	}
 	enter_smm_save_state_64(vcpu, &smram);
 	*ssp = smram.ssp;
 	r = !!(vcpu->requests & (1UL << KVM_REQ_TRIPLE_FAULT));
 	vcpu->requests = 0;
 	/* enter_smm(): the vendor's enter_smm() after the save */
-	if (!svm)
-		glue_vmx_smm(vcpu, true);
+	if (svm ? glue_svm_smm(vcpu, true) : glue_vmx_smm(vcpu, true))
+		r = 1;
 	return r;
 }
 #else

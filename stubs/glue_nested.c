@@ -139,6 +139,33 @@ static int glue_nested_vmx(struct kvm_vcpu *vcpu, int op,
 /* L1's vmcb12s, at these guest-physical addresses */
 #define GLUE_VMCB12_GPA(n) (0x7000ULL + (n) * 0x1000ULL)
 
+/* nested_svm_vmexit(): vmcb12 from vmcb02, back to vmcb01 (L1's state) */
+static void glue_svm_leave_l2(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	nested_svm_vmexit_update_vmcb12(vcpu);
+	svm->vmcb = svm->vmcb01.ptr;	/* svm_switch_vmcb(vmcb01) */
+	sim_hw_switch_vmcs(vcpu->sim, false, __FILE__, __LINE__);
+}
+
+/*
+ * vmcb12 as L1 left it in its memory, cached (the controls: its clean
+ * bits), then enter_svm_guest_mode(): vmcb02 from the cache
+ */
+static void glue_svm_enter_l2(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+	struct vmcb *vmcb12 = vcpu->guest_page;
+
+	svm->nested.ctl.clean = vmcb12->control.clean;
+	nested_copy_vmcb_save_to_cache(svm, &vmcb12->save);
+	glue_run_pending(vcpu, true, true);
+	svm->vmcb = svm->nested.vmcb02.ptr;	/* svm_switch_vmcb(vmcb02) */
+	sim_hw_switch_vmcs(vcpu->sim, true, __FILE__, __LINE__);
+	nested_vmcb02_prepare_save(svm);
+}
+
 /*
  * nested_svm_vmrun() and nested_svm_vmexit() as far as CET goes, the
  * tree's code in KVM's order; the rest (controls, MSR permission map,
@@ -152,9 +179,7 @@ static int glue_nested_svm(struct kvm_vcpu *vcpu, int op,
 	struct vmcb *vmcb12 = vcpu->guest_page;
 
 	if (op == SIM_NESTED_VMEXIT) {
-		nested_svm_vmexit_update_vmcb12(vcpu);
-		svm->vmcb = svm->vmcb01.ptr;	/* svm_switch_vmcb(vmcb01) */
-		sim_hw_switch_vmcs(vcpu->sim, false, __FILE__, __LINE__);
+		glue_svm_leave_l2(vcpu);
 		s12->guest_s_cet = vmcb12->save.s_cet;
 		s12->guest_ssp = vmcb12->save.ssp;
 		s12->guest_isst = vmcb12->save.isst_addr;
@@ -166,13 +191,7 @@ static int glue_nested_svm(struct kvm_vcpu *vcpu, int op,
 	vmcb12->save.isst_addr = s12->guest_isst;
 	vmcb12->control.clean = s12->clean ? ~0u : 0;
 	svm->nested.vmcb12_gpa = GLUE_VMCB12_GPA(s12->vmcb12);
-	svm->nested.ctl.clean = vmcb12->control.clean;
-	nested_copy_vmcb_save_to_cache(svm, &vmcb12->save);
-	glue_run_pending(vcpu, true, true);
-	/* enter_svm_guest_mode() */
-	svm->vmcb = svm->nested.vmcb02.ptr;	/* svm_switch_vmcb(vmcb02) */
-	sim_hw_switch_vmcs(vcpu->sim, true, __FILE__, __LINE__);
-	nested_vmcb02_prepare_save(svm);
+	glue_svm_enter_l2(vcpu);
 	return SIM_NESTED_ENTERED;
 }
 #else
@@ -343,6 +362,42 @@ static int glue_nested_state_svm(struct kvm_vcpu *vcpu, bool set,
 	svm->vmcb->control.clean = 0;		/* vmcb_mark_all_dirty() */
 	return 0;
 }
+
+/*
+ * svm_enter_smm() (@enter, after the state save) and svm_leave_smm()
+ * (before the state load) for an SMI taken in L2: L2 leaves by the
+ * #VMEXIT path (its CET state saved in vmcb12), L1's state kept in its
+ * host save area while SMM runs on vmcb01 (the tree's
+ * svm_copy_vmrun_state() both ways), and RSM re-enters L2 from vmcb12.
+ * A guest without long mode is refused (KVM: nested SVM and SMIs are
+ * then mutually exclusive): returns 1, as KVM gives up.
+ */
+static int glue_svm_smm(struct kvm_vcpu *vcpu, bool enter)
+{
+	struct sim_kvm_vcpu *k = container_of(vcpu, struct sim_kvm_vcpu,
+					      svm.vcpu);
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	if (enter) {
+		k->smm_svm_guest = is_guest_mode(vcpu);
+		if (!k->smm_svm_guest)
+			return 0;
+		if (!guest_cpu_cap_has(vcpu, X86_FEATURE_LM))
+			return 1;
+		glue_svm_leave_l2(vcpu);	/* nested_svm_simple_vmexit() */
+		vcpu->arch.hflags &= ~HF_GUEST_MASK;
+		svm_copy_vmrun_state(&k->hsave.save, &svm->vmcb01.ptr->save);
+		return 0;
+	}
+	if (!k->smm_svm_guest)
+		return 0;
+	k->smm_svm_guest = false;
+	svm_copy_vmrun_state(&svm->vmcb01.ptr->save, &k->hsave.save);
+	svm->vmcb01.ptr->control.clean = 0;	/* vmcb_mark_all_dirty() */
+	glue_svm_enter_l2(vcpu);
+	vcpu->arch.hflags |= HF_GUEST_MASK;
+	return 0;
+}
 #else
 #define SIM_TREE_HAS_NESTED_STATE_SVM 0
 
@@ -350,6 +405,11 @@ static int glue_nested_state_svm(struct kvm_vcpu *vcpu, bool set,
 				 struct sim_nested_state *ns)
 {
 	return SIM_NESTED_UNSUPPORTED;
+}
+
+static int glue_svm_smm(struct kvm_vcpu *vcpu, bool enter)
+{
+	return 0;
 }
 #endif
 

@@ -78,10 +78,12 @@ struct sim_kernel {
 	/*
 	 * SMM as far as the guest SSP goes: enter_smm()'s save of the state
 	 * into SMRAM (@op SIM_SMM_SMI: *@ssp becomes SMRAM's) or RSM's load
-	 * of it (SIM_SMM_RSM from *@ssp), with VMX's leaving and re-entering
-	 * L2 around them; returns 0, or non-zero when KVM gives up (a triple
-	 * fault, X86EMUL_UNHANDLEABLE)
+	 * of it (SIM_SMM_RSM from *@ssp), with the vendor's leaving and
+	 * re-entering L2 around them; returns 0, or non-zero when KVM gives
+	 * up (a triple fault, X86EMUL_UNHANDLEABLE): SIM_SMM_GAVE_UP_IN_L2
+	 * when RSM did so after re-entering L2
 	 */
+#define SIM_SMM_GAVE_UP_IN_L2	2
 	int (*smm)(void *kvm_vcpu, bool svm, int op, u64 *ssp);
 	void (*nested_ran)(void *kvm_vcpu, bool svm);
 	/* kvm_vcpu_reset()'s xstate part: kvm_xstate_reset() */

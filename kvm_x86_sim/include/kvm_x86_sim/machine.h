@@ -111,7 +111,7 @@ struct sim_vcpu {
 	 * guest fields parked (the host fields and controls are shared).
 	 */
 	bool in_l2, vmcs02_current;
-	bool smm_from_l2;	/* VMX: in SMM entered from L2 (RSM goes back) */
+	bool smm_from_l2;	/* in SMM entered from L2 (RSM goes back) */
 	struct sim_val parked[SIM_NR_SLOTS], parked_ssp;
 	u64 host_s_cet, host_isst;	/* VMX host-state fields */
 	u32 host_written;		/* BIT(SIM_HOST_IDX_*) written */
