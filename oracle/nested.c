@@ -226,8 +226,8 @@ void oracle_nested(struct oracle *o, const struct sim_guest_msr *g)
 /*
  * An SMI and its RSM leave the CET MSRs alone and save and restore the SSP
  * through SMRAM (SDM Vol. 3, the SMM chapter: the state save map of a CPU
- * with CET), in VMX non-root operation and SVM guest mode too (the SMRAM
- * save area's SVM guest flag; APM Vol. 2, 10.2): L2 goes on with its
+ * with CET), in VMX non-root operation and SVM guest mode too (APM Vol. 2,
+ * chapter 10: the SMM save state's SVM guest flag): L2 goes on with its
  * S_CET and INT_SSP_TAB.
  * SMM_IN_L2_TAKES_L1_CET: KVM 7.2 takes L2 out at the SMI by its VM-exit
  * path and runs SMM on L1's state: VMX (vmx_enter_smm(), whose own TODO
@@ -244,9 +244,8 @@ void oracle_smm_left_l2(struct oracle *o, const struct sim_vcpu *v)
 	struct oracle_vcpu *ov = &o->vcpus[v->id];
 	const struct sim_vmcs12 *c = &ov->vmcs12;
 
-	ov->smm_from_l2 = true;
+	ov->smm_from_l2 = true;		/* (the SSP comes back from SMRAM) */
 	ov->smm_l2.s_cet = ov->msr[sim_msr_slot(SIM_MSR_S_CET)];
-	ov->smm_l2.ssp = ov->ssp;
 	ov->smm_l2.isst = ov->msr[sim_msr_slot(SIM_MSR_INT_SSP_TAB)];
 	if (o->sim->vendor == SIM_SVM) {
 		ov->entry_may = true;

@@ -31,7 +31,7 @@ struct oracle_vcpu {
 	bool adopt_entry;	/* the next VM-entry's CET state is undefined */
 	/* VMX: the vmcs12 L2 runs from, as L1 wrote it (or userspace restored) */
 	struct sim_vmcs12 vmcs12;
-	/* an SMI taken in L2: L2's CET state then (SVM gives it back at RSM) */
+	/* SMI in L2: its S_CET and INT_SSP_TAB (SVM: RSM gives them back) */
 	bool smm_from_l2;
 	struct oracle_cet { u64 s_cet, ssp, isst; } smm_l2;
 	/* a named exception: the next VM-entry may give exactly this state */
