@@ -16,6 +16,15 @@ static void glue_run_pending(struct kvm_vcpu *vcpu, bool svm, bool pending)
 		to_vmx(vcpu)->nested.nested_run_pending = pending;
 }
 
+/* enter_guest_mode() / leave_guest_mode(): what is_guest_mode() reads */
+static void glue_guest_mode(struct kvm_vcpu *vcpu, bool l2)
+{
+	if (l2)
+		vcpu->arch.hflags |= HF_GUEST_MASK;
+	else
+		vcpu->arch.hflags &= ~HF_GUEST_MASK;
+}
+
 #if defined(SLICE_HAVE_vmcs_write_cet_state) && \
 	defined(SLICE_HAVE_vmcs_read_cet_state) && \
 	defined(SLICE_HAVE_load_vmcs12_host_state) && \
@@ -62,6 +71,7 @@ static void glue_vmcs12_read(const struct vmcs12 *vmcs12,
 static void glue_vmx_leave_l2(struct kvm_vcpu *vcpu, struct vmcs12 *vmcs12)
 {
 	sync_vmcs02_to_vmcs12(vcpu, vmcs12);
+	glue_guest_mode(vcpu, false);
 	sim_hw_switch_vmcs(vcpu->sim, false, __FILE__, __LINE__);
 	load_vmcs12_host_state(vcpu, vmcs12);
 }
@@ -77,6 +87,7 @@ static void glue_vmx_reenter_l2(struct kvm_vcpu *vcpu, struct vmcs12 *vmcs12)
 
 	nested_vmx_enter_non_root_mode(vcpu, false);
 	sim_hw_switch_vmcs(vcpu->sim, true, __FILE__, __LINE__);
+	glue_guest_mode(vcpu, true);
 	prepare_vmcs02_rare(to_vmx(vcpu), vmcs12);
 	prepare_vmcs02(vcpu, vmcs12, false, &failure);
 }
@@ -114,6 +125,7 @@ static int glue_nested_vmx(struct kvm_vcpu *vcpu, int op,
 		glue_run_pending(vcpu, false, false);
 		return SIM_NESTED_ENTRY_FAILED;
 	}
+	glue_guest_mode(vcpu, true);
 	prepare_vmcs02_rare(vmx, vmcs12);	/* from prepare_vmcs02() */
 	prepare_vmcs02(vcpu, vmcs12, true, &failure);
 	return SIM_NESTED_ENTERED;
@@ -145,6 +157,7 @@ static void glue_svm_leave_l2(struct kvm_vcpu *vcpu)
 	struct vcpu_svm *svm = to_svm(vcpu);
 
 	nested_svm_vmexit_update_vmcb12(vcpu);
+	glue_guest_mode(vcpu, false);
 	svm->vmcb = svm->vmcb01.ptr;	/* svm_switch_vmcb(vmcb01) */
 	sim_hw_switch_vmcs(vcpu->sim, false, __FILE__, __LINE__);
 }
@@ -163,6 +176,7 @@ static void glue_svm_enter_l2(struct kvm_vcpu *vcpu)
 	glue_run_pending(vcpu, true, true);
 	svm->vmcb = svm->nested.vmcb02.ptr;	/* svm_switch_vmcb(vmcb02) */
 	sim_hw_switch_vmcs(vcpu->sim, true, __FILE__, __LINE__);
+	glue_guest_mode(vcpu, true);
 	nested_vmcb02_prepare_save(svm);
 }
 
@@ -208,16 +222,8 @@ static int glue_nested_svm(struct kvm_vcpu *vcpu, int op,
 static int glue_nested(void *kvm_vcpu, bool svm, int op,
 		       struct sim_vmcs12 *s12)
 {
-	struct kvm_vcpu *vcpu = kvm_vcpu;
-	int r = svm ? glue_nested_svm(kvm_vcpu, op, s12) :
-		      glue_nested_vmx(kvm_vcpu, op, s12);
-
-	/* enter_guest_mode() / leave_guest_mode(): is_guest_mode() */
-	if (op == SIM_NESTED_VMEXIT)
-		vcpu->arch.hflags &= ~HF_GUEST_MASK;
-	else if (r == SIM_NESTED_ENTERED)
-		vcpu->arch.hflags |= HF_GUEST_MASK;
-	return r;
+	return svm ? glue_nested_svm(kvm_vcpu, op, s12) :
+		     glue_nested_vmx(kvm_vcpu, op, s12);
 }
 
 static void glue_nested_ran(void *kvm_vcpu, bool svm)
@@ -290,10 +296,8 @@ static int glue_vmx_smm(struct kvm_vcpu *vcpu, bool enter)
 
 	if (enter) {
 		vmx->nested.smm.guest_mode = is_guest_mode(vcpu);
-		if (vmx->nested.smm.guest_mode) {
+		if (vmx->nested.smm.guest_mode)
 			glue_vmx_leave_l2(vcpu, vmcs12);
-			vcpu->arch.hflags &= ~HF_GUEST_MASK;
-		}
 		return 0;
 	}
 	if (!vmx->nested.smm.guest_mode)
@@ -301,7 +305,6 @@ static int glue_vmx_smm(struct kvm_vcpu *vcpu, bool enter)
 	if (nested_vmx_check_restored_vmcs12(vcpu) < 0)
 		return 1;
 	glue_vmx_reenter_l2(vcpu, vmcs12);
-	vcpu->arch.hflags |= HF_GUEST_MASK;
 	glue_run_pending(vcpu, false, true);
 	vmx->nested.smm.guest_mode = false;
 	return 0;
@@ -359,6 +362,7 @@ static int glue_nested_state_svm(struct kvm_vcpu *vcpu, bool set,
 	svm_copy_vmrun_state(&svm->vmcb01.ptr->save, &save);
 	svm->vmcb = svm->nested.vmcb02.ptr;	/* svm_switch_vmcb(vmcb02) */
 	sim_hw_switch_vmcs(vcpu->sim, true, __FILE__, __LINE__);
+	glue_guest_mode(vcpu, true);
 	svm->vmcb->control.clean = 0;		/* vmcb_mark_all_dirty() */
 	return 0;
 }
@@ -385,7 +389,6 @@ static int glue_svm_smm(struct kvm_vcpu *vcpu, bool enter)
 		if (!guest_cpu_cap_has(vcpu, X86_FEATURE_LM))
 			return 1;
 		glue_svm_leave_l2(vcpu);	/* nested_svm_simple_vmexit() */
-		vcpu->arch.hflags &= ~HF_GUEST_MASK;
 		svm_copy_vmrun_state(&k->hsave.save, &svm->vmcb01.ptr->save);
 		return 0;
 	}
@@ -395,7 +398,6 @@ static int glue_svm_smm(struct kvm_vcpu *vcpu, bool enter)
 	svm_copy_vmrun_state(&svm->vmcb01.ptr->save, &k->hsave.save);
 	svm->vmcb01.ptr->control.clean = 0;	/* vmcb_mark_all_dirty() */
 	glue_svm_enter_l2(vcpu);
-	vcpu->arch.hflags |= HF_GUEST_MASK;
 	return 0;
 }
 #else
@@ -416,12 +418,6 @@ static int glue_svm_smm(struct kvm_vcpu *vcpu, bool enter)
 static int glue_nested_state(void *kvm_vcpu, bool svm, bool set,
 			     struct sim_nested_state *ns)
 {
-	struct kvm_vcpu *vcpu = kvm_vcpu;
-	int r = svm ? glue_nested_state_svm(vcpu, set, ns) :
-		      glue_nested_state_vmx(vcpu, set, ns);
-
-	/* enter_guest_mode() */
-	if (set && !r && (ns->flags & SIM_NESTED_STATE_GUEST_MODE))
-		vcpu->arch.hflags |= HF_GUEST_MASK;
-	return r;
+	return svm ? glue_nested_state_svm(kvm_vcpu, set, ns) :
+		     glue_nested_state_vmx(kvm_vcpu, set, ns);
 }
