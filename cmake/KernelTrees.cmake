@@ -95,13 +95,25 @@ function(kvm_x86_sim_add_tree name path)
 			${CMAKE_SOURCE_DIR}/${d}/*.h)
 		list(APPEND provided ${hdrs})
 	endforeach()
+	# The slicer compiles the slice as the glue will (syntax only): what
+	# the stubs lack it takes from the tree's headers, what still does
+	# not build it leaves out and names (slice.txt: UNBUILT).
+	set(check_cc ${CMAKE_C_COMPILER} -std=gnu${CMAKE_C_STANDARD}
+		${KVM_X86_SIM_SLICE_CFLAGS})
+	foreach(d IN LISTS KVM_X86_SIM_INCLUDE_DIRS)
+		list(APPEND check_cc -I${CMAKE_SOURCE_DIR}/${d})
+	endforeach()
+	list(APPEND check_cc -I${CMOCKA_INCLUDE_DIR})
 	add_custom_command(
 		OUTPUT ${dir}/slice.c ${dir}/slice.h
 		COMMAND ${Python3_EXECUTABLE} ${slicer} --tree ${path}
 			--spec ${spec} --out-c ${dir}/slice.c
 			--out-h ${dir}/slice.h --report ${dir}/slice.json
+			--check-glue ${CMAKE_SOURCE_DIR}/${KVM_X86_SIM_GLUE_SOURCE}
+			--check-cc ${check_cc}
 			> ${dir}/slice.txt
 		DEPENDS ${spec} ${slicer} ${slicer_pkg} ${provided}
+			${CMAKE_SOURCE_DIR}/${KVM_X86_SIM_GLUE_SOURCE}
 			${KVM_X86_SIM_TREE_DEPS_${name}}
 		COMMENT "Slicing ${name} (${path})")
 	file(MAKE_DIRECTORY ${dir})

@@ -75,6 +75,42 @@ static inline bool test_bit(long nr, const void *addr)
 	return 1 & (((const unsigned char *)addr)[nr / BITS_PER_BYTE] >>
 		    (nr % BITS_PER_BYTE));
 }
+
+/*
+ * include/linux/cleanup.h's scope-based cleanup (the names upstream
+ * converts KVM to): a class is a type with a constructor and a destructor
+ * run when the variable leaves its scope.  The classes themselves come
+ * from the tree's headers (scripts/kvm_slice/buildcheck.py takes their
+ * DEFINE_CLASS()); guard() and scoped_guard() are in stubs.h.
+ */
+#define __cleanup(func) __attribute__((__cleanup__(func)))
+#define DEFINE_CLASS(_name, _type, _exit, _init, _init_args...)		\
+typedef _type class_##_name##_t;					\
+static __always_inline void class_##_name##_destructor(_type *p)	\
+{ _type _T = *p; _exit; }						\
+static __always_inline _type class_##_name##_constructor(_init_args)	\
+{ _type t = _init; return t; }
+#define EXTEND_CLASS(_name, ext, _init, _init_args...)			\
+typedef class_##_name##_t class_##_name##ext##_t;			\
+static __always_inline void						\
+class_##_name##ext##_destructor(class_##_name##_t *p)			\
+{ class_##_name##_destructor(p); }					\
+static __always_inline class_##_name##_t				\
+class_##_name##ext##_constructor(_init_args)				\
+{ class_##_name##_t t = _init; return t; }
+#define CLASS(_name, var)						\
+	class_##_name##_t var __cleanup(class_##_name##_destructor) =	\
+		class_##_name##_constructor
+#define CLASS_INIT(_name, _var, _init_expr)				\
+	class_##_name##_t _var __cleanup(class_##_name##_destructor) =	\
+		(_init_expr)
+#define DEFINE_FREE(_name, _type, _free)				\
+static __always_inline void __free_##_name(void *p)			\
+{ _type _T = *(_type *)p; _free; }
+#define __free(_name) __cleanup(__free_##_name)
+#define no_free_ptr(p) ({ __typeof__(p) __p = (p); (p) = NULL; __p; })
+#define return_ptr(p) return no_free_ptr(p)
+#define retain_and_null_ptr(p) ((void)no_free_ptr(p))
 #endif /* __KERNEL__ */
 
 #endif /* KVM_X86_SIM_STUBS_KERNEL_DEFS_H */

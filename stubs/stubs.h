@@ -20,8 +20,15 @@
 #define kvm_pr_unimpl(...)		do { } while (0)
 #undef fpregs_assert_state_consistent
 #define fpregs_assert_state_consistent() do { } while (0)
+/* locks are not modelled: cleanup.h's lock guards hold nothing */
 #undef guard
 #define guard(type)			(void)
+#undef scoped_guard
+#define scoped_guard(type, ...)	\
+	for (bool __scoped_once = true; __scoped_once; __scoped_once = false)
+#undef scoped_cond_guard
+#define scoped_cond_guard(type, fail, ...) \
+	for (bool __scoped_once = true; __scoped_once; __scoped_once = false)
 /* get_vmcs12()'s lock assertion: every vCPU ioctl holds vcpu->mutex */
 #undef lockdep_is_held
 #define lockdep_is_held(lock)		((void)(lock), true)

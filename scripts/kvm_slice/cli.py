@@ -5,6 +5,7 @@ import argparse
 import os
 import sys
 
+from .buildcheck import Compiler, check_build
 from .errors import EXIT_OK, EXIT_USAGE, PROG, SliceError
 from .render import render_c, render_h, render_report, summary_line
 from .resolve import slice_tree
@@ -37,6 +38,20 @@ def parse_args(argv):
                          "(default: %(default)s)")
     ap.add_argument("--prelude", default="slice_prelude.h",
                     help="header included first (default: %(default)s)")
+    ap.add_argument("--check-glue", metavar="GLUE_C",
+                    help="compile the slice (syntax only) through this "
+                         "glue source before writing it: what the stubs "
+                         "lack is taken from the tree's headers, and a "
+                         "definition that still does not build is left "
+                         "out and reported (UNBUILT)")
+    ap.add_argument("--headers-from", metavar="DIR",
+                    help="--check-glue: a header not in --tree is read "
+                         "from this tree (--tree is a patched copy of "
+                         "part of it)")
+    ap.add_argument("--check-cc", nargs=argparse.REMAINDER, default=[],
+                    metavar="CC ARG",
+                    help="the compiler and its flags for --check-glue "
+                         "(the rest of the command line)")
     return ap.parse_args(argv)
 
 
@@ -56,12 +71,30 @@ def run(args):
     if provided:
         results += follow(tree, search_dir, results,
                           provided_names(provided))
-    write_file(args.out_c, render_c(tree, args.prelude, results))
+    pulled, failed = [], ""
+    if args.check_glue:
+        if not args.check_cc:
+            raise SliceError(EXIT_USAGE, f"{PROG}: --check-glue needs "
+                             "--check-cc CC [ARG...]")
+
+        def render(res, pul):
+            return (render_c(tree, args.prelude, res, pul),
+                    render_h(tree, args.out_h, res))
+        pulled, failed = check_build(
+            tree, results, render,
+            Compiler(args.check_cc, os.path.abspath(args.check_glue)),
+            log=lambda s: print(f"build: {s}"),
+            fallback=args.headers_from and os.path.abspath(args.headers_from))
+    write_file(args.out_c, render_c(tree, args.prelude, results, pulled))
     write_file(args.out_h, render_h(tree, args.out_h, results))
     if args.report:
-        write_file(args.report, render_report(tree, results))
+        write_file(args.report, render_report(tree, results, pulled))
     for r in results:
         print(summary_line(r))
+    if failed:
+        # left for the real compile to report in full
+        print("build: the slice still does not compile; the compiler "
+              "will say why")
 
 
 def main(argv=None):

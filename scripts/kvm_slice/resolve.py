@@ -36,6 +36,9 @@ class Result:
     # arms= of a function whose switch is not in its own body: handed on
     # to the helpers it calls that hold the switch (closure.py)
     arms_for_helpers: Optional[tuple] = None
+    # found, but the harness could not compile it: the first error
+    # (buildcheck.py); left out of the slice like a missing definition
+    unbuilt: str = ""
 
 
 def resolve(entry, defs):

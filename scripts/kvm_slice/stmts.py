@@ -25,6 +25,8 @@ from .lexer import decl_start
 DECL_RE = re.compile(r"(?:(?:const|static|volatile|unsigned|signed|struct|"
                      r"union|enum)\s+)*[A-Za-z_]\w*(?:\s+|\s*\*+\s*)"
                      r"[A-Za-z_]\w*\s*(?:=|;|\[|,)")
+# cleanup.h's declarations: CLASS(name, var)(args), CLASS_INIT(name, var, e)
+CLASS_DECL_RE = re.compile(r"\s*(?:CLASS|CLASS_INIT)\s*\(\s*\w+\s*,\s*\w+")
 KEYWORDS = {"return", "if", "else", "for", "while", "do", "switch", "goto",
             "break", "continue", "case", "default", "sizeof"}
 CALL_RE = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
@@ -83,6 +85,8 @@ def statements(src, lo, hi):
 
 
 def _is_decl(text):
+    if CLASS_DECL_RE.match(text):
+        return True
     words = WORD_RE.findall(text[:40])
     return bool(words) and words[0] not in KEYWORDS and \
         DECL_RE.match(text) is not None

@@ -66,7 +66,8 @@ class TreeScan:
 
 
 def scan_tree(root: str) -> TreeScan:
-    """Hash of every .c/.h under root/arch/x86/kvm; where the first
+    """Hash of every .c/.h under root/arch/x86/kvm and of the headers
+    under root/include and root/arch/x86/include; where the first
     non-UTF-8 byte is (the slicer keeps such bytes as they are)."""
     h = hashlib.sha256()
     base = os.path.join(root, KVM_DIR)
@@ -84,7 +85,24 @@ def scan_tree(root: str) -> TreeScan:
                     except UnicodeDecodeError as e:
                         line = data[:e.start].count(b"\n") + 1
                         bad = f"{KVM_DIR}/{os.path.relpath(p, base)}:{line}"
+    # the headers the slice may take definitions from (buildcheck.py): a
+    # patched scratch copy holds the few a patch touched, by content; a
+    # whole tree's thousands, by name, size and time
+    for sub in ("include", "arch/x86/include"):
+        hdrs = sorted(os.path.join(d, fn)
+                      for d, _, fs in os.walk(os.path.join(root, sub))
+                      for fn in fs if fn.endswith(".h"))
+        for p in hdrs:
+            rel = os.path.relpath(p, root).encode() + b"\0"
+            if len(hdrs) <= SMALL_HEADER_SET:
+                h.update(rel + file_bytes(p))
+            else:
+                st = os.stat(p)
+                h.update(rel + f"{st.st_size}:{st.st_mtime_ns}".encode())
     return TreeScan(h.hexdigest(), bad)
+
+
+SMALL_HEADER_SET = 200
 
 
 @dataclass(frozen=True)
@@ -245,7 +263,10 @@ class Builder:
                        "--spec", self.spec,
                        "--out-c", os.path.join(tmpd, "slice.c"),
                        "--out-h", os.path.join(tmpd, "slice.h"),
-                       "--report", os.path.join(tmpd, "slice.json")],
+                       "--report", os.path.join(tmpd, "slice.json"),
+                       "--headers-from", display_root,
+                       "--check-glue", self.desc.glue_source,
+                       "--check-cc", self.cc, *self.cflags, *self.incs],
                       stderr_to_stdout=False)
         if r.returncode:
             self.cache.discard(tmpd)
