@@ -518,5 +518,15 @@ struct kvm_x86_ops {
 };
 extern struct kvm_x86_ops kvm_x86_ops;
 #define kvm_x86_call(func) kvm_x86_ops.func
+/*
+ * tracks: arch/x86/include/asm/kvm_host.h before kvm_x86_call() (6.1):
+ * static_call(kvm_x86_get_msr)(...) is the same call; the name expands
+ * to the member before it reaches the macro's body.
+ */
+#undef static_call
+#define static_call(name) kvm_x86_ops.name
+#define kvm_x86_get_msr get_msr
+#define kvm_x86_set_msr set_msr
+#define kvm_x86_get_feature_msr get_feature_msr
 
 #endif /* KVM_X86_SIM_STUBS_DUP_H */

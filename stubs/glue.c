@@ -110,18 +110,29 @@ static void glue_vmx_hardware_setup(void)
 
 #ifndef SLICE_HAVE_vmx_set_constant_host_state
 /*
- * A tree without vmx_set_constant_host_state() in the slice: the harness
- * writes the host-state fields the VM-exit loads, HOST_S_CET as 7.x does.
+ * A tree without vmx_set_constant_host_state() in the slice (or one the
+ * harness could not build: SLICE_UNBUILT says so): the harness writes
+ * the host state the VM-exit loads as the kernel would, the CET fields
+ * only on a CPU that has them, HOST_S_CET as 7.x does.
  */
 static void glue_host_state(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < SIM_NR_HOST_FIELDS; i++)
-		if (sim_host_fields[i].field != SIM_HOST_S_CET)
-			vmcs_writel(sim_host_fields[i].field, 0);
-	if (enable_cet)
+	for (i = 0; i < SIM_NR_HOST_FIELDS; i++) {
+		u32 field = sim_host_fields[i].field;
+		u64 want = sim_host_fields[i].want;
+
+		if (field == SIM_HOST_S_CET || field == SIM_HOST_SSP ||
+		    field == SIM_HOST_INTR_SSP_TABLE)
+			continue;
+		vmcs_writel(field, want == SIM_HOST_ANY ? 0 : want);
+	}
+	if (enable_cet) {
 		vmcs_writel(HOST_S_CET, kvm_host.s_cet);
+		vmcs_writel(HOST_SSP, 0);
+		vmcs_writel(HOST_INTR_SSP_TABLE, 0);
+	}
 }
 #endif
 
@@ -546,34 +557,89 @@ static u32 glue_msr_index_list(u32 *list, u32 max)
 /*
  * Why the slice cannot run a scenario needing @needs; NULL if it can.
  * Whether the code handles the CET MSRs is probed (kvm_x86_sim/probe.c).
+ * Each need names the tree functions it runs: one the tree has but the
+ * harness could not build (slice.h's SLICE_UNBUILT_LIST, with the
+ * compiler's reason) is named as such, not as missing.
  */
+static const struct glue_need {
+	unsigned int need;
+	const char *fns;	/* space-separated */
+	const char *why;
+} glue_needs[] = {
+	{ SIM_NEED_XSTATE_LOAD, "is_xstate_managed_msr",
+	  "tree's __msr_io has no XSTATE-managed MSR handling (is_xstate_managed_msr not found)" },
+	{ SIM_NEED_ONE_REG, "kvm_get_set_one_reg",
+	  "tree has no KVM_{GET,SET}_ONE_REG for x86 MSRs (kvm_get_set_one_reg not found)" },
+	{ SIM_NEED_FEATURE_MSRS, "do_get_feature_msr",
+	  "tree has no do_get_feature_msr" },
+	{ SIM_NEED_XSTATE_RESET, "kvm_xstate_reset",
+	  "tree has no kvm_xstate_reset (INIT's reset of the CET XSAVE components)" },
+	{ SIM_NEED_NESTED_VMX,
+	  "vmcs_write_cet_state vmcs_read_cet_state load_vmcs12_host_state nested_vmx_check_host_state nested_vmx_check_guest_state nested_vmx_enter_non_root_mode prepare_vmcs02_rare prepare_vmcs02 sync_vmcs02_to_vmcs12",
+	  "tree has no nested VMX CET code (vmcs_write_cet_state, load_vmcs12_host_state, nested_vmx_check_guest_state not found)" },
+	{ SIM_NEED_NESTED_SVM,
+	  "vmcs_write_cet_state nested_copy_vmcb_save_to_cache nested_vmcb02_prepare_save nested_svm_vmexit_update_vmcb12",
+	  "tree has no nested SVM CET code (nested_vmcb02_prepare_save, nested_svm_vmexit_update_vmcb12 with the CET fields not found)" },
+	{ SIM_NEED_NESTED_STATE_VMX, "nested_vmx_check_restored_vmcs12",
+	  "tree has no restore of nested VMX CET state (nested_vmx_check_restored_vmcs12, or the nested VMX CET code, not found)" },
+	{ SIM_NEED_NESTED_STATE_SVM, "svm_copy_vmrun_state",
+	  "tree has no restore of nested SVM CET state (svm_copy_vmrun_state, or the nested SVM CET code, not found)" },
+	{ SIM_NEED_SMM_SSP, "enter_smm_save_state_64 rsm_load_state_64",
+	  "tree has no SMM save/restore of the guest SSP (enter_smm_save_state_64, rsm_load_state_64 with ssp not found)" },
+	{ SIM_NEED_XSAVE,
+	  "kvm_vcpu_ioctl_x86_get_xsave kvm_vcpu_ioctl_x86_get_xsave2 kvm_vcpu_ioctl_x86_set_xsave",
+	  "tree has no kvm_vcpu_ioctl_x86_{get,set}_xsave/get_xsave2 (KVM_GET_XSAVE2)" },
+	{ SIM_NEED_MSR_LIST, "kvm_probe_msr_to_save kvm_is_advertised_msr",
+	  "tree has no kvm_probe_msr_to_save/kvm_is_advertised_msr (KVM_GET_MSR_INDEX_LIST)" },
+};
+
+#ifndef SLICE_UNBUILT_LIST
+#define SLICE_UNBUILT_LIST { NULL, NULL }
+#endif
+static const struct { const char *fn, *error; } glue_unbuilt[] = {
+	SLICE_UNBUILT_LIST
+};
+
+/* the unbuilt function among @fns (space-separated) */
+static int glue_unbuilt_in(const char *fns)
+{
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(glue_unbuilt) && glue_unbuilt[i].fn; i++) {
+		const char *p = fns;
+
+		n = strlen(glue_unbuilt[i].fn);
+		while ((p = strstr(p, glue_unbuilt[i].fn))) {
+			if ((p == fns || p[-1] == ' ') &&
+			    (p[n] == ' ' || !p[n]))
+				return i;
+			p += n;
+		}
+	}
+	return -1;
+}
+
 static const char *glue_lacks(unsigned int needs)
 {
 	unsigned int lacks = needs & ~SIM_TREE_CAPS;
+	static char buf[512];
 	const char *why = NULL;
+	size_t i;
+	int u;
 
-	if (lacks & SIM_NEED_XSTATE_LOAD)
-		why = "tree's __msr_io has no XSTATE-managed MSR handling (is_xstate_managed_msr not found)";
-	if (lacks & SIM_NEED_ONE_REG)
-		why = "tree has no KVM_{GET,SET}_ONE_REG for x86 MSRs (kvm_get_set_one_reg not found)";
-	if (lacks & SIM_NEED_FEATURE_MSRS)
-		why = "tree has no do_get_feature_msr";
-	if (lacks & SIM_NEED_XSTATE_RESET)
-		why = "tree has no kvm_xstate_reset (INIT's reset of the CET XSAVE components)";
-	if (lacks & SIM_NEED_NESTED_VMX)
-		why = "tree has no nested VMX CET code (vmcs_write_cet_state, load_vmcs12_host_state, nested_vmx_check_guest_state not found)";
-	if (lacks & SIM_NEED_NESTED_SVM)
-		why = "tree has no nested SVM CET code (nested_vmcb02_prepare_save, nested_svm_vmexit_update_vmcb12 with the CET fields not found)";
-	if (lacks & SIM_NEED_NESTED_STATE_VMX)
-		why = "tree has no restore of nested VMX CET state (nested_vmx_check_restored_vmcs12, or the nested VMX CET code, not found)";
-	if (lacks & SIM_NEED_NESTED_STATE_SVM)
-		why = "tree has no restore of nested SVM CET state (svm_copy_vmrun_state, or the nested SVM CET code, not found)";
-	if (lacks & SIM_NEED_SMM_SSP)
-		why = "tree has no SMM save/restore of the guest SSP (enter_smm_save_state_64, rsm_load_state_64 with ssp not found)";
-	if (lacks & SIM_NEED_XSAVE)
-		why = "tree has no kvm_vcpu_ioctl_x86_{get,set}_xsave/get_xsave2 (KVM_GET_XSAVE2)";
-	if (lacks & SIM_NEED_MSR_LIST)
-		why = "tree has no kvm_probe_msr_to_save/kvm_is_advertised_msr (KVM_GET_MSR_INDEX_LIST)";
+	for (i = 0; i < ARRAY_SIZE(glue_needs); i++) {
+		if (!(lacks & glue_needs[i].need))
+			continue;
+		u = glue_unbuilt_in(glue_needs[i].fns);
+		if (u < 0) {
+			why = glue_needs[i].why;
+			continue;
+		}
+		snprintf(buf, sizeof(buf),
+			 "the harness could not build the tree's %s: %s",
+			 glue_unbuilt[u].fn, glue_unbuilt[u].error);
+		why = buf;
+	}
 	return why;
 }
 

@@ -82,8 +82,9 @@ def render_h(tree, out_h, results):
     unbuilt = [r for r in results if r.defn is not None and r.unbuilt]
     if unbuilt:
         # why the cases needing these SKIP (glue_lacks says it)
-        out.append('#define SLICE_UNBUILT "' + c_string("; ".join(
-            f"{r.entry.name} ({r.unbuilt})" for r in unbuilt)) + '"\n')
+        out.append("#define SLICE_UNBUILT_LIST \\\n" + ", \\\n".join(
+            f'\t{{ "{c_string(r.entry.name)}", "{c_string(r.unbuilt)}" }}'
+            for r in unbuilt) + "\n")
     for r in results:
         if r.defn is None or r.unbuilt:
             continue

@@ -10,7 +10,9 @@ with --debug or KVM_X86_SIM_DEBUG=1), 128 + N when signal N ended it.
 """
 
 import argparse
+import dataclasses
 import hashlib
+import json
 import os
 import re
 import shlex
@@ -22,7 +24,7 @@ from typing import Callable, NoReturn, Optional
 
 from .apply import apply_patch, copy_tree
 from .b4 import SEARCH_DEPTH, b4_inputs, render_b4
-from .build import Builder
+from .build import Builder, patched_line
 from .errors import (BadInput, BadOutput, HarnessError, Interrupted,
                      lines_of, os_error_reason)
 from .formats import (nipa_exit, render_ktap, render_patchwork,
@@ -42,7 +44,22 @@ from .runcache import load as load_run
 from .runcache import store as store_run
 from .scratch import (Scratch, cleanup_all, install_signal_handlers,
                       remove_tree)
+from .stubs_lack import harness_limitation
 from .verdicts import Step, relative_to_base
+
+
+def unbuilt(sdir: str) -> dict[str, dict]:
+    """The definitions the slicer left out of the slice in sdir because
+    they did not compile (slice.json): name -> file, line, end_line,
+    error."""
+    try:
+        with open(os.path.join(sdir, "slice.json")) as f:
+            syms = json.load(f)["symbols"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {s["name"]: {"file": s["file"], "line": s["line"],
+                        "end_line": s["end_line"], "error": s["unbuilt"]}
+            for s in syms if s.get("unbuilt")}
 
 PROG = "kvm-x86-sim validate"
 FORMATS = ("text", "tap", "junit", "json", "ktap", "patchwork", "nipa",
@@ -354,6 +371,7 @@ class StepRunner:
         self.runs: dict[tuple[str, bool], RunResult] = {}
         self.read_back: set[tuple[str, bool]] = set()   # from the cache
         self.lines_run: dict[tuple[str, bool], Ran] = {}
+        self.base: Optional[tuple[str, RunResult]] = None
 
     def step(self, k: int, label: str, ps: list[Patch], root: str,
              changed: Optional[dict[str, list[int]]] = None,
@@ -373,7 +391,15 @@ class StepRunner:
         st.run_cached = key in self.read_back
         st.timing = {"slice": t1 - t0, "build": t2 - t1,
                      "run": time.monotonic() - t2}
-        st.evaluate(self.runs[key])
+        run = self.runs[key]
+        if changed is not None:
+            self._judge_unbuilt(st, sdir, root, changed)
+            run = self._skips_against_base(run)
+        else:
+            st.notes += [f"the harness could not build the tree's {n} "
+                         f"({u['error']}): the cases needing it SKIP"
+                         for n, u in unbuilt(sdir).items()]
+        st.evaluate(run)
         st.changed = changed
         if changed is not None:
             st.coverage = measure(changed, slice_lines(sdir, tree),
@@ -382,6 +408,81 @@ class StepRunner:
         st.cached = "cached" if c1 and c2 else ""
         return st
 
+
+    def _base(self) -> tuple[str, RunResult]:
+        """The unpatched tree's slice and its run without exploration
+        (each built and run once)."""
+        if self.base is None:
+            sdir, _ = self.builder.slice(self.tree, self.tree)
+            exe, _ = self.builder.binary(sdir, self.tree, self.tree)
+            key = (exe, False)
+            if key not in self.runs:
+                self.runs[key], self.lines_run[key] = self._run(exe, False,
+                                                                0)
+            self.base = (sdir, self.runs[key])
+        return self.base
+
+    def _judge_unbuilt(self, st: Step, sdir: str, root: str,
+                       changed: dict[str, list[int]]) -> None:
+        """A definition the harness left out of this step's slice (it
+        did not compile, kvm_slice's buildcheck): the patch's compile
+        error (exit 2) when the base builds it and the kernel lacks what
+        it uses too, the harness's limitation (exit 3) when the stubs
+        lack what the kernel has or the patch changes code the harness
+        could not build at the base either, else a note."""
+        now = unbuilt(sdir)
+        if not now:
+            return
+        before = unbuilt(self._base()[0])
+        for name, u in now.items():
+            where = u["error"].split(": ")[0]
+            if name not in before:
+                diag = f"{where}: error: {u['error'][len(where) + 2:]}"
+                lack = harness_limitation(diag, self.tree, root)
+                if lack:
+                    raise HarnessError(*lack)
+                rel, _, line = where.rpartition(":")
+                text = patched_line(root, rel, int(line)) \
+                    if line.isdigit() else None
+                raise BadInput(
+                    f"compile error in the patched code: {u['error']} "
+                    f"(in {name}, which the tree before the patch "
+                    "compiles)",
+                    *([f"  {line:>5} | {text}"] if text is not None
+                      else []))
+            lines = set(changed.get(u["file"], []))
+            if lines & set(range(u["line"], u["end_line"] + 1)):
+                raise HarnessError(
+                    f"not checked: the patch changes {name} "
+                    f"({u['file']}:{u['line']}), which the harness cannot "
+                    f"build on this tree ({u['error']})",
+                    "the same error is in the tree before the patch: "
+                    "the harness's stubs lack what this code needs")
+            st.notes.append(f"the harness could not build the tree's "
+                            f"{name} ({u['error']}), before the patch "
+                            "too: the cases needing it SKIP")
+
+    def _skips_against_base(self, run: RunResult) -> RunResult:
+        """A case the base ran to its end that this step SKIPs (its code
+        renamed, deleted or moved out of reach by the patch) is a
+        finding, never a PASS: it FAILs the RUNS AS AT BASE row."""
+        skipped = {c.name for c in run.cases if c.result == "SKIP"}
+        if not skipped:
+            return run
+        ran = {c.name for c in self._base()[1].cases
+               if c.result != "SKIP" and not c.kind}
+        lost = skipped & ran
+        if not lost:
+            return run
+        cases = []
+        for c in run.cases:
+            if c.name in lost:
+                c = dataclasses.replace(
+                    c, result="FAIL", kind="SKIPPED", report=[
+                        "FAIL RUNS AS AT BASE: the tree before the patch "
+                        f"ran this case; now it is skipped ({c.reason})"])
+            cases.append(c)
+        return dataclasses.replace(run, cases=cases)
 
     def _run(self, exe: str, explore: bool, k: int
              ) -> tuple[RunResult, Ran]:

@@ -107,7 +107,12 @@ def parse_message(source: str, index: int, first: int, data: bytes,
         head, skip = lines[1:], 1
     else:
         head, skip = lines, 0
-    if not head or not HEADER.match(head[0]):
+    block = head[:next((k for k, ln in enumerate(head) if not ln.strip()),
+                       len(head))]
+    if not head or not HEADER.match(head[0]) or (not skip and any(
+            not HEADER.match(ln) and not ln[:1].isspace() for ln in block)):
+        # (a file whose first line only looks like a header, quilt's
+        # "Index: path" before its ===== line, is no mail either)
         # thread text (or a message without headers): the text as it is
         text = data.decode("utf-8", errors="replace")
         return Mail(source, index, "", _lines(text), first, "", False, count)

@@ -123,6 +123,11 @@ HUNK_RE = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 GIT_HEADER = ("index ", "new file mode", "deleted file mode", "old mode",
               "new mode", "similarity index", "dissimilarity index",
               "rename from", "rename to", "copy from", "copy to")
+# Lines between the files of a non-git diff: the diff(1) command line of
+# diff -urN / -Nru, its "Only in" and "Common subdirectories" notes, and
+# quilt's (and svn's) Index: / ===== header
+SEPARATOR_RE = re.compile(r"^(?:diff (?!--git )-?\S.*|Only in .+: .+|"
+                          r"Common subdirectories: .+|Index: \S.*|={8,}\s*)$")
 NUMBER_RE = re.compile(r"\[[^]]*?\bPATCH\b[^]]*?\b(\d+)/(\d+)\s*\]", re.I)
 Where = Callable[[int], str]
 
@@ -215,6 +220,9 @@ def parse_diff(lines: list[str], start: int, where: Where
     i, n = start, len(lines)
     while i < n:
         line = lines[i]
+        if SEPARATOR_RE.match(line):
+            i += 1
+            continue
         fd = FileDiff(where=where(i))
         if line.startswith("diff --git "):
             fd.header.append(line)
@@ -380,7 +388,18 @@ def parse_patch_file(path: str, notes: Optional[list[str]] = None,
                              + (f" message {m.index}" if m.count > 1 else "")
                              + (f" ({subj[:60]})" if subj else ""))
             continue
-        files, _ = parse_diff(m.lines, d, m.where)
+        files, end = parse_diff(m.lines, d, m.where)
+        # a mail holding several diffs (a second after prose, a scissors
+        # line or a signature): every one of them, in order
+        while end < len(m.lines):
+            nxt = find_diff_start(m.lines[end:])
+            if nxt is None:
+                break
+            more, end = parse_diff(m.lines, end + nxt, m.where)
+            if not more:
+                end += nxt + 1
+            files += more
+        check_complete(m, d, files, path)
         if files:
             patches.append(Patch(path, subj, files, m.where(d),
                                  m.index if m.count > 1 else None, num,
@@ -391,6 +410,28 @@ def parse_patch_file(path: str, notes: Optional[list[str]] = None,
         raise BadInput(f"{path}: no patch found (no unquoted unified diff "
                        "in it)")
     return patches
+
+
+def check_complete(m: Mail, start: int, files: list[FileDiff],
+                   path: str) -> None:
+    """Cross-check the reading against the text, independently of the
+    parser: every unquoted hunk header and +++ line from the first diff
+    on must belong to a file diff read.  What was not read is bad input
+    (exit 2), never a silent PASS of part of a patch."""
+    read = {fd.where for fd in files} | {h.line for fd in files
+                                        for h in fd.hunks}
+    hunks = sum(len(fd.hunks) for fd in files)
+    seen = [(i, ln) for i, ln in enumerate(m.lines[start:], start)
+            if HUNK_RE.match(ln)]
+    if len(seen) > hunks:
+        lost = [m.where(i) for i, _ in seen if m.where(i) not in read]
+        raise BadInput(f"{path}: {len(seen) - hunks} hunk(s) of the diff "
+                       "could not be read as part of it"
+                       + (f", first at {lost[0]}" if lost else ""),
+                       "validate reads git format-patch, git diff, diff -u/"
+                       "-urN/-Nru, quilt and several diffs in one mail; "
+                       "check the patch is not mangled (a hunk after text "
+                       "that is neither a diff header nor part of a hunk)")
 
 
 def _span(a: int, b: int) -> str:

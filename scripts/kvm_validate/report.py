@@ -28,6 +28,9 @@ RUN_WHY = {
     "EXIT": "INCOMPLETE: the code under test exited in the middle of "
             "the case",
     "INCOMPLETE": "INCOMPLETE: the case ended without a verdict",
+    "SKIPPED": "the tree before the patch ran this case; after it the "
+               "case is skipped (its code renamed, removed or out of the "
+               "harness's reach)",
 }
 from .verdicts import BASE, introduced, short_trace
 

@@ -28,7 +28,9 @@ CASE_TIMEOUT = 5            # seconds per case (--case-timeout)
 MEMORY_LIMIT = 1024         # MiB of address space per test process
 # What a case that did not end normally is, and the row that reports it.
 RUN_ROWS = {"CRASH": "NO CRASH", "OOM": "NO OOM", "HANG": "NO HANG",
-            "EXIT": "COMPLETE", "INCOMPLETE": "COMPLETE"}
+            "EXIT": "COMPLETE", "INCOMPLETE": "COMPLETE",
+            # a case the base ran that the patch made SKIP (cli.py)
+            "SKIPPED": "RUNS AS AT BASE"}
 CRASH_ROW = RUN_ROWS["CRASH"]
 
 

@@ -230,5 +230,71 @@ class Reader(unittest.TestCase):
             parse_patch_file(self.write("e.patch", ""))
 
 
+def plain(rel, old="line one", new="line two", ctx="context"):
+    """One file of a plain diff -urN: its command line, no git header."""
+    return (f"diff -urN a/{rel} b/{rel}\n"
+            f"--- a/{rel}\t2026-01-01 00:00:00.000000000 +0000\n"
+            f"+++ b/{rel}\t2026-01-01 00:00:01.000000000 +0000\n"
+            f"@@ -1,2 +1,2 @@\n {ctx}\n-{old}\n+{new}\n")
+
+
+class Dialects(unittest.TestCase):
+    """Every file of every diff dialect is read, or the input refused:
+    the same change in any dialect gives the same file diffs."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="kvm-validate-unit-")
+        self.addCleanup(self.tmp.cleanup)
+
+    def read(self, text):
+        p = os.path.join(self.tmp.name, "p.diff")
+        with open(p, "w") as f:
+            f.write(text)
+        return parse_patch_file(p)
+
+    def paths(self, text):
+        return [fd.path() for pt in self.read(text) for fd in pt.files]
+
+    def test_diff_urN_every_file(self):
+        text = plain("arch/x86/kvm/vmx/vmx.c") + \
+            "Only in b/arch/x86/kvm: new.h\n" + plain("arch/x86/kvm/x86.c")
+        self.assertEqual(self.paths(text), ["arch/x86/kvm/vmx/vmx.c",
+                                            "arch/x86/kvm/x86.c"])
+
+    def test_diff_Nru_three_files(self):
+        text = "".join(plain(f"arch/x86/kvm/f{i}.c").replace("-urN", "-Nru")
+                       for i in range(3))
+        self.assertEqual(len(self.paths(text)), 3)
+
+    def test_quilt_index_lines(self):
+        text = "".join(f"Index: linux/arch/x86/kvm/f{i}.c\n{'=' * 67}\n" +
+                       plain(f"arch/x86/kvm/f{i}.c").split("\n", 1)[1]
+                       for i in range(2))
+        self.assertEqual(len(self.paths(text)), 2)
+
+    def test_two_diffs_in_one_mail(self):
+        text = mail("[PATCH] two diffs", "Fix it.\n---\n" +
+                    diff("arch/x86/kvm/x86.c") + "\nand the other one:\n\n"
+                    + diff("arch/x86/kvm/vmx/vmx.c") + "-- \n2.43.0\n")
+        self.assertEqual(self.paths(text), ["arch/x86/kvm/x86.c",
+                                            "arch/x86/kvm/vmx/vmx.c"])
+
+    def test_same_change_same_files(self):
+        git = diff("arch/x86/kvm/x86.c") + diff("arch/x86/kvm/svm/svm.c")
+        urn = plain("arch/x86/kvm/x86.c") + plain("arch/x86/kvm/svm/svm.c")
+        a, b = self.read(git)[0].files, self.read(urn)[0].files
+        self.assertEqual([(f.path(), [h.body for h in f.hunks]) for f in a],
+                         [(f.path(), [h.body for h in f.hunks]) for f in b])
+
+    def test_unread_hunk_refused(self):
+        # a hunk after text that is neither a header nor a hunk: refused
+        # by name, never dropped
+        text = diff("arch/x86/kvm/x86.c") + "garbage in the middle\n" + \
+            "@@ -5,2 +5,2 @@\n ctx\n-a\n+b\n"
+        with self.assertRaises(BadInput) as e:
+            self.read(text)
+        self.assertIn("could not be read", str(e.exception))
+
+
 if __name__ == "__main__":
     unittest.main()
