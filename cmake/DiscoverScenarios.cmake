@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # cmake -DEXE=<test binary> -DTREE=<name> -DSKIP=<scenarios> -DOUT=<file>
-#       -P cmake/DiscoverScenarios.cmake
+#       [-DLABEL=<extra label>] -P cmake/DiscoverScenarios.cmake
 #
 # Run after a tree's test binary is linked (as gtest_discover_tests does):
 # asks the binary for its scenario table (--list: name, expected-violation
@@ -25,6 +25,9 @@ foreach(row IN LISTS rows)
 		continue()
 	endif()
 	set(labels ${TREE})
+	if(LABEL)
+		string(APPEND labels "\\;${LABEL}")
+	endif()
 	if(NOT expect STREQUAL "0")
 		string(APPEND labels "\\;expected-violation")
 	endif()

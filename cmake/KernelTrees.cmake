@@ -17,6 +17,10 @@ if(NOT _kernel AND DEFINED ENV{KVM_X86_SIM_KERNEL})
 	set(_kernel "$ENV{KVM_X86_SIM_KERNEL}")
 endif()
 option(KVM_X86_SIM_FETCH "Fetch and cache Debian's kernel source trees" ON)
+# Every linux-source-* tree Debian ships in any suite (fetch-kernel-trees.sh
+# all: 6.1, 6.12.x, 7.2.x, 7.3.x, release candidates), each a tree of its
+# own labelled "matrix": the long tier (about 150 MB a tree on first use).
+option(KVM_X86_SIM_MATRIX "Also build and test every Debian kernel tree" OFF)
 set(_seed "${CMAKE_SOURCE_DIR}/../shared/seeds/000_0a8a3d519ea16fbe.txt")
 if(NOT EXISTS "${_seed}")
 	set(_seed "")
@@ -37,8 +41,13 @@ if(_kernel)
 endif()
 
 if(KVM_X86_SIM_FETCH)
+	set(_want 6.12 7)
+	if(KVM_X86_SIM_MATRIX)
+		list(APPEND _want all)
+	endif()
 	execute_process(
 		COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/fetch-kernel-trees.sh
+			${_want}
 		OUTPUT_VARIABLE _trees RESULT_VARIABLE _rc)
 	if(NOT _rc EQUAL 0)
 		message(FATAL_ERROR "fetching the Debian kernel trees failed "
@@ -46,11 +55,20 @@ if(KVM_X86_SIM_FETCH)
 			"-DKVM_X86_SIM_KERNEL=<tree> to use your own tree")
 	endif()
 	string(REPLACE "\n" ";" _trees "${_trees}")
+	set(_paths "")
 	foreach(line IN LISTS _trees)
-		if(line MATCHES "^([0-9.]+) (.+)$")
+		if(line MATCHES "^([0-9][0-9A-Za-z.-]*) (.+)$")
 			set(_name "linux-${CMAKE_MATCH_1}")
+			# the matrix holds the default trees again, by version
+			if("${CMAKE_MATCH_2}" IN_LIST _paths)
+				continue()
+			endif()
+			list(APPEND _paths "${CMAKE_MATCH_2}")
 			list(APPEND KVM_X86_SIM_TREE_NAMES ${_name})
 			set(KVM_X86_SIM_TREE_${_name} "${CMAKE_MATCH_2}")
+			if(NOT CMAKE_MATCH_1 MATCHES "^(6[.]12|7)$")
+				set(KVM_X86_SIM_TREE_LABEL_${_name} matrix)
+			endif()
 		endif()
 	endforeach()
 endif()
@@ -143,6 +161,7 @@ function(kvm_x86_sim_add_tree name path)
 	add_custom_command(TARGET ${exe} POST_BUILD
 		COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:${exe}>
 			-DTREE=${name} -DSKIP=${skip}
+			-DLABEL=${KVM_X86_SIM_TREE_LABEL_${name}}
 			-DOUT=${dir}/ctest_scenarios.cmake
 			-P ${CMAKE_SOURCE_DIR}/cmake/DiscoverScenarios.cmake
 		VERBATIM)

@@ -1210,5 +1210,124 @@ class StatementsTest(SliceTestCase):
         self.assertIn("arms= or stmts= given twice", err)
 
 
+class BuildCheck(SliceTestCase):
+    """--check-glue: the slice compiled before it is written; what the
+    stubs lack taken from the tree's headers, what cannot be built left
+    out and named, never a build that fails for a function nothing
+    needs."""
+
+    def setUp(self):
+        if shutil.which("gcc") is None:
+            self.skipTest("no gcc")
+
+    def build(self, files, headers, spec, stubs="", glue=""):
+        t = self.tree(files)
+        for rel, text in headers.items():
+            path = os.path.join(t.root, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(dedent(text))
+        shim = os.path.join(t.tmp.name, "shim")
+        os.makedirs(shim)
+        with open(os.path.join(shim, "slice_prelude.h"), "w") as f:
+            f.write("#define might_sleep() ((void)0)\n" + dedent(stubs))
+        glue_c = os.path.join(shim, "glue.c")
+        with open(glue_c, "w") as f:
+            f.write("#include SLICE_C\n" + dedent(glue))
+        return t, t.run(spec, ["--check-glue", glue_c, "--check-cc", "gcc",
+                               "-Werror=implicit-function-declaration",
+                               "-I" + shim])
+
+    def test_struct_and_annotation_taken_from_the_tree(self):
+        t, (rc, out, err) = self.build(
+            {"toy.c": """
+                int toy_read(void)
+                {
+                \tstruct toy_msr v = { .lo = 1 };
+
+                \ttoy_lockdep_assert_held_somehow();
+                \treturn v.lo + TOY_SHIFT;
+                }
+                """},
+            {"arch/x86/include/asm/toy.h": """
+                #define TOY_SHIFT 4
+                struct toy_msr {
+                \tint lo;
+                \tint hi;
+                };
+                """},
+            "fn toy_read\n")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("taken from the tree: struct toy_msr "
+                      "(arch/x86/include/asm/toy.h:2)", out)
+        self.assertIn("taken from the tree: macro TOY_SHIFT", out)
+        self.assertIn("annotation toy_lockdep_assert_held_somehow", out)
+        c = t.read("slice.c")
+        self.assertIn('#line 2 "', c)
+        self.assertIn("SLICE_HAVE_toy_read 1", t.read("slice.h"))
+
+    def test_what_cannot_build_is_left_out_with_its_caller(self):
+        t, (rc, out, err) = self.build(
+            {"toy.c": """
+                static int toy_helper(struct toy_vcpu *v)
+                {
+                \treturn v->no_such_field;
+                }
+
+                int toy_caller(struct toy_vcpu *v)
+                {
+                \treturn toy_helper(v);
+                }
+
+                int toy_fine(void)
+                {
+                \treturn 1;
+                }
+                """},
+            {}, "fn toy_helper\nfn toy_caller\nfn toy_fine\n",
+            stubs="struct toy_vcpu { int field; };\n")
+        self.assertEqual(rc, 0, err)
+        self.assertRegex(out, r"UNBUILT toy_helper .*no member named")
+        self.assertRegex(out, r"UNBUILT toy_caller .*toy_helper")
+        h = t.read("slice.h")
+        self.assertIn("SLICE_HAVE_toy_fine 1", h)
+        self.assertNotIn("SLICE_HAVE_toy_caller", h)
+        self.assertIn('{ "toy_caller", ', h)
+        rep = t.report()
+        self.assertIn("no member named", rep["toy_helper"]["unbuilt"])
+        self.assertIsNone(rep["toy_fine"]["unbuilt"])
+
+    def test_required_definition_is_never_left_out(self):
+        t, (rc, out, err) = self.build(
+            {"toy.c": """
+                int toy_core(void)
+                {
+                \treturn undeclared_thing;
+                }
+                """},
+            {}, "fn toy_core required\n")
+        self.assertEqual(rc, 0, err)
+        self.assertNotIn("UNBUILT", out)
+        self.assertIn("still does not compile", out)
+        self.assertIn("SLICE_HAVE_toy_core 1", t.read("slice.h"))
+
+    def test_glue_calling_a_void_function_leaves_it_out(self):
+        t, (rc, out, err) = self.build(
+            {"toy.c": """
+                void toy_get(int *p)
+                {
+                \t*p = 1;
+                }
+                """},
+            {}, "fn toy_get\n",
+            glue="""
+                #ifdef SLICE_HAVE_toy_get
+                int glue_get(int *p) { int r = toy_get(p); return r; }
+                #endif
+                """)
+        self.assertEqual(rc, 0, err)
+        self.assertRegex(out, r"UNBUILT toy_get .*glue\.c:\d+: void value")
+
+
 if __name__ == "__main__":
     unittest.main()
