@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# cmake -DOUT=<file> -P cmake/Kbuild.cmake
+# cmake -DOUT=<file> [-DFILES_OUT=<file>] [-DCHECK_OUT=<file>]
+#       -P cmake/Kbuild.cmake
 #
 # The Kbuild fragment kunit/Makefile includes: the objects of the module
 # and the include path, from the build description (cmake/Sources.cmake).
@@ -44,4 +45,18 @@ file(WRITE ${OUT}
 	"ccflags-y +=${incs}\n")
 if(FILES_OUT)
 	file(WRITE ${FILES_OUT} "${files}")
+endif()
+# CHECK_OUT: the userspace compile the slicer checks the slice with
+# (kvm_slice.py --check-cc, one argument a line, after the compiler): the
+# same flags and include directories as the cmocka build's glue, so what
+# it takes from the tree and leaves out is the same in both runners.
+if(CHECK_OUT)
+	set(args "-std=gnu11")
+	foreach(f IN LISTS KVM_X86_SIM_SLICE_CFLAGS)
+		string(APPEND args "\n${f}")
+	endforeach()
+	foreach(d IN LISTS KVM_X86_SIM_INCLUDE_DIRS)
+		string(APPEND args "\n-I${top}/${d}")
+	endforeach()
+	file(WRITE ${CHECK_OUT} "${args}\n")
 endif()

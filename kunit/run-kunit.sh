@@ -90,15 +90,20 @@ for f in Kconfig Makefile .kunitconfig kvm_x86_sim_kunit.c; do
 	sync_file "$top/kunit/$f" "$stage/$f"
 done
 cmake -DOUT="$work/sources.mk" -DFILES_OUT="$work/sources.txt" \
+	-DCHECK_OUT="$work/check_cc.txt" \
 	-P "$top/cmake/Kbuild.cmake" >/dev/null ||
 	die "cmake -P cmake/Kbuild.cmake failed"
 sync_file "$work/sources.mk" "$stage/sources.mk"
 while read -r f; do
 	sync_file "$top/$f" "$stage/$f"
 done <"$work/sources.txt"
+# The slice as the cmocka build has it: compiled first, what the stubs
+# lack taken from the tree's headers, what does not build left out.
+mapfile -t check_cc <"$work/check_cc.txt"
 python3 "$top/scripts/kvm_slice.py" --tree "$kernel" \
 	--spec "$top/slice/kvm_msr.spec" --out-c "$work/slice.c" \
-	--out-h "$work/slice.h" >"$work/slice.txt" ||
+	--out-h "$work/slice.h" --check-glue "$top/stubs/glue.c" \
+	--check-cc "${CC:-gcc}" "${check_cc[@]}" >"$work/slice.txt" ||
 	die "slicing $kernel failed (see $work/slice.txt)"
 sync_file "$work/slice.c" "$stage/slice/slice.c"
 sync_file "$work/slice.h" "$stage/slice/slice.h"

@@ -24,6 +24,9 @@ typedef u64 gfn_t;
 #include <linux/container_of.h>
 #include <linux/err.h>
 #include <linux/errno.h>
+#if __has_include(<linux/cleanup.h>)
+#include <linux/cleanup.h>	/* CLASS(), __free(): since 6.5 */
+#endif
 #else
 /* kernel integer and annotation vocabulary */
 typedef u64 __u64;

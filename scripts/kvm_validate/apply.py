@@ -23,7 +23,10 @@ from .scratch import Scratch, run_child
 
 
 def tree_is_complete(tree: str) -> bool:
-    return os.path.isdir(os.path.join(tree, "include", "linux"))
+    """A whole kernel tree, not the cache's cut (arch/x86/kvm and the
+    headers it includes)."""
+    return all(os.path.isdir(os.path.join(tree, d))
+               for d in ("include/linux", "kernel", "mm"))
 
 
 def os_failure(e: OSError, tree: str) -> Exception:

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Diff dialects: the same change as plain diff -urN / -Nru over several
+files (with Only in lines), quilt (Index: / ====), -U0, and several diffs
+in one mail, the violation always in the last file read, so a reader that
+stops early passes it; and a hunk the reader cannot attach to a file,
+which must be refused, never dropped."""
+
+import difflib
+
+from . import BAD_INPUT, VIOLATION, case, kernel
+
+SCET = r"S_CET EXCLUSION"
+
+
+def _pair(c):
+    """(original, edited) texts of vmx.c (a harmless comment) and x86.c
+    (the violation): x86.c sorts last under diff -r."""
+    r = c.repo(files=(kernel.VMX, kernel.X86))
+    old = {rel: kernel.read(r.path(rel)) for rel in (kernel.VMX, kernel.X86)}
+    new = {kernel.VMX: kernel.harmless(old[kernel.VMX]),
+           kernel.X86: kernel.violation(old[kernel.X86])}
+    return old, new
+
+
+def _unified(old, new, rel, n=3):
+    return "".join(difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True),
+        f"a/{rel}\t2025-09-22 10:00:00.000000000 +0000",
+        f"b/{rel}\t2025-09-22 10:00:01.000000000 +0000", n=n))
+
+
+@case("dialects", VIOLATION, SCET)
+def dialect_diff_urN_two_files(c):
+    """diff -urN over two files, an Only in line between them"""
+    old, new = _pair(c)
+    text = "".join(f"diff -urN a/{rel} b/{rel}\n" + _unified(
+        old[rel], new[rel], rel) + (f"Only in b/{kernel.KVM}: new.txt\n"
+                                    if rel == kernel.VMX else "")
+        for rel in (kernel.VMX, kernel.X86))
+    return c.run("--patch", c.write("urN.diff", text))
+
+
+@case("dialects", VIOLATION, SCET)
+def dialect_quilt(c):
+    """quilt: Index: and ===== before each file, -U0 hunks"""
+    old, new = _pair(c)
+    text = "".join(f"Index: linux/{rel}\n{'=' * 67}\n" +
+                   _unified(old[rel], new[rel], rel, n=0)
+                   for rel in (kernel.VMX, kernel.X86))
+    return c.run("--patch", c.write("quilt.diff", text))
+
+
+@case("dialects", VIOLATION, SCET)
+def dialect_two_diffs_one_mail(c):
+    """a mail with a git diff, prose, then a second git diff"""
+    old, new = _pair(c)
+    r = c.repo(files=(kernel.VMX, kernel.X86))
+    r.write(kernel.VMX, new[kernel.VMX])
+    first = r.diff()
+    r.commit("vmx")
+    r.write(kernel.X86, new[kernel.X86])
+    second = r.diff()
+    mail = (f"From {'0' * 40} Mon Sep 17 00:00:00 2001\n"
+            "From: Hostile <h@example.invalid>\n"
+            "Subject: [PATCH] two diffs\n\nBoth.\n---\n" + first +
+            "\nAnd the x86.c part:\n\n" + second + "-- \n2.39.5\n")
+    return c.run("--patch", c.write("two.mbox", mail))
+
+
+@case("dialects", BAD_INPUT, r"could not be read")
+def dialect_stray_hunk(c):
+    """a hunk after text that is neither a header nor a hunk: refused by
+    name, never dropped (the violation is in it)"""
+    old, new = _pair(c)
+    vmx = _unified(old[kernel.VMX], new[kernel.VMX], kernel.VMX)
+    x86 = _unified(old[kernel.X86], new[kernel.X86], kernel.X86)
+    body = x86.split("\n", 2)[2]        # its hunks without ---/+++
+    return c.run("--patch", c.write("stray.diff", vmx + "stray text\n"
+                                    + body))
