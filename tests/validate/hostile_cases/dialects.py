@@ -2,12 +2,15 @@
 """Diff dialects: the same change as plain diff -urN / -Nru over several
 files (with Only in lines), quilt (Index: / ====), -U0, and several diffs
 in one mail, the violation always in the last file read, so a reader that
-stops early passes it; and a hunk the reader cannot attach to a file,
-which must be refused, never dropped."""
+stops early passes it; a hunk the reader cannot attach to a file, which
+must be refused, never dropped; and headers outside arch/x86/kvm: a
+change the harness does not run is not checked (exit 3), one nothing
+sliced uses is a note."""
 
 import difflib
+import re
 
-from . import BAD_INPUT, VIOLATION, case, kernel
+from . import BAD_INPUT, HARNESS, OK, VIOLATION, case, kernel
 
 SCET = r"S_CET EXCLUSION"
 
@@ -77,3 +80,37 @@ def dialect_stray_hunk(c):
     body = x86.split("\n", 2)[2]        # its hunks without ---/+++
     return c.run("--patch", c.write("stray.diff", vmx + "stray text\n"
                                     + body))
+
+
+def _header_patch(c, rel, edit):
+    """A diff -urN of one header of the tree, edited."""
+    src = c.tree7 + "/" + rel
+    old = kernel.read(src)
+    return c.write("header.diff", f"diff -urN a/{rel} b/{rel}\n" +
+                   _unified(old, edit(old), rel))
+
+
+@case("dialects", HARNESS, r"not checked: arch/x86/include/asm/"
+      r"msr-index\.h:\d+ changes MSR_IA32_S_CET")
+def header_msr_number_not_run(c):
+    """a header the sliced code uses but the stubs stand in for (an MSR
+    number): not checked, never a PASS"""
+    rel = "arch/x86/include/asm/msr-index.h"
+
+    def edit(text):
+        return re.sub(r"(#define MSR_IA32_S_CET\s+)0x000006a2",
+                      r"\g<1>0x000006a3", text, count=1)
+    return c.run("--patch", _header_patch(c, rel, edit))
+
+
+@case("dialects", OK, r"outside what the harness models")
+def header_unrelated_define(c):
+    """a new macro in include/linux/kvm_host.h that nothing sliced uses:
+    a note, exit 0"""
+    rel = "include/linux/kvm_host.h"
+
+    def edit(text):
+        return text.replace("\n#define KVM_MAX_MMIO_FRAGMENTS",
+                            "\n#define KVM_HOSTILE_UNUSED 1\n"
+                            "#define KVM_MAX_MMIO_FRAGMENTS", 1)
+    return c.run("--patch", _header_patch(c, rel, edit))
