@@ -80,13 +80,13 @@ unsigned long sim_hw_copy_to_user(void *to, const void *from,
 	struct sim_val val = { .v = n, .vcpu = -1 };
 	unsigned long i;
 
-	if ((sim->faults & SIM_FAULT_USER_COPY_FAULTS) || injected_fault(sim, n)) {
+	if (sim_faulty(sim, SIM_FAULT_USER_COPY_FAULTS) || injected_fault(sim, n)) {
 		sim_trace(sim, SIM_EV_USER_COPY, 0, val, file, line,
 			  "copy_to_user (faults)");
 		return n;	/* nothing copied: the page is not mapped */
 	}
 	memcpy(to, from, n);
-	if (sim->faults & SIM_FAULT_LEAKY_COPY_TO_USER) {
+	if (sim_faulty(sim, SIM_FAULT_LEAKY_COPY_TO_USER)) {
 		for (i = 0; i + 8 <= n; i += 8) {
 			u64 w;
 

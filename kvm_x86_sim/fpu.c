@@ -88,7 +88,7 @@ bool sim_hw_need_fpu_load(void)
 	const struct sim *sim = sim_hw_current;
 
 	sim_hw_boundary();
-	return sim->need_fpu_load && !(sim->faults & SIM_FAULT_NEED_LOAD_HIDDEN);
+	return sim->need_fpu_load && !sim_faulty(sim, SIM_FAULT_NEED_LOAD_HIDDEN);
 }
 
 /*
@@ -99,7 +99,7 @@ static bool fpregs_state_valid(const struct sim *sim)
 {
 	return sim->fpregs_owner[sim->cpu] &&
 	       (sim->last_cpu == sim->cpu ||
-		(sim->faults & SIM_FAULT_STALE_FPREGS_VALID));
+		sim_faulty(sim, SIM_FAULT_STALE_FPREGS_VALID));
 }
 
 /* fpregs_activate(): this CPU's registers are now the task's. */
@@ -149,7 +149,7 @@ void sim_hw_fpu_swap_kvm_fpstate(struct sim_fpstate *guest, bool enter_guest,
 	sim->fpregs_locked++;
 	/* (the broken swap-out: the guest's live registers are not saved) */
 	if (!sim->cur_fps->is_confidential && !sim->need_fpu_load &&
-	    (enter_guest || !(sim->faults & SIM_FAULT_PUT_SKIPS_XSAVES)))
+	    (enter_guest || !sim_faulty(sim, SIM_FAULT_PUT_SKIPS_XSAVES)))
 		sim_xsaves(sim, sim->cur_fps);
 	if (enter_guest) {
 		sim->saved_task_fps = sim->cur_fps;
@@ -163,7 +163,7 @@ void sim_hw_fpu_swap_kvm_fpstate(struct sim_fpstate *guest, bool enter_guest,
 		sim->saved_task_fps = NULL;
 		sim->puts++;
 	}
-	if (!(sim->faults & SIM_FAULT_PUT_KEEPS_GUEST_REGS) || enter_guest)
+	if (!sim_faulty(sim, SIM_FAULT_PUT_KEEPS_GUEST_REGS) || enter_guest)
 		sim_xrstors(sim, sim->cur_fps);
 	fpregs_activate(sim);
 	sim->need_fpu_load = false;
@@ -211,7 +211,7 @@ void sim_hw_fpstate_clear(struct sim_fpstate *fps, unsigned int nr,
 	u64 mask = nr < 63 ? 1ULL << nr : 0;
 	int s;
 
-	if (sim->faults & SIM_FAULT_INIT_KEEPS_XSTATE)
+	if (sim_faulty(sim, SIM_FAULT_INIT_KEEPS_XSTATE))
 		return;
 	for (s = 0; s < SIM_NR_SLOTS; s++) {
 		u64 *mem = sim_fps_slot(fps, s);
@@ -245,7 +245,7 @@ void sim_hw_preempt_point(const char *file, int line)
 {
 	struct sim *sim = sim_hw_current;
 
-	if (!(sim->faults & SIM_FAULT_IRQ_CLOBBERS_FPU) || sim->fpregs_locked ||
+	if (!sim_faulty(sim, SIM_FAULT_IRQ_CLOBBERS_FPU) || sim->fpregs_locked ||
 	    sim->need_fpu_load || sim->mode != SIM_MODE_HOST_KERNEL)
 		return;
 	sim_irq_uses_fpu(sim);

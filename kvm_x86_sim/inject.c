@@ -164,7 +164,7 @@ static void deliver(struct sim *sim, enum sim_inject_kind kind)
 void sim_boundary(struct sim *sim)
 {
 	bool locked = sim->fpregs_locked &&
-		      !(sim->faults & SIM_FAULT_IRQ_IGNORES_FPREGS_LOCK);
+		      !sim_faulty(sim, SIM_FAULT_IRQ_IGNORES_FPREGS_LOCK);
 	unsigned int at;
 
 	if (sim->injecting || sim->mode != SIM_MODE_HOST_KERNEL || locked ||

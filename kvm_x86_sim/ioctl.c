@@ -114,6 +114,11 @@ void sim_set_faults(struct sim *sim, unsigned int faults)
 	sim->faults = faults;
 }
 
+unsigned int sim_faults_reached(const struct sim *sim)
+{
+	return sim->faults_reached;
+}
+
 unsigned int sim_fault_by_name(const char *name)
 {
 	static const struct {
@@ -302,7 +307,7 @@ static int msrs_ioctl(struct sim *sim, struct sim_vcpu *v, enum sim_ioctl io,
 	u->nmsrs = n;
 	memcpy(u->entries, e, size);
 	memcpy(in, e, size);
-	if (io == SIM_IOCTL_DEV_GET_MSRS && (sim->faults & SIM_FAULT_DEVICE_IOCTL_HAS_VCPU))
+	if (io == SIM_IOCTL_DEV_GET_MSRS && sim_faulty(sim, SIM_FAULT_DEVICE_IOCTL_HAS_VCPU))
 		kvm_vcpu = sim->nr_vcpus ? sim->vcpus[0].kvm_vcpu : NULL;
 
 	sim_ioctl_enter(sim, io, v);
@@ -368,7 +373,7 @@ static int one_reg(struct sim_vcpu *v, bool set, u32 msr, u64 id_xor,
 
 	sim_ioctl_enter(sim, set ? SIM_IOCTL_SET_ONE_REG : SIM_IOCTL_GET_ONE_REG,
 			v);
-	if (sim->faults & SIM_FAULT_ONE_REG_SKIPS_LOAD)
+	if (sim_faulty(sim, SIM_FAULT_ONE_REG_SKIPS_LOAD))
 		r = k->one_msr(v->kvm_vcpu, set, msr, &uval);
 	else
 		r = k->one_reg(v->kvm_vcpu, set, k->one_reg_id(msr) ^ id_xor,
@@ -447,7 +452,7 @@ static void exit_guest(struct sim_vcpu *v)
 {
 	sim_vm_exit(v);
 	/* (the broken machine: the VM-entry leaves no trace in KVM) */
-	if (!(v->sim->faults & SIM_FAULT_ENTRY_UNRECORDED))
+	if (!sim_faulty(v->sim, SIM_FAULT_ENTRY_UNRECORDED))
 		v->sim->kernel->entered(v->kvm_vcpu, v->sim->cpu);
 	v->sim->kernel->xfeatures(v->kvm_vcpu, false);
 	v->sim->irqs_off--;
@@ -477,7 +482,7 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 		op->ret = k->smm(v->kvm_vcpu, sim->vendor == SIM_SVM, op->smm,
 				 &op->data);
 		if (op->smm == SIM_SMM_SMI &&
-		    (sim->faults & SIM_FAULT_SMRAM_SSP_LOST))
+		    sim_faulty(sim, SIM_FAULT_SMRAM_SSP_LOST))
 			op->data = 0;
 		/* KVM takes L2 out at an SMI, and back in at its RSM */
 		if (op->smm == SIM_SMM_SMI) {
@@ -503,7 +508,7 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 		exit_guest(v);
 		op->ret = k->guest_msr(v->kvm_vcpu, op->write, op->msr,
 				       &op->data,
-				       sim->faults & SIM_FAULT_GUEST_IS_HOST);
+				       sim_faulty(sim, SIM_FAULT_GUEST_IS_HOST));
 	}
 	g.data = op->data;
 	g.ret = op->ret;

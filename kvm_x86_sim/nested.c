@@ -84,14 +84,14 @@ static int nested_state_ioctl(struct sim_vcpu *v, bool set,
 				      SIM_NEED_NESTED_STATE_VMX)) ||
 	    (set && v->in_l2))
 		return SIM_NESTED_UNSUPPORTED;
-	if (set && (sim->faults & SIM_FAULT_NESTED_STATE_LOST))
+	if (set && sim_faulty(sim, SIM_FAULT_NESTED_STATE_LOST))
 		lose_data(&k);
 	sim_ioctl_enter(sim, set ? SIM_IOCTL_SET_NESTED_STATE :
 				   SIM_IOCTL_GET_NESTED_STATE, v);
 	ret = sim->kernel->nested_state(v->kvm_vcpu, svm, set, &k);
 	sim_ioctl_exit(sim);
 	if (!set) {
-		if (sim->faults & SIM_FAULT_NESTED_STATE_LOST)
+		if (sim_faulty(sim, SIM_FAULT_NESTED_STATE_LOST))
 			lose_data(&k);
 		*user = k;
 		io.out = user;

@@ -123,7 +123,7 @@ void sim_xrstors(struct sim *sim, const struct sim_fpstate *fps)
 
 		if (!mem || !(sim_slot_xfeature(s) & rfbm))
 			continue;
-		if (bv || (sim->faults & SIM_FAULT_XRSTORS_IGNORES_BV)) {
+		if (bv || sim_faulty(sim, SIM_FAULT_XRSTORS_IGNORES_BV)) {
 			sim->hw[s].v = *mem;
 			sim->hw[s].owner = fps->owner[s];
 			sim->hw[s].vcpu = fps->vcpu;
@@ -197,7 +197,7 @@ int sim_hw_rdmsr_safe(u32 msr, u64 *v, const char *file, int line)
 	default:
 		absent = false;
 	}
-	if (absent && !(sim_hw_current->faults & SIM_FAULT_HOST_CLAIMS_CET)) {
+	if (absent && !sim_faulty(sim_hw_current, SIM_FAULT_HOST_CLAIMS_CET)) {
 		*v = 0;
 		sim_hw_boundary();
 		return -5;	/* -EIO: the #GP fixup's answer */
@@ -215,11 +215,11 @@ void sim_hw_wrmsr(u32 msr, u64 v, const char *file, int line)
 
 	/* (the broken CPU: writing the host's XSS back does not take) */
 	if (slot == SIM_SLOT_XSS && v == sim->host_xss &&
-	    (sim->faults & SIM_FAULT_HOST_XSS_LOST))
+	    sim_faulty(sim, SIM_FAULT_HOST_XSS_LOST))
 		slot = SIM_SLOT_NONE;
 	/* (or the one that loads a guest's XSS before the VM-entry) */
 	if (slot == SIM_SLOT_XSS && v != sim->host_xss &&
-	    (sim->faults & SIM_FAULT_GUEST_XSS_LOST))
+	    sim_faulty(sim, SIM_FAULT_GUEST_XSS_LOST))
 		slot = SIM_SLOT_NONE;
 	if (slot != SIM_SLOT_NONE)
 		sim->hw[slot] = val;

@@ -67,4 +67,18 @@ void sim_notify_nested_state(struct sim *sim,
 			     const struct sim_nested_state_io *n);
 void sim_notify_destroy(struct sim *sim);
 
+/*
+ * Whether fault @f (SIM_FAULT_*) is set, recording that the code under
+ * test reached the primitive it breaks: a proof of the harness whose
+ * broken primitive a tree never reaches proves nothing (sim_case_run).
+ */
+static inline bool sim_faulty(const struct sim *sim, unsigned int f)
+{
+	if (!(sim->faults & f))
+		return false;
+	/* bookkeeping, not state: the const queries of the machine count */
+	((struct sim *)sim)->faults_reached |= f;
+	return true;
+}
+
 #endif /* KVM_X86_SIM_INTERNAL_H */

@@ -132,7 +132,7 @@ bool sim_hw_guest_cap(struct sim_vcpu *v, int feature, const char *file,
 	struct sim_val val = { .vcpu = v ? v->id : -1 };
 	bool has = v && guest_cap(v, feature);
 
-	if (sim->faults & SIM_FAULT_CPUID_LIES)
+	if (sim_faulty(sim, SIM_FAULT_CPUID_LIES))
 		has = true;
 	val.v = has;
 	sim_trace(sim, SIM_EV_CPUID_QUERY, feature, val, file, line,
@@ -151,7 +151,7 @@ bool sim_hw_is_noncanonical(u64 addr)
 	unsigned int shift = 64 - sim_hw_current->va_bits;
 
 	sim_hw_boundary();
-	if (sim_hw_current->faults & SIM_FAULT_CANONICAL_ALWAYS)
+	if (sim_faulty(sim_hw_current, SIM_FAULT_CANONICAL_ALWAYS))
 		return false;
 	return (u64)(((s64)(addr << shift)) >> shift) != addr;
 }
@@ -188,7 +188,7 @@ bool sim_hw_kvm_cap(int feature)
 	/* KVM offers 5-level paging where the host has it */
 	if (feature == SIM_FEATURE_LA57)
 		return sim_hw_current->va_bits == 57;
-	return (sim_hw_current->faults & SIM_FAULT_HOST_CLAIMS_CET) ||
+	return sim_faulty(sim_hw_current, SIM_FAULT_HOST_CLAIMS_CET) ||
 	       cpuid_has(sim_hw_current->kvm_caps, feature);
 }
 
@@ -202,7 +202,7 @@ bool sim_hw_ignore_msrs(void)
 	const struct sim *sim = sim_hw_current;
 
 	sim_hw_boundary();
-	return sim->ignore_msrs && !(sim->faults & SIM_FAULT_IGNORE_MSRS_LOST);
+	return sim->ignore_msrs && !sim_faulty(sim, SIM_FAULT_IGNORE_MSRS_LOST);
 }
 
 bool sim_hw_cpu_cet(void)
@@ -289,7 +289,7 @@ static bool cpu_rejects(const struct sim *sim, u32 msr, u64 data)
 {
 	unsigned int shift = 64 - sim->va_bits;
 	bool noncanonical = (u64)(((s64)(data << shift)) >> shift) != data &&
-			    !(sim->faults & SIM_FAULT_CANONICAL_ALWAYS);
+			    !sim_faulty(sim, SIM_FAULT_CANONICAL_ALWAYS);
 
 	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
 		return !sim_cet_value_valid(data, sim->kvm_caps & SIM_CPUID_SHSTK,
@@ -457,9 +457,9 @@ void sim_vm_exit(struct sim_vcpu *v)
 	for (i = 0; i < SIM_NR_CET_STATE_SLOTS; i++) {
 		int s = sim_cet_state_slots[i];
 
-		if (!(sim->faults & SIM_FAULT_EXIT_SKIPS_SAVE))
+		if (!sim_faulty(sim, SIM_FAULT_EXIT_SKIPS_SAVE))
 			v->vmcs[s] = sim->hw[s];
-		if (!load || (sim->faults & SIM_FAULT_EXIT_KEEPS_GUEST_SCET))
+		if (!load || sim_faulty(sim, SIM_FAULT_EXIT_KEEPS_GUEST_SCET))
 			continue;
 		if (svm)
 			sim->hw[s] = v->host_save[s];
@@ -492,7 +492,7 @@ void sim_vcpu_init(struct sim_vcpu *v)
 
 	sim_trace(sim, SIM_EV_INIT, 0, zero, __FILE__, __LINE__, "INIT");
 	sim->kernel->xstate_reset(v->kvm_vcpu, true);
-	if (sim->faults & SIM_FAULT_INIT_KEEPS_XSTATE)
+	if (sim_faulty(sim, SIM_FAULT_INIT_KEEPS_XSTATE))
 		return;
 	if (sim->kernel->vendor_reset(v->kvm_vcpu, sim->vendor == SIM_SVM,
 				      true))

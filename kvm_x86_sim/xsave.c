@@ -112,7 +112,7 @@ int sim_hw_uabi_to_fpstate(struct sim_fpstate *fps, const void *buf, u64 xcr0,
 						   mxcsr), 2 * sizeof(u32));
 	if (hdr.xfeatures & SIM_XFEATURE_MASK_SSE)
 		memcpy((u8 *)&x->i387 + FP_BYTES, u + FP_BYTES, SSE_BYTES);
-	if (!(sim->faults & SIM_FAULT_UABI_DROPS_SUPERVISOR))
+	if (!sim_faulty(sim, SIM_FAULT_UABI_DROPS_SUPERVISOR))
 		x->header.xfeatures &= ~fps->user_xfeatures;
 	else
 		x->header.xfeatures = 0;

@@ -144,6 +144,8 @@ struct sim_vcpu {
 struct sim {
 	enum sim_vendor vendor;
 	unsigned int faults;
+	/* the faults whose broken primitive the code under test reached */
+	unsigned int faults_reached;
 	/* the host: what KVM supports on it, what the CPU has (SIM_CPUID_*) */
 	enum sim_host host;
 	unsigned int kvm_caps, cpu_caps;

@@ -130,6 +130,8 @@ struct sim_msr_entry {
 struct sim *sim_create(enum sim_vendor vendor, const struct sim_kernel *kernel);
 void sim_destroy(struct sim *sim);
 void sim_set_faults(struct sim *sim, unsigned int faults);
+/* the faults set whose broken primitive the code under test reached */
+unsigned int sim_faults_reached(const struct sim *sim);
 /* What KVM supports on the machine's host (SIM_CPUID_*). */
 unsigned int sim_kvm_caps(const struct sim *sim);
 /* KVM's ignore_msrs module parameter (default off). */
