@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import traceback
-from typing import Callable, NoReturn, Optional
+from typing import Any, Callable, NoReturn, Optional
 
 from .apply import apply_patch, copy_tree
 from .b4 import SEARCH_DEPTH, b4_inputs, render_b4
@@ -49,7 +49,7 @@ from .stubs_lack import harness_limitation
 from .verdicts import Step, relative_to_base
 
 
-def unbuilt(sdir: str) -> dict[str, dict]:
+def unbuilt(sdir: str) -> dict[str, dict[str, Any]]:
     """The definitions the slicer left out of the slice in sdir because
     they did not compile (slice.json): name -> file, line, end_line,
     error."""
