@@ -28,7 +28,6 @@ import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from typing import Optional
 
 from .index import scan_file, word_re
 from .lexer import SourceFile
@@ -214,7 +213,7 @@ class TreeHeaders:
                 end = self._statement(src, m.start())
                 if re.search(rf"\b{re.escape(name)}\s*;\s*$", code[m.start():end]):
                     return self._pulled(name, "typedef", src, m.start(), end)
-                m = re.compile(rf"^typedef\b", re.M).search(code, end)
+                m = re.compile(r"^typedef\b", re.M).search(code, end)
         return None
 
     def _class_wrapper(self, src, name):
