@@ -164,9 +164,68 @@ def apply_patch(patch: Patch, scratch: Scratch, tree: str, step: int
         notes += [f"{fd.path()}: binary change applied with git apply "
                   "(content not checked)" for fd in keep if fd.binary]
     else:
-        notes += _gnu_patch(pfile, patch, scratch, name, keep)
+        written = {fd.path(): _hunk_functions(scratch, fd) for fd in keep}
+        notes += _gnu_patch(pfile, patch, scratch, name, keep, written)
     os.unlink(pfile)
     return notes
+
+
+def _landed_elsewhere(scratch: Scratch, fd: Optional[FileDiff], k: int,
+                      at: int, written: list[Optional[str]]
+                      ) -> Optional[str]:
+    """A warning when hunk k, applied at line `at` with an offset, now
+    sits in another function than the one it was written in."""
+    if fd is None or k > len(written) or written[k - 1] is None:
+        return None
+    h = fd.hunks[k - 1]
+    lead = next((j for j, ln in enumerate(h.body[1:]) if ln[:1] in "+-"), 0)
+    lines = _read_lines(os.path.join(scratch.root, fd.path()))
+    now = enclosing_function(lines, at + lead)
+    if now == written[k - 1]:
+        return None
+    return (f"WARNING: {fd.path()}: hunk #{k} ({h.line}) was written in "
+            f"{written[k - 1]}() but applied at line {at}, in "
+            f"{now + '()' if now else 'no function'}: check it landed "
+            "where you meant")
+
+
+FUNC_HEAD = re.compile(r"^[A-Za-z_][^;=]*?\b([A-Za-z_]\w*)\s*\(")
+
+
+def enclosing_function(lines: list[str], n: int) -> Optional[str]:
+    """The function whose body holds line n (1-based) of a C file, by
+    the kernel's layout: its header at column 0, its closing brace too;
+    None between functions."""
+    for i in range(min(n, len(lines)) - 1, -1, -1):
+        text = lines[i]
+        if text.startswith("}"):
+            return None
+        m = FUNC_HEAD.match(text)
+        if m and not text.rstrip().endswith(";"):
+            return m.group(1)
+    return None
+
+
+def _read_lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read().split("\n")
+    except OSError:
+        return []
+
+
+def _hunk_functions(scratch: Scratch, fd: FileDiff) -> list[Optional[str]]:
+    """For each hunk of fd, the function its first changed line was
+    written in (the pre-image in the scratch copy)."""
+    lines = _read_lines(os.path.join(scratch.root, fd.source_path()))
+    out: list[Optional[str]] = []
+    for h in fd.hunks:
+        m = re.match(r"^@@ -(\d+)", h.body[0])
+        lead = next((k for k, ln in enumerate(h.body[1:])
+                     if ln[:1] in "+-"), 0)
+        out.append(enclosing_function(lines, int(m.group(1)) + lead)
+                   if m and lines else None)
+    return out
 
 
 def _git_env(scratch: Scratch) -> dict[str, str]:
@@ -206,7 +265,8 @@ def _git_apply(git: str, pfile: str, patch: Patch, scratch: Scratch,
 
 
 def _gnu_patch(pfile: str, patch: Patch, scratch: Scratch, name: str,
-               keep: list[FileDiff]) -> list[str]:
+               keep: list[FileDiff],
+               written: dict[str, list[Optional[str]]]) -> list[str]:
     r = run_child(["patch", "-p1", "--batch", "--forward",
                    "--no-backup-if-mismatch", "--reject-file=-",
                    "-d", scratch.root, "-i", pfile])
@@ -233,6 +293,10 @@ def _gnu_patch(pfile: str, patch: Patch, scratch: Scratch, name: str,
             else:
                 notes.append(f"{cur}: hunk #{k} applied at {m.group(3)}"
                              f"{m.group(4)}")
+                moved = _landed_elsewhere(scratch, fd, k, int(m.group(3)),
+                                          written.get(cur or "", []))
+                if moved:
+                    notes.append(moved)
             continue
         if "Reversed (or previously applied) patch detected" in ln:
             failed.append(f"{cur}: already applied (reversed or previously "

@@ -114,3 +114,20 @@ def header_unrelated_define(c):
                             "\n#define KVM_HOSTILE_UNUSED 1\n"
                             "#define KVM_MAX_MMIO_FRAGMENTS", 1)
     return c.run("--patch", _header_patch(c, rel, edit))
+
+
+@case("dialects", OK, r"WARNING: arch/x86/kvm/x86\.c: hunk #1 .* was "
+      r"written in \w+\(\) but applied at line \d+, in __msr_io\(\)")
+def dialect_hunk_lands_elsewhere(c):
+    """a hunk whose header says it was written 1500 lines before where its
+    context is (another function): applied with an offset, and a warning
+    naming both functions"""
+    r = c.repo()
+    old = kernel.read(r.path(kernel.X86))
+    new = kernel.in_msr_io("/* hostile: a comment */")(old)
+    text = _unified(old, new, kernel.X86)
+    text = re.sub(r"^@@ -(\d+),(\d+) \+(\d+),(\d+) @@", lambda m: (
+        f"@@ -{int(m.group(1)) - 1500},{m.group(2)} "
+        f"+{int(m.group(3)) - 1500},{m.group(4)} @@"), text, count=1,
+        flags=re.M)
+    return c.run("--patch", c.write("offset.diff", text))
