@@ -383,7 +383,7 @@ class StepRunner:
         explore = explore and not args.no_explore
         sdir, c1 = self.builder.slice(root, tree)
         t1 = time.monotonic()
-        exe, c2 = self.builder.binary(sdir, tree, root)
+        exe, c2 = self._binary(sdir, root, changed is not None)
         t2 = time.monotonic()
         st.notes += self.builder.take_notes()
         key = (exe, explore)        # the same binary: the same verdicts
@@ -410,6 +410,35 @@ class StepRunner:
         st.cached = "cached" if c1 and c2 else ""
         return st
 
+
+    def _binary(self, sdir: str, root: str, patched: bool
+                ) -> tuple[str, bool]:
+        """The step's test binary.  A compile error is the patch's (exit
+        2) only when the tree before it compiles: in the tree as it is,
+        or a patched step whose base fails too, it is the harness's
+        limitation (exit 3)."""
+        try:
+            return self.builder.binary(sdir, self.tree, root)
+        except BadInput as e:
+            lines = lines_of(e)
+            if patched:
+                try:
+                    self._base()
+                    base_builds = True
+                except (BadInput, HarnessError):
+                    base_builds = False
+                if base_builds:
+                    raise
+            head = lines[0] if lines else str(e)
+            head = head.replace("in the patched code", "in the tree's code",
+                                1)
+            raise HarnessError(
+                "the harness cannot build this tree's code" +
+                (" (before the patch either)" if patched else "") +
+                f": {head}", *lines[1:],
+                "not a fault of the tree or the patch: the harness's stubs "
+                "lack what this code needs (README: When a tree does not "
+                "build)")
 
     def _base(self) -> tuple[str, RunResult]:
         """The unpatched tree's slice and its run without exploration

@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Trees: no x86.c (absent, a directory, empty), the tree a file or
 missing, paths with spaces, quotes, backslashes, $ and non-ASCII, a
-read-only tree, a tree of symlinks (cp -as), a symlink loop in it."""
+read-only tree, a tree of symlinks (cp -as), a symlink loop in it; a
+newer tree whose MSR batch needs what the harness lacks (exit 3, never
+bad input) or only new annotations (judged)."""
 
 import os
 import subprocess
 
-from . import BAD_INPUT, OK, VIOLATION, case, kernel
+from . import BAD_INPUT, HARNESS, OK, VIOLATION, case, kernel
 
 SCET = r"S_CET EXCLUSION"
 NO_X86C = r"arch/x86/kvm/x86\.c"
@@ -121,3 +123,31 @@ def tree_relative_trailing_slash(c):
     tree = c.copy_tree("tree")
     return c.run(kernel_dir=os.path.relpath(tree) + "/",
                  trees=[c.tree7, tree])
+
+
+def _newer_tree(c, name, stmt):
+    """A copy of the 7.x tree whose __msr_io calls stmt (a helper of a
+    newer kernel the harness has never seen)."""
+    tree = c.copy_tree(name)
+    p = os.path.join(tree, kernel.X86)
+    text = kernel.in_msr_io(stmt)(kernel.read(p))
+    with open(p, "w", encoding="utf-8", errors="surrogateescape") as f:
+        f.write(text)
+    return tree
+
+
+@case("trees", HARNESS, r"the harness cannot build this tree's code")
+def tree_required_code_unbuildable(c):
+    """no patch, and the MSR batch itself uses what neither the stubs nor
+    the tree's headers define: the harness's limitation, never bad input"""
+    return c.run(kernel_dir=_newer_tree(
+        c, "newer", "kvm_hostile_new_helper(vcpu);"))
+
+
+@case("trees", OK, r"")
+def tree_new_annotations(c):
+    """the MSR batch gains annotation-only helpers no stub names (a
+    lockdep assertion, a sleep annotation): no-ops, the tree is judged"""
+    return c.run(kernel_dir=_newer_tree(
+        c, "annotated", "lockdep_assert_hostile_held(vcpu); "
+        "might_sleep_hostile();"))
