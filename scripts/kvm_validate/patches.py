@@ -128,6 +128,7 @@ GIT_HEADER = ("index ", "new file mode", "deleted file mode", "old mode",
 # quilt's (and svn's) Index: / ===== header
 SEPARATOR_RE = re.compile(r"^(?:diff (?!--git )-?\S.*|Only in .+: .+|"
                           r"Common subdirectories: .+|Index: \S.*|={8,}\s*)$")
+PLAIN_BINARY_RE = re.compile(r"^(?:Binary )?[Ff]iles (\S+) and (\S+) differ$")
 NUMBER_RE = re.compile(r"\[[^]]*?\bPATCH\b[^]]*?\b(\d+)/(\d+)\s*\]", re.I)
 Where = Callable[[int], str]
 
@@ -224,6 +225,15 @@ def parse_diff(lines: list[str], start: int, where: Where
             i += 1
             continue
         fd = FileDiff(where=where(i))
+        b = PLAIN_BINARY_RE.match(line)
+        if b:
+            # diff -r's note for a binary file: no data, like git's stub
+            fd.old, fd.new = b.group(1), b.group(2)
+            fd.binary = "stub"
+            fd.lines = [line]
+            files.append(fd)
+            i += 1
+            continue
         if line.startswith("diff --git "):
             fd.header.append(line)
             i += 1

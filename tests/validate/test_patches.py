@@ -286,6 +286,16 @@ class Dialects(unittest.TestCase):
         self.assertEqual([(f.path(), [h.body for h in f.hunks]) for f in a],
                          [(f.path(), [h.body for h in f.hunks]) for f in b])
 
+    def test_plain_binary_note_kept_as_stub(self):
+        text = plain("arch/x86/kvm/x86.c") + \
+            "Binary files a/firmware/f.bin and b/firmware/f.bin differ\n" \
+            + plain("arch/x86/kvm/svm/svm.c")
+        files = self.read(text)[0].files
+        self.assertEqual([(f.path(), f.binary) for f in files],
+                         [("arch/x86/kvm/x86.c", ""),
+                          ("firmware/f.bin", "stub"),
+                          ("arch/x86/kvm/svm/svm.c", "")])
+
     def test_unread_hunk_refused(self):
         # a hunk after text that is neither a header nor a hunk: refused
         # by name, never dropped
