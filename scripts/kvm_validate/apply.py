@@ -19,7 +19,7 @@ from typing import Optional
 from .errors import BadInput, HarnessError, os_error_reason
 from .patches import FileDiff, Patch
 from .paths import KVM_DIR, within
-from .scratch import Scratch, run_child
+from .scratch import Scratch, git_env, run_child
 
 
 def tree_is_complete(tree: str) -> bool:
@@ -231,7 +231,7 @@ def _hunk_functions(scratch: Scratch, fd: FileDiff) -> list[Optional[str]]:
 def _git_env(scratch: Scratch) -> dict[str, str]:
     """git apply outside any repository: never the one around $TMPDIR nor
     one named by the caller's environment."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env = git_env()
     env["GIT_CEILING_DIRECTORIES"] = scratch.base
     return env
 

@@ -5,24 +5,27 @@ tree at the range's base.
 The forms are checkpatch's: REV (that commit), R1..R2 (the commits after R1
 up to R2) and REV-COUNT (the COUNT commits ending at REV, e.g. HEAD-3).  The
 patches are `git format-patch --stdout --numbered` of the range, read like
-any mbox; the tree is the base commit's arch/x86/kvm, extracted once per
-commit with `git archive` into the cache (a commit never changes, so the
-slices and binaries of a base are cached too).  A merge in the range, an
-empty range or a revision git does not know is bad input.
+any mbox; the tree is the base commit's arch/x86/kvm and headers, taken
+byte for byte from its objects (git ls-tree, git cat-file: no attribute
+such as export-ignore drops a file) once per commit into the cache, where
+it is used again only while every file still hashes to the commit's
+object (a commit never changes, so the slices and binaries of a base are
+cached too).  git runs without the caller's GIT_* variables: a hook's GIT_DIR
+never makes it read another repository.  A merge in the range, an empty
+range or a revision git does not know is bad input.
 """
 
 import os
 import re
 import shutil
 import subprocess
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from typing import Optional
 
 from .errors import BadInput, HarnessError
 from .paths import KVM_DIR, cache_dir
-from .scratch import run_child
+from .scratch import git_env, run_child, start, unregister_child
 
 COUNT_RE = re.compile(r"^(?P<rev>.+)-(?P<n>\d+)$")
 
@@ -41,7 +44,7 @@ def run_git(repo: str, *args: str, input_text: Optional[str] = None
     """git -C repo args; a git that cannot run is the harness's failure."""
     try:
         return run_child(["git", "-C", repo, *args], stderr_to_stdout=False,
-                         input_text=input_text)
+                         input_text=input_text, env=git_env())
     except OSError as e:
         raise HarnessError(f"cannot run git: {e.strerror} (install git)")
 
@@ -119,12 +122,88 @@ def read_range(repo: str, spec: str) -> GitSeries:
     return GitSeries(repo, base, commits, mbox, tree)
 
 
+# What validate reads of a tree: the KVM code and the headers the slicer
+# may take definitions from
+TREE_PATHS = (KVM_DIR, "arch/x86/include", "include")
+
+
+def _blobs(repo: str, sha: str) -> list[tuple[str, str, str]]:
+    """(mode, object, path) of every regular file under TREE_PATHS."""
+    out = git_output(repo, "ls-tree", "-r", "-z", "--full-tree", sha, "--",
+                     *TREE_PATHS)
+    blobs = []
+    for ent in out.split("\0"):
+        if not ent:
+            continue
+        meta, _, path = ent.partition("\t")
+        mode, kind, obj = meta.split()
+        if kind == "blob" and mode in ("100644", "100755"):
+            blobs.append((mode, obj, path))
+    return blobs
+
+
+def _write_objects(repo: str, blobs: list[tuple[str, str, str]],
+                   dest: str) -> None:
+    """The blobs' bytes, exactly as the repository holds them, at their
+    paths under dest (git cat-file --batch)."""
+    p = start(["git", "-C", repo, "cat-file", "--batch"], env=git_env(),
+              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+              stderr=subprocess.DEVNULL)
+    try:
+        out, _ = p.communicate("".join(f"{o}\n" for _, o, _ in blobs)
+                               .encode())
+    finally:
+        unregister_child(p.pid)
+    if p.returncode:
+        raise HarnessError(f"git cat-file failed in {repo} (exit "
+                           f"{p.returncode})")
+    pos = 0
+    for mode, obj, path in blobs:
+        nl = out.index(b"\n", pos)
+        head = out[pos:nl].split()
+        if len(head) != 3 or head[1] != b"blob":
+            raise HarnessError(f"git cat-file: unexpected answer for "
+                               f"{path}: {out[pos:nl][:80]!r}")
+        size = int(head[2])
+        data = out[nl + 1:nl + 1 + size]
+        pos = nl + 1 + size + 1
+        if path.startswith("/") or ".." in path.split("/"):
+            continue            # not a path of ours to make
+        full = os.path.join(dest, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "wb") as f:
+            f.write(data)
+        os.chmod(full, 0o755 if mode == "100755" else 0o644)
+
+
+def _matches(repo: str, blobs: list[tuple[str, str, str]],
+             dest: str) -> bool:
+    """Whether dest holds exactly the blobs (the same paths, each file
+    hashing to its object: git hash-object), nothing trusted by name."""
+    have = sorted(os.path.relpath(os.path.join(d, f), dest)
+                  for d, _, fs in os.walk(dest) for f in fs)
+    if have != sorted(path for _, _, path in blobs):
+        return False
+    r = run_child(["git", "hash-object", "--stdin-paths"], cwd=dest,
+                  env=git_env(), stderr_to_stdout=False,
+                  input_text="".join(f"{p}\n" for p in have))
+    if r.returncode:
+        return False
+    return dict(zip(have, r.stdout.split())) == {
+        path: obj for _, obj, path in blobs}
+
+
 def base_tree(repo: str, sha: str) -> str:
-    """The commit's arch/x86/kvm under the cache (git-trees/SHA), made
-    once: extracted into a temporary directory, then renamed into place."""
+    """The commit's arch/x86/kvm and headers under the cache
+    (git-trees/SHA): used again only if every file still hashes to the
+    commit's object for it, else made again (in a temporary directory,
+    renamed into place)."""
     root = os.path.join(cache_dir(), "git-trees")
     dest = os.path.join(root, sha)
-    if os.path.isfile(os.path.join(dest, KVM_DIR, "x86.c")):
+    blobs = _blobs(repo, sha)
+    if not any(path.startswith(KVM_DIR + "/") for _, _, path in blobs):
+        raise BadInput(f"--git: commit {sha[:12]} has no {KVM_DIR}")
+    if os.path.isdir(dest) and _matches(repo, blobs, dest):
         return dest
     try:
         os.makedirs(root, exist_ok=True)
@@ -132,24 +211,18 @@ def base_tree(repo: str, sha: str) -> str:
     except OSError as e:
         raise HarnessError(f"cannot write the cache {root}: {e.strerror}")
     try:
-        tar = os.path.join(tmp, "kvm.tar")
-        git_output(repo, "archive", "--format=tar", "-o", tar, sha, "--",
-                   KVM_DIR)
-        with tarfile.open(tar) as t:
-            for m in t.getmembers():
-                if not (m.isfile() or m.isdir()) or m.name.startswith(
-                        ("/", "..")) or "/../" in m.name:
-                    continue        # links and odd names: not ours to make
-                t.extract(m, os.path.join(tmp, "tree"), set_attrs=False)
-        os.unlink(tar)
+        tree = os.path.join(tmp, "tree")
+        os.makedirs(tree)
+        _write_objects(repo, blobs, tree)
+        if os.path.isdir(dest):
+            # a copy that no longer matches the commit: never trusted
+            shutil.rmtree(dest, ignore_errors=True)
         try:
-            os.rename(os.path.join(tmp, "tree"), dest)
+            os.rename(tree, dest)
         except OSError:
             if not os.path.isdir(dest):     # else another run made it
                 raise
-    except BadInput:
-        raise BadInput(f"--git: commit {sha[:12]} has no {KVM_DIR}")
-    except (OSError, tarfile.TarError) as e:
+    except OSError as e:
         raise HarnessError(f"cannot extract {KVM_DIR} of {sha[:12]}: {e}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -122,6 +122,13 @@ def start(argv: list[str], env: Optional[dict[str, str]] = None,
     return p
 
 
+def git_env() -> dict[str, str]:
+    """The environment for git: without the caller's GIT_* variables.  A
+    git hook exports GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, ...: git
+    would read that repository, not the one validate was asked about."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+
+
 def run_child(argv: list[str], cwd: Optional[str] = None,
               env: Optional[dict[str, str]] = None,
               stderr_to_stdout: bool = True,

@@ -23,6 +23,7 @@ class Run:
     may_write: list = dataclasses.field(default_factory=list)
     output: typing.Optional[str] = None     # the --output file, if any
     stdout: str = ""            # validate's stdout, set by the runner
+    env: dict = dataclasses.field(default_factory=dict)  # added to its env
 
 
 class Ctx:

@@ -1,10 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """git diff features: binary patches (with and without data), renames,
 copies, mode changes, new and deleted files, files outside arch/x86/kvm,
--U0 and -W diffs, --no-prefix.  Most series end with v14's S_CET bug, so a
-patch lost after an unusual block is a false PASS."""
+-U0 and -W diffs, --no-prefix; --git with a hook's GIT_* variables
+exported, export-ignore attributes and a damaged cached base tree.  Most
+series end with v14's S_CET bug, so a patch lost after an unusual block,
+or the wrong repository read, is a false PASS."""
 
 import os
+import subprocess
+import sys
 
 from . import BAD_INPUT, OK, VIOLATION, case, kernel
 
@@ -210,3 +214,83 @@ def git_symlink_inside(c):
     os.symlink("x86.c", r.path("arch/x86/kvm/hostile_link.txt"))
     r.commit("KVM: x86: a symlink")
     return c.run("--patch", c.write("ln.mbox", then_violation(r)))
+
+
+# --- --git: exactly the repository and the commits named --------------
+
+def kvm_repo(c, attributes=None):
+    """A repository of the 7.x tree's whole arch/x86/kvm (optionally a
+    .gitattributes), v14's bug committed on top: --git HEAD-1 must find
+    it, whatever the environment or the attributes say."""
+    files = sorted(os.path.relpath(os.path.join(d, f), c.tree7)
+                   for d, _, fs in os.walk(os.path.join(c.tree7, kernel.KVM))
+                   for f in fs)
+    r = c.repo(files=files)
+    if attributes:
+        r.write(".gitattributes", attributes)
+        r.commit("attributes")
+    r.edit(kernel.X86, kernel.violation)
+    r.commit("KVM: x86: treat S_CET as XSTATE-managed")
+    return r
+
+
+def other_repo(c):
+    """Another repository, whose last commit touches nothing of KVM."""
+    r = kernel.Repo(os.path.join(c.dir, "other"), c.tree7, (kernel.FPU_H,))
+    r.write("README", "another project\n")
+    r.commit("other")
+    return r
+
+
+@case("git", VIOLATION, SCET)
+def git_dir_exported(c):
+    """--git inside a git hook: GIT_DIR (and GIT_WORK_TREE) name another
+    repository; validate reads the one given with --kernel"""
+    r, o = kvm_repo(c), other_repo(c)
+    run = c.run("--git", "HEAD-1", kernel_dir=r.dir, trees=[c.tree7])
+    run.env = {"GIT_DIR": os.path.join(o.dir, ".git"),
+               "GIT_WORK_TREE": o.dir}
+    return run
+
+
+@case("git", VIOLATION, SCET)
+def git_index_and_object_dirs_exported(c):
+    """GIT_INDEX_FILE, GIT_OBJECT_DIRECTORY and GIT_CEILING_DIRECTORIES
+    pointing elsewhere"""
+    r, o = kvm_repo(c), other_repo(c)
+    run = c.run("--git", "HEAD-1", kernel_dir=r.dir, trees=[c.tree7])
+    run.env = {"GIT_INDEX_FILE": os.path.join(o.dir, ".git", "index"),
+               "GIT_OBJECT_DIRECTORY": os.path.join(o.dir, ".git",
+                                                    "objects"),
+               "GIT_CEILING_DIRECTORIES": c.dir}
+    return run
+
+
+@case("git", VIOLATION, SCET)
+def git_export_ignore(c):
+    """the repository's .gitattributes export-ignores x86.c and fpu.h: the
+    base tree is the commit's, byte for byte (git archive would drop them)"""
+    r = kvm_repo(c, f"{kernel.X86} export-ignore\n{kernel.FPU_H} "
+                    "export-ignore\n")
+    return c.run("--git", "HEAD-1", kernel_dir=r.dir, trees=[c.tree7])
+
+
+@case("git", VIOLATION, SCET)
+def git_cached_base_damaged(c):
+    """the cached base tree of the range was damaged after a first run
+    (x86.c emptied, a file added): verified against the commit, made
+    again, never trusted because x86.c is there"""
+    r = kvm_repo(c)
+    env = dict(os.environ, KVM_X86_SIM_CACHE=c.suite.tree_cache)
+    subprocess.run([sys.executable, c.suite.validate, "--build",
+                    c.suite.build, "--cache", c.suite.cache, "--quiet",
+                    "--no-explore", "--kernel", r.dir, "--git", "HEAD-1"],
+                   env=env, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=300)
+    base = r.git("rev-parse", "HEAD~1").strip()
+    dest = os.path.join(c.suite.tree_cache, "git-trees", base)
+    with open(os.path.join(dest, kernel.X86), "w") as f:
+        f.write("/* damaged */\n")
+    with open(os.path.join(dest, kernel.KVM, "stray.h"), "w") as f:
+        f.write("#error stray\n")
+    return c.run("--git", "HEAD-1", kernel_dir=r.dir, trees=[c.tree7])

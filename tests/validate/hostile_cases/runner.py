@@ -106,10 +106,11 @@ def _limit():
     resource.setrlimit(resource.RLIMIT_AS, (AS_LIMIT, AS_LIMIT))
 
 
-def spawn(suite, argv, tmpdir, out, err, token):
+def spawn(suite, argv, tmpdir, out, err, token, extra=None):
     env = dict(os.environ, TMPDIR=tmpdir,
                KVM_X86_SIM_CACHE=suite.tree_cache, NO_COLOR="1",
                LC_ALL="C.UTF-8", **{RUN_VAR: token})
+    env.update(extra or {})
     env.pop("KVM_X86_SIM_KERNEL", None)
     return subprocess.Popen([sys.executable, suite.validate] + argv,
                             stdout=out, stderr=err, stdin=subprocess.DEVNULL,
@@ -138,7 +139,7 @@ def execute(suite, run, tmpdir, tag):
     with open(op, "wb") as out, open(ep, "wb") as err:
         t0 = time.monotonic()
         token = f"{os.getpid()}-{tag}-{uuid.uuid4().hex}"
-        proc = spawn(suite, run.argv, tmpdir, out, err, token)
+        proc = spawn(suite, run.argv, tmpdir, out, err, token, run.env)
         note = ""
         if run.signal:
             signum, trigger, group = run.signal
