@@ -36,11 +36,13 @@ die() { echo "run-kunit: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--kernel) kernel="$2"; shift 2 ;;
-	--build-dir) build_dir="$2"; shift 2 ;;
+	--kernel|--build-dir)
+		[ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a directory"
+		if [ "$1" = --kernel ]; then kernel="$2"; else build_dir="$2"; fi
+		shift 2 ;;
 	--coverage) coverage=1; shift ;;
 	--) shift; kunit_args=("$@"); break ;;
-	-h|--help) sed -n '4,26p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,25p' "$0"; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done

@@ -13,8 +13,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from kvm_validate.cli import run_from_command_line  # noqa: E402
+from kvm_validate.report import any_locale  # noqa: E402
 
 if __name__ == "__main__":
+    any_locale()
     if sys.argv[1:2] == ["explore"]:
         from kvm_validate.explore import main  # noqa: E402
         sys.exit(main(sys.argv[2:]))

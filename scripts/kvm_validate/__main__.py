@@ -5,5 +5,7 @@ scripts/kvm_validate.py."""
 import sys
 
 from .cli import run_from_command_line
+from .report import any_locale
 
+any_locale()
 sys.exit(run_from_command_line())

@@ -650,12 +650,28 @@ def main(argv: list[str]) -> int:
             write_output(args.output, text)
         except HarnessError as e:
             # the report is not lost: stdout gets it, the reason stderr
-            sys.stdout.write(text)
+            to_stdout(text)
             print(f"{PROG}: error: {lines_of(e)[0]}", file=sys.stderr)
             return 3
-    else:
-        sys.stdout.write(text)
+    elif not to_stdout(text):
+        return 3
     return code
+
+
+def to_stdout(text: str) -> bool:
+    """The report on stdout; False (said on stderr) when it cannot be
+    written (a closed pipe, a full disk): the harness's failure, exit 3."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return True
+    except (OSError, UnicodeError) as e:
+        try:
+            print(f"{PROG}: error: cannot write the report to standard "
+                  f"output: {e}", file=sys.stderr)
+        except (OSError, UnicodeError):
+            pass
+        return False
 
 
 def run_from_command_line() -> int:

@@ -469,3 +469,14 @@ def write_output(path: str, text: str) -> None:
                 pass
         raise HarnessError(os_error_reason(e, f"writing the report to "
                                               f"{path}:"))
+
+
+def any_locale() -> None:
+    """stdout and stderr that write under any locale: what the locale's
+    encoding (C, POSIX, Latin-1) cannot hold is escaped (\\xe4, \\u65e5),
+    never an exception in the middle of a report."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore
+        except (AttributeError, ValueError):
+            pass                # not a text stream of ours: as it is
