@@ -3,14 +3,14 @@
 run: exit 2 with the reason, the report on stdout, nothing half-written),
 a disk full at the end (/dev/full: exit 3, the device left a device), and
 JUnit/JSON/TAP that must stay well-formed with control characters in
-messages."""
+messages; non-ASCII subjects under Latin-1 and ASCII-only terminals."""
 
 import json
 import os
 import stat
 import xml.etree.ElementTree as ET
 
-from . import BAD_INPUT, HARNESS, VIOLATION, case, kernel
+from . import BAD_INPUT, HARNESS, OK, VIOLATION, case, kernel
 
 OUTPUT = r"(?i)output|cannot write|not a directory|is a directory"
 
@@ -162,3 +162,40 @@ def output_junit_hang(c):
                                      subject="KVM: x86: hang"))
     return c.run("--patch", p, "--format", "junit", "--case-timeout", "2",
                  check=xml_ok())
+
+
+# --- any locale: what it cannot encode is escaped, never a crash -------
+
+def unicode_mail(c, edit):
+    """A mail whose subject and author are not ASCII (CJK, Latin-1)."""
+    text = c.mail((kernel.X86, edit),
+                  subject="KVM: x86: \u65e5\u672c J\u00f6rg's S_CET")
+    return c.write("unicode.patch", text)
+
+
+def _in_locale(run, encoding):
+    run.env = {"PYTHONIOENCODING": encoding, "LC_ALL": "C", "LANG": "C"}
+    return run
+
+
+@case("output", VIOLATION, r"\\u65e5\\u672c|\\\\u65e5")
+def locale_latin1_violation(c):
+    """the violation, its non-ASCII subject printed under a Latin-1
+    terminal: escaped, exit 1 (not an exception, not exit 3)"""
+    return _in_locale(c.run("--patch", unicode_mail(c, kernel.violation)),
+                      "latin-1")
+
+
+@case("output", OK, r"PASS")
+def locale_ascii_clean(c):
+    """a clean patch with a non-ASCII subject under an ASCII-only
+    terminal (C/POSIX without UTF-8): exit 0"""
+    return _in_locale(c.run("--patch", unicode_mail(c, kernel.harmless)),
+                      "ascii")
+
+
+@case("output", VIOLATION, r"S_CET EXCLUSION")
+def locale_ascii_formats(c):
+    """TAP with the same subject under ASCII: escaped, exit 1"""
+    return _in_locale(c.run("--format", "tap", "--patch",
+                            unicode_mail(c, kernel.violation)), "ascii")
