@@ -15,12 +15,29 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kvm_validate.cli import run_from_command_line  # noqa: E402
 from kvm_validate.report import any_locale  # noqa: E402
 
+
+def subcommand(main, argv):  # type: ignore[no-untyped-def]
+    """explore or mutate: their children's temporary directory removed
+    on every exit path, as validate's (a signal's too)."""
+    from kvm_validate.errors import Interrupted
+    from kvm_validate.scratch import cleanup_all, install_signal_handlers
+    install_signal_handlers()
+    try:
+        return main(argv)
+    except Interrupted as e:
+        return 128 + e.signum
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        cleanup_all()
+
+
 if __name__ == "__main__":
     any_locale()
     if sys.argv[1:2] == ["explore"]:
         from kvm_validate.explore import main  # noqa: E402
-        sys.exit(main(sys.argv[2:]))
+        sys.exit(subcommand(main, sys.argv[2:]))
     if sys.argv[1:2] == ["mutate"]:
         from kvm_validate.mutate import main  # noqa: E402
-        sys.exit(main(sys.argv[2:]))
+        sys.exit(subcommand(main, sys.argv[2:]))
     sys.exit(run_from_command_line())
