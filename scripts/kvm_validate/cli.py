@@ -306,6 +306,15 @@ def validate(args: argparse.Namespace, res: Outcome) -> None:
     relative_to_base(res.steps, args.strict)
     res.exit = 1 if any(s.failed() for s in res.steps
                         if args.strict or not s.reference) else 0
+    unchecked = [f"patch {s.label}: {u}" for s in res.steps
+                 for u in s.unchecked]
+    if res.exit == 0 and unchecked:
+        # a finding says more than "not checked"; without one, the run
+        # is no PASS: exit 3, naming every line the verdict misses
+        res.exit = 3
+        res.error = ["not checked: " + unchecked[0], *unchecked[1:8],
+                     "the verdict does not cover these changed lines: "
+                     "exit 3, not a PASS"]
     run.builder.prune()
 
 
@@ -483,12 +492,11 @@ class StepRunner:
                       else []))
             lines = set(changed.get(u["file"], []))
             if lines & set(range(u["line"], u["end_line"] + 1)):
-                raise HarnessError(
-                    f"not checked: the patch changes {name} "
-                    f"({u['file']}:{u['line']}), which the harness cannot "
-                    f"build on this tree ({u['error']})",
-                    "the same error is in the tree before the patch: "
-                    "the harness's stubs lack what this code needs")
+                st.unchecked.append(
+                    f"{u['file']}:{u['line']} changes {name}, which the "
+                    f"harness cannot build on this tree, before the "
+                    f"patch either ({u['error']})")
+                continue
             st.notes.append(f"the harness could not build the tree's "
                             f"{name} ({u['error']}), before the patch "
                             "too: the cases needing it SKIP")
@@ -514,11 +522,8 @@ class StepRunner:
         unchecked, outside = judge_changes(
             changed, root, slice_lines(sdir, self.tree), text, names,
             sliced)
-        if unchecked:
-            raise HarnessError("not checked: " + unchecked[0],
-                               *unchecked[1:6],
-                               "the verdict would not cover the change: "
-                               "exit 3, not a PASS")
+        st.unchecked += unchecked
+        st.notes += [f"not checked: {u}" for u in unchecked]
         if outside:
             st.notes.append(
                 "changed lines outside what the harness models (the "

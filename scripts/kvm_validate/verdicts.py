@@ -37,6 +37,9 @@ class Step:
     reference: bool = False             # the base of a series
     # the tree's lines its last patch changed, by file (patchcov.py)
     changed: Optional[Dict[str, List[int]]] = None
+    # its changed lines the run does not cover (changes.py): exit 3
+    # unless a violation is found
+    unchecked: List[str] = field(default_factory=list)
 
     def evaluate(self, run: RunResult) -> None:
         """One PASS / FAIL / SKIP per invariant, plus a row for each way a

@@ -52,7 +52,7 @@ def case(category, expect, match=None, alt=None):
 
 def load():
     """Import every category module (each registers its cases)."""
-    from . import (mail, gitdiff, dialects, paths, badpatch, cut,  # noqa
-                   compile, trees, output, signals, cache, cli, refactor,
-                   kvmbugs)
+    from . import (mail, gitdiff, dialects, closure, paths,  # noqa
+                   badpatch, cut, compile, trees, output, signals, cache,
+                   cli, refactor, kvmbugs)
     return REGISTRY
