@@ -404,6 +404,8 @@ def render_json(res: Outcome) -> str:
                              else s.coverage.executed),
                 "not_executed": s.coverage.not_run,
                 "outside": s.coverage.outside,
+                # the changed lines the run does not cover (exit 3)
+                "not_checked": s.unchecked,
                 "unmeasured": s.coverage.unmeasured or None,
                 "summary": s.coverage.summary()},
             "invariants": {r: {"verdict": s.cells[r][0],
