@@ -77,6 +77,26 @@ def _code(text: str) -> bool:
     return bool(s) and not s.startswith(("/*", "*"))
 
 
+STRUCT_RE = re.compile(r"^(?:typedef\s+)?(?:struct|union)\b")
+MEMBER_RE = re.compile(r"\b([A-Za-z_]\w*)\s*(?:\[[^]]*\])?\s*(?::\s*\w+)?"
+                       r"\s*;\s*(?:/[*/].*)?$")
+
+
+def _head(lines: list[str], k: int) -> str:
+    """The column-0 line that starts the top-level definition holding
+    line k."""
+    i = k
+    while i > 0 and not re.match(r"^[A-Za-z_#]", lines[i]):
+        i -= 1
+    return lines[i]
+
+
+def _member(text: str) -> Optional[str]:
+    """The field a struct member's declaration line names."""
+    m = MEMBER_RE.search(text)
+    return m.group(1) if m and "(" not in text else None
+
+
 def _is_declaration(lines: list[str], k: int) -> bool:
     """Whether line k (0-based) belongs to a declaration ending in ';'
     (a prototype), not a definition with a body."""
@@ -117,6 +137,14 @@ def judge_changes(changed: dict[str, list[int]], root: str,
             if not _code(text[n - 1]):
                 continue
             name = _defined_at(text, n - 1)
+            member = _member(text[n - 1]) if name and \
+                STRUCT_RE.match(_head(text, n - 1)) else None
+            if member and member in used and name not in used:
+                # a field the sliced code reads, its type or place changed
+                unchecked.append(f"{rel}:{n} changes {name}.{member}, a "
+                                 "field the sliced code uses in the "
+                                 "harness's own layout; the run did not")
+                continue
             if not name or name not in used:
                 outside.append(f"{rel}:{n}" + (f" ({name})" if name
                                                 else ""))
