@@ -303,7 +303,11 @@ class Compiler:
                 f.write(f'#include "{d}/slice.h"\n'
                         f'#define SLICE_C "{d}/slice.c"\n'
                         f'#include "{self.glue}"\n')
-            r = subprocess.run(self.argv + ["-fsyntax-only", glue],
+            # the glue calling a sliced function whose parameters differ
+            # in this tree (6.1's SMRAM as char *) is no warning here: the
+            # function is left out, not run on the wrong layout
+            r = subprocess.run(self.argv + [
+                "-fsyntax-only", "-Werror=incompatible-pointer-types", glue],
                                capture_output=True, text=True,
                                errors="replace",
                                env=dict(os.environ, LC_ALL="C"))
