@@ -30,6 +30,8 @@ WORD = re.compile(r"[A-Za-z_]\w*")
 DEFINES = [
     re.compile(r"^#\s*define\s+(\w+)"),
     re.compile(r"^(?:typedef\s+)?(?:struct|union|enum)\s+(\w+)\s*\{"),
+    # a function pointer or an array of them: static int (*name[])(...)
+    re.compile(r"^[A-Za-z_][^;=(]*\(\s*\*\s*(\w+)\s*(?:\[[^]]*\])?\s*\)"),
     re.compile(r"^[A-Za-z_][^;(=]*?\b(\w+)\s*\("),
     re.compile(r"^(?:extern\s+)?[A-Za-z_][^;(=]*?\b(\w+)\s*(?:\[[^]]*\])?"
                r"\s*[;=]"),

@@ -74,8 +74,12 @@ class FileDiff:
         return strip1(p)
 
     def creates(self) -> bool:
+        # diff -N writes a new file as a diff from an empty one: its one
+        # hunk starts at -0,0
         return self.old == "/dev/null" or any(
-            h.startswith("new file mode") for h in self.header)
+            h.startswith("new file mode") for h in self.header) or (
+            len(self.hunks) == 1 and not self.binary and
+            self.hunks[0].body[0].startswith("@@ -0,0 "))
 
     def renames(self) -> bool:
         return self._git_path("rename from") is not None

@@ -296,6 +296,15 @@ class Dialects(unittest.TestCase):
                           ("firmware/f.bin", "stub"),
                           ("arch/x86/kvm/svm/svm.c", "")])
 
+    def test_diff_N_new_file_creates(self):
+        text = ("diff -urN a/arch/x86/kvm/regs.c b/arch/x86/kvm/regs.c\n"
+                "--- a/arch/x86/kvm/regs.c\t1970-01-01 00:00:00.000000000 "
+                "+0000\n+++ b/arch/x86/kvm/regs.c\t2026-01-01 00:00:00."
+                "000000000 +0000\n@@ -0,0 +1,2 @@\n+int a;\n+int b;\n")
+        fd = self.read(text)[0].files[0]
+        self.assertTrue(fd.creates())
+        self.assertEqual(fd.path(), "arch/x86/kvm/regs.c")
+
     def test_unread_hunk_refused(self):
         # a hunk after text that is neither a header nor a hunk: refused
         # by name, never dropped
