@@ -188,12 +188,25 @@ if [ $list = 1 ]; then
 	exit 0
 fi
 
+# one tree per upstream version: "all" skips a version a named tree
+# ("6.12", "7") already is, in another Debian packaging
+declare -A have=()
 for s in "${want[@]}"; do
-	case "$s" in 6.12|7) cached "$s" && continue ;; esac
+	case "$s" in
+	6.12|7)
+		if line=$(cached "$s"); then
+			echo "$line"
+			v=$(awk 'NR == 1 { print $2 }' "${line#* }/.kvm_x86_sim-stamp")
+			have[$(upstream_name "$v")]=1
+			continue
+		fi ;;
+	esac
 	apt_update
 	found=$(resolve "$s")
 	[ -n "$found" ] || die "no linux-source package matches '$s' (see --list)"
 	while read -r p v n; do
+		[ "$s" = all ] && [ -n "${have[$(upstream_name "$v")]:-}" ] && continue
 		fetch_one "$p" "$v" "$n"
+		have[$(upstream_name "$v")]=1
 	done <<<"$found"
 done
