@@ -111,7 +111,7 @@ static void glue_vmx_hardware_setup(void)
 #ifndef SLICE_HAVE_vmx_set_constant_host_state
 /*
  * A tree without vmx_set_constant_host_state() in the slice (or one the
- * harness could not build: SLICE_UNBUILT says so): the harness writes
+ * harness could not build: SLICE_UNBUILT_LIST says so): the harness writes
  * the host state the VM-exit loads as the kernel would, the CET fields
  * only on a CPU that has them, HOST_S_CET as 7.x does.
  */
