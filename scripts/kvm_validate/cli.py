@@ -30,7 +30,8 @@ from .errors import (BadInput, BadOutput, HarnessError, Interrupted,
 from .formats import (nipa_exit, render_ktap, render_patchwork,
                       render_robot, testing_line, write_nipa_description)
 from .gitrange import base_commit_warnings, read_range, repo_top
-from .patchcov import (Unmeasured, applied_changes, private_dir,
+from .patchcov import (Unmeasured, applied_changes, applied_deletions,
+                       private_dir,
                        executed_lines, gcov_env, measure, slice_lines,
                        snapshot)
 from .patches import Patch, read_file, read_series
@@ -341,6 +342,7 @@ def series(args: argparse.Namespace, res: Outcome, run: "StepRunner",
             snapshot(ps[-1], [scratch.root, tree], before)
             notes = apply_patch(ps[-1], scratch, tree, k)
             changed = applied_changes(ps[-1], before, scratch.root)
+            run.deleted = applied_deletions(ps[-1], before, scratch.root)
             remove_tree(before)
             st = run.step(k, "1" if k == 1 else f"1-{k}", ps, scratch.root,
                           changed)
@@ -382,6 +384,10 @@ class StepRunner:
         self.read_back: set[tuple[str, bool]] = set()   # from the cache
         self.lines_run: dict[tuple[str, bool], Ran] = {}
         self.base: Optional[tuple[str, RunResult]] = None
+        # the step's pure deletions (patchcov.applied_deletions) and the
+        # slice of the tree they were deleted from (the previous step's)
+        self.deleted: dict[str, dict[int, list[int]]] = {}
+        self.prev_sdir: Optional[str] = None
 
     def step(self, k: int, label: str, ps: list[Patch], root: str,
              changed: Optional[dict[str, list[int]]] = None,
@@ -406,6 +412,7 @@ class StepRunner:
             self._judge_unbuilt(st, sdir, root, changed)
             self._judge_changes(st, sdir, root, changed)
             run = self._skips_against_base(run)
+            self.prev_sdir, self.deleted = sdir, {}
         else:
             st.notes += [f"the harness could not build the tree's {n} "
                          f"({u['error']}): the cases needing it SKIP"
@@ -428,6 +435,22 @@ class StepRunner:
         limitation (exit 3)."""
         try:
             return self.builder.binary(sdir, self.tree, root)
+        except HarnessError as e:
+            lines = lines_of(e)
+            m = re.match(r"stubs lack (?:FIELD \w+\.|DECLARATION |FUNCTION )"
+                         r"(\w+) ", lines[0] if lines else "")
+            if not (patched and m and self._base_uses(m.group(1))):
+                raise
+            # the tree before the patch uses it and compiles: the patch
+            # broke the code around it (a brace, a definition the slicer
+            # no longer finds), not the stubs
+            at = re.search(r"the patched code at (\S+) uses it", lines[0])
+            raise BadInput(f"compile error in the patched code: "
+                           f"{m.group(1)} is no longer defined where the "
+                           "tree before the patch defines and uses it"
+                           + (f" (used at {at.group(1)})" if at else ""),
+                           "the patch broke the code around it (an "
+                           "unbalanced brace, a definition cut in two)")
         except BadInput as e:
             lines = lines_of(e)
             if patched:
@@ -448,6 +471,16 @@ class StepRunner:
                 "not a fault of the tree or the patch: the harness's stubs "
                 "lack what this code needs (README: When a tree does not "
                 "build)")
+
+    def _base_uses(self, name: str) -> bool:
+        """Whether the unpatched tree builds and its slice names name."""
+        try:
+            sdir = self._base()[0]
+        except (BadInput, HarnessError):
+            return False
+        with open(os.path.join(sdir, "slice.c"), encoding="utf-8",
+                  errors="replace") as f:
+            return re.search(rf"\b{re.escape(name)}\b", f.read()) is not None
 
     def _base(self) -> tuple[str, RunResult]:
         """The unpatched tree's slice and its run without exploration
@@ -519,9 +552,19 @@ class StepRunner:
             if fn.endswith(".h"):
                 with open(os.path.join(stubs, fn), errors="replace") as f:
                     names.update(re.findall(r"\w+", f.read()))
+        held = slice_lines(sdir, self.tree)
+        if self.deleted:
+            # a deletion of lines the slice before it held was run (the
+            # run went without them): judged, wherever it is counted
+            prev = self.prev_sdir or self.builder.slice(self.tree,
+                                                        self.tree)[0]
+            before = slice_lines(prev, self.tree)
+            for rel, dels in self.deleted.items():
+                for at, old in dels.items():
+                    if set(old) & before.get(rel, set()):
+                        held.setdefault(rel, set()).add(at)
         unchecked, outside = judge_changes(
-            changed, root, slice_lines(sdir, self.tree), text, names,
-            sliced)
+            changed, root, held, text, names, sliced)
         st.unchecked += unchecked
         st.notes += [f"not checked: {u}" for u in unchecked]
         if outside:

@@ -128,6 +128,36 @@ def _diff_u0(old: str, new: str) -> Optional[list[int]]:
     return out
 
 
+DEL0 = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+),0 @@")
+
+
+def applied_deletions(patch: Patch, before: str, after: str
+                      ) -> dict[str, dict[int, list[int]]]:
+    """Tree-relative path -> {the post-image line a pure deletion is
+    counted at (changed_lines()): the pre-image lines it deleted}, from
+    diff -U0 of each file against the copies snapshot() left in before."""
+    out: dict[str, dict[int, list[int]]] = {}
+    for fd in patch.files:
+        old = inside(before, fd.source_path())
+        new = inside(after, fd.path())
+        if not old or not new or not os.path.isfile(old) or \
+                not os.path.isfile(new):
+            continue
+        try:
+            r = run_child(["diff", "-U0", "-a", old, new],
+                          stderr_to_stdout=False)
+        except OSError:
+            continue
+        for ln in r.stdout.splitlines():
+            m = DEL0.match(ln)
+            if m:
+                o, n = int(m.group(1)), int(m.group(2) or "1")
+                at = int(m.group(3))
+                out.setdefault(fd.path(), {})[at + 1 if at else 1] = \
+                    list(range(o, o + n))
+    return out
+
+
 def applied_changes(patch: Patch, before: str, after: str
                     ) -> dict[str, list[int]]:
     """Tree-relative path -> the lines patch changed, in after (the tree
