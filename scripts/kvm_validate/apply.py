@@ -19,6 +19,7 @@ from typing import Optional
 from .errors import BadInput, HarnessError, os_error_reason
 from .patches import FileDiff, Patch
 from .paths import KVM_DIR, within
+from .changes import defined_at
 from .scratch import Scratch, git_env, run_child
 
 
@@ -180,30 +181,13 @@ def _landed_elsewhere(scratch: Scratch, fd: Optional[FileDiff], k: int,
     h = fd.hunks[k - 1]
     lead = next((j for j, ln in enumerate(h.body[1:]) if ln[:1] in "+-"), 0)
     lines = _read_lines(os.path.join(scratch.root, fd.path()))
-    now = enclosing_function(lines, at + lead)
+    now = defined_at(lines, at + lead - 1)
     if now == written[k - 1]:
         return None
     return (f"WARNING: {fd.path()}: hunk #{k} ({h.line}) was written in "
             f"{written[k - 1]}() but applied at line {at}, in "
             f"{now + '()' if now else 'no function'}: check it landed "
             "where you meant")
-
-
-FUNC_HEAD = re.compile(r"^[A-Za-z_][^;=]*?\b([A-Za-z_]\w*)\s*\(")
-
-
-def enclosing_function(lines: list[str], n: int) -> Optional[str]:
-    """The function whose body holds line n (1-based) of a C file, by
-    the kernel's layout: its header at column 0, its closing brace too;
-    None between functions."""
-    for i in range(min(n, len(lines)) - 1, -1, -1):
-        text = lines[i]
-        if text.startswith("}"):
-            return None
-        m = FUNC_HEAD.match(text)
-        if m and not text.rstrip().endswith(";"):
-            return m.group(1)
-    return None
 
 
 def _read_lines(path: str) -> list[str]:
@@ -223,7 +207,7 @@ def _hunk_functions(scratch: Scratch, fd: FileDiff) -> list[Optional[str]]:
         m = re.match(r"^@@ -(\d+)", h.body[0])
         lead = next((k for k, ln in enumerate(h.body[1:])
                      if ln[:1] in "+-"), 0)
-        out.append(enclosing_function(lines, int(m.group(1)) + lead)
+        out.append(defined_at(lines, int(m.group(1)) + lead - 1)
                    if m and lines else None)
     return out
 

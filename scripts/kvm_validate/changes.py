@@ -39,7 +39,7 @@ DEFINES = [
 TYPEDEF_END = re.compile(r"^}\s*(\w+)\s*;")
 
 
-def _defined_at(lines: list[str], k: int) -> Optional[str]:
+def defined_at(lines: list[str], k: int) -> Optional[str]:
     """The name of the top-level definition holding line k (0-based) of
     a header, or None (a comment, an #include, between definitions)."""
     cur: Optional[str] = None
@@ -84,13 +84,13 @@ MEMBER_RE = re.compile(r"\b([A-Za-z_]\w*)\s*(?:\[[^]]*\])?\s*(?::\s*\w+)?"
                        r"\s*;\s*(?:/[*/].*)?$")
 
 
-def _head(lines: list[str], k: int) -> str:
+def _start(lines: list[str], k: int) -> int:
     """The column-0 line that starts the top-level definition holding
-    line k."""
+    line k (0-based)."""
     i = k
     while i > 0 and not re.match(r"^[A-Za-z_#]", lines[i]):
         i -= 1
-    return lines[i]
+    return i
 
 
 def _member(text: str) -> Optional[str]:
@@ -102,10 +102,7 @@ def _member(text: str) -> Optional[str]:
 def _is_declaration(lines: list[str], k: int) -> bool:
     """Whether line k (0-based) belongs to a declaration ending in ';'
     (a prototype), not a definition with a body."""
-    i = k
-    while i > 0 and not re.match(r"^[A-Za-z_#}]", lines[i]):
-        i -= 1
-    for text in lines[i:i + 40]:
+    for text in lines[_start(lines, k):k + 40]:
         if "{" in text:
             return False
         if text.rstrip().endswith(";"):
@@ -138,9 +135,9 @@ def judge_changes(changed: dict[str, list[int]], root: str,
                 continue
             if not _code(text[n - 1]):
                 continue
-            name = _defined_at(text, n - 1)
+            name = defined_at(text, n - 1)
             member = _member(text[n - 1]) if name and \
-                STRUCT_RE.match(_head(text, n - 1)) else None
+                STRUCT_RE.match(text[_start(text, n - 1)]) else None
             if member and member in used and name not in used:
                 # a field the sliced code reads, its type or place changed
                 unchecked.append(f"{rel}:{n} changes {name}.{member}, a "
