@@ -24,12 +24,14 @@ foreach(row IN LISTS rows)
 	if(scn IN_LIST SKIP)
 		continue()
 	endif()
-	set(labels ${TREE})
+	# the tier (CMakeLists.txt "Tiers"): a matrix tree's are long
 	if(LABEL)
-		string(APPEND labels "\\;${LABEL}")
+		set(labels "${TREE};long;${LABEL}")
+	else()
+		set(labels "${TREE};quick")
 	endif()
 	if(NOT expect STREQUAL "0")
-		string(APPEND labels "\\;expected-violation")
+		string(APPEND labels ";expected-violation")
 	endif()
 	string(APPEND tests
 		"add_test([=[${TREE}/${scn}]=] [=[${EXE}]=] --scenario ${scn})\n"

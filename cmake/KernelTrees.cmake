@@ -158,6 +158,9 @@ function(kvm_x86_sim_add_tree name path)
 	if(name STREQUAL "linux-6.12-seed")
 		set(skip scet_only_batch)
 	endif()
+	# (a change of the discovery relinks, so that it runs again)
+	set_property(TARGET ${exe} APPEND PROPERTY LINK_DEPENDS
+		${CMAKE_SOURCE_DIR}/cmake/DiscoverScenarios.cmake)
 	add_custom_command(TARGET ${exe} POST_BUILD
 		COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:${exe}>
 			-DTREE=${name} -DSKIP=${skip}

@@ -37,6 +37,9 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["explore"]:
         from kvm_validate.explore import main  # noqa: E402
         sys.exit(subcommand(main, sys.argv[2:]))
+    if sys.argv[1:2] == ["test"]:
+        from kvm_validate.testrun import main  # noqa: E402
+        sys.exit(subcommand(main, sys.argv[2:]))
     if sys.argv[1:2] == ["mutate"]:
         from kvm_validate.mutate import main  # noqa: E402
         sys.exit(subcommand(main, sys.argv[2:]))

@@ -39,7 +39,8 @@ from .paths import KVM_DIR, TOP, cache_dir, trees_dir
 from .report import (Colour, Outcome, check_output, print_error, printable,
                      render_json, render_junit, render_tap, render_text,
                      write_output)
-from .run import CASE_TIMEOUT, MEMORY_LIMIT, RunResult, run_binary
+from .run import CASE_TIMEOUT, MEMORY_LIMIT, WALL_FACTOR, RunResult, \
+    run_binary
 from .runcache import Ran, run_key
 from .runcache import load as load_run
 from .runcache import store as store_run
@@ -157,8 +158,9 @@ def arg_parser() -> Parser:
                     help="no progress lines on stderr")
     ap.add_argument("--case-timeout", type=at_least(1, "seconds"),
                     default=CASE_TIMEOUT,
-                    metavar="S", help="seconds one case may run before it "
-                    f"is a HANG (default {CASE_TIMEOUT})")
+                    metavar="S", help="CPU seconds one case may use before it "
+                    f"is a HANG (default {CASE_TIMEOUT}; blocked: "
+                    f"{WALL_FACTOR} times as long on the clock)")
     ap.add_argument("--memory-limit", type=at_least(64, "MiB"),
                     default=MEMORY_LIMIT,
                     metavar="MIB", help="address space of a test process "
@@ -170,7 +172,7 @@ def arg_parser() -> Parser:
                     f"apart (default {EXPLORE_WINDOW})")
     ap.add_argument("--explore-budget", type=at_least(1, "seconds"),
                     default=EXPLORE_BUDGET, metavar="S",
-                    help="seconds the exploration of one step may take "
+                    help="CPU seconds the exploration of one step may take "
                     f"(default {EXPLORE_BUDGET}; beyond: partial)")
     ap.add_argument("--explore-programs", type=at_least(0, "programs"),
                     default=EXPLORE_PROGRAMS, metavar="N",

@@ -24,7 +24,11 @@ from typing import Dict, List, Optional, Tuple
 from .errors import HarnessError
 from .scratch import run_child, start, unregister_child
 
-CASE_TIMEOUT = 5            # seconds per case (--case-timeout)
+CASE_TIMEOUT = 5            # CPU seconds per case (--case-timeout)
+# The runner's limits are CPU time, with the wall clock as a backstop this
+# many times as long for code that blocks (tests/cmocka/limits.h); the
+# watchdog here waits longer still, for a binary whose own limits failed.
+WALL_FACTOR = 10
 MEMORY_LIMIT = 1024         # MiB of address space per test process
 # What a case that did not end normally is, and the row that reports it.
 RUN_ROWS = {"CRASH": "NO CRASH", "OOM": "NO OOM", "HANG": "NO HANG",
@@ -227,12 +231,13 @@ def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
     scenarios: Dict[str, Scenario] = {}
     plan: Optional[int] = None
     start, gdb_done, stopped = 1, False, ""
+    quiet_for = WALL_FACTOR * (case_timeout + budget) + 5
     while True:
         argv = [exe, "--ktap", "--from", str(start), "--case-timeout",
                 str(case_timeout), "--memory-limit", str(memory_mib)] + \
             (extra or [])
         try:
-            ex = execute(argv, case_timeout + budget + 5, memory_mib, env)
+            ex = execute(argv, quiet_for, memory_mib, env)
         except OSError as e:
             raise HarnessError(f"cannot run the test binary {exe}: "
                                f"{e.strerror}")
@@ -255,8 +260,8 @@ def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
         died = new[-1] if new and new[-1].kind else None
         if died is None:
             # the case after the last result vanished without a word
-            why = ("hung (no output for "
-                   f"{case_timeout + budget + 5} s; killed)" if ex.rc is None
+            why = (f"hung (no output for {quiet_for} s; killed)"
+                   if ex.rc is None
                    else
                    f"killed by {signame(ex.rc)}" if ex.rc < 0 else
                    f"the process exited ({ex.rc})")

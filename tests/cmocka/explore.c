@@ -15,6 +15,7 @@
 
 #include "explore.h"
 #include "ktap.h"
+#include "limits.h"
 
 static double now(void)
 {
@@ -24,8 +25,23 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* CPU seconds of the calling process (a worker counts its own) */
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The budget is CPU time, so a busy machine explores as much as an idle
+ * one; each process (a forked worker too) counts from its first look.
+ */
 struct budget {
-	double deadline;
+	double seconds;
+	double start;
+	pid_t pid;
 	unsigned int calls;
 };
 
@@ -33,8 +49,14 @@ static bool spent(void *ctx)
 {
 	struct budget *b = ctx;
 
+	if (b->seconds <= 0)
+		return false;
+	if (b->pid != getpid()) {
+		b->pid = getpid();
+		b->start = cpu_now();
+	}
 	/* the clock is read every 256 runs: a run takes microseconds */
-	return b->deadline > 0 && !(++b->calls & 255) && now() > b->deadline;
+	return !(++b->calls & 255) && cpu_now() - b->start > b->seconds;
 }
 
 static void print_line(void *ctx, const char *line)
@@ -189,8 +211,8 @@ static void collect(struct sim_explore *x, FILE *in, const char *prefix)
  */
 /*
  * A worker dies of what kills it (no runner's handler reporting for it),
- * says nothing on the parent's stdout, and is stopped by SIGALRM after
- * @timeout seconds if the code under test hangs.
+ * says nothing on the parent's stdout, and is stopped by its limits
+ * (limits.h: @timeout CPU seconds) if the code under test hangs.
  */
 /*
  * validate's binaries have the slice instrumented for gcov: a worker ends
@@ -208,14 +230,14 @@ static void dump_coverage(void)
 static void quiet_child(unsigned int timeout)
 {
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
-				    SIGTRAP, SIGSYS, SIGALRM };
+				    SIGTRAP, SIGSYS, SIGALRM, SIGPROF };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], SIG_DFL);
 	if (!freopen("/dev/null", "w", stdout))
 		_exit(3);
-	alarm(timeout);
+	limit_arm(timeout);
 }
 
 static int explore_parallel(struct sim_explore *x, const struct sim_case *cases,
@@ -269,7 +291,7 @@ static int explore_parallel(struct sim_explore *x, const struct sim_case *cases,
 			       WIFSIGNALED(status) ? "killed by signal" : "exit",
 			       WIFSIGNALED(status) ? WTERMSIG(status) :
 						     WEXITSTATUS(status),
-			       WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM ?
+			       WIFSIGNALED(status) && limit_signal(WTERMSIG(status)) ?
 			       "hung" : "crashed or exited");
 			if (running[j][0])
 				printf(strchr(running[j], '@') ?
@@ -289,8 +311,8 @@ static int explore_parallel(struct sim_explore *x, const struct sim_case *cases,
 
 /*
  * How long the exploration may run before it hangs: its budget, then the
- * case timeout for the schedule in progress (the budget is checked between
- * schedules, so on a loaded machine it runs out just before, never after).
+ * case timeout for the schedule in progress (both CPU seconds; the budget
+ * is checked between schedules, so it runs out just before, never after).
  */
 unsigned int explore_timeout(const struct ktap_options *k)
 {
@@ -319,7 +341,7 @@ unsigned int explore_ktap(const struct sim_case *cases, unsigned int n,
 	char line[256];
 
 	if (k->explore_budget > 0)
-		b.deadline = t0 + k->explore_budget;
+		b.seconds = k->explore_budget;
 	x.programs = k->explore_programs;
 	x.seed = k->explore_seed;
 	*died = false;
@@ -381,7 +403,7 @@ int explore_run(const struct sim_case *cases, unsigned int n,
 		return got ? 1 : 0;
 	}
 	if (o->budget > 0)
-		b.deadline = t0 + o->budget;
+		b.seconds = o->budget;
 	printf("explore: tree %s\n", sim_case_kernel->tree);
 	if (o->faults)
 		printf("explore: broken on purpose: %s\n", o->faults);

@@ -21,7 +21,7 @@
  *
  * The last two lines are written only when every case ran to its end, so a
  * reader tells a finished run from one that stopped early.  A case that
- * crashes, hangs past --case-timeout or exits gets a "not ok" line with
+ * crashes, hangs past --case-timeout (CPU seconds; limits.h) or exits gets a "not ok" line with
  * "# CRASH", "# HANG" or "# EXIT" and the tail of its event trace before
  * the process dies; the reader may resume the run with --from.
  */
@@ -35,6 +35,7 @@
 #include "kvm_x86_sim/machine.h"
 #include "ktap.h"
 #include "explore.h"
+#include "limits.h"
 
 #define IND "    "
 
@@ -88,12 +89,12 @@ static void on_fatal_signal(int sig)
 	raise(sig);
 }
 
-static void on_alarm(int sig)
+static void on_limit(int sig)
 {
-	char why[64];
+	char buf[96], why[128];
 
-	snprintf(why, sizeof(why), "still running after %u s (--case-timeout)",
-		 timeout);
+	snprintf(why, sizeof(why), "%s (--case-timeout)",
+		 limit_why(sig, timeout, buf, sizeof(buf)));
 	case_dies("HANG", why);
 	_exit(124);
 }
@@ -119,8 +120,9 @@ static void install_handlers(void)
 	sa.sa_handler = on_fatal_signal;
 	for (i = 0; i < ARRAY_SIZE(fatal); i++)
 		sigaction(fatal[i], &sa, NULL);
-	sa.sa_handler = on_alarm;
+	sa.sa_handler = on_limit;
 	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGPROF, &sa, NULL);
 	atexit(on_exit_call);
 }
 
@@ -198,9 +200,9 @@ int ktap_run(const struct sim_case *cs, unsigned int n,
 		got = 0;
 		why = NULL;
 		sim_failed_alloc(true);
-		alarm(timeout);
+		limit_arm(timeout);
 		r = sim_case_run(&cs[k], print_diag, NULL, &why, &got);
-		alarm(0);
+		limit_arm(0);
 		current = NULL;
 		if (sim_failed_alloc(false)) {
 			/* the code coped, but needed more than the limit */
@@ -240,10 +242,10 @@ int ktap_run(const struct sim_case *cs, unsigned int n,
 		}
 		current = &c;
 		current_no = n + 1;
-		timeout = explore_timeout(opt);	/* (for on_alarm's message) */
-		alarm(timeout);
+		timeout = explore_timeout(opt);	/* (for on_limit's message) */
+		limit_arm(timeout);
 		got = explore_ktap(cs, n, opt, print_diag, &died);
-		alarm(0);
+		limit_arm(0);
 		current = NULL;
 		if (died) {
 			printf(IND "not ok %u %s # CRASH\n", n + 1, c.name);

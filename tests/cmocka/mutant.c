@@ -25,6 +25,7 @@
 
 #include "kvm_x86_sim/mutant.h"
 #include "mutant.h"
+#include "limits.h"
 
 /* a child's exit codes; anything else came from the code under test */
 enum { CHILD_SURVIVED = 40, CHILD_KILLED };
@@ -70,7 +71,7 @@ child(struct slot *s, const struct sim_case *cases, unsigned int n,
 
 	me = s;
 	active = s->id;
-	alarm(timeout);
+	limit_arm(timeout);
 	for (k = 0; k < n; k++) {
 		s->case_no = k;
 		got = 0;
@@ -90,7 +91,7 @@ static void report(const struct slot *s, int status,
 	char buf[256];
 
 	printf("mutant %u ", s->id);
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+	if (WIFSIGNALED(status) && limit_signal(WTERMSIG(status))) {
 		printf("hung %s\n", name);
 	} else if (WIFSIGNALED(status)) {
 		printf("crashed %s %s\n", name, strsignal(WTERMSIG(status)));

@@ -665,6 +665,8 @@ def main(cases=None, prefix="kvm-validate-test-"):
     a = ap.parse_args()
     a.build = os.path.abspath(a.build)
     a.seed = a.seed and os.path.abspath(a.seed)
+    # every command a case runs without --build uses this build, not ./build
+    os.environ["KVM_X86_SIM_BUILD"] = a.build
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         try:
             cases[a.case](a, tmp)

@@ -18,7 +18,11 @@ class Run:
     build: str                  # the --build passed
     signal: typing.Optional[tuple] = None   # (signum, "binary"|"compiler",
                                             #  to_group)
-    max_seconds: float = 120.0  # the run's time budget (hang cases: less)
+    # the run's budget in CPU seconds (validate and all it waits for), so
+    # a busy machine never fails a case; hang cases: less
+    max_seconds: float = 120.0
+    # the wall clock: a hang, past this (default: WALL_FACTOR * max_seconds)
+    max_wall: typing.Optional[float] = None
     check: typing.Optional[typing.Callable] = None  # check(run, out) -> str
     may_write: list = dataclasses.field(default_factory=list)
     output: typing.Optional[str] = None     # the --output file, if any

@@ -21,6 +21,9 @@ from .ctx import Ctx
 # Whatever validate is told, the suite never lets a run take the machine:
 # its address space is capped (a 4 GiB allocation fits, a runaway does not).
 AS_LIMIT = 8 << 30
+# A case's budget is CPU time; the wall clock only catches a hang, at this
+# many times the budget (a busy 2-core machine runs at a third of the speed).
+WALL_FACTOR = 5
 TRACEBACK = "Traceback (most recent call last)"
 
 
@@ -132,8 +135,22 @@ def _wait_for(token, trigger, proc, limit=60):
     return False
 
 
+def wait_cpu(proc, wall):
+    """Wait for proc; return (exit code or "timeout" past `wall` seconds,
+    the CPU seconds it and every child it waited for used)."""
+    deadline = time.monotonic() + wall
+    while True:
+        pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return proc.returncode, ru.ru_utime + ru.ru_stime
+        if time.monotonic() > deadline:
+            return "timeout", None
+        time.sleep(0.05)
+
+
 def execute(suite, run, tmpdir, tag):
-    """Run validate; return (exit, stdout+stderr, seconds, survivors)."""
+    """Run validate; return (exit, stdout+stderr, CPU seconds, survivors)."""
     op = os.path.join(os.path.dirname(tmpdir), f"{tag}.out")
     ep = os.path.join(os.path.dirname(tmpdir), f"{tag}.err")
     with open(op, "wb") as out, open(ep, "wb") as err:
@@ -151,13 +168,12 @@ def execute(suite, run, tmpdir, tag):
                     proc.send_signal(signum)
             else:
                 note = f" (no {trigger} process seen: signal not sent)"
-        try:
-            rc = proc.wait(timeout=run.max_seconds)
-        except subprocess.TimeoutExpired:
+        rc, cpu = wait_cpu(proc, run.max_wall or
+                           WALL_FACTOR * run.max_seconds)
+        if rc == "timeout":
             kill_run(token)
             proc.wait()
-            rc = "timeout"
-        secs = time.monotonic() - t0
+        secs = cpu if cpu is not None else time.monotonic() - t0
         time.sleep(0.05)
         survivors = run_procs(token)
         kill_run(token)
@@ -210,8 +226,13 @@ def run_case(suite, c):
         problems.append(f"expected exit {want}, got {rc}")
     if TRACEBACK in out:
         problems.append("a traceback in the output")
-    if secs > run.max_seconds:
-        problems.append(f"took {secs:.1f} s (budget {run.max_seconds} s)")
+    if rc == "timeout":
+        problems.append(f"still running after "
+                        f"{run.max_wall or WALL_FACTOR * run.max_seconds} s "
+                        f"on the clock (killed)")
+    elif secs > run.max_seconds:
+        problems.append(f"used {secs:.1f} s of CPU (budget "
+                        f"{run.max_seconds} s)")
     for t, d in digests.items():
         if kvm_digest(t) != d:
             problems.append(f"the tree {t} was modified")
