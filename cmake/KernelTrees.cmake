@@ -95,6 +95,12 @@ if(KVM_X86_SIM_SEED AND DEFINED KVM_X86_SIM_TREE_linux-6.12)
 	list(APPEND KVM_X86_SIM_TREE_NAMES linux-6.12-seed)
 	set(KVM_X86_SIM_TREE_linux-6.12-seed "${_dst}")
 	set(KVM_X86_SIM_TREE_DEPS_linux-6.12-seed ${_dst}/.patched)
+elseif(DEFINED KVM_X86_SIM_TREE_linux-6.12)
+	# a clone without ../shared beside it: the seed check says how
+	add_test(NAME linux-6.12-seed/seed_caught_scet_exclusion
+		COMMAND sh -c "echo 'SKIP: no seed review thread (../shared/seeds/ is not beside the clone): ./kvm-x86-sim setup --seed FILE'; exit 77")
+	set_tests_properties(linux-6.12-seed/seed_caught_scet_exclusion
+		PROPERTIES LABELS "linux-6.12-seed;seed" SKIP_RETURN_CODE 77)
 endif()
 
 # One tree: slice it, compile the slice into the glue, link a test binary,

@@ -556,6 +556,8 @@ unsigned int oracle_violations(const struct oracle *o)
 	return o->violated;
 }
 
+unsigned int oracle_trace_window = ORACLE_TRACE_WINDOW;
+
 void oracle_report(const struct oracle *o, sim_printer print, void *ctx)
 {
 	const struct sim *sim = o->sim;
@@ -570,7 +572,9 @@ void oracle_report(const struct oracle *o, sim_printer print, void *ctx)
 		print(ctx, buf);
 		if (!sim_event_at(sim, f->event))
 			continue;
-		from = f->event > 7 ? f->event - 7 : 0;
+		from = !oracle_trace_window ? 0 :
+		       f->event >= (int)oracle_trace_window ?
+		       f->event - (int)oracle_trace_window + 1 : 0;
 		for (n = from; n <= f->event; n++) {
 			if (!sim_event_at(sim, n))
 				continue;

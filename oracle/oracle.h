@@ -38,7 +38,13 @@ struct oracle;
 struct oracle *oracle_attach(struct sim *sim);
 /* The invariants violated so far. */
 unsigned int oracle_violations(const struct oracle *oracle);
-/* Each violation by name, then the trace that led to it. */
+/*
+ * Each violation by name, then the trace that led to it: the last
+ * oracle_trace_window events up to it (0: every event from the start;
+ * validate reads them all and picks the patched lines' own).
+ */
+#define ORACLE_TRACE_WINDOW 8
+extern unsigned int oracle_trace_window;
 void oracle_report(const struct oracle *oracle, sim_printer print,
 		   void *ctx);
 const char *sim_inv_name(enum sim_inv inv);

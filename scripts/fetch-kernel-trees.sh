@@ -7,7 +7,8 @@
 #
 # Nothing in the system's apt configuration changes (scripts/private-apt.sh).
 #
-# Usage: fetch-kernel-trees.sh [--cache DIR] [--refresh] [--full] [TREE...]
+# Usage: fetch-kernel-trees.sh [--cache DIR] [--refresh] [--full]
+#                              [--keep-debs] [TREE...]
 #        fetch-kernel-trees.sh --list
 #   TREE is one of
 #     6.12      the newest linux-source-6.12 in this machine's own suites
@@ -21,6 +22,9 @@
 #   without downloading anything.
 #   --full extracts the whole tree (kunit.py needs it) as linux-<TREE>-full;
 #   the default extracts arch/x86/kvm and the headers its code includes.
+#   A downloaded package is deleted once its tree is extracted (about
+#   150 MB each) unless --keep-debs or KVM_X86_SIM_KEEP_DEBS=1 keeps it
+#   for a later --full or --refresh without the network.
 # Prints one line per tree: "<name> <path>".  A second run reuses the cache
 # without touching the network unless --refresh is given.
 #
@@ -32,6 +36,7 @@ cache=$(python3 "$(dirname "$0")/kvm_validate/paths.py" cache-dir)
 refresh=0
 full=0
 list=0
+keep_debs=${KVM_X86_SIM_KEEP_DEBS:-0}
 want=()
 
 die() { echo "fetch-kernel-trees: $*" >&2; exit "${2:-4}"; }
@@ -43,7 +48,8 @@ while [ $# -gt 0 ]; do
 	--refresh) refresh=1; shift ;;
 	--full) full=1; shift ;;
 	--list) list=1; shift ;;
-	-h|--help) sed -n '4,27p' "$0"; exit 0 ;;
+	--keep-debs) keep_debs=1; shift ;;
+	-h|--help) sed -n '4,31p' "$0"; exit 0 ;;
 	all|7|[0-9]*.[0-9]*) want+=("$1"); shift ;;
 	*) die "unknown argument '$1' (see --help)" 2 ;;
 	esac
@@ -164,6 +170,8 @@ fetch_one() {
 			>"$dest.tmp/.kvm_x86_sim-stamp"
 		rm -rf "$dest"
 		mv "$dest.tmp" "$dest"
+		# the package is 150 MB and its tree is extracted: drop it
+		[ $keep_debs = 1 ] || rm -f "$deb"
 	fi
 	ln -sfn "$(basename "$dest")" "$link"
 	echo "$name $dest"

@@ -176,18 +176,80 @@ def _landed_elsewhere(scratch: Scratch, fd: Optional[FileDiff], k: int,
                       ) -> Optional[str]:
     """A warning when hunk k, applied at line `at` with an offset, now
     sits in another function than the one it was written in."""
-    if fd is None or k > len(written) or written[k - 1] is None:
+    if fd is None or k > len(fd.hunks):
         return None
     h = fd.hunks[k - 1]
     lead = next((j for j, ln in enumerate(h.body[1:]) if ln[:1] in "+-"), 0)
     lines = _read_lines(os.path.join(scratch.root, fd.path()))
+    if not _in_body(lines, at + lead - 1):
+        return None     # between definitions: nothing to land inside
     now = defined_at(lines, at + lead - 1)
-    if now == written[k - 1]:
-        return None
+    m = HUNK_CONTEXT.match(h.body[0])
+    if m:
+        # the header names what git saw before the hunk in the author's
+        # tree: what it sees before it here must name the same
+        was = _context_name(m.group(1))
+        before = _git_context(lines, at)
+        if was is None or was == now or \
+                was in re.findall(r"[A-Za-z_]\w*", before or ""):
+            return None
+    else:
+        # no context: the header's line number in this tree (a diff made
+        # from this tree whose context matched elsewhere)
+        if k > len(written) or written[k - 1] is None or \
+                now == written[k - 1]:
+            return None
+        was = written[k - 1]
     return (f"WARNING: {fd.path()}: hunk #{k} ({h.line}) was written in "
-            f"{written[k - 1]}() but applied at line {at}, in "
+            f"{was}() but applied at line {at}, in "
             f"{now + '()' if now else 'no function'}: check it landed "
             "where you meant")
+
+
+# "@@ -1,2 +1,3 @@ static int __msr_io(struct kvm_vcpu *vcpu," -> the text
+HUNK_CONTEXT = re.compile(r"^@@ -[\d,]+ \+[\d,]+ @@ ?(\S.*)$")
+# git's funcname lines for C (its cpp driver): a line at the left margin
+# that starts an identifier, a jump label aside
+GIT_FUNCNAME = re.compile(r"^[A-Za-z_]")
+GIT_LABEL = re.compile(r"^[A-Za-z_]\w*:\s*($|/[/*])")
+
+
+def _context_name(text: str) -> Optional[str]:
+    """The function (or variable, struct) a hunk header's context names:
+    the identifier before its first "(", else its last identifier."""
+    m = re.search(r"([A-Za-z_]\w*)\s*\(", text)
+    if m:
+        return m.group(1)
+    ids = re.findall(r"[A-Za-z_]\w*", text)
+    return ids[-1] if ids else None
+
+
+def _git_context(lines: list[str], at: int) -> Optional[str]:
+    """The funcname line git would put in a header for a hunk starting at
+    line `at` (1-based) of lines."""
+    for text in reversed(lines[:max(0, at - 1)]):
+        if GIT_FUNCNAME.match(text) and not GIT_LABEL.match(text):
+            return text
+    return None
+
+
+def _in_body(lines: list[str], k: int) -> bool:
+    """Whether line k (0-based) is inside a brace pair (a function's body,
+    a struct's), by a count of the braces before it outside comments."""
+    depth, comment = 0, False
+    for text in lines[:k]:
+        text = re.sub(r"//.*|\"(\\.|[^\"\\])*\"|'(\\.|[^'\\])*'", "",
+                      text)
+        if comment:
+            end = text.find("*/")
+            if end < 0:
+                continue
+            text, comment = text[end + 2:], False
+        text = re.sub(r"/\*.*?\*/", "", text)
+        if "/*" in text:
+            text, comment = text[:text.index("/*")], True
+        depth += text.count("{") - text.count("}")
+    return depth > 0
 
 
 def _read_lines(path: str) -> list[str]:

@@ -144,7 +144,7 @@ def b4_findings(res: Outcome) -> list[tuple[str, str]]:
     for w in res.warnings:
         out.append(("warn", f"WARNING: {w}"))
     cov = last.coverage
-    if not out and cov is not None and cov.covered_none():
+    if not out and cov is not None and cov.code_not_run():
         out.append(("warn", "WARNING: this PASS covered none of the "
                     f"patch: {cov.summary()}"))
     return out

@@ -31,9 +31,8 @@ from .formats import (nipa_exit, render_ktap, render_patchwork,
                       render_robot, testing_line, write_nipa_description)
 from .gitrange import base_commit_warnings, read_range, repo_top
 from .patchcov import (Unmeasured, applied_changes, applied_deletions,
-                       private_dir,
-                       executed_lines, gcov_env, measure, slice_lines,
-                       snapshot)
+                       executed_lines, gcov_env, held_text, measure,
+                       private_dir, slice_lines, snapshot)
 from .patches import Patch, read_file, read_series
 from .paths import KVM_DIR, TOP, cache_dir, trees_dir
 from .report import (Colour, Outcome, check_output, print_error, printable,
@@ -156,6 +155,9 @@ def arg_parser() -> Parser:
                     default="auto")
     ap.add_argument("--quiet", action="store_true",
                     help="no progress lines on stderr")
+    ap.add_argument("--full-trace", action="store_true",
+                    help="every event of a finding's trace (default: the "
+                    "patched lines' events and the last 8)")
     ap.add_argument("--case-timeout", type=at_least(1, "seconds"),
                     default=CASE_TIMEOUT,
                     metavar="S", help="CPU seconds one case may use before it "
@@ -422,8 +424,10 @@ class StepRunner:
         st.evaluate(run)
         st.changed = changed
         if changed is not None:
-            st.coverage = measure(changed, slice_lines(sdir, tree),
-                                  *self.lines_run[key])
+            held = slice_lines(sdir, tree)
+            st.coverage = measure(changed, held, *self.lines_run[key],
+                                  source=root)
+            st.changed_text = held_text(changed, held, root)
         st.seconds = time.monotonic() - t0
         st.cached = "cached" if c1 and c2 else ""
         return st
@@ -666,6 +670,7 @@ def main(argv: list[str]) -> int:
     args: Optional[argparse.Namespace] = None
     try:
         args = arg_parser().parse_args(argv)
+        res.full_trace = args.full_trace
         validate(args, res)
     except BadInput as e:
         res.error = lines_of(e) or ["bad input"]

@@ -182,7 +182,7 @@ def patch_state(res: Outcome, s: Optional[Step]) -> tuple[str, str]:
     n = s.counts()
     warn = [f"{f.inv} present at the base" for f in fs
             if f.origin == "base"]
-    if s.coverage is not None and s.coverage.covered_none():
+    if s.coverage is not None and s.coverage.code_not_run():
         warn.append("the run covered none of the patch's changed lines")
     text = (f"{len(s.invs)} invariants held over {n['PASS']} cases "
             f"({n['SKIP']} skipped)")

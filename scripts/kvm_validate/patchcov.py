@@ -293,15 +293,47 @@ class PatchCoverage:
         return bool(self.changed) and not self.unmeasured and \
             self.executed == 0
 
+    def code_not_run(self) -> bool:
+        """The patch changed code the harness holds and none of it ran:
+        worth a warning where a comment or a change outside the model
+        (judged elsewhere: changes.py) is not."""
+        return self.with_code > 0 and self.covered_none()
+
+
+COMMENT_RE = re.compile(r"^\s*(//|/\*|\*|$)")
+GOVERNS = 20                # lines a label or declaration may govern
+
+
+def governed(n: int, held: set[int], counts: dict[int, int],
+             text: Optional[list[str]]) -> Optional[int]:
+    """The line whose code a changed line without code of its own (a
+    `case` label, a declaration, a brace, an `else`) governs: the next
+    held line gcc emitted code for.  None for a comment or a blank line
+    (it governs nothing), or when the source text is unknown."""
+    if text is None or not 0 < n <= len(text) or \
+            COMMENT_RE.match(text[n - 1]):
+        return None
+    for k in range(n + 1, n + 1 + GOVERNS):
+        if k not in held:
+            return None         # out of the held code (a dropped arm)
+        if k in counts:
+            return k
+    return None
+
 
 def measure(changed: dict[str, list[int]], held: dict[str, set[int]],
             ran: Optional[dict[str, dict[int, int]]],
-            unmeasured: str = "") -> PatchCoverage:
-    """changed: applied_changes() (or changed_lines()) of one patch."""
+            unmeasured: str = "",
+            source: Optional[str] = None) -> PatchCoverage:
+    """changed: applied_changes() (or changed_lines()) of one patch.
+    source: the root of the tree the lines are in, to count a label or a
+    declaration as run when the code it governs ran (with code: the
+    lines gcc emitted code for, and those)."""
     pc = PatchCoverage(unmeasured=unmeasured if ran is None else "")
     for path, lines in sorted(changed.items()):
         mine = held.get(path, set())
         counts = (ran or {}).get(path, {})
+        text = read_lines(source, path) if source else None
         for n in lines:
             pc.changed += 1
             if n not in mine:
@@ -309,10 +341,34 @@ def measure(changed: dict[str, list[int]], held: dict[str, set[int]],
                     pc.outside.append(path)
                 continue
             pc.sliced += 1
-            if n in counts:
+            at = n if n in counts else governed(n, mine, counts, text)
+            if at is not None:
                 pc.with_code += 1
-                if counts[n]:
+                if counts[at]:
                     pc.executed += 1
                 elif len(pc.not_run) < SHOWN:
                     pc.not_run.append(f"{path}:{n}")
     return pc
+
+
+def held_text(changed: dict[str, list[int]], held: dict[str, set[int]],
+              root: str) -> dict[str, dict[int, str]]:
+    """The text of each changed line the slice holds (blank ones aside),
+    for the report: path -> line -> text."""
+    out: dict[str, dict[int, str]] = {}
+    for path, lines in changed.items():
+        text = read_lines(root, path) or []
+        for n in lines:
+            if n in held.get(path, set()) and 0 < n <= len(text) and \
+                    text[n - 1].strip():
+                out.setdefault(path, {})[n] = text[n - 1]
+    return out
+
+
+def read_lines(root: str, path: str) -> Optional[list[str]]:
+    try:
+        with open(os.path.join(root, path), encoding="utf-8",
+                  errors="replace") as f:
+            return f.read().splitlines()
+    except OSError:
+        return None

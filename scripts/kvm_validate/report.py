@@ -49,6 +49,7 @@ class Outcome:
     stopped: str = ""           # why later prefixes were not checked
     warnings: list[str] = field(default_factory=list)   # e.g. base-commit
     replay: list[str] = field(default_factory=list)     # validate's args
+    full_trace: bool = False    # every event of a finding's trace
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
@@ -174,6 +175,95 @@ def at_base(s: Any, w: Any, colour: Colour) -> None:
             w(f"    {printable(lines[0])}")
 
 
+SHOWN_LINES = 6             # a block's patched lines, with their text
+SHOWN_MESSAGES = 5          # a block's kinds of failure message
+
+
+def spans(ns: list[int]) -> str:
+    """[1, 2, 3, 7] -> "1-3, 7"."""
+    out: list[str] = []
+    for n in ns:
+        if out and n == int(out[-1].split("-")[-1]) + 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out)
+
+
+def scenarios_line(cs: list[Any]) -> str:
+    """"scet_only_batch (6), one_reg (6), ...": each scenario's cases."""
+    by_scn: dict[str, int] = {}
+    for c in cs:
+        by_scn[c.scenario] = by_scn.get(c.scenario, 0) + 1
+    return ", ".join(f"{n} ({k})" for n, k in by_scn.items())
+
+
+def fail_message(c: Any, inv: str) -> str:
+    """The case's FAIL line for inv, without "FAIL INV: "."""
+    for ln in c.report:
+        if ln.startswith(f"FAIL {inv}:"):
+            return str(ln[len(f"FAIL {inv}:"):].strip())
+    return "violated"
+
+
+def finding_block(s: Any, inv: str, cs: list[Any], after: str,
+                  full: bool, w: Any, colour: Colour) -> None:
+    """One block per violated invariant of a step, read in seconds: what
+    broke and how often, where, the patch's lines, and the first case's
+    events up to the break (the patched lines' among them)."""
+    c = cs[0]
+    nscn = len({x.scenario for x in cs})
+    w(colour("FAIL", f"FAIL {inv}") + f" {after}: {len(cs)} case(s) in "
+      f"{nscn} scenario(s)")
+    if inv in RUN_ROWS.values():
+        kinds: dict[str, list[Any]] = {}
+        for x in cs:
+            kinds.setdefault(x.kind, []).append(x)
+        for kind, xs in kinds.items():
+            why = (f" ({xs[0].reason})" if xs[0].reason and
+                   xs[0].reason != kind else "")
+            w(f"  {RUN_WHY[kind]}{why}: first {xs[0].name}")
+    else:
+        # messages that differ only in their numbers (an MSR, a value,
+        # a vCPU) are one kind of failure: the first of each is shown
+        first: dict[str, str] = {}
+        count: dict[str, int] = {}
+        for x in cs:
+            m = fail_message(x, inv)
+            key = re.sub(r"0x[0-9a-f]+|\d+", "#", m)
+            first.setdefault(key, m)
+            count[key] = count.get(key, 0) + 1
+        order = [(first[k], count[k])
+                 for k in sorted(count, key=lambda k: -count[k])]
+        for k, (m, n) in enumerate(order):
+            if k == SHOWN_MESSAGES:
+                w(f"  ... {len(order) - k} other kind(s) of message")
+                break
+            w(f"  {'' if not k else 'also: '}{inv}: {printable(m)}" +
+              (f" ({n} case(s))" if len(order) > 1 else ""))
+    w(f"  scenarios: {printable(scenarios_line(cs))}")
+    text = getattr(s, "changed_text", None) or {}
+    lines = [(f, n, t) for f, ns in sorted(text.items())
+             for n, t in sorted(ns.items())]
+    if 0 < len(lines) <= SHOWN_LINES:
+        w("  the patch's lines in the harness's code:")
+        for f, n, t in lines:
+            w(f"    {f}:{n}  {printable(t.strip())}")
+    elif lines:
+        w(f"  the patch's lines in the harness's code ({len(lines)}): " +
+          "; ".join(f"{f}:{spans(sorted(ns))}"
+                    for f, ns in sorted(text.items())))
+    if c.scenario == "explore":
+        w(f"  found by the exploration of injected interruptions "
+          f"({c.cpuid}): {explored_schedule(c, inv)}")
+    trace, _ = short_trace(c, inv, patched=s.changed, full=full)
+    if len(trace) > 1:
+        w(f"  first case {c.name}, the events up to the break" +
+          ("" if full else " (--full-trace: every event)") + ":")
+        for ln in trace[1:]:
+            w(f"    {printable(ln)}")
+
+
 def render_text(res: Outcome, colour: Colour) -> str:
     out: list[str] = []
     w = out.append
@@ -230,44 +320,17 @@ def render_text(res: Outcome, colour: Colour) -> str:
             w("patch coverage (each patch's changed lines, in its step's "
               "run):")
             out += cov
-    seen = set()
     for s in steps:
         if s.reference:
             at_base(s, w, colour)
             continue
         for inv, cs in s.new_failures().items():
-            key = (inv, tuple(sorted({c.scenario for c in cs})))
-            if key in seen:
-                continue
-            seen.add(key)
             w("")
             after = (f"new at patch {s.index}/{len(patches)} "
                      f"({s.patches[-1].label()})" +
                      fixed_by(steps, inv, cs[0].name, len(patches))
                      if s.index else "in the tree as it is")
-            by_scn: dict[str, list[Any]] = {}
-            for c in cs:
-                by_scn.setdefault(c.scenario, []).append(c)
-            for scn, scs in by_scn.items():
-                c = scs[0]
-                lines, where = short_trace(c, inv)
-                w(colour("FAIL", f"FAIL {inv}") + f" {after}")
-                if inv in RUN_ROWS.values():
-                    why = (f" ({c.reason})" if c.reason and
-                           c.reason != c.kind else "")
-                    w(f"  scenario {scn}: {c.name}: {RUN_WHY[c.kind]}{why}")
-                elif scn == "explore":
-                    w(f"  exploration of injected interruptions "
-                      f"({c.cpuid}): {explored_schedule(c, inv)}")
-                else:
-                    w(f"  scenario {scn}, vendor {c.vendor.upper()}, guest "
-                      f"CPUID {c.cpuid}" +
-                      (f"  (also: {', '.join(x.name.split('/', 1)[-1] for x in scs[1:])})"
-                       if len(scs) > 1 else ""))
-                if where:
-                    w(f"  kernel lines in the trace: {where}")
-                for ln in lines:
-                    w(f"    {printable(ln)}")
+            finding_block(s, inv, cs, after, res.full_trace, w, colour)
     for s in steps:
         if s.stopped:
             w("")

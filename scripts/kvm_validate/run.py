@@ -233,8 +233,10 @@ def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
     start, gdb_done, stopped = 1, False, ""
     quiet_for = WALL_FACTOR * (case_timeout + budget) + 5
     while True:
+        # every event of a finding's trace: the report picks (verdicts.py)
         argv = [exe, "--ktap", "--from", str(start), "--case-timeout",
-                str(case_timeout), "--memory-limit", str(memory_mib)] + \
+                str(case_timeout), "--memory-limit", str(memory_mib),
+                "--trace-window", "0"] + \
             (extra or [])
         try:
             ex = execute(argv, quiet_for, memory_mib, env)

@@ -37,6 +37,8 @@ class Step:
     reference: bool = False             # the base of a series
     # the tree's lines its last patch changed, by file (patchcov.py)
     changed: Optional[Dict[str, List[int]]] = None
+    # the text of its changed lines the slice holds (the report shows it)
+    changed_text: Dict[str, Dict[int, str]] = field(default_factory=dict)
     # its changed lines the run does not cover (changes.py): exit 3
     # unless a violation is found
     unchecked: List[str] = field(default_factory=list)
@@ -153,7 +155,9 @@ def introduced(steps: List[Step], inv: str, name: str
     return first, fixed
 
 
-TRACE_LOCATION = re.compile(r"(arch/x86/\S+):(\d+)\s*$")
+PATCHED_MARK = "  <- patched line"
+TRACE_LOCATION = re.compile(r"(arch/x86/\S+):(\d+)(?:\s+<- patched line)?"
+                            r"\s*$")
 
 
 def trace_locations(lines: List[str]) -> List[Tuple[str, int]]:
@@ -162,10 +166,13 @@ def trace_locations(lines: List[str]) -> List[Tuple[str, int]]:
             for m in map(TRACE_LOCATION.search, lines) if m]
 
 
-def short_trace(case: Case, inv: str,
-                limit: int = 8) -> Tuple[List[str], Optional[str]]:
-    """The report block of case that names inv: its FAIL line and the last
-    `limit` trace lines (the trace ends at the event that broke it)."""
+def short_trace(case: Case, inv: str, limit: int = 8,
+                patched: Optional[Dict[str, List[int]]] = None,
+                full: bool = False) -> Tuple[List[str], Optional[str]]:
+    """The report block of case that names inv: its FAIL line and the
+    events that matter: those at a line the step's patch changed (marked)
+    and the last `limit` (the trace ends at the event that broke the
+    rule); full: every event.  Also the kernel lines of what it shows."""
     rep = case.report
     start = None
     for i, ln in enumerate(rep):
@@ -185,13 +192,28 @@ def short_trace(case: Case, inv: str,
         block.append(rep[j].strip())
         j += 1
     trace = block[1:]
+    keep = set(range(max(0, len(trace) - limit), len(trace)))
+    for k, ln in enumerate(trace):
+        m = TRACE_LOCATION.search(ln)
+        if m and patched and int(m.group(2)) in patched.get(m.group(1), []):
+            keep.add(k)
+            trace[k] = ln + PATCHED_MARK
+    if full:
+        keep = set(range(len(trace)))
+    shown: List[str] = []
+    gap = 0
+    for k, ln in enumerate(trace):
+        if k not in keep:
+            gap += 1
+            continue
+        if gap:
+            shown.append(f"... {gap} event(s)")
+            gap = 0
+        shown.append(ln)
     lines: List[str] = []
     last: Optional[str] = None
-    for path, n in trace_locations(trace):
+    for path, n in trace_locations(shown):
         lines.append(str(n) if path == last else f"{path}:{n}")
         last = path
     where = ", ".join(lines) or None
-    if len(trace) > limit:
-        trace = [f"... {len(trace) - limit} earlier event(s)"] + \
-            trace[-limit:]
-    return [block[0]] + trace, where
+    return [block[0]] + shown, where

@@ -7,6 +7,7 @@
  *                            [--summary] [--trace]
  *   kvm_x86_sim_tests_<tree> --ktap [--scenario NAME] [--from K]
  *                            [--case-timeout S] [--memory-limit MIB]
+ *                            [--trace-window N]
  *
  * --expect turns the run into a check that the tree is caught: it passes
  * when at least one case reports the first named invariant violated and
@@ -16,7 +17,8 @@
  * --summary prints one line per scenario instead (the main job's table);
  * --ktap prints every case as KTAP, the form validate reads (ktap.c);
  * --list prints the table: name, expected-violation mask, summary;
- * --trace prints every case's whole event trace.
+ * --trace prints every case's whole event trace; --trace-window N the
+ * last N events before each violation (default 8; 0: all of them).
  * --mutants FROM TO runs mutants [FROM, TO) of a mutated slice against
  * every case (mutant.c); KVM_X86_SIM_MUTANT=ID activates one mutant in
  * any other mode (a survivor's exploration, a replay).
@@ -144,6 +146,8 @@ int main(int argc, char **argv)
 			expect_mask |= SIM_INV_BIT(inv);
 		} else if (!strcmp(argv[a], "--trace")) {
 			sim_case_trace = true;
+		} else if (!strcmp(argv[a], "--trace-window") && a + 1 < argc) {
+			oracle_trace_window = strtoul(argv[++a], NULL, 10);
 		} else if (!strcmp(argv[a], "--ktap")) {
 			want_ktap = true;
 		} else if (!strcmp(argv[a], "--from") && a + 1 < argc) {
@@ -207,7 +211,7 @@ int main(int argc, char **argv)
 			return 0;
 		} else {
 			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list] [--summary] [--trace] [--faults F,...]\n"
-				"       %s --ktap [--scenario NAME] [--from K] [--case-timeout S] [--memory-limit MIB] [--ktap-explore [--window W] [--budget S] [--replay-cmd CMD]]\n"
+				"       %s --ktap [--scenario NAME] [--from K] [--case-timeout S] [--memory-limit MIB] [--trace-window N] [--ktap-explore [--window W] [--budget S] [--replay-cmd CMD]]\n"
 				"       %s --explore [--scenario NAME] [--all] [--jobs N] [--window W] [--budget S] [--faults F,...] [--expect INVARIANT]...\n"
 				"       %s --replay CASE@AT:KIND[,AT:KIND] [--faults F,...]\n"
 				"       %s --explore --programs N [--seed S] | --seed S --program K [--vendor vmx|svm]\n"

@@ -50,7 +50,10 @@ def validate(args, build):
 
 def need(path, what):
     if not path or not os.path.exists(path):
-        print(f"SKIP: {what} not available ({path or 'not configured'})")
+        how = ("./kvm-x86-sim setup --seed FILE" if "seed" in what else
+               "./kvm-x86-sim setup")
+        print(f"SKIP: {what} not available ({path or 'not configured'}; "
+              f"{how})")
         sys.exit(SKIP)
 
 

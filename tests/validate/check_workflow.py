@@ -115,6 +115,15 @@ def case_b4_protocol(a, tmp):
     rc, out, err = b4_check(repo, clean, a.build, env)
     check(rc == 0 and out == "" and err == "", "a clean patch: silence and "
           "exit 0 expected", out + err)
+    # a patch of comments only changes no code: silence too, not a
+    # warning on every comment that gets the check switched off
+    comment = write(tmp, "comment.patch", gen_patch(
+        repo, kernel.X86, [("static int __msr_io(",
+                            "\t/* only a comment */")],
+        "KVM: x86: only a comment"))
+    rc, out, err = b4_check(repo, comment, a.build, env)
+    check(rc == 0 and out == "" and err == "", "a comment-only patch: "
+          "silence and exit 0 expected", out + err)
     rc, out, err = b4_check(repo, clean, a.build, env, "json")
     doc = json.loads(out)
     check(rc == 0 and doc[0]["status"] == "pass" and

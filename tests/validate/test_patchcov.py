@@ -176,6 +176,26 @@ class Measure(unittest.TestCase):
         self.assertTrue(pc.covered_none())
         self.assertEqual(pc.sliced, 0)
 
+    def test_a_label_runs_when_the_code_it_governs_ran(self):
+        """A `case` label and a declaration have no code of their own:
+        they count as run when the next line with code ran; a comment
+        governs nothing."""
+        src = ["int f(int x)", "{", "\tint y;", "\ty = x;",
+               "\tswitch (y) {", "\tcase 1:", "\t\treturn 1;",
+               "\t/* two */", "\tcase 2:", "\t\treturn 2;", "\t}",
+               "\treturn 0;", "}"]
+        with tempfile.TemporaryDirectory() as root:
+            os.makedirs(os.path.join(root, os.path.dirname(REL)))
+            with open(os.path.join(root, REL), "w") as f:
+                f.write("\n".join(src) + "\n")
+            held = {REL: set(range(1, 14))}
+            ran = {REL: {4: 1, 5: 1, 7: 1, 10: 0, 12: 0}}
+            # 3 (declaration -> 4), 6 (case 1 -> 7), 8 (comment),
+            # 9 (case 2 -> 10, not run)
+            pc = measure({REL: [3, 6, 8, 9]}, held, ran, source=root)
+        self.assertEqual((pc.sliced, pc.with_code, pc.executed), (4, 3, 2))
+        self.assertEqual(pc.not_run, [f"{REL}:9"])
+
 
 if __name__ == "__main__":
     unittest.main()

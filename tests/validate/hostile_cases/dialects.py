@@ -117,6 +117,45 @@ def header_unrelated_define(c):
 
 
 @case("dialects", OK, r"WARNING: arch/x86/kvm/x86\.c: hunk #1 .* was "
+      r"written in kvm_hostile_elsewhere\(\) but applied at line \d+, "
+      r"in __msr_io\(\)")
+def dialect_git_hunk_context_elsewhere(c):
+    """a git hunk 1500 lines off whose header's function context names
+    another function than the one its lines land in: a warning naming
+    both"""
+    r = c.repo()
+    r.edit(kernel.X86, kernel.in_msr_io("/* hostile: a comment */"))
+    r.commit("KVM: x86: a comment")
+    text = re.sub(r"^@@ -(\d+),(\d+) \+(\d+),(\d+) @@ .*$", lambda m: (
+        f"@@ -{int(m.group(1)) + 1500},{m.group(2)} "
+        f"+{int(m.group(3)) + 1500},{m.group(4)} @@ "
+        "static int kvm_hostile_elsewhere(void)"), r.series(), count=1,
+        flags=re.M)
+    return c.run("--patch", c.write("context.patch", text))
+
+
+def _no_hunk_warning(run, out):
+    return ("a warning for a hunk that landed in the function its header "
+            "names" if "WARNING: arch/x86/kvm/x86.c: hunk" in out else "")
+
+
+@case("dialects", OK, r"hunk #1 applied at \d+ \(offset -1500 lines\)")
+def dialect_git_hunk_far_same_function(c):
+    """a git hunk written 1500 lines off (another tree) whose context
+    names the function it lands in: a note of the offset, no warning"""
+    r = c.repo()
+    r.edit(kernel.X86, kernel.in_msr_io("/* hostile: a comment */"))
+    r.commit("KVM: x86: a comment")
+    text = re.sub(r"^@@ -(\d+),(\d+) \+(\d+),(\d+) @@", lambda m: (
+        f"@@ -{int(m.group(1)) + 1500},{m.group(2)} "
+        f"+{int(m.group(3)) + 1500},{m.group(4)} @@"), r.series(), count=1,
+        flags=re.M)
+    run = c.run("--patch", c.write("far.patch", text))
+    run.check = _no_hunk_warning
+    return run
+
+
+@case("dialects", OK, r"WARNING: arch/x86/kvm/x86\.c: hunk #1 .* was "
       r"written in \w+\(\) but applied at line \d+, in __msr_io\(\)")
 def dialect_hunk_lands_elsewhere(c):
     """a hunk whose header says it was written 1500 lines before where its
