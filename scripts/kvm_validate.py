@@ -9,6 +9,7 @@ CMake's validate tests and scripts/bench-validate.sh run.
 
 import os
 import sys
+from typing import Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -16,7 +17,7 @@ from kvm_validate.cli import run_from_command_line  # noqa: E402
 from kvm_validate.report import any_locale  # noqa: E402
 
 
-def subcommand(main, argv):  # type: ignore[no-untyped-def]
+def subcommand(main: Callable[[list[str]], int], argv: list[str]) -> int:
     """explore or mutate: their children's temporary directory removed
     on every exit path, as validate's (a signal's too)."""
     from kvm_validate.errors import Interrupted

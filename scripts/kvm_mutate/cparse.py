@@ -11,7 +11,7 @@ tokens; a mutant whose text would span one is never placed.
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterator, Optional
 
 TOKEN_RE = re.compile(r"""
     (?P<id>[A-Za-z_]\w*)
@@ -192,7 +192,7 @@ class Body:
                 self.text(k + 1) in ("=", ";", ",", "["))
 
 
-def walk(s: Stmt):
+def walk(s: Stmt) -> Iterator[tuple[Stmt, Optional[Stmt]]]:
     """Every statement, pre-order, with its parent."""
     stack: list[tuple[Stmt, Optional[Stmt]]] = [(s, None)]
     while stack:

@@ -13,7 +13,7 @@ adds a newline: the slice's #line directives stay true.
 import re
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional, Union
 
 from kvm_slice.lexer import strip_comments
 
@@ -176,7 +176,7 @@ class Function:
                 yield from self.arg_swaps(i)
 
     @staticmethod
-    def opt(e):
+    def opt(e: Union[Edit, Iterable[Edit], None]) -> Iterator[Edit]:
         if e is None:
             return
         if isinstance(e, Edit):

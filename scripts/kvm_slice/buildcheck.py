@@ -28,6 +28,7 @@ import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from typing import Callable, Optional, Union
 
 from .index import scan_file, word_re
 from .lexer import SourceFile
@@ -81,7 +82,7 @@ class Pulled:
     end_line: int = 0
     path: str = ""             # absolute path, as #line names it
 
-    def render(self):
+    def render(self) -> str:
         if not self.rel:
             return f"/* {self.kind}: {self.name} */\n{self.text}\n"
         quoted = self.path.replace("\\", "\\\\").replace('"', '\\"')
@@ -93,12 +94,12 @@ class TreeHeaders:
     *tree* (a patched scratch copy may hold a few), else those of
     *fallback* (the tree it was copied from)."""
 
-    def __init__(self, tree, fallback=None):
+    def __init__(self, tree: str, fallback: Optional[str] = None) -> None:
         self.roots = [r for r in (tree, fallback) if r]
-        self._files = {}
+        self._files: dict[str, SourceFile] = {}
 
-    def _candidates(self, word):
-        found = set()
+    def _candidates(self, word: str) -> list[str]:
+        found: set[str] = set()
         for root in self.roots:
             dirs = [d for d in HEADER_DIRS
                     if os.path.isdir(os.path.join(root, d))]
@@ -118,7 +119,7 @@ class TreeHeaders:
             (order[d] for d in HEADER_DIRS if p.startswith(d + "/")), 99),
             p))
 
-    def _source(self, rel):
+    def _source(self, rel: str) -> SourceFile:
         src = self._files.get(rel)
         if src is None:
             root = next(r for r in self.roots
@@ -129,12 +130,13 @@ class TreeHeaders:
             self._files[rel] = src
         return src
 
-    def _pulled(self, name, kind, src, start, end):
+    def _pulled(self, name: str, kind: str, src: SourceFile, start: int,
+                end: int) -> Pulled:
         return Pulled(name, kind, src.text[start:end], src.rel,
                       src.line_of(start), src.line_of(max(start, end - 1)),
                       src.path)
 
-    def _statement(self, src, start):
+    def _statement(self, src: SourceFile, start: int) -> int:
         """The end of the top-level statement or invocation at start:
         past its balanced parentheses/braces and a closing ';'."""
         code, depth, i = src.code, 0, start
@@ -156,7 +158,7 @@ class TreeHeaders:
             i += 1
         return len(code)
 
-    def find(self, name, kinds):
+    def find(self, name: str, kinds: tuple[str, ...]) -> Optional[Pulled]:
         """A Pulled definition of name, trying kinds in order (macro, fn,
         struct, enum, class), or None."""
         for rel in self._candidates(name):
@@ -170,7 +172,8 @@ class TreeHeaders:
                     return p
         return None
 
-    def _find_in(self, src, name, kind):
+    def _find_in(self, src: SourceFile, name: str,
+                 kind: str) -> Optional[Pulled]:
         code = src.code
         if kind == "macro":
             m = re.search(rf"^[ \t]*#[ \t]*define[ \t]+{re.escape(name)}\b",
@@ -194,9 +197,9 @@ class TreeHeaders:
             m = re.search(rf"^\s+{re.escape(name)}\s*(?:=[^,\n]*)?,?\s*$",
                           code, re.M)
             if m:
-                head = code.rfind("enum", 0, m.start())
-                if head >= 0 and "}" not in code[head:m.start()]:
-                    start = src.line_start(head)
+                at = code.rfind("enum", 0, m.start())
+                if at >= 0 and "}" not in code[at:m.start()]:
+                    start = src.line_start(at)
                     return self._pulled(name, "enum", src, start,
                                         self._statement(src, start))
         elif kind == "class":
@@ -216,7 +219,7 @@ class TreeHeaders:
                 m = re.compile(r"^typedef\b", re.M).search(code, end)
         return None
 
-    def _class_wrapper(self, src, name):
+    def _class_wrapper(self, src: SourceFile, name: str) -> Optional[Pulled]:
         """A class defined through a wrapper macro that pastes its name
         (include/linux/kvm_host.h's DEFINE_VCPU_MAP_CLASS(ro)): the
         wrapper and the invocation that makes name."""
@@ -243,7 +246,7 @@ class TreeHeaders:
         return None
 
 
-def stand_in(name):
+def stand_in(name: str) -> Optional[Pulled]:
     """A no-op or recorded stand-in for an annotation-like name, or None."""
     if ANNOTATION_RE.match(name):
         val = "(0)" if name.endswith("_enabled") else "((void)0)"
@@ -264,7 +267,7 @@ class Diag:
     line: int
     msg: str
 
-    def where(self, tree):
+    def where(self, tree: str) -> str:
         rel = self.file
         if rel.startswith(tree.rstrip("/") + "/"):
             rel = rel[len(tree.rstrip("/")) + 1:]
@@ -274,7 +277,7 @@ class Diag:
         return f"{rel}:{self.line}"
 
 
-def parse_errors(out):
+def parse_errors(out: str) -> list[Diag]:
     diags = []
     for ln in out.splitlines():
         m = DIAG_RE.match(ln)
@@ -288,11 +291,11 @@ class Compiler:
     """The harness's compile of a slice, syntax only: cc and its argv
     (flags and -I's), and the glue source that includes the slice."""
 
-    def __init__(self, argv, glue):
+    def __init__(self, argv: list[str], glue: str) -> None:
         self.argv = argv
         self.glue = glue
 
-    def errors(self, c_text, h_text):
+    def errors(self, c_text: str, h_text: str) -> tuple[int, str]:
         with tempfile.TemporaryDirectory(prefix="kvm_slice-") as d:
             for name, text in (("slice.c", c_text), ("slice.h", h_text)):
                 with open(os.path.join(d, name), "w", encoding="utf-8",
@@ -314,7 +317,8 @@ class Compiler:
             return r.returncode, r.stdout + r.stderr
 
 
-def _owner(diag, results, pulled):
+def _owner(diag: Diag, results: list[Result],
+           pulled: list[Pulled]) -> Union[Result, Pulled, None]:
     """The sliced definition or pulled header text holding diag's line."""
     for r in results:
         d = r.defn
@@ -336,7 +340,7 @@ def _owner(diag, results, pulled):
     return None
 
 
-def _line_of(path, line):
+def _line_of(path: str, line: int) -> Optional[str]:
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             for k, text in enumerate(f, 1):
@@ -347,7 +351,8 @@ def _line_of(path, line):
     return None
 
 
-def _lacked(diag):
+def _lacked(diag: Diag) -> Union[tuple[tuple[str, ...], str],
+                                 tuple[None, None]]:
     """(kinds to try, name) for what a diagnostic says is missing."""
     for what, rx in LACKS:
         m = rx.search(diag.msg)
@@ -376,7 +381,14 @@ def _lacked(diag):
     return None, None
 
 
-def check_build(tree, results, render, compiler, log=None, fallback=None):
+# render(results, pulled) -> (c_text, h_text)
+Render = Callable[[list[Result], list[Pulled]], tuple[str, str]]
+
+
+def check_build(tree: str, results: list[Result], render: Render,
+                compiler: Compiler,
+                log: Optional[Callable[[str], None]] = None,
+                fallback: Optional[str] = None) -> tuple[list[Pulled], str]:
     """Compile render(results, pulled) until it builds, pulling what the
     tree's headers define and leaving out what cannot be built.
 
@@ -384,7 +396,8 @@ def check_build(tree, results, render, compiler, log=None, fallback=None):
     of the last failed compile or "").  Sets r.unbuilt on the results
     left out."""
     headers = TreeHeaders(tree, fallback)
-    pulled, tried = [], set()
+    pulled: list[Pulled] = []
+    tried: set[tuple[tuple[str, ...], str]] = set()
     out = ""
     for _ in range(MAX_ROUNDS):
         rc, out = compiler.errors(*render(results, pulled))
@@ -395,6 +408,7 @@ def check_build(tree, results, render, compiler, log=None, fallback=None):
             owner = _owner(diag, results, pulled)
             kinds, name = _lacked(diag)
             if name and (kinds, name) not in tried:
+                assert kinds is not None    # with name
                 tried.add((kinds, name))
                 p = stand_in(name) or headers.find(name, kinds)
                 if p is not None and all(q.name != p.name or

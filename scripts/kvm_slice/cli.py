@@ -4,16 +4,17 @@
 import argparse
 import os
 import sys
+from typing import Optional
 
-from .buildcheck import Compiler, check_build
+from .buildcheck import Compiler, Pulled, check_build
 from .errors import EXIT_OK, EXIT_USAGE, PROG, SliceError
 from .render import render_c, render_h, render_report, summary_line
-from .resolve import slice_tree
+from .resolve import Result, slice_tree
 from .closure import follow, provided_names
 from .spec import parse_provided, parse_spec
 
 
-def write_file(path, text):
+def write_file(path: str, text: str) -> None:
     """Write *text* to *path*, creating parent directories."""
     parent = os.path.dirname(path)
     if parent:
@@ -23,7 +24,7 @@ def write_file(path, text):
         f.write(text)
 
 
-def parse_args(argv):
+def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         prog="kvm_slice.py",
         description="Copy named KVM definitions verbatim out of a kernel "
@@ -55,7 +56,7 @@ def parse_args(argv):
     return ap.parse_args(argv)
 
 
-def run(args):
+def run(args: argparse.Namespace) -> None:
     """Do the work for parsed *args*; raises SliceError on failure."""
     tree = os.path.abspath(args.tree)
     if not os.path.isdir(tree):
@@ -71,13 +72,15 @@ def run(args):
     if provided:
         results += follow(tree, search_dir, results,
                           provided_names(provided))
-    pulled, failed = [], ""
+    pulled: list[Pulled] = []
+    failed = ""
     if args.check_glue:
         if not args.check_cc:
             raise SliceError(EXIT_USAGE, f"{PROG}: --check-glue needs "
                              "--check-cc CC [ARG...]")
 
-        def render(res, pul):
+        def render(res: list[Result],
+                   pul: list[Pulled]) -> tuple[str, str]:
             return (render_c(tree, args.prelude, res, pul),
                     render_h(tree, args.out_h, res))
         pulled, failed = check_build(
@@ -97,7 +100,7 @@ def run(args):
               "will say why")
 
 
-def main(argv=None):
+def main(argv: Optional[list[str]] = None) -> int:
     args = parse_args(argv)
     try:
         run(args)

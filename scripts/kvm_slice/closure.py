@@ -14,13 +14,14 @@ file, or left out with a note (the compiler then names it).
 
 import os
 import re
+from typing import Optional
 
 from .errors import EXIT_SYMBOL, SliceError
 from .lexer import mask_code
 from .prune import switch_names
 from .resolve import Result, prune_or_hand_on, resolve
 from .switch import find_switch
-from .index import index_tree, list_sources
+from .index import Definition, index_tree, list_sources
 from .spec import SpecEntry
 
 IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -43,10 +44,10 @@ MAX_ROUNDS = 8              # helpers of helpers of ...
 MAX_ADDED = 64              # a runaway closure is a bug, not a slice
 
 
-def provided_names(paths):
+def provided_names(paths: list[str]) -> set[str]:
     """Every identifier in the .h files under *paths* (files or
     directories): what the stubs and the machine provide."""
-    names = set()
+    names: set[str] = set()
     for top in paths:
         files = [top] if os.path.isfile(top) else [
             os.path.join(d, f) for d, _, fs in os.walk(top) for f in fs
@@ -58,9 +59,10 @@ def provided_names(paths):
     return names
 
 
-def _maybe_defined(root):
+def _maybe_defined(root: str) -> tuple[set[str], set[str]]:
     """(names #define'd, names that may head a function definition)."""
-    macros, fns = set(), set()
+    macros: set[str] = set()
+    fns: set[str] = set()
     for path in list_sources(root):
         with open(path, encoding="utf-8", errors="replace") as f:
             for m in DEFINED_RE.finditer(f.read()):
@@ -71,7 +73,7 @@ def _maybe_defined(root):
     return macros, fns
 
 
-def _uses(text):
+def _uses(text: str) -> tuple[set[str], set[str]]:
     """What a definition's code may use from elsewhere: the names it
     calls (a function or a function-like macro) and every identifier (an
     object-like macro); comments and literals masked."""
@@ -79,19 +81,21 @@ def _uses(text):
     return set(CALL_RE.findall(code)), set(IDENT_RE.findall(code))
 
 
-def _hand_on_arms(res, arms):
+def _hand_on_arms(res: Result, arms: tuple[str, ...]) -> Optional[str]:
     """A helper called by a function whose arms= was handed on: prune its
     switch if a case label names one of the arms (it is the switch that
     moved), hand the arms on again if it has no switch; else take it
     whole.  Returns an error message, or None."""
     d = res.defn
+    assert d is not None            # _pick() found it
     if switch_names(d.src, d, arms) or find_switch(d.src, d) is None:
         return prune_or_hand_on(res, arms)
     res.text = d.src.text[d.start:d.end]
     return None
 
 
-def follow(tree, search_dir, results, provided):
+def follow(tree: str, search_dir: str, results: list[Result],
+           provided: set[str]) -> list[Result]:
     """Results for the helpers and macros the sliced *results* use,
     transitively; appended in the order found.  Raises SliceError if a
     helper's switch cannot be pruned to the arms handed on to it."""
@@ -100,18 +104,21 @@ def follow(tree, search_dir, results, provided):
     todo = [r for r in results if r.text]
     added = []
     for _ in range(MAX_ROUNDS):
-        want = {}       # name -> (kinds, the caller's file, arms handed on)
+        # name -> (kinds, the caller's file, arms handed on)
+        want: dict[str, tuple[tuple[str, ...], str,
+                              Optional[tuple[str, ...]]]] = {}
         for r in todo:
             calls, idents = _uses(r.text)
             for name in idents - have - provided - C_WORDS:
-                kinds = {"fn"} if name in calls & fns else set()
-                kinds |= {"macro"} if name in macros else set()
-                if not kinds:
+                used_as = {"fn"} if name in calls & fns else set()
+                used_as |= {"macro"} if name in macros else set()
+                if not used_as:
                     continue
+                assert r.defn is not None   # it has text
                 old = want.get(name, ((), r.defn.src.rel, None))
                 arms = old[2] or (r.arms_for_helpers if name in calls
                                   else None)
-                want[name] = (tuple(sorted(set(old[0]) | kinds)), old[1],
+                want[name] = (tuple(sorted(set(old[0]) | used_as)), old[1],
                               arms)
         if not want:
             break
@@ -129,6 +136,7 @@ def follow(tree, search_dir, results, provided):
                                    found.get(name, []), caller)
             if res is None:
                 continue
+            assert res.defn is not None     # _pick() found it
             if arms and res.entry.kind == "fn":
                 err = _hand_on_arms(res, arms)
                 if err:
@@ -144,7 +152,8 @@ def follow(tree, search_dir, results, provided):
     return added
 
 
-def _pick(entry, defs, caller_file):
+def _pick(entry: SpecEntry, defs: list[Definition],
+          caller_file: str) -> Optional[Result]:
     """One definition of a name the slice uses, or None (not defined
     under the search dir as that kind)."""
     res, err = resolve(entry, defs)

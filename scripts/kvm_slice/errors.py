@@ -11,7 +11,7 @@ PROG = "kvm_slice"
 class SliceError(Exception):
     """A fatal error: carries the process exit code and one or more lines."""
 
-    def __init__(self, code, *lines):
+    def __init__(self, code: int, *lines: str) -> None:
         super().__init__("\n".join(lines))
         self.code = code
         self.lines = lines

@@ -2,6 +2,10 @@
 """Recognising a function definition header in front of a top-level '{'."""
 
 import re
+from typing import Optional, cast
+
+# (token, offset) of each token of a header
+Toks = list[tuple[str, int]]
 
 _HDR_TOKEN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\S")
 _NOT_NAMES = frozenset("""
@@ -12,7 +16,7 @@ _NOT_NAMES = frozenset("""
 """.split())
 
 
-def _match_paren(toks, i):
+def _match_paren(toks: Toks, i: int) -> Optional[int]:
     """Index of the ')' matching the '(' at toks[i], or None."""
     depth = 0
     for j in range(i, len(toks)):
@@ -26,11 +30,11 @@ def _match_paren(toks, i):
     return None
 
 
-def _is_ident(t):
+def _is_ident(t: str) -> bool:
     return t[0].isalpha() or t[0] == "_"
 
 
-def _trailer_ok(toks, i):
+def _trailer_ok(toks: Toks, i: int) -> bool:
     """True if toks[i:] can follow a parameter list before the body '{'.
 
     Only attributes are allowed: identifiers and parenthesised groups such
@@ -59,7 +63,7 @@ def _trailer_ok(toks, i):
 _MACRO_NAME_RE = re.compile(r"_*[A-Z][A-Z0-9_]*\Z")
 
 
-def _skip_macro_calls(code, toks, name_idx):
+def _skip_macro_calls(code: str, toks: Toks, name_idx: int) -> int:
     """Index of the first header token after leading macro invocations.
 
     Kernel code sometimes invokes a macro at top level without a trailing
@@ -70,14 +74,16 @@ def _skip_macro_calls(code, toks, name_idx):
     k = 0
     while (k + 1 < name_idx and _MACRO_NAME_RE.match(toks[k][0])
            and toks[k + 1][0] == "("):
-        j = _match_paren(toks, k + 1)
+        # parse_header() matched every '(' before name_idx
+        j = cast(int, _match_paren(toks, k + 1))
         if j + 1 >= name_idx or "\n" not in code[toks[j][1]:toks[j + 1][1]]:
             break
         k = j + 1
     return k
 
 
-def parse_header(code, lo, hi):
+def parse_header(code: str, lo: int,
+                 hi: int) -> Optional[tuple[str, int]]:
     """Recognise a function definition header in code[lo:hi].
 
     *hi* is the offset of a top-level '{'.  Returns (name, start) where

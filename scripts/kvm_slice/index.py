@@ -9,10 +9,13 @@ each is recorded with its text span and its preprocessor branch path.
 import os
 import re
 from dataclasses import dataclass
+from typing import Collection, Optional
 
-from .conditionals import DEFINE_RE, DIRECTIVE_RE, TOP_RE, CondTracker
+from .conditionals import (DEFINE_RE, TOP_RE, BranchPath, CondTracker,
+                           directive_kw)
 from .header import parse_header
 from .lexer import SourceFile, decl_start
+from .spec import SpecEntry
 
 
 @dataclass
@@ -23,18 +26,19 @@ class Definition:
     src: SourceFile
     start: int                # offset of the first character
     end: int                  # offset just past the last character
-    path: tuple               # conditional branch path (see CondTracker)
+    path: BranchPath          # conditional branch path (see CondTracker)
     body: int = -1            # fn: offset of the body's opening '{'
 
     @property
-    def line(self):
+    def line(self) -> int:
         return self.src.line_of(self.start)
 
-    def where(self):
+    def where(self) -> str:
         return f"{self.src.rel}:{self.line}"
 
 
-def scan_file(src, fn_re, macro_names):
+def scan_file(src: SourceFile, fn_re: Optional[re.Pattern[str]],
+              macro_names: set[str]) -> list[Definition]:
     """Find definitions of interesting names in one file.
 
     *fn_re* matches any wanted function name as a whole word (or is None);
@@ -50,7 +54,7 @@ def scan_file(src, fn_re, macro_names):
         ch = code[m.end() - 1]
         if ch == "#":
             skip_until = end = src.directive_end(pos)
-            kw = DIRECTIVE_RE.match(code, pos).group(1)
+            kw = directive_kw(code, pos)
             if kw == "define" and macro_names:
                 dm = DEFINE_RE.match(code, pos)
                 if dm and dm.group(1) in macro_names:
@@ -83,15 +87,17 @@ def scan_file(src, fn_re, macro_names):
     return defs
 
 
-def word_re(names):
+def word_re(names: Collection[str]) -> Optional[re.Pattern[str]]:
     """Compiled regex matching any of *names* as a whole identifier."""
     if not names:
         return None
-    alts = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    # (not map(re.escape, ...): mypy cannot solve re.escape's AnyStr there)
+    alts = "|".join(sorted((re.escape(n) for n in names), key=len,
+                           reverse=True))
     return re.compile(r"(?<![A-Za-z0-9_])(?:%s)(?![A-Za-z0-9_])" % alts)
 
 
-def list_sources(root):
+def list_sources(root: str) -> list[str]:
     """Paths of all *.c / *.h files under *root*, in sorted order."""
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -102,13 +108,14 @@ def list_sources(root):
     return out
 
 
-def index_tree(tree, search_dir, entries):
+def index_tree(tree: str, search_dir: str,
+               entries: list[SpecEntry]) -> dict[str, list[Definition]]:
     """Scan the search dir; return {name: [Definition, ...]}."""
     fn_names = {e.name for e in entries if e.kind == "fn"}
     macro_names = {e.name for e in entries if e.kind == "macro"}
     fn_re = word_re(fn_names)
     all_names = fn_names | macro_names
-    found = {}
+    found: dict[str, list[Definition]] = {}
     for path in list_sources(os.path.join(tree, search_dir)):
         with open(path, encoding="utf-8", errors="surrogateescape",
                   newline="") as f:

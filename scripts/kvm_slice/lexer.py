@@ -10,6 +10,7 @@ newlines are the same in the masked copy as in the original text.
 import bisect
 import os
 import re
+from typing import Optional
 
 # Comments, string literals and character literals, earliest match wins.
 # An unterminated block comment runs to the end of the text (this also lets
@@ -23,21 +24,21 @@ LEXEME_RE = re.compile(r"""
 """, re.S | re.X)
 
 
-def blank(s):
+def blank(s: str) -> str:
     """Replace every character of *s* except newlines by a space."""
     if "\n" not in s:
         return " " * len(s)
     return "\n".join(" " * len(part) for part in s.split("\n"))
 
 
-def strip_comments(s):
+def strip_comments(s: str) -> str:
     """Return *s* with comments blanked out (literals kept)."""
-    def repl(m):
+    def repl(m: re.Match[str]) -> str:
         return blank(m.group()) if m.group("c") else m.group()
     return LEXEME_RE.sub(repl, s)
 
 
-def mask_code(text):
+def mask_code(text: str) -> tuple[str, list[int], list[int]]:
     """Blank comments and literal contents, keeping offsets and newlines.
 
     Returns (code, comment_starts, comment_ends): *code* has the same length
@@ -62,29 +63,29 @@ def mask_code(text):
 class SourceFile:
     """One indexed file: original text plus its masked copy."""
 
-    def __init__(self, tree, rel, text):
+    def __init__(self, tree: str, rel: str, text: str) -> None:
         self.rel = rel
         self.path = os.path.join(tree, rel)
         self.text = text
         self.code, self.cstarts, self.cends = mask_code(text)
 
-    def line_of(self, pos):
+    def line_of(self, pos: int) -> int:
         """1-based line number of offset *pos*."""
         return self.text.count("\n", 0, pos) + 1
 
-    def in_comment(self, pos):
+    def in_comment(self, pos: int) -> Optional[int]:
         """Return the end of the comment containing *pos*, or None."""
         i = bisect.bisect_right(self.cstarts, pos) - 1
         if i >= 0 and self.cends[i] > pos:
             return self.cends[i]
         return None
 
-    def splits_comment(self, pos):
+    def splits_comment(self, pos: int) -> bool:
         """True if *pos* lies strictly inside a comment."""
         i = bisect.bisect_left(self.cstarts, pos) - 1
         return i >= 0 and self.cends[i] > pos
 
-    def directive_end(self, pos):
+    def directive_end(self, pos: int) -> int:
         """Offset of the newline ending the directive that starts at *pos*.
 
         Follows backslash continuations and comments spanning lines.
@@ -102,12 +103,12 @@ class SourceFile:
             else:
                 return nl
 
-    def line_start(self, pos):
+    def line_start(self, pos: int) -> int:
         """Offset of the first character of the line containing *pos*."""
         return self.text.rfind("\n", 0, pos) + 1
 
 
-def decl_start(src, start):
+def decl_start(src: SourceFile, start: int) -> int:
     """Move *start* back to its line start if only blanks precede it."""
     ls = src.line_start(start)
     return ls if not src.text[ls:start].strip() else start

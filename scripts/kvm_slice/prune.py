@@ -6,14 +6,22 @@ the default arm and arms a kept arm falls through into) and blanks the
 others, keeping #if nesting and every line number of what is left.
 """
 
-from .conditionals import COND_KWS, DIRECTIVE_RE, TOP_RE, CondTracker
+import re
+from typing import TYPE_CHECKING, Optional, cast
+
+from .conditionals import COND_KWS, TOP_RE, CondTracker, directive_kw
 from .errors import PROG
-from .index import word_re
+from .index import Definition, word_re
 from .lexer import SourceFile, decl_start, strip_comments
-from .switch import arm_falls_through, arm_start, find_switch, group_arms
+from .switch import (Directive, Label, SwitchInfo, arm_falls_through,
+                     arm_start, find_switch, group_arms)
+
+if TYPE_CHECKING:
+    from .resolve import Result     # which imports this module
 
 
-def blank_region(src, lo, hi, directives):
+def blank_region(src: SourceFile, lo: int, hi: int,
+                 directives: list[Directive]) -> str:
     """Replacement text for a dropped region src.text[lo:hi].
 
     Only the newlines survive, except conditional preprocessor lines, which
@@ -35,19 +43,21 @@ def blank_region(src, lo, hi, directives):
     return "".join(out)
 
 
-def _label_text(src, lab):
+def _label_text(src: SourceFile, lab: Label) -> str:
     """A label's source text, comments dropped, whitespace normalised."""
     return " ".join(strip_comments(src.text[lab.start:lab.end]).split())
 
 
-def _is_default(src, arm):
+def _is_default(src: SourceFile, arm: list[Label]) -> bool:
     return any(src.code.startswith("default", lab.start) for lab in arm)
 
 
-def select_arms(src, info, arms, tokens, res):
+def select_arms(src: SourceFile, info: SwitchInfo, arms: list[list[Label]],
+                tokens: tuple[str, ...], res: "Result") -> list[bool]:
     """Decide which arms to keep; returns a list of booleans."""
-    want = word_re(tokens)
-    keep, matched = [], set()
+    want = cast(re.Pattern[str], word_re(tokens))   # tokens: never empty
+    keep: list[bool] = []
+    matched: set[str] = set()
     for k, arm in enumerate(arms):
         hit = {m.group() for lab in arm
                for m in want.finditer(src.code, lab.start, lab.end)}
@@ -60,7 +70,7 @@ def select_arms(src, info, arms, tokens, res):
     return keep
 
 
-def braces_balanced(text):
+def braces_balanced(text: str) -> bool:
     """True if *text* (one function) closes its body exactly at its end.
 
     Braces are counted like the top-level scan does (first branch of each
@@ -75,7 +85,7 @@ def braces_balanced(text):
         ch = src.code[m.end() - 1]
         if ch == "#":
             skip_until = src.directive_end(pos)
-            cond.directive(DIRECTIVE_RE.match(src.code, pos).group(1))
+            cond.directive(directive_kw(src.code, pos))
         elif ch == "{":
             cond.open()
         elif ch == "}" and cond.close() and cond.depth == 0:
@@ -83,24 +93,26 @@ def braces_balanced(text):
     return False
 
 
-def switch_names(src, defn, tokens):
+def switch_names(src: SourceFile, defn: Definition,
+                 tokens: tuple[str, ...]) -> bool:
     """Does the switch directly in *defn*'s body have a case label naming
     one of *tokens*?  (False without such a switch.)"""
     info = find_switch(src, defn)
     if info is None:
         return False
-    want = word_re(tokens)
+    want = cast(re.Pattern[str], word_re(tokens))   # tokens: never empty
     return any(want.search(src.code, lab.start, lab.end)
                for arm in group_arms(src, info) for lab in arm)
 
 
-def prune_function(res, tokens):
+def prune_function(res: "Result", tokens: tuple[str, ...]) -> Optional[str]:
     """Keep the arms of the found function's switch that name *tokens*
     (the spec's ``arms=``), filling *res*.
 
     Returns an error message, or None.
     """
     entry, d = res.entry, res.defn
+    assert d is not None            # only a found function is pruned
     src = d.src
     info = find_switch(src, d)
     if info is None:

@@ -9,30 +9,35 @@ and the one-line summaries printed on stdout.
 import json
 import os
 import re
+from typing import Sequence
 
+from .buildcheck import Pulled
+from .index import Definition
 from .lexer import strip_comments
+from .resolve import Result
 
 
-def c_string(s):
+def c_string(s: str) -> str:
     """Quote *s* as a C string literal body."""
     return s.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def line_directive(defn):
+def line_directive(defn: Definition) -> str:
     return f'#line {defn.line} "{c_string(defn.src.path)}"\n'
 
 
-def prototype(defn):
+def prototype(defn: Definition) -> str:
     """The declaration of a function definition, terminated by ';'."""
     header = strip_comments(defn.src.text[defn.start:defn.body])
     return " ".join(header.split()) + ";"
 
 
-def _comment_safe(s):
+def _comment_safe(s: str) -> str:
     return s.replace("*/", "* /")
 
 
-def render_c(tree, prelude, results, pulled=()):
+def render_c(tree: str, prelude: str, results: list[Result],
+             pulled: Sequence[Pulled] = ()) -> str:
     """The generated translation unit; *pulled* are the definitions taken
     from the tree's headers (buildcheck.py), before the slice's own."""
     out = ["/* SPDX-License-Identifier: GPL-2.0 */\n",
@@ -43,9 +48,11 @@ def render_c(tree, prelude, results, pulled=()):
         out += ["\n", p.render()]
     found = [r for r in results if r.defn is not None and not r.unbuilt]
     for r in found:
+        assert r.defn is not None       # found
         if r.entry.kind == "macro":
             out += ["\n", line_directive(r.defn), r.text, "\n"]
     for r in found:
+        assert r.defn is not None
         if r.entry.kind == "fn":
             out += ["\n", line_directive(r.defn), prototype(r.defn), "\n"]
     # A traced function's callers go through SLICE_TRACED_CALL(), which the
@@ -59,6 +66,7 @@ def render_c(tree, prelude, results, pulled=()):
         if r.entry.kind != "fn":
             continue
         name = r.entry.name
+        assert r.defn is not None
         if r.entry.traced:
             out += [f'\n#pragma push_macro("{name}")\n#undef {name}']
         out += ["\n", line_directive(r.defn), r.text, "\n"]
@@ -67,11 +75,11 @@ def render_c(tree, prelude, results, pulled=()):
     return "".join(out)
 
 
-def c_ident(s):
+def c_ident(s: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", s)
 
 
-def render_h(tree, out_h, results):
+def render_h(tree: str, out_h: str, results: list[Result]) -> str:
     """The generated header describing what was found."""
     guard = "KVM_SLICE_" + c_ident(os.path.basename(out_h)).upper()
     out = ["/* SPDX-License-Identifier: GPL-2.0 */\n",
@@ -96,7 +104,8 @@ def render_h(tree, out_h, results):
     return "".join(out)
 
 
-def render_report(tree, results, pulled=()):
+def render_report(tree: str, results: list[Result],
+                  pulled: Sequence[Pulled] = ()) -> str:
     """The JSON report."""
     syms = []
     for r in results:
@@ -122,7 +131,7 @@ def render_report(tree, results, pulled=()):
                       indent=2) + "\n"
 
 
-def summary_line(r):
+def summary_line(r: Result) -> str:
     if r.defn is None:
         return f"MISSING {r.entry.name}"
     if r.unbuilt:

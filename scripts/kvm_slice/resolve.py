@@ -25,9 +25,9 @@ class Result:
     """What became of one spec entry."""
     entry: SpecEntry
     defn: Optional[Definition] = None
-    notes: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     text: str = ""            # definition text to emit
-    kept_arms: list = field(default_factory=list)
+    kept_arms: list[str] = field(default_factory=list)
     dropped_arms: int = 0
     counted_arms: int = 0     # kept arms other than the default arm
     kept_stmts: int = 0       # stmts=: statements kept (declarations aside)
@@ -35,13 +35,14 @@ class Result:
     pruned: bool = False
     # arms= of a function whose switch is not in its own body: handed on
     # to the helpers it calls that hold the switch (closure.py)
-    arms_for_helpers: Optional[tuple] = None
+    arms_for_helpers: Optional[tuple[str, ...]] = None
     # found, but the harness could not compile it: the first error
     # (buildcheck.py); left out of the slice like a missing definition
     unbuilt: str = ""
 
 
-def resolve(entry, defs):
+def resolve(entry: SpecEntry,
+            defs: list[Definition]) -> tuple[Result, Optional[str]]:
     """Pick the definition for *entry* from its candidates.
 
     Returns (Result, error message or None).
@@ -73,12 +74,13 @@ def resolve(entry, defs):
     return res, None
 
 
-def prune_or_hand_on(res, arms):
+def prune_or_hand_on(res: Result, arms: tuple[str, ...]) -> Optional[str]:
     """Prune the found function's switch to *arms*; a function whose body
     holds no switch (a patch moved it into a helper) is taken whole and
     its arms= handed on to the helpers it calls (closure.py).  Returns an
     error message, or None."""
     d = res.defn
+    assert d is not None            # only a found function is pruned
     if find_switch(d.src, d) is None:
         res.text = d.src.text[d.start:d.end]
         res.arms_for_helpers = arms
@@ -88,7 +90,8 @@ def prune_or_hand_on(res, arms):
     return prune_function(res, arms)
 
 
-def slice_tree(tree, search_dir, entries):
+def slice_tree(tree: str, search_dir: str,
+               entries: list[SpecEntry]) -> list[Result]:
     """Find and prepare every spec entry; returns the list of Results.
 
     Raises SliceError(EXIT_SYMBOL) listing every symbol problem.

@@ -23,17 +23,20 @@ class SpecEntry:
     kind: str                 # "fn" or "macro"
     name: str
     required: bool = False
-    arms: Optional[tuple] = None  # tokens selecting switch arms to keep, or None
+    # tokens selecting switch arms to keep, or None
+    arms: Optional[tuple[str, ...]] = None
     traced: bool = False      # calls go through SLICE_TRACED_CALL()
-    stmts: Optional[tuple] = None  # tokens selecting statements to keep
+    # tokens selecting statements to keep
+    stmts: Optional[tuple[str, ...]] = None
     lineno: int = 0
 
 
-def _spec_error(path, lineno, msg):
+def _spec_error(path: str, lineno: int, msg: str) -> SliceError:
     return SliceError(EXIT_USAGE, f"{PROG}: {path}:{lineno}: {msg}")
 
 
-def _parse_spec_option(path, lineno, entry, word):
+def _parse_spec_option(path: str, lineno: int, entry: SpecEntry,
+                       word: str) -> None:
     """Apply one option word (``required`` / ``traced`` / ``arms=...``)."""
     if word == "required":
         entry.required = True
@@ -59,7 +62,7 @@ def _parse_spec_option(path, lineno, entry, word):
     raise _spec_error(path, lineno, f"unknown option '{word}'")
 
 
-def parse_spec(path):
+def parse_spec(path: str) -> list[SpecEntry]:
     """Parse the spec file into a list of SpecEntry (in file order)."""
     try:
         with open(path, encoding="utf-8") as f:
@@ -67,7 +70,8 @@ def parse_spec(path):
     except OSError as e:
         raise SliceError(EXIT_USAGE, f"{PROG}: cannot read spec {path}: "
                          f"{e.strerror}")
-    entries, seen = [], {}
+    entries: list[SpecEntry] = []
+    seen: dict[str, int] = {}
     for lineno, line in enumerate(lines, 1):
         words = line.split("#", 1)[0].split()
         if not words:
@@ -91,7 +95,7 @@ def parse_spec(path):
     return entries
 
 
-def parse_provided(path):
+def parse_provided(path: str) -> list[str]:
     """The spec's ``provided PATH...`` lines: the headers (files or
     directories, relative to the spec file) whose identifiers the stubs
     provide, so the closure (closure.py) does not slice them."""

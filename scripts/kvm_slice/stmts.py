@@ -14,12 +14,16 @@ checks, not whatever was left in a register); the others are blanked like droppe
 """
 
 import re
+from typing import TYPE_CHECKING, Optional, cast
 
-from .conditionals import DIRECTIVE_RE
+from .conditionals import DIRECTIVE_RE, directive_kw
 from .errors import PROG
 from .index import scan_file, word_re
 from .prune import blank_region, braces_balanced
-from .lexer import decl_start
+from .lexer import SourceFile, decl_start
+
+if TYPE_CHECKING:
+    from .resolve import Result     # which imports this module
 
 # a local declaration: [qualifiers] type [*...] name, then = ; [ or ,
 DECL_RE = re.compile(r"(?:(?:const|static|volatile|unsigned|signed|struct|"
@@ -33,22 +37,24 @@ CALL_RE = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
 WORD_RE = re.compile(r"[A-Za-z_]\w*")
 
 
-def _skip_space(code, i, end):
+def _skip_space(code: str, i: int, end: int) -> int:
     while i < end and code[i].isspace():
         i += 1
     return i
 
 
-def _next_word(code, i, end):
+def _next_word(code: str, i: int, end: int) -> str:
     i = _skip_space(code, i, end)
     m = WORD_RE.match(code, i)
     return m.group() if m and m.end() <= end else ""
 
 
-def statements(src, lo, hi):
+def statements(src: SourceFile, lo: int,
+               hi: int) -> list[tuple[int, int, bool]]:
     """(start, end, is_directive) of each top-level statement or
     preprocessor line in src.text[lo:hi] (a function body's inside)."""
-    code, out, i = src.code, [], lo
+    out: list[tuple[int, int, bool]] = []
+    code, i = src.code, lo
     while True:
         i = _skip_space(code, i, hi)
         if i >= hi:
@@ -84,7 +90,7 @@ def statements(src, lo, hi):
         out.append((s, i, False))
 
 
-def _is_decl(text):
+def _is_decl(text: str) -> bool:
     if CLASS_DECL_RE.match(text):
         return True
     words = WORD_RE.findall(text[:40])
@@ -92,7 +98,8 @@ def _is_decl(text):
         DECL_RE.match(text) is not None
 
 
-def _helpers_naming(src, names, tok_re):
+def _helpers_naming(src: SourceFile, names: set[str],
+                    tok_re: re.Pattern[str]) -> set[str]:
     """Those of *names* defined in *src* (the function's own file, where
     a patch puts the helper it extracts) whose body names a token."""
     if not names:
@@ -101,20 +108,22 @@ def _helpers_naming(src, names, tok_re):
             if h.kind == "fn" and tok_re.search(src.code[h.start:h.end])}
 
 
-def prune_statements(res, tokens):
+def prune_statements(res: "Result",
+                     tokens: tuple[str, ...]) -> Optional[str]:
     """Keep the found function's statements that name *tokens* (the
     spec's ``stmts=``), or call a helper of its file whose body names one,
     and its declarations; fill *res*.  Returns an error message, or
     None."""
     entry, d = res.entry, res.defn
+    assert d is not None            # only a found function is pruned
     src = d.src
     if d.body < 0:
         return (f"{PROG}: {entry.name} ({d.where()}): stmts= given but no "
                 f"function body found")
     close = src.code.rfind("}", d.body, d.end)
-    tok_re = word_re(set(tokens))
+    tok_re = cast(re.Pattern[str], word_re(set(tokens)))     # never empty
     items = statements(src, d.body + 1, close)
-    directives = [(s, e, DIRECTIVE_RE.match(src.code, s).group(1))
+    directives = [(s, e, directive_kw(src.code, s))
                   for s, e, is_dir in items if is_dir and
                   DIRECTIVE_RE.match(src.code, s)]
     stmts = [(s, e, src.code[s:e]) for s, e, is_dir in items if not is_dir]

@@ -8,13 +8,19 @@ whether an arm falls through into the next.
 
 import re
 from dataclasses import dataclass, field
+from typing import Optional
 
-from .conditionals import DIRECTIVE_RE, CondTracker
-from .lexer import LEXEME_RE, blank, decl_start
+from .conditionals import CondTracker, directive_kw
+from .index import Definition
+from .lexer import LEXEME_RE, SourceFile, blank, decl_start
 
 _BODY_RE = re.compile(
     r"^[ \t]*#|[{}();:]|(?<![A-Za-z0-9_])(?:switch|case|default)"
     r"(?![A-Za-z0-9_])", re.M)
+
+
+# a preprocessor line: (start, end, keyword)
+Directive = tuple[int, int, str]
 
 
 @dataclass
@@ -28,11 +34,11 @@ class SwitchInfo:
     """The first switch directly in a function body."""
     open: int = -1            # offset of the switch body '{'
     close: int = -1           # offset of the switch body '}'
-    labels: list = field(default_factory=list)
-    directives: list = field(default_factory=list)   # (start, end, kw)
+    labels: list[Label] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
 
 
-def find_switch(src, defn):
+def find_switch(src: SourceFile, defn: Definition) -> Optional[SwitchInfo]:
     """Locate the first depth-1 switch of *defn* and its labels.
 
     Returns a SwitchInfo, or None if there is no such braced switch.
@@ -48,7 +54,7 @@ def find_switch(src, defn):
             continue
         if tok[-1] == "#":
             skip_until = end = src.directive_end(pos)
-            kw = DIRECTIVE_RE.match(code, pos).group(1)
+            kw = directive_kw(code, pos)
             cond.directive(kw)
             info.directives.append((pos, end, kw))
             continue
@@ -72,6 +78,7 @@ def find_switch(src, defn):
                 continue
             info.open, sw_depth, state = pos, cond.depth, "body"
         elif state == "body":
+            assert sw_depth is not None     # set with state "body"
             if cond.depth < sw_depth:
                 info.close = pos
                 return info
@@ -85,7 +92,8 @@ def find_switch(src, defn):
     return None
 
 
-def _blank_spans(src, spans, lo, hi):
+def _blank_spans(src: SourceFile, spans: list[Directive], lo: int,
+                 hi: int) -> str:
     """src.code[lo:hi] with the (sorted) spans inside it blanked."""
     parts, p = [], lo
     for s, e, *_ in spans:
@@ -97,13 +105,13 @@ def _blank_spans(src, spans, lo, hi):
     return "".join(parts)
 
 
-def group_arms(src, info):
+def group_arms(src: SourceFile, info: SwitchInfo) -> list[list[Label]]:
     """Group consecutive labels into arms: a list of lists of Labels.
 
     Labels separated only by blanks, comments or preprocessor lines belong
     to one arm (an arm without statements falls into the next one).
     """
-    arms = []
+    arms: list[list[Label]] = []
     for lab in info.labels:
         if arms and not _blank_spans(src, info.directives,
                                      arms[-1][-1].end, lab.start).strip():
@@ -119,7 +127,8 @@ _FALLTHROUGH_COMMENT_RE = re.compile(r"fall[\s-]*thr(?:ough|u)", re.I)
 _PP_LINE_RE = re.compile(r"^[ \t]*#(?:\\\n|[^\n])*", re.M)
 
 
-def arm_falls_through(src, info, lo, hi):
+def arm_falls_through(src: SourceFile, info: SwitchInfo, lo: int,
+                      hi: int) -> bool:
     """True if the arm src.text[lo:hi] ends in ``fallthrough;``.
 
     A first comment after the arm's last statement that says "fall
@@ -134,7 +143,7 @@ def arm_falls_through(src, info, lo, hi):
                 and _FALLTHROUGH_COMMENT_RE.search(m.group()))
 
 
-def arm_start(src, pos, floor):
+def arm_start(src: SourceFile, pos: int, floor: int) -> int:
     """Where the text of an arm whose first label is at *pos* begins.
 
     The arm takes the label's indentation and the comment-only lines right

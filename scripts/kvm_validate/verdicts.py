@@ -8,8 +8,10 @@ that broke it with the short event trace ending at the kernel's file:line.
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
+from .patchcov import PatchCoverage
+from .patches import Patch
 from .run import RUN_ROWS, Case, RunResult
 
 
@@ -18,7 +20,7 @@ class Step:
     """One prefix of the series (or the bare tree) and its verdicts."""
     index: int                  # 0: the tree itself
     label: str                  # "tree", "1", "1-2", ...
-    patches: List[Any]
+    patches: List[Patch]
     notes: List[str] = field(default_factory=list)
     cases: List[Case] = field(default_factory=list)
     invs: List[str] = field(default_factory=list)
@@ -31,7 +33,7 @@ class Step:
     timing: Dict[str, float] = field(default_factory=dict)
     cached: str = ""
     stopped: str = ""
-    coverage: Optional[Any] = None      # patchcov.PatchCoverage
+    coverage: Optional[PatchCoverage] = None
     # relative_to_base(): the failures the base has too, by invariant
     at_base: Dict[str, List[Case]] = field(default_factory=dict)
     reference: bool = False             # the base of a series
