@@ -150,7 +150,7 @@ function(kvm_x86_sim_add_tree name path)
 
 	set(exe kvm_x86_sim_tests_${name})
 	add_executable(${exe} ${KVM_X86_SIM_CMOCKA_RUNNER} ${dir}/glue.c)
-	target_include_directories(${exe} PRIVATE tests/cmocka)
+	target_include_directories(${exe} PRIVATE runner)
 	target_include_directories(${exe} PRIVATE ${CMOCKA_INCLUDE_DIR})
 	target_link_libraries(${exe} PRIVATE kvm_x86_sim_scenarios kvm_x86_sim
 		${CMOCKA_LIBRARY})

@@ -58,9 +58,9 @@ set(KVM_X86_SIM_GLUE_SOURCE stubs/glue.c)
 set(KVM_X86_SIM_GLUE_PARTS stubs/glue_nested.c)
 # The C runner: cmocka, the summary table, KTAP, the exploration and the
 # mutant schemata's runner.
-set(KVM_X86_SIM_CMOCKA_RUNNER tests/cmocka/main.c tests/cmocka/ktap.c
-	tests/cmocka/explore.c tests/cmocka/mutant.c tests/cmocka/limits.c)
-# Its link options: the C allocator is wrapped (tests/cmocka/ktap.c), so a
+set(KVM_X86_SIM_CMOCKA_RUNNER runner/main.c runner/ktap.c
+	runner/explore.c runner/mutant.c runner/limits.c)
+# Its link options: the C allocator is wrapped (runner/ktap.c), so a
 # failed malloc() in patched code is an OOM finding like a failed kmalloc().
 set(KVM_X86_SIM_RUNNER_LDFLAGS -Wl,--wrap=malloc -Wl,--wrap=calloc
 	-Wl,--wrap=realloc)

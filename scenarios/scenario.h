@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Scenarios are written once, here, and run by two thin runners: cmocka
- * under ctest (tests/cmocka/) and KUnit under kunit.py (kunit/).  A
+ * under ctest (runner/) and KUnit under kunit.py (kunit/).  A
  * scenario drives the simulated machine through the public API; the oracle
  * judges.  A case is one scenario on one vendor with one guest CPUID.
  */

@@ -20,9 +20,10 @@ import sys
 import tempfile
 import time
 import traceback
-from typing import Any, Callable, NoReturn, Optional
+from typing import Any, Optional
 
 from .apply import apply_patch, copy_tree
+from .args import Parser, at_least, check_tree
 from .b4 import SEARCH_DEPTH, b4_inputs, render_b4
 from .build import Builder, patched_line
 from .errors import (BadInput, BadOutput, HarnessError, Interrupted,
@@ -34,7 +35,7 @@ from .patchcov import (Unmeasured, applied_changes, applied_deletions,
                        executed_lines, gcov_env, held_text, measure,
                        private_dir, slice_lines, snapshot)
 from .patches import Patch, read_file, read_series
-from .paths import KVM_DIR, TOP, cache_dir, trees_dir
+from .paths import TOP, cache_dir
 from .report import (Colour, Outcome, check_output, print_error, printable,
                      render_json, render_junit, render_tap, render_text,
                      write_output)
@@ -74,44 +75,7 @@ EXPLORE_BUDGET = 5
 EXPLORE_PROGRAMS = 5000
 
 
-def default_tree() -> str:
-    """The cached linux-7, else the newest cached 7.x tree."""
-    trees = trees_dir()
-    cand = os.path.join(trees, "linux-7")
-    if os.path.isdir(cand):
-        return cand
-    best: Optional[tuple[tuple[int, ...], str]] = None
-    if os.path.isdir(trees):
-        for d in os.listdir(trees):
-            m = re.match(r"^linux-(?:source-)?(7(?:\.\d+)*)", d)
-            if m:
-                v = tuple(int(x) for x in m.group(1).split("."))
-                if best is None or v > best[0]:
-                    best = (v, os.path.join(trees, d))
-    if best:
-        return best[1]
-    raise BadInput(f"no --kernel given and no cached 7.x tree under {trees}: "
-                   "run ./kvm-x86-sim setup (or pass --kernel DIR)")
 
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise BadInput(f"usage: {message} (see --help)")
-
-
-def at_least(low: int, unit: str) -> Callable[[str], int]:
-    """An argparse type: an integer >= low (argparse names the option)."""
-    def parse(text: str) -> int:
-        try:
-            n = int(text, 10)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number of "
-                                             f"{unit}")
-        if n < low:
-            raise argparse.ArgumentTypeError(f"must be at least {low} "
-                                             f"{unit}, not {n}")
-        return n
-    return parse
 
 
 def arg_parser() -> Parser:
@@ -188,19 +152,6 @@ def arg_parser() -> Parser:
                     help="a traceback when the harness fails (also "
                     "KVM_X86_SIM_DEBUG=1)")
     return ap
-
-
-def check_tree(args: argparse.Namespace) -> str:
-    given: Optional[str] = args.kernel
-    tree = os.path.realpath(os.path.abspath(given) if given
-                            else default_tree())
-    if not os.path.isdir(tree):
-        raise BadInput(f"{tree}: no such directory (--kernel)")
-    if not os.path.isfile(os.path.join(tree, KVM_DIR, "x86.c")):
-        raise BadInput(f"{tree}: not a kernel tree with {KVM_DIR}/x86.c")
-    if not os.access(os.path.join(tree, KVM_DIR, "x86.c"), os.R_OK):
-        raise BadInput(f"{tree}/{KVM_DIR}/x86.c: permission denied")
-    return tree
 
 
 def explore_args(args: argparse.Namespace, tree: str, k: int) -> list[str]:

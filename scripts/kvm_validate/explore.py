@@ -3,7 +3,7 @@
 tree, with the first K patches of a series applied if given.
 
 The tree (and patches) are sliced and built as `validate` does; the test
-binary then explores (tests/cmocka/explore.c) or replays one schedule
+binary then explores (runner/explore.c) or replays one schedule
 with its whole trace.  Exit: the binary's (0 nothing found, 1 a violation,
 2 bad input), or 2/3 from the build like validate.
 """
@@ -16,7 +16,7 @@ from typing import Optional
 
 from .apply import apply_patch, copy_tree
 from .build import Builder
-from .cli import Parser, at_least, check_tree
+from .args import Parser, at_least, check_tree
 from .errors import BadInput, HarnessError, lines_of
 from .paths import TOP
 from .patchcov import gcov_env, private_dir

@@ -6,7 +6,7 @@ of the sliced functions into one translation unit (mutant schemata), which
 is compiled once; a mutant whose alternative does not compile is named by
 the compiler's error and left out, and the rest compiled again.  The C
 runner then runs every case against each mutant, one forked child each
-(tests/cmocka/mutant.c); survivors are explored (interruptions, generated
+(runner/mutant.c); survivors are explored (interruptions, generated
 programs) and matched against the reviewed list of equivalent mutants
 (slice/mutants.equivalent).  Exit: 0 every mutant killed or accounted
 for, 1 survivors left, 2 bad input, 3 the harness failed.
@@ -27,7 +27,7 @@ from kvm_mutate.schemata import compile_errors, mutate_slice
 from kvm_mutate.operators import Mutant
 
 from .build import Builder, sha, file_bytes
-from .cli import Parser, at_least, check_tree
+from .args import Parser, at_least, check_tree
 from .errors import BadInput, HarnessError, lines_of
 from .paths import TOP
 from .report import print_error, printable

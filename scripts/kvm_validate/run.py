@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Running a test binary and reading its KTAP.
 
-The binary (tests/cmocka: --ktap) prints one KTAP subtest per case and, only
+The binary (runner: --ktap) prints one KTAP subtest per case and, only
 when every case ran to its end, an end marker and the suite's result.  A
 case that crashes, hangs past the case timeout, runs out of memory or exits
 is reported by the runner itself as "not ok ... # CRASH|HANG|OOM|EXIT" with
@@ -26,7 +26,7 @@ from .scratch import run_child, start, unregister_child
 
 CASE_TIMEOUT = 5            # CPU seconds per case (--case-timeout)
 # The runner's limits are CPU time, with the wall clock as a backstop this
-# many times as long for code that blocks (tests/cmocka/limits.h); the
+# many times as long for code that blocks (runner/limits.h); the
 # watchdog here waits longer still, for a binary whose own limits failed.
 WALL_FACTOR = 10
 MEMORY_LIMIT = 1024         # MiB of address space per test process
@@ -99,7 +99,7 @@ OWN = "kvm_x86_sim: "
 
 
 def parse_ktap(text: str) -> Ktap:
-    """Read the runner's KTAP (tests/cmocka/ktap.c).  Never raises: what
+    """Read the runner's KTAP (runner/ktap.c).  Never raises: what
     cannot be read simply is not there, and the caller judges."""
     k = Ktap()
     diags: List[str] = []

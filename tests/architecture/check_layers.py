@@ -24,7 +24,7 @@ ALLOWED = {
 
 def layer(obj):
     for part, name in (("/oracle/", "oracle"), ("/scenarios/", "scenarios"),
-                       ("/tests/cmocka/", "runner"),
+                       ("/runner/", "runner"),
                        ("/kvm_x86_sim/", "machine")):
         if part in obj:
             return name

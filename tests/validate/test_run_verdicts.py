@@ -16,7 +16,7 @@ INVS = ["PAIRING", "S_CET EXCLUSION", "NO BUG"]
 
 
 def ktap(cases, finished=True, plan=None, scenarios=None):
-    """KTAP as tests/cmocka/ktap.c prints it; cases: (name, line, diags)."""
+    """KTAP as runner/ktap.c prints it; cases: (name, line, diags)."""
     out = ["KTAP version 1", "1..1", "    KTAP version 1",
            "    # Subtest: kvm_x86_sim", "    # kvm_x86_sim: tree /t"]
     out += [f"    # kvm_x86_sim: invariant {i} {n}"

@@ -2,7 +2,7 @@
 /*
  * Mutant schemata (`kvm-x86-sim mutate`): the mutated slice holds every
  * mutant of the tree's code at once, each behind sim_mutant(ID), and the C
- * runner (tests/cmocka/mutant.c) chooses the one that is active.  Only the
+ * runner (runner/mutant.c) chooses the one that is active.  Only the
  * C runner defines these; an ordinary slice never calls them.
  */
 #ifndef KVM_X86_SIM_MUTANT_H
