@@ -7,14 +7,13 @@ for what it does and its exit codes).  This path is what ./kvm-x86-sim,
 CMake's validate tests and scripts/bench-validate.sh run.
 """
 
-import os
 import sys
 from typing import Callable
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from kvm_validate.cli import run_from_command_line  # noqa: E402
-from kvm_validate.report import any_locale  # noqa: E402
+# (python3 puts this file's directory first on sys.path: the packages
+# beside it import as they are, the way kunit.py's modules do)
+from kvm_validate.cli import run_from_command_line
+from kvm_validate.report import any_locale
 
 
 def subcommand(main: Callable[[list[str]], int], argv: list[str]) -> int:
@@ -36,12 +35,12 @@ def subcommand(main: Callable[[list[str]], int], argv: list[str]) -> int:
 if __name__ == "__main__":
     any_locale()
     if sys.argv[1:2] == ["explore"]:
-        from kvm_validate.explore import main  # noqa: E402
+        from kvm_validate.explore import main
         sys.exit(subcommand(main, sys.argv[2:]))
     if sys.argv[1:2] == ["test"]:
-        from kvm_validate.testrun import main  # noqa: E402
+        from kvm_validate.testrun import main
         sys.exit(subcommand(main, sys.argv[2:]))
     if sys.argv[1:2] == ["mutate"]:
-        from kvm_validate.mutate import main  # noqa: E402
+        from kvm_validate.mutate import main
         sys.exit(subcommand(main, sys.argv[2:]))
     sys.exit(run_from_command_line())

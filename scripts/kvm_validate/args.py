@@ -9,7 +9,7 @@ import re
 from typing import Callable, NoReturn, Optional
 
 from .errors import BadInput
-from .paths import KVM_DIR, trees_dir
+from .paths import KVM_DIR, TOP, trees_dir
 
 
 def default_tree() -> str:
@@ -63,3 +63,13 @@ def check_tree(args: argparse.Namespace) -> str:
     if not os.access(os.path.join(tree, KVM_DIR, "x86.c"), os.R_OK):
         raise BadInput(f"{tree}/{KVM_DIR}/x86.c: permission denied")
     return tree
+
+
+def add_build_options(ap: argparse.ArgumentParser) -> None:
+    """--build and --cache, the same for every subcommand."""
+    ap.add_argument("--build", default=os.environ.get(
+        "KVM_X86_SIM_BUILD", os.path.join(TOP, "build")),
+        help="the harness build directory (default: ./build, or "
+        "$KVM_X86_SIM_BUILD)")
+    ap.add_argument("--cache", help="object cache (default: "
+                    "BUILD/validate-cache)")

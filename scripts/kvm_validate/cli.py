@@ -23,7 +23,7 @@ import traceback
 from typing import Any, Optional
 
 from .apply import apply_patch, copy_tree
-from .args import Parser, at_least, check_tree
+from .args import Parser, add_build_options, at_least, check_tree
 from .b4 import SEARCH_DEPTH, b4_inputs, render_b4
 from .build import Builder, patched_line
 from .errors import (BadInput, BadOutput, HarnessError, Interrupted,
@@ -110,13 +110,10 @@ def arg_parser() -> Parser:
                     default=SEARCH_DEPTH, metavar="N", help="--b4: commits "
                     f"of HEAD searched for the patch (default {SEARCH_DEPTH})")
     ap.add_argument("--output", metavar="FILE", help="write the report here")
-    ap.add_argument("--build", default=os.environ.get(
-        "KVM_X86_SIM_BUILD", os.path.join(TOP, "build")),
-        help="the harness build directory (default: ./build)")
-    ap.add_argument("--cache", help="object cache (default: "
-                    "BUILD/validate-cache)")
+    add_build_options(ap)
     ap.add_argument("--color", choices=("auto", "always", "never"),
-                    default="auto")
+                    default="auto", help="colour the verdicts (default: "
+                    "auto, on a terminal without NO_COLOR)")
     ap.add_argument("--quiet", action="store_true",
                     help="no progress lines on stderr")
     ap.add_argument("--full-trace", action="store_true",

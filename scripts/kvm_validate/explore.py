@@ -16,9 +16,8 @@ from typing import Optional
 
 from .apply import apply_patch, copy_tree
 from .build import Builder
-from .args import Parser, at_least, check_tree
+from .args import Parser, add_build_options, at_least, check_tree
 from .errors import BadInput, HarnessError, lines_of
-from .paths import TOP
 from .patchcov import gcov_env, private_dir
 from .patches import read_series
 from .report import print_error
@@ -37,10 +36,7 @@ def arg_parser() -> Parser:
                     help="patches to apply first (as validate reads them)")
     ap.add_argument("--upto", type=at_least(0, "patches"), metavar="K",
                     help="apply only the first K patches of the series")
-    ap.add_argument("--build", default=os.environ.get(
-        "KVM_X86_SIM_BUILD", os.path.join(TOP, "build")))
-    ap.add_argument("--cache", help="object cache (default: "
-                    "BUILD/validate-cache)")
+    add_build_options(ap)
     ap.add_argument("--window", type=at_least(0, "boundaries"), default=8,
                     metavar="W",
                     help="pairs of injections at most W boundaries apart "
@@ -54,13 +50,15 @@ def arg_parser() -> Parser:
     ap.add_argument("--program", type=at_least(0, "program number"),
                     metavar="K",
                     help="replay program K of the seed (with --vendor)")
-    ap.add_argument("--vendor", choices=("vmx", "svm"), default="vmx")
+    ap.add_argument("--vendor", choices=("vmx", "svm"), default="vmx",
+                    help="the vendor of --program's replay (default vmx)")
     ap.add_argument("--budget", type=at_least(0, "seconds"), default=0,
                     metavar="S",
-                    help="stop after S seconds (reported as partial)")
+                    help="stop after S CPU seconds (reported as partial)")
     ap.add_argument("--all", action="store_true",
                     help="the long scenarios too (edge_*, selftest_*)")
-    ap.add_argument("--scenario", metavar="NAME")
+    ap.add_argument("--scenario", metavar="NAME",
+                    help="explore this scenario only (default: all)")
     ap.add_argument("--jobs", type=at_least(0, "processes"), default=0,
                     metavar="N",
                     help="processes (default: one per CPU)")

@@ -27,7 +27,7 @@ from kvm_mutate.schemata import compile_errors, mutate_slice
 from kvm_mutate.operators import Mutant
 
 from .build import Builder, sha, file_bytes
-from .args import Parser, at_least, check_tree
+from .args import Parser, add_build_options, at_least, check_tree
 from .errors import BadInput, HarnessError, lines_of
 from .paths import TOP
 from .report import print_error, printable
@@ -83,10 +83,7 @@ def arg_parser() -> Parser:
                     "(repeatable)")
     ap.add_argument("--jobs", type=at_least(0, "processes"), default=0,
                     metavar="N", help="processes (default: one per CPU)")
-    ap.add_argument("--build", default=os.environ.get(
-        "KVM_X86_SIM_BUILD", os.path.join(TOP, "build")))
-    ap.add_argument("--cache", help="object cache (default: "
-                    "BUILD/validate-cache)")
+    add_build_options(ap)
     ap.add_argument("--no-explore", action="store_true",
                     help="do not explore the survivors of the scenarios")
     ap.add_argument("--window", type=at_least(0, "boundaries"), default=1,
@@ -102,7 +99,8 @@ def arg_parser() -> Parser:
                     help="the reviewed list of equivalent mutants")
     ap.add_argument("--list", action="store_true",
                     help="list the mutants, run nothing")
-    ap.add_argument("--format", choices=("text", "json"), default="text")
+    ap.add_argument("--format", choices=("text", "json"), default="text",
+                    help="the report's form (default text)")
     ap.add_argument("--output", metavar="FILE",
                     help="write the report here too")
     return ap
