@@ -16,11 +16,6 @@
  */
 #include "sim_internal.h"
 
-static const u32 probe_cet_msrs[] = {
-	SIM_MSR_U_CET, SIM_MSR_S_CET, SIM_MSR_PL0_SSP, SIM_MSR_PL3_SSP,
-	SIM_MSR_INT_SSP_TAB,
-};
-
 /* Is the machine being created one of the probe's own? */
 static bool probing;
 
@@ -30,13 +25,16 @@ static bool probe_vendor(const struct sim_kernel *k, enum sim_vendor vendor)
 	struct sim *sim = sim_create(vendor, k);
 	struct sim_vcpu *v = sim ? sim_vcpu_create(sim) : NULL;
 	bool handled = false;
-	unsigned int i;
+	u32 msrs[SIM_NR_SLOTS];
+	unsigned int i, n = sim_family_msrs(SIM_FAMILY_CET, msrs,
+					   ARRAY_SIZE(msrs));
 
 	if (v) {
 		sim_set_cpuid(v, SIM_CPUID_LM | SIM_CPUID_XSAVES |
 			      SIM_CPUID_SHSTK);
-		for (i = 0; i < ARRAY_SIZE(probe_cet_msrs) && !handled; i++) {
-			struct sim_msr_entry e = { .index = probe_cet_msrs[i] };
+		/* the tree handles the family if it handles one of its MSRs */
+		for (i = 0; i < n && !handled; i++) {
+			struct sim_msr_entry e = { .index = msrs[i] };
 
 			handled = sim_get_msrs(v, &e, 1) == 1;
 		}

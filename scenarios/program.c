@@ -25,10 +25,14 @@ static unsigned int below(u64 *s, unsigned int n)
 	return n ? next(s) % n : 0;
 }
 
-static const u32 cet_msrs[] = {
-	SIM_MSR_U_CET, SIM_MSR_S_CET, SIM_MSR_PL0_SSP, SIM_MSR_PL1_SSP,
-	SIM_MSR_PL2_SSP, SIM_MSR_PL3_SSP, SIM_MSR_INT_SSP_TAB,
-};
+/* One of the CET family's MSRs (layout.h's rows) */
+static u32 pick_cet(u64 *s)
+{
+	u32 cet[SIM_NR_SLOTS];
+	unsigned int n = sim_family_msrs(SIM_FAMILY_CET, cet, ARRAY_SIZE(cet));
+
+	return cet[below(s, n)];
+}
 
 /* An MSR for a batch: mostly CET, sometimes XSS or one KVM knows not. */
 static u32 pick_msr(u64 *s, bool guest)
@@ -36,7 +40,7 @@ static u32 pick_msr(u64 *s, bool guest)
 	unsigned int r = below(s, 16);
 
 	if (r < 11)
-		return cet_msrs[below(s, ARRAY_SIZE(cet_msrs))];
+		return pick_cet(s);
 	if (r < 13)
 		return SIM_MSR_XSS;
 	if (r < 14)
@@ -206,14 +210,13 @@ static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid,
 		case PROG_SET_ONE_REG:
 		case PROG_GET_ONE_REG:
 			st->n = 1;
-			msr = below(s, 4) ? cet_msrs[below(s, ARRAY_SIZE(cet_msrs))] :
+			msr = below(s, 4) ? pick_cet(s) :
 					    SIM_MSR_KVM_INTERNAL_GUEST_SSP;
 			st->e[0].index = msr;
 			st->e[0].data = pick_value(s, msr, cpuid);
 			break;
 		default:
-			msr = st->op == PROG_DEV_GET_MSRS ?
-			      cet_msrs[below(s, ARRAY_SIZE(cet_msrs))] :
+			msr = st->op == PROG_DEV_GET_MSRS ? pick_cet(s) :
 			      pick_msr(s, false);
 			st->e[i].index = msr;
 			st->e[i].data = st->op == PROG_SET_MSRS ?

@@ -184,53 +184,95 @@ static inline u64 sim_cpuid_xss(unsigned int cpuid)
  */
 #define SIM_MAX_IO_MSRS		256
 
-/* Dense index of the MSRs the register file models (SIM_MSR_FACTS). */
+/*
+ * The families of guest state the register file models, the unit of
+ * extension (docs/families.md): what a tree handles or lacks together,
+ * what the probe asks it about, what a generated program draws from.
+ */
+enum sim_family {
+	SIM_FAMILY_CET,		/* the CET MSRs */
+	SIM_FAMILY_XSAVE,	/* IA32_XSS: which supervisor components XSAVES holds */
+	SIM_NR_FAMILIES,
+};
+
+/*
+ * One row per MSR of a family: X(name, MSR, family, XSAVE component that
+ * holds it (0: none), guest CPUID features (SIM_CPUID_*) any of which lets
+ * a guest own it, VMCS guest-state field VM-entry loads it from (0: none;
+ * the SVM VMCB save area has the same fields: s_cet, ssp, isst_addr)).
+ * The register file's slots, its facts, the probe of a tree and the pools
+ * of generated programs are built from these rows, in their order; the
+ * oracle writes its own rules from the architecture (oracle/rules.c).
+ */
+#define SIM_FAMILY_CET_ROWS(X)						\
+	X(U_CET, SIM_MSR_U_CET, CET, SIM_XFEATURE_MASK_CET_USER,		\
+	  SIM_CPUID_SHSTK | SIM_CPUID_IBT, 0)				\
+	X(S_CET, SIM_MSR_S_CET, CET, 0, SIM_CPUID_SHSTK | SIM_CPUID_IBT,	\
+	  SIM_GUEST_S_CET)						\
+	X(PL0_SSP, SIM_MSR_PL0_SSP, CET, SIM_XFEATURE_MASK_CET_KERNEL,	\
+	  SIM_CPUID_SHSTK, 0)						\
+	X(PL1_SSP, SIM_MSR_PL1_SSP, CET, SIM_XFEATURE_MASK_CET_KERNEL,	\
+	  SIM_CPUID_SHSTK, 0)						\
+	X(PL2_SSP, SIM_MSR_PL2_SSP, CET, SIM_XFEATURE_MASK_CET_KERNEL,	\
+	  SIM_CPUID_SHSTK, 0)						\
+	X(PL3_SSP, SIM_MSR_PL3_SSP, CET, SIM_XFEATURE_MASK_CET_USER,	\
+	  SIM_CPUID_SHSTK, 0)						\
+	X(INT_SSP_TAB, SIM_MSR_INT_SSP_TAB, CET, 0, SIM_CPUID_SHSTK,	\
+	  SIM_GUEST_INTR_SSP_TABLE)
+#define SIM_FAMILY_XSAVE_ROWS(X)					\
+	X(XSS, SIM_MSR_XSS, XSAVE, 0, 0, 0)
+#define SIM_MSR_ROWS(X) SIM_FAMILY_CET_ROWS(X) SIM_FAMILY_XSAVE_ROWS(X)
+
+/* Dense index of the MSRs the register file models: one per row. */
+#define SIM_ROW_SLOT(name, msr, fam, xf, gate, field) SIM_SLOT_##name,
 enum sim_msr_slot {
-	SIM_SLOT_U_CET,
-	SIM_SLOT_S_CET,
-	SIM_SLOT_PL0_SSP,
-	SIM_SLOT_PL1_SSP,
-	SIM_SLOT_PL2_SSP,
-	SIM_SLOT_PL3_SSP,
-	SIM_SLOT_INT_SSP_TAB,
-	SIM_SLOT_XSS,
+	SIM_MSR_ROWS(SIM_ROW_SLOT)
 	SIM_NR_SLOTS,
 	SIM_SLOT_NONE = -1,
 };
 
-/*
- * The CET MSR facts, one row per register-file slot: the MSR, the XSAVE
- * component that holds it (0: none), the guest CPUID features (SIM_CPUID_*)
- * any of which lets a guest own it, and the VMCS guest-state field that
- * VM-entry loads it from (0: none; the SVM VMCB save area has the same
- * fields: s_cet, ssp, isst_addr).  The simulator's register file and its
- * VMCS/VMCB model are built from this table; the oracle writes its own
- * rules from the architecture instead (oracle/rules.c).
- */
 struct sim_msr_fact {
 	u32 msr;
+	enum sim_family family;
 	u64 xfeature;
 	unsigned int cpuid;
 	u32 vmcs;
 };
 
+#define SIM_ROW_FACT(name, m, fam, xf, gate, field)			\
+	[SIM_SLOT_##name] = { .msr = (m), .family = SIM_FAMILY_##fam,	\
+			      .xfeature = (xf), .cpuid = (gate),	\
+			      .vmcs = (field) },
 static const struct sim_msr_fact sim_msr_facts[SIM_NR_SLOTS] = {
-	[SIM_SLOT_U_CET] = { SIM_MSR_U_CET, SIM_XFEATURE_MASK_CET_USER,
-			     SIM_CPUID_SHSTK | SIM_CPUID_IBT, 0 },
-	[SIM_SLOT_S_CET] = { SIM_MSR_S_CET, 0,
-			     SIM_CPUID_SHSTK | SIM_CPUID_IBT, SIM_GUEST_S_CET },
-	[SIM_SLOT_PL0_SSP] = { SIM_MSR_PL0_SSP, SIM_XFEATURE_MASK_CET_KERNEL,
-			       SIM_CPUID_SHSTK, 0 },
-	[SIM_SLOT_PL1_SSP] = { SIM_MSR_PL1_SSP, SIM_XFEATURE_MASK_CET_KERNEL,
-			       SIM_CPUID_SHSTK, 0 },
-	[SIM_SLOT_PL2_SSP] = { SIM_MSR_PL2_SSP, SIM_XFEATURE_MASK_CET_KERNEL,
-			       SIM_CPUID_SHSTK, 0 },
-	[SIM_SLOT_PL3_SSP] = { SIM_MSR_PL3_SSP, SIM_XFEATURE_MASK_CET_USER,
-			       SIM_CPUID_SHSTK, 0 },
-	[SIM_SLOT_INT_SSP_TAB] = { SIM_MSR_INT_SSP_TAB, 0, SIM_CPUID_SHSTK,
-				   SIM_GUEST_INTR_SSP_TABLE },
-	[SIM_SLOT_XSS] = { SIM_MSR_XSS, 0, 0, 0 },
+	SIM_MSR_ROWS(SIM_ROW_FACT)
 };
+
+/* The family of @msr, SIM_NR_FAMILIES if the register file has none. */
+static inline enum sim_family sim_msr_family(u32 msr)
+{
+	int s;
+
+	for (s = 0; s < SIM_NR_SLOTS; s++)
+		if (sim_msr_facts[s].msr == msr)
+			return sim_msr_facts[s].family;
+	return SIM_NR_FAMILIES;
+}
+
+/*
+ * The MSRs of family @f, in their rows' order, into @out (room for @max);
+ * returns how many there are.
+ */
+static inline unsigned int sim_family_msrs(enum sim_family f, u32 *out,
+					   unsigned int max)
+{
+	unsigned int n = 0;
+	int s;
+
+	for (s = 0; s < SIM_NR_SLOTS; s++)
+		if (sim_msr_facts[s].family == f && n < max)
+			out[n++] = sim_msr_facts[s].msr;
+	return n;
+}
 
 /* U_CET/S_CET fields. */
 #define SIM_CET_SHSTK_EN	(1ULL << 0)
