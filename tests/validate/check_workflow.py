@@ -107,23 +107,18 @@ def case_b4_protocol(a, tmp):
     check(rc == 0 and "introduced by patch 1/2, still present" in out,
           "am 2/2: the earlier patch not applied first", out + err)
     print("am 2/2:", out.strip())
-    # a clean patch whose line runs: silence, exit 0
-    clean = write(tmp, "clean.patch", gen_patch(
-        repo, kernel.X86, [("static int __msr_io(",
-                            "\tvolatile int clean_probe = 0;")],
-        "KVM: x86: clean"))
-    rc, out, err = b4_check(repo, clean, a.build, env)
-    check(rc == 0 and out == "" and err == "", "a clean patch: silence and "
-          "exit 0 expected", out + err)
-    # a patch of comments only changes no code: silence too, not a
-    # warning on every comment that gets the check switched off
-    comment = write(tmp, "comment.patch", gen_patch(
-        repo, kernel.X86, [("static int __msr_io(",
-                            "\t/* only a comment */")],
-        "KVM: x86: only a comment"))
-    rc, out, err = b4_check(repo, comment, a.build, env)
-    check(rc == 0 and out == "" and err == "", "a comment-only patch: "
-          "silence and exit 0 expected", out + err)
+    # a clean patch whose line runs: silence, exit 0; a patch of comments
+    # only changes no code: silence too, not a warning on every comment
+    # that gets the check switched off
+    for name, line in (("clean", "\tvolatile int clean_probe = 0;"),
+                       ("comment", "\t/* only a comment */")):
+        p = write(tmp, f"{name}.patch", gen_patch(
+            repo, kernel.X86, [("static int __msr_io(", line)],
+            f"KVM: x86: {name}"))
+        rc, out, err = b4_check(repo, p, a.build, env)
+        check(rc == 0 and out == "" and err == "", f"a {name} patch: "
+              "silence and exit 0 expected", out + err)
+    clean = os.path.join(tmp, "clean.patch")
     rc, out, err = b4_check(repo, clean, a.build, env, "json")
     doc = json.loads(out)
     check(rc == 0 and doc[0]["status"] == "pass" and
