@@ -66,8 +66,8 @@ static unsigned int ssp_values(u64 *v)
 
 unsigned int sim_edge_values(u32 msr, unsigned int cpuid, u64 *v)
 {
-	return msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET ?
-	       cet_values(cpuid, v) : ssp_values(v);
+	return sim_msr_rule(msr) == SIM_RULE_CET_CTL ? cet_values(cpuid, v) :
+						       ssp_values(v);
 }
 
 /* KVM_SET_MSRS of each value alone, each followed by KVM_GET_MSRS. */
@@ -122,13 +122,9 @@ void scn_edge_##name(struct sim_vcpu *vcpu, unsigned int cpuid)	\
 {									\
 	edges_of(vcpu, cpuid, msr);					\
 }
-EDGE_SCENARIO(u_cet, SIM_MSR_U_CET)
-EDGE_SCENARIO(s_cet, SIM_MSR_S_CET)
-EDGE_SCENARIO(pl0_ssp, SIM_MSR_PL0_SSP)
-EDGE_SCENARIO(pl1_ssp, SIM_MSR_PL1_SSP)
-EDGE_SCENARIO(pl2_ssp, SIM_MSR_PL2_SSP)
-EDGE_SCENARIO(pl3_ssp, SIM_MSR_PL3_SSP)
-EDGE_SCENARIO(int_ssp_tab, SIM_MSR_INT_SSP_TAB)
+/* one per row of the CET family (layout.h) */
+#define EDGE_ROW(N, n, msr, fam, xf, gate, field, rule) EDGE_SCENARIO(n, msr)
+SIM_FAMILY_CET_ROWS(EDGE_ROW)
 
 /* KVM_REG_GUEST_SSP through ONE_REG: the SSP rules again */
 void scn_edge_guest_ssp(struct sim_vcpu *vcpu, unsigned int cpuid)

@@ -105,13 +105,9 @@ void brk_xsave_drops_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
 #define SIM_NR_XSAVE_SPOILS	8
 void scn_xsave_spoil(u8 *buf, unsigned int kind);
 void brk_xsave_live(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_edge_u_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_edge_s_cet(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_edge_pl0_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_edge_pl1_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_edge_pl2_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_edge_pl3_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
-void scn_edge_int_ssp_tab(struct sim_vcpu *vcpu, unsigned int cpuid);
+#define SCN_EDGE_DECL(N, n, msr, fam, xf, gate, field, rule)		\
+	void scn_edge_##n(struct sim_vcpu *vcpu, unsigned int cpuid);
+SIM_FAMILY_CET_ROWS(SCN_EDGE_DECL)
 void scn_edge_guest_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_load(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_stray_guest_rdmsr(struct sim_vcpu *vcpu, unsigned int cpuid);

@@ -17,6 +17,13 @@
 		.run = scn_edge_##msr,					\
 	}
 
+/* one edge_<name> per row of the CET family (layout.h), said by its rule */
+#define EDGE_SAYS_CET_CTL(N)	"every " #N " bit, the legacy bitmap, SUPPRESS+WAIT"
+#define EDGE_SAYS_SSP(N)	#N " at every alignment, canonical edges"
+#define EDGE_SAYS_SSP_TABLE(N)	#N " valid and invalid, canonical edges"
+#define EDGE_ROW(N, n, msr, fam, xf, gate, field, rule)		\
+	EDGE(n, EDGE_SAYS_##rule(N)),
+
 const struct sim_scenario sim_scenarios[] = {
 	/* every invariant holds */
 	{
@@ -72,13 +79,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.hosts = SIM_HOSTS_ALL,
 		.run = scn_validity,
 	},
-	EDGE(u_cet, "every U_CET bit, the legacy bitmap, SUPPRESS+WAIT"),
-	EDGE(s_cet, "every S_CET bit, the legacy bitmap, SUPPRESS+WAIT"),
-	EDGE(pl0_ssp, "PL0_SSP at every alignment, canonical edges"),
-	EDGE(pl1_ssp, "PL1_SSP at every alignment, canonical edges"),
-	EDGE(pl2_ssp, "PL2_SSP at every alignment, canonical edges"),
-	EDGE(pl3_ssp, "PL3_SSP at every alignment, canonical edges"),
-	EDGE(int_ssp_tab, "INT_SSP_TAB valid and invalid, canonical edges"),
+	SIM_FAMILY_CET_ROWS(EDGE_ROW)
 	EDGE(guest_ssp, "KVM_REG_GUEST_SSP: alignments, canonical edges"),
 	{
 		.name = "before_set_cpuid",

@@ -195,36 +195,46 @@ enum sim_family {
 	SIM_NR_FAMILIES,
 };
 
+/* The architectural rule of an MSR's values (what is valid, its edges). */
+enum sim_value_rule {
+	SIM_RULE_CET_CTL,	/* U_CET/S_CET: sim_cet_value_valid() */
+	SIM_RULE_SSP,		/* a shadow-stack pointer: canonical, 4-aligned */
+	SIM_RULE_SSP_TABLE,	/* INT_SSP_TAB: canonical */
+	SIM_RULE_XSS,		/* IA32_XSS: the components CPUID reports */
+};
+
 /*
- * One row per MSR of a family: X(name, MSR, family, XSAVE component that
- * holds it (0: none), guest CPUID features (SIM_CPUID_*) any of which lets
- * a guest own it, VMCS guest-state field VM-entry loads it from (0: none;
- * the SVM VMCB save area has the same fields: s_cet, ssp, isst_addr)).
- * The register file's slots, its facts, the probe of a tree and the pools
- * of generated programs are built from these rows, in their order; the
- * oracle writes its own rules from the architecture (oracle/rules.c).
+ * One row per MSR of a family: X(NAME, name, MSR, family, XSAVE component
+ * that holds it (0: none), guest CPUID features (SIM_CPUID_*) any of which
+ * lets a guest own it, VMCS guest-state field VM-entry loads it from (0:
+ * none; the SVM VMCB save area has the same fields: s_cet, ssp,
+ * isst_addr), the rule of its values (SIM_RULE_*)).  The register file's
+ * slots, its facts, the probe of a tree, the pools of generated programs
+ * and the family's edge_<name> scenarios are built from these rows, in
+ * their order; the oracle writes its own rules from the architecture
+ * (oracle/rules.c).
  */
 #define SIM_FAMILY_CET_ROWS(X)						\
-	X(U_CET, SIM_MSR_U_CET, CET, SIM_XFEATURE_MASK_CET_USER,		\
-	  SIM_CPUID_SHSTK | SIM_CPUID_IBT, 0)				\
-	X(S_CET, SIM_MSR_S_CET, CET, 0, SIM_CPUID_SHSTK | SIM_CPUID_IBT,	\
-	  SIM_GUEST_S_CET)						\
-	X(PL0_SSP, SIM_MSR_PL0_SSP, CET, SIM_XFEATURE_MASK_CET_KERNEL,	\
-	  SIM_CPUID_SHSTK, 0)						\
-	X(PL1_SSP, SIM_MSR_PL1_SSP, CET, SIM_XFEATURE_MASK_CET_KERNEL,	\
-	  SIM_CPUID_SHSTK, 0)						\
-	X(PL2_SSP, SIM_MSR_PL2_SSP, CET, SIM_XFEATURE_MASK_CET_KERNEL,	\
-	  SIM_CPUID_SHSTK, 0)						\
-	X(PL3_SSP, SIM_MSR_PL3_SSP, CET, SIM_XFEATURE_MASK_CET_USER,	\
-	  SIM_CPUID_SHSTK, 0)						\
-	X(INT_SSP_TAB, SIM_MSR_INT_SSP_TAB, CET, 0, SIM_CPUID_SHSTK,	\
-	  SIM_GUEST_INTR_SSP_TABLE)
+	X(U_CET, u_cet, SIM_MSR_U_CET, CET, SIM_XFEATURE_MASK_CET_USER,	\
+	  SIM_CPUID_SHSTK | SIM_CPUID_IBT, 0, CET_CTL)			\
+	X(S_CET, s_cet, SIM_MSR_S_CET, CET, 0,				\
+	  SIM_CPUID_SHSTK | SIM_CPUID_IBT, SIM_GUEST_S_CET, CET_CTL)	\
+	X(PL0_SSP, pl0_ssp, SIM_MSR_PL0_SSP, CET,			\
+	  SIM_XFEATURE_MASK_CET_KERNEL, SIM_CPUID_SHSTK, 0, SSP)		\
+	X(PL1_SSP, pl1_ssp, SIM_MSR_PL1_SSP, CET,			\
+	  SIM_XFEATURE_MASK_CET_KERNEL, SIM_CPUID_SHSTK, 0, SSP)		\
+	X(PL2_SSP, pl2_ssp, SIM_MSR_PL2_SSP, CET,			\
+	  SIM_XFEATURE_MASK_CET_KERNEL, SIM_CPUID_SHSTK, 0, SSP)		\
+	X(PL3_SSP, pl3_ssp, SIM_MSR_PL3_SSP, CET,			\
+	  SIM_XFEATURE_MASK_CET_USER, SIM_CPUID_SHSTK, 0, SSP)		\
+	X(INT_SSP_TAB, int_ssp_tab, SIM_MSR_INT_SSP_TAB, CET, 0,		\
+	  SIM_CPUID_SHSTK, SIM_GUEST_INTR_SSP_TABLE, SSP_TABLE)
 #define SIM_FAMILY_XSAVE_ROWS(X)					\
-	X(XSS, SIM_MSR_XSS, XSAVE, 0, 0, 0)
+	X(XSS, xss, SIM_MSR_XSS, XSAVE, 0, 0, 0, XSS)
 #define SIM_MSR_ROWS(X) SIM_FAMILY_CET_ROWS(X) SIM_FAMILY_XSAVE_ROWS(X)
 
 /* Dense index of the MSRs the register file models: one per row. */
-#define SIM_ROW_SLOT(name, msr, fam, xf, gate, field) SIM_SLOT_##name,
+#define SIM_ROW_SLOT(N, n, msr, fam, xf, gate, field, rule) SIM_SLOT_##N,
 enum sim_msr_slot {
 	SIM_MSR_ROWS(SIM_ROW_SLOT)
 	SIM_NR_SLOTS,
@@ -237,12 +247,13 @@ struct sim_msr_fact {
 	u64 xfeature;
 	unsigned int cpuid;
 	u32 vmcs;
+	enum sim_value_rule rule;
 };
 
-#define SIM_ROW_FACT(name, m, fam, xf, gate, field)			\
-	[SIM_SLOT_##name] = { .msr = (m), .family = SIM_FAMILY_##fam,	\
-			      .xfeature = (xf), .cpuid = (gate),	\
-			      .vmcs = (field) },
+#define SIM_ROW_FACT(N, n, m, fam, xf, gate, field, r)			\
+	[SIM_SLOT_##N] = { .msr = (m), .family = SIM_FAMILY_##fam,	\
+			   .xfeature = (xf), .cpuid = (gate),		\
+			   .vmcs = (field), .rule = SIM_RULE_##r },
 static const struct sim_msr_fact sim_msr_facts[SIM_NR_SLOTS] = {
 	SIM_MSR_ROWS(SIM_ROW_FACT)
 };
@@ -256,6 +267,17 @@ static inline enum sim_family sim_msr_family(u32 msr)
 		if (sim_msr_facts[s].msr == msr)
 			return sim_msr_facts[s].family;
 	return SIM_NR_FAMILIES;
+}
+
+/* The rule of @msr's values; an SSP's for one the register file lacks. */
+static inline enum sim_value_rule sim_msr_rule(u32 msr)
+{
+	int s;
+
+	for (s = 0; s < SIM_NR_SLOTS; s++)
+		if (sim_msr_facts[s].msr == msr)
+			return sim_msr_facts[s].rule;
+	return SIM_RULE_SSP;
 }
 
 /*
