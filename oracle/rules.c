@@ -44,14 +44,22 @@ bool oracle_guest_has(const struct sim_vcpu *v, int feature)
 	}
 }
 
-/* U_CET/S_CET exist with SHSTK or IBT; the SSP MSRs only with SHSTK. */
+/*
+ * A CET MSR exists for the guest when it has one of its row's gate
+ * features (layout.h: U_CET/S_CET with SHSTK or IBT, the SSP MSRs only
+ * with SHSTK); anything else, KVM's internal SSP index among them, follows
+ * SHSTK.
+ */
 bool oracle_guest_owns_msr(const struct sim_vcpu *v, u32 msr)
 {
-	bool shstk = oracle_guest_has(v, SIM_FEATURE_SHSTK);
+	unsigned int cpuid = v->cpuid & v->sim->kvm_caps;
+	int s;
 
-	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
-		return shstk || oracle_guest_has(v, SIM_FEATURE_IBT);
-	return shstk;
+	for (s = 0; s < SIM_NR_SLOTS; s++)
+		if (sim_msr_facts[s].msr == msr &&
+		    sim_msr_facts[s].family == SIM_FAMILY_CET)
+			return cpuid & sim_msr_facts[s].cpuid;
+	return oracle_guest_has(v, SIM_FEATURE_SHSTK);
 }
 
 /*
@@ -114,13 +122,13 @@ static bool noncanonical(const struct oracle *o, u64 a)
 static bool valid_address(const struct oracle *o, u32 msr, u64 data)
 {
 	return !noncanonical(o, data) &&
-	       (msr == SIM_MSR_INT_SSP_TAB || !(data & 3));
+	       (sim_msr_rule(msr) == SIM_RULE_SSP_TABLE || !(data & 3));
 }
 
+/* a row of the CET family (layout.h) */
 static bool is_cet_msr(u32 msr)
 {
-	return msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET ||
-	       (msr >= SIM_MSR_PL0_SSP && msr <= SIM_MSR_INT_SSP_TAB);
+	return sim_msr_family(msr) == SIM_FAMILY_CET;
 }
 
 /*
@@ -239,7 +247,7 @@ static enum model_verdict arch_model(const struct oracle *o,
 								  MODEL_UNSUPPORTED;
 	if (!write)
 		return MODEL_OK;
-	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
+	if (sim_msr_rule(msr) == SIM_RULE_CET_CTL)
 		return oracle_valid_u_s_cet(v, data) ? MODEL_OK : MODEL_INVALID;
 	return valid_address(o, msr, data) ? MODEL_OK : MODEL_INVALID;
 }
