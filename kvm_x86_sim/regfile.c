@@ -176,27 +176,19 @@ u64 sim_hw_rdmsr(u32 msr, const char *file, int line)
 }
 
 /*
- * RDMSR that may #GP: the CET MSRs exist on a CPU with CET (U_CET/S_CET
- * with shadow stacks or IBT, the SSP MSRs with shadow stacks); on the host
- * without it they do not.  The CPU's, not KVM's: a CPU may have CET that
- * KVM does not virtualize.
+ * RDMSR that may #GP: the CET MSRs exist on a CPU with one of their row's
+ * gate features (layout.h: U_CET/S_CET with shadow stacks or IBT, the SSP
+ * MSRs with shadow stacks); on the host without them they do not.  The
+ * CPU's, not KVM's: a CPU may have CET that KVM does not virtualize.
  */
 int sim_hw_rdmsr_safe(u32 msr, u64 *v, const char *file, int line)
 {
 	unsigned int caps = sim_hw_current->cpu_caps;
-	bool absent;
+	int slot = sim_msr_slot(msr);
+	bool absent = slot != SIM_SLOT_NONE &&
+		      sim_msr_facts[slot].family == SIM_FAMILY_CET &&
+		      !(caps & sim_msr_facts[slot].cpuid);
 
-	switch (msr) {
-	case SIM_MSR_U_CET:
-	case SIM_MSR_S_CET:
-		absent = !(caps & (SIM_CPUID_SHSTK | SIM_CPUID_IBT));
-		break;
-	case SIM_MSR_PL0_SSP ... SIM_MSR_INT_SSP_TAB:
-		absent = !(caps & SIM_CPUID_SHSTK);
-		break;
-	default:
-		absent = false;
-	}
 	if (absent && !sim_faulty(sim_hw_current, SIM_FAULT_HOST_CLAIMS_CET)) {
 		*v = 0;
 		sim_hw_boundary();
