@@ -21,8 +21,7 @@ from typing import Dict, List, Optional
 
 from .paths import TOP
 
-TIERS = ("quick", "long", "all")
-# the reason a skipped test printed: "SKIP NAME: why", "SKIP: why", "note:"
+# the reason a skipped test printed: "SKIP NAME: why", "SKIP: why"
 REASON = re.compile(r"^\s*SKIP(?:PED)?\b[^:\n]*:\s*(.+)$", re.M)
 
 
@@ -34,7 +33,11 @@ def reason_of(out: str) -> Optional[str]:
 def skips(junit: str) -> Dict[str, List[str]]:
     """{reason: [test, ...]} of the tests the run skipped."""
     why: Dict[str, List[str]] = collections.defaultdict(list)
-    for tc in ET.parse(junit).getroot().iter("testcase"):
+    try:
+        root = ET.parse(junit).getroot()
+    except (OSError, ET.ParseError):
+        return why              # ctest stopped before writing it
+    for tc in root.iter("testcase"):
         if tc.find("skipped") is None:
             continue
         out = tc.findtext("system-out") or ""
@@ -90,14 +93,14 @@ def main(argv: List[str]) -> int:
                                              x != ctest else x
                                              for x in cmd[1:]]
                                  + a.ctest_args), flush=True)
+    if os.path.exists(junit):
+        os.unlink(junit)        # never a previous run's skips
     rc = subprocess.call(cmd + a.ctest_args)
-    if os.path.isfile(junit):
-        why = skips(junit)
-        if why:
-            n = sum(len(v) for v in why.values())
-            print(f"\n{n} tests skipped, each for a reason this machine or "
-                  f"build has (README \"Tests\" says which are normal):")
-            for reason, names in sorted(why.items(),
-                                        key=lambda kv: -len(kv[1])):
-                print(f"  {reason}\n    {group(names)}")
+    why = skips(junit)
+    if why:
+        n = sum(len(v) for v in why.values())
+        print(f"\n{n} tests skipped, each for a reason this machine or "
+              f"build has (README's quick start says which are normal):")
+        for reason, names in sorted(why.items(), key=lambda kv: -len(kv[1])):
+            print(f"  {reason}\n    {group(names)}")
     return rc
