@@ -29,6 +29,10 @@ CASE_TIMEOUT = 5            # CPU seconds per case (--case-timeout)
 # many times as long for code that blocks (runner/limits.h); the
 # watchdog here waits longer still, for a binary whose own limits failed.
 WALL_FACTOR = 10
+# Cases in a row that crash or exit (each restarts the binary) before the
+# run stops: the step fails either way, and a patch that breaks every case
+# gets its verdict without 600 restarts.
+DIED_IN_A_ROW = 20
 MEMORY_LIMIT = 1024         # MiB of address space per test process
 # What a case that did not end normally is, and the row that reports it.
 RUN_ROWS = {"CRASH": "NO CRASH", "OOM": "NO OOM", "HANG": "NO HANG",
@@ -230,7 +234,7 @@ def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
     invariants: List[str] = []
     scenarios: Dict[str, Scenario] = {}
     plan: Optional[int] = None
-    start, gdb_done, stopped = 1, False, ""
+    start, gdb_done, stopped, streak = 1, False, "", 0
     quiet_for = WALL_FACTOR * (case_timeout + budget) + 5
     while True:
         # every event of a finding's trace: the report picks (verdicts.py)
@@ -283,6 +287,12 @@ def run_binary(exe: str, case_timeout: int = CASE_TIMEOUT,
         if died.kind == "HANG":
             stopped = (f"stopped after case {died.number} hung: the "
                        "remaining cases were not run")
+            break
+        streak = streak + 1 if died.number == start else 1
+        if streak >= DIED_IN_A_ROW and died.number < plan:
+            stopped = (f"stopped after {streak} cases in a row did not reach "
+                       f"their end (the last: {died.kind}): the remaining "
+                       f"{plan - died.number} cases were not run")
             break
         start = died.number + 1
         if start > plan:

@@ -36,6 +36,14 @@ def cut_null_deref(c):
     return cut_run(c, kernel.in_msr_io("*(volatile int *)0 = 0;"))
 
 
+@case("cut", VIOLATION, r"stopped after 20 cases in a row did not reach "
+      r"their end \(the last: CRASH\): the remaining \d+ cases")
+def cut_crash_every_case_stops(c):
+    """a NULL dereference in every case: the run stops after 20 in a row
+    (each restarts the binary) and says how many were not run"""
+    return cut_run(c, kernel.in_msr_io("*(volatile int *)0 = 0;"))
+
+
 @case("cut", VIOLATION, CRASH)
 def cut_abort(c):
     """__builtin_abort() on the 3rd call"""
