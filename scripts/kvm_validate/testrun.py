@@ -67,7 +67,7 @@ def main(argv: List[str]) -> int:
         help="the build directory (default: ./build)")
     ap.add_argument("--tier", default="quick", metavar="TIER",
                     help="quick (default: about 2 minutes on 2 cores), "
-                    "long (what CI adds: about 20 minutes), all, or any "
+                    "long (what CI adds: about 22 minutes), all, or any "
                     "ctest label (hostile, mutate, matrix, ...)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                     help="tests run at once (default: the CPUs)")
