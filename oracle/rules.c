@@ -52,13 +52,10 @@ bool oracle_guest_has(const struct sim_vcpu *v, int feature)
  */
 bool oracle_guest_owns_msr(const struct sim_vcpu *v, u32 msr)
 {
-	unsigned int cpuid = v->cpuid & v->sim->kvm_caps;
-	int s;
+	const struct sim_msr_fact *f = sim_msr_fact_of(msr);
 
-	for (s = 0; s < SIM_NR_SLOTS; s++)
-		if (sim_msr_facts[s].msr == msr &&
-		    sim_msr_facts[s].family == SIM_FAMILY_CET)
-			return cpuid & sim_msr_facts[s].cpuid;
+	if (f && f->family == SIM_FAMILY_CET)
+		return v->cpuid & v->sim->kvm_caps & f->cpuid;
 	return oracle_guest_has(v, SIM_FEATURE_SHSTK);
 }
 

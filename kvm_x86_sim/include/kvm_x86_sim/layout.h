@@ -258,26 +258,31 @@ static const struct sim_msr_fact sim_msr_facts[SIM_NR_SLOTS] = {
 	SIM_MSR_ROWS(SIM_ROW_FACT)
 };
 
-/* The family of @msr, SIM_NR_FAMILIES if the register file has none. */
-static inline enum sim_family sim_msr_family(u32 msr)
+/* @msr's row, NULL if the register file has none. */
+static inline const struct sim_msr_fact *sim_msr_fact_of(u32 msr)
 {
 	int s;
 
 	for (s = 0; s < SIM_NR_SLOTS; s++)
 		if (sim_msr_facts[s].msr == msr)
-			return sim_msr_facts[s].family;
-	return SIM_NR_FAMILIES;
+			return &sim_msr_facts[s];
+	return NULL;
+}
+
+/* The family of @msr, SIM_NR_FAMILIES if the register file has none. */
+static inline enum sim_family sim_msr_family(u32 msr)
+{
+	const struct sim_msr_fact *f = sim_msr_fact_of(msr);
+
+	return f ? f->family : SIM_NR_FAMILIES;
 }
 
 /* The rule of @msr's values; an SSP's for one the register file lacks. */
 static inline enum sim_value_rule sim_msr_rule(u32 msr)
 {
-	int s;
+	const struct sim_msr_fact *f = sim_msr_fact_of(msr);
 
-	for (s = 0; s < SIM_NR_SLOTS; s++)
-		if (sim_msr_facts[s].msr == msr)
-			return sim_msr_facts[s].rule;
-	return SIM_RULE_SSP;
+	return f ? f->rule : SIM_RULE_SSP;
 }
 
 /*
