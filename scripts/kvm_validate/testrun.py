@@ -88,11 +88,7 @@ def main(argv: List[str]) -> int:
            "--output-on-failure", "--output-junit", junit]
     if a.tier != "all":
         cmd += ["-L", f"^{re.escape(a.tier)}$"]
-    print("running: " + " ".join(cmd[:1] + [os.path.relpath(x)
-                                             if os.path.isabs(x) and
-                                             x != ctest else x
-                                             for x in cmd[1:]]
-                                 + a.ctest_args), flush=True)
+    print("running: " + " ".join(cmd + a.ctest_args), flush=True)
     if os.path.exists(junit):
         os.unlink(junit)        # never a previous run's skips
     rc = subprocess.call(cmd + a.ctest_args)
