@@ -19,10 +19,12 @@ set(KVM_X86_SIM_MACHINE_SOURCES
 	kvm_x86_sim/regfile.c
 	kvm_x86_sim/trace.c
 	kvm_x86_sim/vmx_svm.c
+	kvm_x86_sim/xregs.c
 	kvm_x86_sim/xsave.c
 	oracle/nested.c
 	oracle/oracle.c
 	oracle/rules.c
+	oracle/xregs.c
 	oracle/xsave.c)
 # The scenarios, one source for both runners: libkvm_x86_sim_scenarios.a
 set(KVM_X86_SIM_SCENARIO_SOURCES
@@ -35,6 +37,7 @@ set(KVM_X86_SIM_SCENARIO_SOURCES
 	scenarios/selftest.c
 	scenarios/smm.c
 	scenarios/table.c
+	scenarios/xregs.c
 	scenarios/xsave.c)
 # The exploration (schedules of injections, generated programs): part of
 # the scenario library for the C runner, not of the KUnit module (it runs

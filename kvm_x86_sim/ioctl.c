@@ -43,6 +43,7 @@ struct sim *sim_create(enum sim_vendor vendor, const struct sim_kernel *kernel)
 	sim->tree_caps = sim_kernel_caps(kernel);
 	sim->mode = SIM_MODE_HOST_USER;
 	sim_cpus_init(sim);
+	sim_xregs_init(sim);
 	sim_hw_current = sim;
 	sim_set_host_cet(sim, HOST_U_CET, HOST_PL3_SSP, HOST_S_CET);
 	host_setup(sim);
@@ -71,12 +72,13 @@ void sim_set_host_cet(struct sim *sim, u64 u_cet, u64 pl3_ssp, u64 s_cet)
 unsigned int sim_host_kvm_caps(enum sim_host host, enum sim_vendor vendor)
 {
 	unsigned int ibt = vendor == SIM_VMX ? SIM_CPUID_IBT : 0;
-	unsigned int base = SIM_CPUID_LM | SIM_CPUID_XSAVES;
+	unsigned int base = SIM_CPUID_LM | SIM_CPUID_XSAVES | SIM_CPUID_PKU;
 
 	if (host == SIM_HOST_NO_CET || host == SIM_HOST_CET_OFF)
 		return base;
-	if (host == SIM_HOST_NO_TDP)	/* SHSTK cleared: shadow paging */
-		return base | ibt;
+	/* shadow paging: no SHSTK, and no PKU (kvm_set_cpu_caps()) */
+	if (host == SIM_HOST_NO_TDP)
+		return (base & ~SIM_CPUID_PKU) | ibt;
 	return base | SIM_CPUID_SHSTK | ibt;
 }
 
@@ -138,6 +140,9 @@ unsigned int sim_fault_by_name(const char *name)
 		{ "nested_state_lost", SIM_FAULT_NESTED_STATE_LOST },
 		{ "guest_xss_lost", SIM_FAULT_GUEST_XSS_LOST },
 		{ "xrstors_ignores_bv", SIM_FAULT_XRSTORS_IGNORES_BV },
+		{ "xsetbv_dropped", SIM_FAULT_XSETBV_DROPPED },
+		{ "rdpkru_reads_zero", SIM_FAULT_RDPKRU_READS_ZERO },
+		{ "xcr0_all_supported", SIM_FAULT_XCR0_ALL_SUPPORTED },
 	};
 	unsigned int i;
 
@@ -468,7 +473,7 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 	struct sim *sim = v->sim;
 	const struct sim_kernel *k = sim->kernel;
 	struct sim_guest_msr g = { .vcpu = v, .init = op->init,
-				   .nested = op->nested, .vmcs12 = op->vmcs12,
+				   .xreg = op->xreg, .nested = op->nested, .vmcs12 = op->vmcs12,
 				   .smm = op->smm, .write = op->write,
 				   .msr = op->msr };
 
@@ -496,6 +501,18 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 		/* L1's VMLAUNCH, or L2 doing what L1 intercepts: an exit */
 		exit_guest(v);
 		op->ret = sim_nested(v, op);
+	} else if (op->xreg == SIM_GUEST_WRPKRU ||
+		   op->xreg == SIM_GUEST_RDPKRU) {
+		g.passthrough = true;
+		op->ret = sim_guest_pkru(v, op->xreg == SIM_GUEST_WRPKRU,
+					 &op->data);
+	} else if (op->xreg) {
+		/* XSETBV and MOV to CR4 exit; KVM emulates them */
+		exit_guest(v);
+		op->ret = k->guest_xreg(v->kvm_vcpu, op->xreg, op->msr,
+					&op->data);
+		if (!op->ret && op->xreg == SIM_GUEST_SET_CR4_PKE)
+			v->cr4_pke = true;
 	} else if (op->init) {
 		/* INIT is emulated in KVM_RUN: the vCPU is reset */
 		exit_guest(v);

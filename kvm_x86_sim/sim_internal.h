@@ -47,6 +47,10 @@ bool sim_msr_passthrough(const struct sim_vcpu *v, u32 msr, bool write);
 void sim_vcpu_init(struct sim_vcpu *v);
 int sim_guest_rdwrmsr(struct sim_vcpu *v, bool write, u32 msr, u64 *data);
 
+/* xregs.c */
+void sim_xregs_init(struct sim *sim);
+int sim_guest_pkru(struct sim_vcpu *v, bool write, u64 *data);
+
 /* nested.c */
 int sim_nested(struct sim_vcpu *v, struct sim_guest_op *op);
 /* ioctl.c */

@@ -111,6 +111,7 @@ static bool cpuid_has(unsigned int cpuid, int feature)
 	case SIM_FEATURE_IBT:	return cpuid & SIM_CPUID_IBT;
 	case SIM_FEATURE_LM:	return cpuid & SIM_CPUID_LM;
 	case SIM_FEATURE_XSAVES: return cpuid & SIM_CPUID_XSAVES;
+	case SIM_FEATURE_PKU:	return cpuid & SIM_CPUID_PKU;
 	default:		return false;
 	}
 }

@@ -314,18 +314,25 @@ static void on_event(void *ctx, const struct sim *sim, int n)
 			oracle_violate(o, SIM_INV_PAIRING, n,
 				       "guest FPU loaded twice without a put");
 		check_host_xss(o, "fpu_swap_kvm_fpstate()", n);
+		oracle_check_host_xregs(o, "fpu_swap_kvm_fpstate()", n);
 		break;
 	case SIM_EV_FPU_PUT:
 		if (sim->puts > sim->loads)
 			oracle_violate(o, SIM_INV_PAIRING, n,
 				       "guest FPU put without a load");
 		check_host_xss(o, "fpu_swap_kvm_fpstate()", n);
+		oracle_check_host_xregs(o, "fpu_swap_kvm_fpstate()", n);
+		break;
+	case SIM_EV_FPU_CLOBBER:
+		oracle_check_host_xregs(o, "an interrupt's kernel_fpu_begin()",
+					n);
 		break;
 	case SIM_EV_VM_ENTRY:
 		if (sim->loaded_vcpu)
 			o->vcpus[sim->loaded_vcpu->id].ran = true;
 		check_entry_cet(o, n);
 		check_entry_xss(o, n);
+		oracle_check_entry_xregs(o, n);
 		check_entry_host_state(o, n);
 		break;
 	case SIM_EV_VM_EXIT:
@@ -384,6 +391,7 @@ static void on_ioctl_exit(void *ctx, const struct sim *sim)
 			       "ioctl returned with vCPU%d's guest fpstate still current",
 			       sim->cur_fps->vcpu);
 	check_host_xss(o, "the return to host userspace", last);
+	oracle_check_host_xregs(o, "the return to host userspace", last);
 	/* S_CET is invariant 2's: checked on every event */
 	for (i = 0; i < ORACLE_NR_XSTATE_MSRS; i++) {
 		int s = sim_msr_slot(oracle_xstate_msrs[i]);
@@ -415,7 +423,10 @@ static void on_batch(void *ctx, const struct sim *sim,
 static void on_guest_msr(void *ctx, const struct sim *sim,
 			 const struct sim_guest_msr *g)
 {
-	oracle_guest_msr(ctx, g);
+	if (g->xreg)
+		oracle_guest_xreg(ctx, g);
+	else
+		oracle_guest_msr(ctx, g);
 }
 
 /*

@@ -23,6 +23,10 @@ struct oracle_vcpu {
 	u64 msr[SIM_NR_SLOTS];	/* by the machine's slot, for lookup only */
 	u64 ssp;		/* the guest SSP (KVM_REG_GUEST_SSP) */
 	u64 xss;		/* the guest's IA32_XSS */
+	/* the xfeatures family: XCR0 (0: its RESET value), PKRU, CR4.PKE */
+	u64 xcr0;
+	u32 pkru;
+	bool pke;
 	/* nested SVM: L1's S_CET, SSP, INT_SSP_TAB that VMRUN saved */
 	u64 l1_s_cet, l1_ssp, l1_isst;
 	bool ran;		/* entered at least once: its model is frozen */
@@ -84,5 +88,9 @@ void oracle_smm_back_to_l2(struct oracle *o, const struct sim_vcpu *v);
 /* nested.c: KVM_GET_NESTED_STATE, KVM_SET_NESTED_STATE */
 void oracle_nested_state(struct oracle *o,
 			 const struct sim_nested_state_io *n);
+/* xregs.c: XCR0 and PKRU, the xfeatures family */
+void oracle_check_host_xregs(struct oracle *o, const char *where, int n);
+void oracle_check_entry_xregs(struct oracle *o, int n);
+void oracle_guest_xreg(struct oracle *o, const struct sim_guest_msr *g);
 
 #endif /* KVM_X86_SIM_ORACLE_INTERNAL_H */

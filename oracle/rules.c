@@ -40,6 +40,7 @@ bool oracle_guest_has(const struct sim_vcpu *v, int feature)
 	case SIM_FEATURE_IBT:	return cpuid & SIM_CPUID_IBT;
 	case SIM_FEATURE_LM:	return cpuid & SIM_CPUID_LM;
 	case SIM_FEATURE_XSAVES: return cpuid & SIM_CPUID_XSAVES;
+	case SIM_FEATURE_PKU:	return cpuid & SIM_CPUID_PKU;
 	default:		return false;
 	}
 }

@@ -91,6 +91,11 @@ void scn_nested_state_step(struct sim_vcpu *src, struct sim_vcpu *dst,
 void scn_msr_index_list(struct sim_vcpu *vcpu, unsigned int cpuid);
 /* smm.c */
 void scn_smm_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_xcr0(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_pkru(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_xsetbv_dropped(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_rdpkru_reads_zero(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_xcr0_all_supported(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_smram_ssp_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_nested_smm(struct sim_vcpu *vcpu, unsigned int cpuid);
 /* xsave.c */

@@ -305,8 +305,9 @@ struct kvm_vcpu_arch {
 	u64 guest_supported_xcr0;	/* cpuid.c: CPUID.0xD.0 & KVM's XCR0 */
 	bool cpuid_dynamic_bits_dirty;	/* an XSS write changes CPUID.0xD */
 	bool guest_state_protected;	/* SEV-ES/TDX: never here */
-	u64 xcr0;			/* XCR0 is not modelled: the host's */
-	u32 pkru, host_pkru;		/* PKU is off on the simulated host */
+	u64 xcr0;			/* the guest's XCR0 (KVM_SET_XCRS, XSETBV) */
+	u32 pkru, host_pkru;		/* the guest's PKRU, the host task's */
+	unsigned long cr4;		/* the guest's CR4: OSXSAVE, PKE */
 	bool nested_run_pending;	/* VMLAUNCH/VMRESUME not yet run */
 	u32 hflags;			/* HF_GUEST_MASK: L2 runs */
 	int last_vmentry_cpu;		/* -1 until the first VM-entry */
@@ -396,15 +397,15 @@ extern struct kvm_host_values kvm_host;
  * arch/x86/include/asm/fpu/xcr.h XCR_XFEATURE_ENABLED_MASK
  */
 #undef X86_CR4_OSXSAVE
-#define X86_CR4_OSXSAVE		(1UL << 18)
+#define X86_CR4_OSXSAVE		SIM_CR4_OSXSAVE
 #undef X86_CR4_PKE
-#define X86_CR4_PKE		(1UL << 22)
+#define X86_CR4_PKE		SIM_CR4_PKE
 #undef XCR_XFEATURE_ENABLED_MASK
 #define XCR_XFEATURE_ENABLED_MASK 0x00000000
 
 /* tracks: arch/x86/include/asm/fpu/types.h XFEATURE_*CET*, _PKRU, MPX, MAX */
 #undef XFEATURE_MASK_PKRU
-#define XFEATURE_MASK_PKRU		(1ULL << 9)
+#define XFEATURE_MASK_PKRU		SIM_XFEATURE_MASK_PKRU
 #undef XFEATURE_MASK_FP
 #define XFEATURE_MASK_FP		SIM_XFEATURE_MASK_FP
 #undef XFEATURE_MASK_SSE
@@ -412,11 +413,18 @@ extern struct kvm_host_values kvm_host;
 #undef XFEATURE_MASK_FPSSE
 #define XFEATURE_MASK_FPSSE		SIM_XFEATURE_MASK_FPSSE
 #undef XFEATURE_MASK_YMM
-#define XFEATURE_MASK_YMM		(1ULL << 2)
+#define XFEATURE_MASK_YMM		SIM_XFEATURE_MASK_YMM
 #undef XFEATURE_MASK_BNDREGS
-#define XFEATURE_MASK_BNDREGS		(1ULL << 3)
+#define XFEATURE_MASK_BNDREGS		SIM_XFEATURE_MASK_BNDREGS
 #undef XFEATURE_MASK_BNDCSR
-#define XFEATURE_MASK_BNDCSR		(1ULL << 4)
+#define XFEATURE_MASK_BNDCSR		SIM_XFEATURE_MASK_BNDCSR
+#undef XFEATURE_MASK_AVX512
+#define XFEATURE_MASK_AVX512		SIM_XFEATURE_MASK_AVX512
+#undef XFEATURE_MASK_XTILE
+#define XFEATURE_MASK_XTILE		SIM_XFEATURE_MASK_XTILE
+/* the components whose XCR0 bits change CPUID.(0xD,0) (AVX and up) */
+#undef XFEATURE_MASK_EXTEND
+#define XFEATURE_MASK_EXTEND		(~(XFEATURE_MASK_FPSSE | (1ULL << 63)))
 #undef XFEATURE_MASK_CET_ALL
 #define XFEATURE_MASK_CET_ALL		SIM_XFEATURE_MASK_CET_ALL
 #undef XFEATURE_MAX

@@ -74,6 +74,18 @@ static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
 	/* fpu_alloc_guest_fpstate(): KVM_GET_XSAVE's size to start with */
 	vcpu->arch.guest_fpu.uabi_size = sizeof(struct kvm_xsave);
 	vcpu->arch.guest_fpu.xfeatures = sim_vcpu_fpstate(v)->xfeatures;
+	/*
+	 * what the host's XCR0 is to KVM (kvm_x86_vendor_init(): xgetbv());
+	 * the guest's CR4 with OSXSAVE, as every guest that uses XSAVE has
+	 * it; kvm_vcpu_reset()'s RESET value of the guest's XCR0, x87 only
+	 */
+	kvm_host.xcr0 = SIM_HOST_XCR0;
+	vcpu->arch.cr4 = X86_CR4_OSXSAVE;
+#ifdef SLICE_HAVE___kvm_set_xcr
+	__kvm_set_xcr(vcpu, 0, XFEATURE_MASK_FP);
+#else
+	vcpu->arch.xcr0 = XFEATURE_MASK_FP;
+#endif
 	return vcpu;
 }
 
@@ -216,7 +228,8 @@ static int glue_set_cpuid(void *kvm_vcpu, unsigned int cpuid)
 	vcpu->arch.guest_supported_xss = sim_cpuid_xss(cpuid) &
 					 kvm_caps.supported_xss;
 	/* every guest has x87 and SSE, all of the host's XCR0 */
-	vcpu->arch.guest_supported_xcr0 = kvm_caps.supported_xcr0;
+	vcpu->arch.guest_supported_xcr0 =
+		sim_hw_guest_supported_xcr0(kvm_caps.supported_xcr0);
 	return 0;
 }
 
@@ -225,19 +238,74 @@ static void glue_entered(void *kvm_vcpu, int cpu)
 	((struct kvm_vcpu *)kvm_vcpu)->arch.last_vmentry_cpu = cpu;
 }
 
-/* vcpu_enter_guest(): the guest's XSS (and XCR0, PKRU) around the run */
+/*
+ * vcpu_enter_guest(): the guest's XCR0 and XSS, then its PKRU, before the
+ * VM-entry; the host's PKRU, then XCR0 and XSS, after the VM-exit (7.x's
+ * order; older trees do each pair in one function)
+ */
+#if defined(SLICE_HAVE_kvm_load_xfeatures) && \
+	defined(SLICE_HAVE_kvm_load_guest_pkru) && \
+	defined(SLICE_HAVE_kvm_load_host_pkru)
+#define SIM_TREE_HAS_XREGS_SWITCH 1
 static void glue_xfeatures(void *kvm_vcpu, bool guest)
 {
-#if defined(SLICE_HAVE_kvm_load_xfeatures)
-	kvm_load_xfeatures(kvm_vcpu, guest);
+	if (guest) {
+		kvm_load_xfeatures(kvm_vcpu, true);
+		kvm_load_guest_pkru(kvm_vcpu);
+	} else {
+		kvm_load_host_pkru(kvm_vcpu);
+		kvm_load_xfeatures(kvm_vcpu, false);
+	}
+}
 #elif defined(SLICE_HAVE_kvm_load_guest_xsave_state) && \
 	defined(SLICE_HAVE_kvm_load_host_xsave_state)
+#define SIM_TREE_HAS_XREGS_SWITCH 1
+static void glue_xfeatures(void *kvm_vcpu, bool guest)
+{
 	if (guest)
 		kvm_load_guest_xsave_state(kvm_vcpu);
 	else
 		kvm_load_host_xsave_state(kvm_vcpu);
+}
+#else
+#define SIM_TREE_HAS_XREGS_SWITCH 0
+static void glue_xfeatures(void *kvm_vcpu, bool guest)
+{
+#ifdef SLICE_HAVE_kvm_load_xfeatures
+	kvm_load_xfeatures(kvm_vcpu, guest);
 #endif
 }
+#endif
+
+/*
+ * The guest's XSETBV: kvm_emulate_xsetbv() at CPL 0, the tree's
+ * __kvm_set_xcr(); its MOV to CR4 setting PKE: kvm_set_cr4() (not
+ * sliced), which refuses it to a guest without PKU
+ */
+static int glue_guest_xreg(void *kvm_vcpu, int op, u32 index, u64 *data)
+{
+	struct kvm_vcpu *vcpu = kvm_vcpu;
+
+	switch (op) {
+#ifdef SLICE_HAVE___kvm_set_xcr
+	case SIM_GUEST_XSETBV:
+		return __kvm_set_xcr(vcpu, index, *data);
+#endif
+	case SIM_GUEST_SET_CR4_PKE:
+		if (!guest_cpu_cap_has(vcpu, X86_FEATURE_PKU))
+			return 1;
+		vcpu->arch.cr4 |= X86_CR4_PKE;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+#if defined(SLICE_HAVE___kvm_set_xcr) && SIM_TREE_HAS_XREGS_SWITCH
+#define SIM_TREE_HAS_XREGS SIM_NEED_XREGS
+#else
+#define SIM_TREE_HAS_XREGS 0
+#endif
 
 static void glue_xstate_reset(void *kvm_vcpu, bool init_event)
 {
@@ -315,7 +383,12 @@ static int glue_smm(void *kvm_vcpu, bool svm, int op, u64 *ssp)
 
 static void glue_set_running(void *kvm_vcpu, bool running)
 {
-	((struct kvm_vcpu *)kvm_vcpu)->wants_to_run = running;
+	struct kvm_vcpu *vcpu = kvm_vcpu;
+
+	vcpu->wants_to_run = running;
+	/* vcpu_load() -> kvm_arch_vcpu_load(): the host task's PKRU */
+	if (running)
+		vcpu->arch.host_pkru = read_pkru();
 }
 
 static int glue_msr_io(void *kvm_vcpu, void *user_msrs, enum sim_kernel_msr_op op)
@@ -502,7 +575,7 @@ static int glue_xsave(void *kvm_vcpu, enum sim_xsave_op op,
 		       SIM_TREE_HAS_MSR_LIST | SIM_TREE_HAS_NESTED_VMX | \
 		       SIM_TREE_HAS_NESTED_SVM | SIM_TREE_HAS_XSAVE | \
 		       SIM_TREE_HAS_SMM_SSP | SIM_TREE_HAS_NESTED_STATE_VMX | \
-		       SIM_TREE_HAS_NESTED_STATE_SVM)
+		       SIM_TREE_HAS_NESTED_STATE_SVM | SIM_TREE_HAS_XREGS)
 
 #if defined(SLICE_HAVE_kvm_probe_msr_to_save) && \
 	defined(SLICE_HAVE_kvm_is_advertised_msr)
@@ -589,6 +662,9 @@ static const struct glue_need {
 	{ SIM_NEED_XSAVE,
 	  "kvm_vcpu_ioctl_x86_get_xsave kvm_vcpu_ioctl_x86_get_xsave2 kvm_vcpu_ioctl_x86_set_xsave",
 	  "tree has no kvm_vcpu_ioctl_x86_{get,set}_xsave/get_xsave2 (KVM_GET_XSAVE2)" },
+	{ SIM_NEED_XREGS,
+	  "__kvm_set_xcr kvm_load_xfeatures kvm_load_guest_pkru kvm_load_host_pkru kvm_load_guest_xsave_state kvm_load_host_xsave_state",
+	  "tree has no __kvm_set_xcr, or no switch of XCR0 and PKRU around VM-entry (kvm_load_xfeatures with kvm_load_{guest,host}_pkru, or kvm_load_{guest,host}_xsave_state)" },
 	{ SIM_NEED_MSR_LIST, "kvm_probe_msr_to_save kvm_is_advertised_msr",
 	  "tree has no kvm_probe_msr_to_save/kvm_is_advertised_msr (KVM_GET_MSR_INDEX_LIST)" },
 };
@@ -655,6 +731,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.set_running = glue_set_running,
 	.entered = glue_entered,
 	.xfeatures = glue_xfeatures,
+	.guest_xreg = glue_guest_xreg,
 	.nested = glue_nested,
 	.nested_ran = glue_nested_ran,
 	.nested_state = glue_nested_state,

@@ -104,22 +104,25 @@ static inline bool sev_es_prevent_msr_access(struct kvm_vcpu *vcpu,
 
 /*
  * What the XSS swap around the run loop (kvm_load_xfeatures() and older
- * kvm_load_{guest,host}_xsave_state()) touches besides XSS: XCR0 (not
- * modelled: guest and host share one), PKRU (PKU off), the guest's CR4
- * (OSXSAVE on, as every guest that uses supervisor state has it).
+ * kvm_load_{guest,host}_xsave_state()) touches besides XSS: XCR0 (XSETBV)
+ * and PKRU (the host has PKU and OSPKE), the machine's (xregs.c); the
+ * guest's CR4 as the glue keeps it (OSXSAVE from creation, PKE once the
+ * guest sets it).
  */
 #undef kvm_is_cr4_bit_set
-#define kvm_is_cr4_bit_set(vcpu, bit)	((void)(vcpu), (bit) == X86_CR4_OSXSAVE)
+#define kvm_is_cr4_bit_set(vcpu, bit)	(!!((vcpu)->arch.cr4 & (bit)))
 #undef xsetbv
-#define xsetbv(index, value)		((void)(index), (void)(value))
+#define xsetbv(index, value)	sim_hw_xsetbv((index), (value), __FILE__, __LINE__)
 #undef cpu_feature_enabled
-#define cpu_feature_enabled(f)		((void)(f), false)
+#define cpu_feature_enabled(f)		sim_hw_cpu_feature(f)
 #undef rdpkru
-#define rdpkru()			0
+#define rdpkru()			sim_hw_rdpkru(__FILE__, __LINE__)
+#undef read_pkru
+#define read_pkru()			sim_hw_rdpkru(__FILE__, __LINE__)
 #undef wrpkru
-#define wrpkru(pkru)			((void)(pkru))
+#define wrpkru(pkru)			sim_hw_wrpkru((pkru), __FILE__, __LINE__)
 #undef write_pkru
-#define write_pkru(pkru)		((void)(pkru))
+#define write_pkru(pkru)		sim_hw_wrpkru((pkru), __FILE__, __LINE__)
 /*
  * vmx_set_constant_host_state()'s view of the host: control registers
  * (paging and protection on, CR0.TS clear), the IDT, the VM-exit entry

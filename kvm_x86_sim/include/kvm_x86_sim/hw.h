@@ -56,13 +56,8 @@ union sim_fpregs_state {
 	struct sim_xregs_state xsave;
 };
 
-/* XSAVE components (SDM Vol. 1, Table 13-1) and XCOMP_BV's format bit */
-#define SIM_XFEATURE_MASK_FP		(1ULL << 0)
-#define SIM_XFEATURE_MASK_SSE		(1ULL << 1)
-#define SIM_XFEATURE_MASK_FPSSE		(SIM_XFEATURE_MASK_FP | SIM_XFEATURE_MASK_SSE)
+/* XCOMP_BV's format bit (SDM Vol. 1, 13.4.2) */
 #define SIM_XCOMP_BV_COMPACTED		(1ULL << 63)
-/* the simulated host's XCR0: x87 and SSE (no AVX, no PKRU) */
-#define SIM_HOST_XCR0			SIM_XFEATURE_MASK_FPSSE
 
 /*
  * struct fpstate as far as KVM looks into it (arch/x86/include/asm/fpu/
@@ -121,6 +116,22 @@ void sim_hw_fpstate_clear(struct sim_fpstate *fps, unsigned int nr,
 u64 sim_hw_rdmsr(u32 msr, const char *file, int line);
 void sim_hw_wrmsr(u32 msr, u64 val, const char *file, int line);
 int sim_hw_rdmsr_safe(u32 msr, u64 *val, const char *file, int line);
+
+/*
+ * XCR0 and PKRU (xregs.c): XSETBV (a #GP for an invalid value is a WARN
+ * here: KVM checks before it writes), RDPKRU, WRPKRU; the kernel's
+ * cpu_feature_enabled() of what the simulated CPU and kernel enable.
+ */
+void sim_hw_xsetbv(u32 index, u64 val, const char *file, int line);
+u32 sim_hw_rdpkru(const char *file, int line);
+void sim_hw_wrpkru(u32 val, const char *file, int line);
+bool sim_hw_cpu_feature(int feature);
+/*
+ * cpuid.c's guest_supported_xcr0 from the guest's CPUID.(0xD,0), which
+ * enumerates every component KVM supports (@kvm_xcr0); the broken
+ * primitive (SIM_FAULT_XCR0_ALL_SUPPORTED) enumerates them all.
+ */
+u64 sim_hw_guest_supported_xcr0(u64 kvm_xcr0);
 
 /* FPU */
 void sim_hw_fpregs_lock(const char *file, int line);

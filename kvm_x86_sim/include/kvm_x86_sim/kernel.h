@@ -52,8 +52,19 @@ struct sim_kernel {
 	bool (*recalc_intercepts)(void *kvm_vcpu, bool svm);
 	/* kvm_vcpu_ioctl(KVM_RUN) around the arch run loop: wants_to_run */
 	void (*set_running)(void *kvm_vcpu, bool running);
-	/* kvm_load_xfeatures(): the guest's / host's XSS around a VM-entry */
+	/*
+	 * vcpu_enter_guest() around a VM-entry: the guest's XCR0 and XSS
+	 * (kvm_load_xfeatures()) then its PKRU, and after the VM-exit the
+	 * host's PKRU then XCR0 and XSS
+	 */
 	void (*xfeatures)(void *kvm_vcpu, bool guest);
+	/*
+	 * the guest's XSETBV (@op SIM_GUEST_XSETBV: kvm_emulate_xsetbv() at
+	 * CPL 0, XCR @index <- *@data) or MOV to CR4.PKE
+	 * (SIM_GUEST_SET_CR4_PKE, kvm_set_cr4()); returns 0, or non-zero
+	 * for the #GP KVM injects
+	 */
+	int (*guest_xreg)(void *kvm_vcpu, int op, u32 index, u64 *data);
 	/*
 	 * nested virtualization as far as CET goes, the tree's code in KVM's
 	 * order.  VMX: SIM_NESTED_VMLAUNCH (nested_vmx_run(): the host-state

@@ -135,6 +135,7 @@ extern const struct sim_host_field sim_host_fields[SIM_NR_HOST_FIELDS];
 #define SIM_CPUID_SHSTK		(1u << 1)
 #define SIM_CPUID_LM		(1u << 2)
 #define SIM_CPUID_XSAVES	(1u << 3)	/* CPUID.(0xD,1):EAX[3] */
+#define SIM_CPUID_PKU		(1u << 4)	/* CPUID.(7,0):ECX[3] */
 /* what every combination has unless a scenario takes it away */
 #define SIM_CPUID_BASE		(SIM_CPUID_LM | SIM_CPUID_XSAVES)
 
@@ -299,6 +300,62 @@ static inline unsigned int sim_family_msrs(enum sim_family f, u32 *out,
 		if (sim_msr_facts[s].family == f && n < max)
 			out[n++] = sim_msr_facts[s].msr;
 	return n;
+}
+
+/*
+ * The XSAVE feature registers (the xfeatures family, docs/families.md):
+ * XCR0, written by XSETBV (SDM Vol. 1, 13.3), and PKRU, written by WRPKRU
+ * with CR4.PKE set (Vol. 3, 4.6.2).  They are not MSRs: no register-file
+ * slot; the machine keeps them beside it (struct sim's xcr0, pkru).
+ */
+#define SIM_XCR_XFEATURE_ENABLED_MASK	0	/* ECX of XSETBV for XCR0 */
+/* XSAVE components (SDM Vol. 1, Table 13-1) */
+#define SIM_XFEATURE_MASK_FP		(1ULL << 0)
+#define SIM_XFEATURE_MASK_SSE		(1ULL << 1)
+#define SIM_XFEATURE_MASK_FPSSE		(SIM_XFEATURE_MASK_FP | SIM_XFEATURE_MASK_SSE)
+#define SIM_XFEATURE_MASK_YMM		(1ULL << 2)
+#define SIM_XFEATURE_MASK_BNDREGS	(1ULL << 3)
+#define SIM_XFEATURE_MASK_BNDCSR	(1ULL << 4)
+#define SIM_XFEATURE_MASK_AVX512	(7ULL << 5)	/* opmask, ZMM_Hi256, Hi16_ZMM */
+#define SIM_XFEATURE_MASK_PKRU		(1ULL << 9)
+#define SIM_XFEATURE_MASK_XTILE		(3ULL << 17)	/* XTILECFG, XTILEDATA */
+/*
+ * The simulated CPU's XCR0 components (CPUID.(0xD,0)), all of which the
+ * host kernel enables: x87 and SSE (no AVX; PKRU exists, with CR4.PKE,
+ * but XSAVE does not manage it here)
+ */
+#define SIM_HOST_XCR0			SIM_XFEATURE_MASK_FPSSE
+/* X86_CR4_OSXSAVE, X86_CR4_PKE */
+#define SIM_CR4_OSXSAVE			(1UL << 18)
+#define SIM_CR4_PKE			(1UL << 22)
+/*
+ * The host task's PKRU: the kernel's default (init_pkru_value: every key
+ * but key 0 access-disabled), so a guest's 0 is never mistaken for it.
+ */
+#define SIM_HOST_PKRU			0x55555554U
+
+/*
+ * Would XSETBV of @xcr0 to XCR0 succeed on a CPU (or for a guest) whose
+ * CPUID.(0xD,0) enumerates @supported?  SDM Vol. 1, 13.3: bit 0 (x87) set;
+ * AVX (bit 2) needs SSE (bit 1); the MPX pair (bits 4:3) together; the
+ * AVX-512 three (bits 7:5) together, with AVX; the AMX pair (bits 18:17)
+ * together; nothing the CPU does not enumerate.  Else #GP.
+ */
+static inline bool sim_xcr0_valid(u64 xcr0, u64 supported)
+{
+	if (!(xcr0 & 1) || (xcr0 & ~(supported | 1)))
+		return false;
+	if ((xcr0 & SIM_XFEATURE_MASK_YMM) && !(xcr0 & SIM_XFEATURE_MASK_SSE))
+		return false;
+	if (!(xcr0 & SIM_XFEATURE_MASK_BNDREGS) !=
+	    !(xcr0 & SIM_XFEATURE_MASK_BNDCSR))
+		return false;
+	if ((xcr0 & SIM_XFEATURE_MASK_AVX512) &&
+	    ((xcr0 & SIM_XFEATURE_MASK_AVX512) != SIM_XFEATURE_MASK_AVX512 ||
+	     !(xcr0 & SIM_XFEATURE_MASK_YMM)))
+		return false;
+	return !(xcr0 & SIM_XFEATURE_MASK_XTILE) ||
+	       (xcr0 & SIM_XFEATURE_MASK_XTILE) == SIM_XFEATURE_MASK_XTILE;
 }
 
 /* U_CET/S_CET fields. */

@@ -80,7 +80,11 @@ enum sim_event_type {
 	/* an fpstate copied to (index 0) or from (1) a userspace XSAVE buffer */
 	SIM_EV_XSAVE_UABI,
 	SIM_EV_SMM,		/* an SMI (index 1) or RSM (2), emulated by KVM */
+	SIM_EV_XREG,		/* XSETBV of XCR0 (index 0), WRPKRU (index 1) */
 };
+
+/* SIM_EV_XREG's index */
+enum sim_xreg { SIM_XREG_XCR0, SIM_XREG_PKRU };
 
 struct sim_event {
 	u8 type;
@@ -112,6 +116,7 @@ struct sim_vcpu {
 	 */
 	bool in_l2, vmcs02_current;
 	bool smm_from_l2;	/* in SMM entered from L2 (RSM goes back) */
+	bool cr4_pke;		/* the guest set CR4.PKE (KVM accepted it) */
 	struct sim_val parked[SIM_NR_SLOTS], parked_ssp;
 	u64 host_s_cet, host_isst;	/* VMX host-state fields */
 	u32 host_written;		/* BIT(SIM_HOST_IDX_*) written */
@@ -154,6 +159,9 @@ struct sim {
 	bool ignore_msrs;		/* kvm.ignore_msrs */
 	/* the CPU */
 	struct sim_val hw[SIM_NR_SLOTS];
+	/* XCR0 and PKRU (not MSRs: no slot; the values say whose they are) */
+	u64 xcr0;
+	u32 pkru;
 	enum sim_mode mode;
 	int fpregs_locked;
 	bool need_fpu_load;		/* TIF_NEED_FPU_LOAD of current */

@@ -36,6 +36,7 @@ struct sim_batch {
 struct sim_guest_msr {
 	const struct sim_vcpu *vcpu;
 	bool init;			/* an INIT, not an MSR access */
+	u8 xreg;			/* not an MSR access: SIM_GUEST_XSETBV, ... */
 	/*
 	 * not an MSR access: a nested VMLAUNCH (vmcs12 as L1 wrote it, ret
 	 * an enum sim_nested_result) or L2's VM-exit (vmcs12 as L1 reads

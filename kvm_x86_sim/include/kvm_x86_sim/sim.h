@@ -85,6 +85,12 @@ enum sim_fault {
 	SIM_FAULT_SMRAM_SSP_LOST	= 1u << 23,
 	/* KVM_{GET,SET}_NESTED_STATE's data (vmcs12, save area) reads 0s */
 	SIM_FAULT_NESTED_STATE_LOST	= 1u << 24,
+	/* the xfeatures family: XSETBV does nothing (XCR0 keeps its value) */
+	SIM_FAULT_XSETBV_DROPPED	= 1u << 25,
+	/* RDPKRU reads 0 in host mode: the guest's PKRU is lost at exit */
+	SIM_FAULT_RDPKRU_READS_ZERO	= 1u << 26,
+	/* cpuid.c lets every guest set every XCR0 bit (guest_supported_xcr0) */
+	SIM_FAULT_XCR0_ALL_SUPPORTED	= 1u << 27,
 };
 /* A fault by its name in lower case ("stale_fpregs_valid"); 0: unknown. */
 unsigned int sim_fault_by_name(const char *name);
@@ -114,6 +120,12 @@ enum sim_need {
 	 */
 	SIM_NEED_NESTED_STATE_VMX = 1u << 10,
 	SIM_NEED_NESTED_STATE_SVM = 1u << 11,
+	/*
+	 * the xfeatures family: the guest's XSETBV (__kvm_set_xcr) and XCR0
+	 * and PKRU switched around VM-entry/exit (kvm_load_xfeatures() with
+	 * kvm_load_{guest,host}_pkru(), or kvm_load_{guest,host}_xsave_state())
+	 */
+	SIM_NEED_XREGS		= 1u << 12,
 };
 
 struct sim;
@@ -206,6 +218,7 @@ int sim_run(struct sim_vcpu *vcpu, u32 msr, u64 val);
  */
 struct sim_guest_op {
 	bool init;		/* not an MSR access: an INIT (sent by an IPI) */
+	u8 xreg;		/* not an MSR access: SIM_GUEST_XSETBV, ... */
 	u8 nested;		/* not an MSR access: SIM_NESTED_* */
 	u8 smm;			/* not an MSR access: SIM_SMM_* */
 	bool write;
@@ -245,6 +258,20 @@ struct sim_vmcs12 {
  * .ret non-zero: RSM failed, the vCPU shuts down).
  */
 enum sim_smm_op { SIM_SMM_NONE, SIM_SMM_SMI, SIM_SMM_RSM };
+
+/*
+ * A guest op's .xreg: the guest's XSETBV of XCR .msr to .data (always a
+ * VM-exit; .ret non-zero: #GP), its WRPKRU of .data and RDPKRU into .data
+ * (no VM-exit; #UD without CR4.PKE), its MOV to CR4 setting CR4.PKE (KVM
+ * emulates it; #GP for a guest without PKU).
+ */
+enum sim_guest_xreg_op {
+	SIM_GUEST_XREG_NONE,
+	SIM_GUEST_XSETBV,
+	SIM_GUEST_WRPKRU,
+	SIM_GUEST_RDPKRU,
+	SIM_GUEST_SET_CR4_PKE,
+};
 
 /* A guest op's .nested, and what a VMLAUNCH's .ret says happened. */
 enum sim_nested_op {

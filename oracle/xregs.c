@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The xfeatures family, XCR0 and PKRU, as the architecture and KVM's ABI
+ * say a guest's must behave: the guest runs with its own XCR0 and (with
+ * CR4.PKE) its own PKRU; host code, from the VM-exit's switch back on,
+ * never runs with either (a host XSAVES with the guest's XCR0 saves the
+ * wrong components, a host access with the guest's PKRU faults or leaks);
+ * the guest's WRPKRU, which KVM does not intercept, survives the VM-exit;
+ * the guest's XSETBV succeeds exactly for the values XCR0 may hold
+ * (SDM Vol. 1, 13.3) of the components its CPUID enumerates.
+ */
+#include "oracle_internal.h"
+
+/* The guest's XCR0 in the model: 0 stands for the RESET value, x87 only. */
+static u64 guest_xcr0(const struct oracle_vcpu *ov)
+{
+	return ov->xcr0 ? ov->xcr0 : SIM_XFEATURE_MASK_FP;
+}
+
+static bool judged(const struct oracle *o)
+{
+	return o->sim->tree_caps & SIM_NEED_XREGS;
+}
+
+/* Host code runs at @where: the host's XCR0 and PKRU must be loaded. */
+void oracle_check_host_xregs(struct oracle *o, const char *where, int n)
+{
+	const struct sim *sim = o->sim;
+
+	if (!judged(o) || (o->violated & SIM_INV_BIT(SIM_INV_HOST_INTEGRITY)))
+		return;
+	if (sim->xcr0 != SIM_HOST_XCR0)
+		oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
+			       "%s ran with XCR0 %#llx, not the host's %#llx: a guest's XCR0 was left loaded",
+			       where, (unsigned long long)sim->xcr0,
+			       (unsigned long long)SIM_HOST_XCR0);
+	else if (sim->pkru != SIM_HOST_PKRU)
+		oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
+			       "%s ran with PKRU %#x, not the host task's %#x: a guest's PKRU was left loaded",
+			       where, sim->pkru, SIM_HOST_PKRU);
+}
+
+/* VM-entry: the guest's own XCR0, and its PKRU once it enabled PKE. */
+void oracle_check_entry_xregs(struct oracle *o, int n)
+{
+	const struct sim *sim = o->sim;
+	const struct sim_vcpu *v = sim->loaded_vcpu;
+	const struct oracle_vcpu *ov;
+
+	if (!v || !judged(o))
+		return;
+	ov = &o->vcpus[v->id];
+	if (sim->xcr0 != guest_xcr0(ov))
+		oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
+			       "VM-entry of vCPU%d with XCR0 %#llx, the guest's is %#llx: its XSAVE/XRSTOR would use the wrong components",
+			       v->id, (unsigned long long)sim->xcr0,
+			       (unsigned long long)guest_xcr0(ov));
+	else if (ov->pke && sim->pkru != ov->pkru)
+		oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
+			       "VM-entry of vCPU%d with PKRU %#x, the guest's is %#x: its WRPKRU was lost or the host's left in place",
+			       v->id, sim->pkru, ov->pkru);
+}
+
+/*
+ * The guest's XSETBV, WRPKRU, RDPKRU and MOV to CR4.PKE as they ended:
+ * judged against the rules, then taken into the model.
+ */
+void oracle_guest_xreg(struct oracle *o, const struct sim_guest_msr *g)
+{
+	struct oracle_vcpu *ov = &o->vcpus[g->vcpu->id];
+	int ev = oracle_last_event(o);
+	bool ok;
+
+	if (!judged(o))
+		return;
+	switch (g->xreg) {
+	case SIM_GUEST_XSETBV:
+		/* every guest has x87 and SSE: all of the host's XCR0 */
+		ok = g->msr == SIM_XCR_XFEATURE_ENABLED_MASK &&
+		     sim_xcr0_valid(g->data, SIM_HOST_XCR0);
+		if (ok != !g->ret)
+			oracle_violate(o, SIM_INV_VALIDITY, ev,
+				       "the guest's XSETBV of XCR%u <- %#llx %s; XCR0 may hold x87 always, AVX with SSE, and only what CPUID.(0xD,0) enumerates (%#llx)",
+				       g->msr, (unsigned long long)g->data,
+				       g->ret ? "got #GP" : "succeeded",
+				       (unsigned long long)SIM_HOST_XCR0);
+		if (!g->ret && ok)
+			ov->xcr0 = g->data;
+		break;
+	case SIM_GUEST_SET_CR4_PKE:
+		ok = oracle_guest_has(g->vcpu, SIM_FEATURE_PKU);
+		if (ok != !g->ret)
+			oracle_violate(o, SIM_INV_CPUID_GATING, ev,
+				       "the guest's MOV to CR4.PKE %s; it is reserved exactly without PKU in its CPUID",
+				       g->ret ? "got #GP" : "succeeded");
+		ov->pke |= !g->ret;
+		break;
+	case SIM_GUEST_WRPKRU:
+		if (!g->ret)
+			ov->pkru = (u32)g->data;
+		break;
+	case SIM_GUEST_RDPKRU:
+		if (!g->ret && g->data != ov->pkru)
+			oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
+				       "the guest's RDPKRU read %#llx, its last WRPKRU wrote %#x: its PKRU did not survive a VM-exit",
+				       (unsigned long long)g->data, ov->pkru);
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The xfeatures family: the guest's XCR0 and PKRU.  KVM loads them
+ * before every VM-entry and puts the host's back after every VM-exit
+ * (kvm_load_xfeatures() and kvm_load_{guest,host}_pkru(), or older
+ * trees' kvm_load_{guest,host}_xsave_state()); the guest writes XCR0
+ * with XSETBV, which KVM emulates (__kvm_set_xcr()), and PKRU with
+ * WRPKRU, which never exits: KVM must read it back at the VM-exit.
+ */
+#include "scenario.h"
+#include "values.h"
+
+#define XSETBV(x)	{ .xreg = SIM_GUEST_XSETBV, .data = (x) }
+#define XSETBV_XCR(n, x) { .xreg = SIM_GUEST_XSETBV, .msr = (n), .data = (x) }
+#define WRPKRU(x)	{ .xreg = SIM_GUEST_WRPKRU, .data = (x) }
+#define RDPKRU		{ .xreg = SIM_GUEST_RDPKRU }
+#define SET_CR4_PKE	{ .xreg = SIM_GUEST_SET_CR4_PKE }
+
+/*
+ * The guest's XSETBV, every kind of value XCR0 refuses and the two it
+ * takes here (x87, x87|SSE: all the simulated CPU enumerates), each an
+ * exit and a VM-entry with the result; then a second KVM_RUN and an INIT,
+ * which leaves XCR0 as it was (SDM Vol. 3, Table 10-1).
+ */
+void scn_xcr0(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_guest_op ops[] = {
+		XSETBV(SIM_XFEATURE_MASK_FPSSE),
+		XSETBV(0),				/* no x87 */
+		XSETBV(SIM_XFEATURE_MASK_SSE),		/* no x87 */
+		XSETBV(SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_YMM),
+		XSETBV(SIM_XFEATURE_MASK_FP | SIM_XFEATURE_MASK_YMM),
+		XSETBV(SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_PKRU),
+		XSETBV(SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_BNDREGS),
+		XSETBV(SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_XTILE),
+		XSETBV(SIM_XFEATURE_MASK_FPSSE | (1ULL << 63)),
+		XSETBV_XCR(1, SIM_XFEATURE_MASK_FPSSE),	/* no XCR1 to set */
+		XSETBV(SIM_XFEATURE_MASK_FP),
+		RD(SIM_MSR_XSS),
+		XSETBV(SIM_XFEATURE_MASK_FPSSE),
+	};
+	struct sim_guest_op init[] = { { .init = true }, RD(SIM_MSR_XSS) };
+
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
+	sim_run(vcpu, 0, 0);
+	sim_run_guest(vcpu, init, ARRAY_SIZE(init));
+	scn_xstate_batch(vcpu, cpuid);
+}
+
+/*
+ * The guest's PKRU: with PKU in its CPUID it sets CR4.PKE (else #GP) and
+ * writes PKRU without an exit; every exit, an XSETBV or an MSR access,
+ * and the end of KVM_RUN must give the host task its PKRU back and keep
+ * the guest's for the next VM-entry, where the guest reads it back.
+ */
+void scn_pkru(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_guest_op ops[] = {
+		WRPKRU(0xc),				/* #UD: no CR4.PKE */
+		SET_CR4_PKE,
+		RDPKRU,
+		WRPKRU(0),				/* all keys allowed */
+		XSETBV(SIM_XFEATURE_MASK_FPSSE),
+		RDPKRU,
+		WRPKRU(0xc),
+		RD(SIM_MSR_XSS),
+		RDPKRU,
+		WRPKRU(SIM_HOST_PKRU),			/* the host's value */
+		XSETBV(SIM_XFEATURE_MASK_FP),
+		RDPKRU,
+		WRPKRU(0x30),
+	};
+	struct sim_guest_op again[] = {
+		RDPKRU, { .init = true }, RDPKRU, WRPKRU(0x3c), RD(SIM_MSR_XSS),
+	};
+
+	sim_set_cpuid(vcpu, cpuid | SIM_CPUID_PKU);
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
+	sim_run_guest(vcpu, again, ARRAY_SIZE(again));
+	scn_xstate_batch(vcpu, cpuid);
+}
+
+/* HOST INTEGRITY for XCR0: the CPU drops XSETBV, the guest runs with the host's. */
+void brk_xsetbv_dropped(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	sim_run(vcpu, 0, 0);
+}
+
+/*
+ * HOST INTEGRITY for PKRU: RDPKRU reads 0, so KVM saves 0 for the guest's
+ * PKRU at the exit and takes it for the host's: the guest's stays loaded.
+ */
+void brk_rdpkru_reads_zero(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_guest_op ops[] = {
+		SET_CR4_PKE, WRPKRU(0x8), XSETBV(SIM_XFEATURE_MASK_FPSSE),
+		RDPKRU,
+	};
+
+	sim_set_cpuid(vcpu, cpuid | SIM_CPUID_PKU);
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
+}
+
+/*
+ * VALIDITY for XCR0: the guest's CPUID.(0xD,0) enumerates every
+ * component, so KVM takes AVX the CPU lacks (and then WARNs loading it).
+ */
+void brk_xcr0_all_supported(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_guest_op op =
+		XSETBV(SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_YMM);
+
+	sim_run_guest(vcpu, &op, 1);
+}
