@@ -143,6 +143,7 @@ unsigned int sim_fault_by_name(const char *name)
 		{ "xsetbv_dropped", SIM_FAULT_XSETBV_DROPPED },
 		{ "rdpkru_reads_zero", SIM_FAULT_RDPKRU_READS_ZERO },
 		{ "xcr0_all_supported", SIM_FAULT_XCR0_ALL_SUPPORTED },
+		{ "cpuid_not_updated", SIM_FAULT_CPUID_NOT_UPDATED },
 	};
 	unsigned int i;
 

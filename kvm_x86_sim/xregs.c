@@ -79,6 +79,13 @@ u64 sim_hw_guest_supported_xcr0(u64 kvm_xcr0)
 	return kvm_xcr0;
 }
 
+u32 sim_hw_cpuid_xsave_size(unsigned int subleaf, u64 xfeatures, u32 old)
+{
+	if (old && sim_faulty(sim_hw_current, SIM_FAULT_CPUID_NOT_UPDATED))
+		return old;
+	return sim_xsave_size(xfeatures, subleaf == 1);
+}
+
 /* The host task's XCR0 and PKRU: what it runs with until KVM_RUN. */
 void sim_xregs_init(struct sim *sim)
 {

@@ -487,6 +487,8 @@ static void on_cpuid(void *ctx, const struct sim *sim,
 	bool frozen = o->vcpus[v->id].ran || v->in_l2;
 	int want = frozen && c->cpuid != c->old ? -SIM_EINVAL : 0;
 
+	if (!c->ret)
+		o->vcpus[v->id].cpuid_set = true;
 	if (c->ret != want)
 		oracle_violate(o, SIM_INV_CPUID_GATING, oracle_last_event(o),
 			       "KVM_SET_CPUID2 %#x -> %#x on vCPU%d %s returned %d, not %d",

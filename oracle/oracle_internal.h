@@ -27,6 +27,7 @@ struct oracle_vcpu {
 	u64 xcr0;
 	u32 pkru;
 	bool pke;
+	bool cpuid_set;		/* KVM_SET_CPUID2 succeeded once */
 	/* nested SVM: L1's S_CET, SSP, INT_SSP_TAB that VMRUN saved */
 	u64 l1_s_cet, l1_ssp, l1_isst;
 	bool ran;		/* entered at least once: its model is frozen */

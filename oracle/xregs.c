@@ -62,6 +62,33 @@ void oracle_check_entry_xregs(struct oracle *o, int n)
 }
 
 /*
+ * CPUID.(0xD,0).EBX and (0xD,1).EBX follow the guest's state (SDM Vol. 1,
+ * 13.2): the XSAVE area's size for the components XCR0 enables, and
+ * (compacted, with XSAVES) for XCR0 | IA32_XSS, at every CPUID after an
+ * XSETBV or a WRMSR of IA32_XSS, never the size before it.
+ */
+static void check_cpuid_0xd(struct oracle *o, const struct sim_guest_msr *g,
+			    int ev)
+{
+	const struct oracle_vcpu *ov = &o->vcpus[g->vcpu->id];
+	u64 xfeatures = guest_xcr0(ov);
+	u32 want;
+
+	if (!ov->cpuid_set || g->msr > 1 ||
+	    (g->msr == 1 && !oracle_guest_has(g->vcpu, SIM_FEATURE_XSAVES)))
+		return;
+	if (g->msr == 1)
+		xfeatures |= ov->xss;
+	want = sim_xsave_size(xfeatures, g->msr == 1);
+	if (g->data != want)
+		oracle_violate(o, SIM_INV_CPUID_GATING, ev,
+			       "the guest's CPUID.(0xD,%u).EBX is %llu, the XSAVE area of its XCR0%s (%#llx) is %u bytes: a stale leaf after a write",
+			       g->msr, (unsigned long long)g->data,
+			       g->msr == 1 ? " | IA32_XSS" : "",
+			       (unsigned long long)xfeatures, want);
+}
+
+/*
  * The guest's XSETBV, WRPKRU, RDPKRU and MOV to CR4.PKE as they ended:
  * judged against the rules, then taken into the model.
  */
@@ -98,6 +125,9 @@ void oracle_guest_xreg(struct oracle *o, const struct sim_guest_msr *g)
 	case SIM_GUEST_WRPKRU:
 		if (!g->ret)
 			ov->pkru = (u32)g->data;
+		break;
+	case SIM_GUEST_CPUID_0XD:
+		check_cpuid_0xd(o, g, ev);
 		break;
 	case SIM_GUEST_RDPKRU:
 		if (!g->ret && g->data != ov->pkru)

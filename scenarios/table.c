@@ -141,6 +141,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_pkru,
 	},
 	{
+		.name = "cpuid_0xd",
+		.summary = "CPUID.(0xD,0/1).EBX follow XSETBV and IA32_XSS writes",
+		.needs = SIM_NEED_XREGS | SIM_NEED_CET_MSRS,
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_cpuid_0xd,
+	},
+	{
 		.name = "xsave_migrate",
 		.summary = "migration: KVM_SET_XSAVE before and after KVM_SET_MSRS",
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSAVE,
@@ -517,6 +525,16 @@ const struct sim_scenario sim_scenarios[] = {
 		.expect = INV(HOST_INTEGRITY),
 		.combos = ONE(NONE),
 		.run = brk_rdpkru_reads_zero,
+	},
+	{
+		.name = "breaks_cpuid_0xd",
+		.summary = "cpuid.c's runtime update does nothing: a stale XSAVE size",
+		.proves = INV(CPUID_GATING),
+		.needs = SIM_NEED_XREGS | SIM_NEED_CET_MSRS,
+		.faults = SIM_FAULT_CPUID_NOT_UPDATED,
+		.expect = INV(CPUID_GATING),
+		.combos = ONE(SHSTK),
+		.run = brk_cpuid_not_updated,
 	},
 	{
 		.name = "breaks_xcr0_validity",

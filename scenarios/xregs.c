@@ -15,6 +15,7 @@
 #define WRPKRU(x)	{ .xreg = SIM_GUEST_WRPKRU, .data = (x) }
 #define RDPKRU		{ .xreg = SIM_GUEST_RDPKRU }
 #define SET_CR4_PKE	{ .xreg = SIM_GUEST_SET_CR4_PKE }
+#define CPUID_0XD(n)	{ .xreg = SIM_GUEST_CPUID_0XD, .msr = (n) }
 
 /*
  * The guest's XSETBV, every kind of value XCR0 refuses and the two it
@@ -78,6 +79,52 @@ void scn_pkru(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 	sim_run_guest(vcpu, again, ARRAY_SIZE(again));
 	scn_xstate_batch(vcpu, cpuid);
+}
+
+/*
+ * CPUID leaf 0xD follows the guest's state: after each XSETBV and each
+ * write of IA32_XSS, by the guest or by userspace, the guest's CPUID
+ * reports the XSAVE area's size for what is now enabled (KVM recomputes
+ * it: kvm_update_cpuid_runtime(), at once or at the next CPUID).
+ */
+void scn_cpuid_0xd(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	u64 xss = sim_cpuid_xss(cpuid);
+	struct sim_msr_entry set = { SIM_MSR_XSS, 0, xss };
+	struct sim_guest_op ops[] = {
+		CPUID_0XD(0), CPUID_0XD(1),
+		WR(SIM_MSR_XSS, xss & SIM_XFEATURE_MASK_CET_USER),
+		CPUID_0XD(1),
+		WR(SIM_MSR_XSS, xss),
+		CPUID_0XD(1), CPUID_0XD(0),
+		XSETBV(SIM_XFEATURE_MASK_FP),
+		CPUID_0XD(0), CPUID_0XD(1),
+		WR(SIM_MSR_XSS, xss & SIM_XFEATURE_MASK_CET_KERNEL),
+		XSETBV(SIM_XFEATURE_MASK_FPSSE),
+		CPUID_0XD(1), CPUID_0XD(2),
+		WR(SIM_MSR_XSS, 0),
+		CPUID_0XD(1),
+	};
+	struct sim_guest_op again[] = { CPUID_0XD(1), CPUID_0XD(0) };
+
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
+	sim_set_msrs(vcpu, &set, 1);
+	sim_run_guest(vcpu, again, ARRAY_SIZE(again));
+}
+
+/*
+ * CPUID GATING for leaf 0xD: cpuid.c's runtime update leaves the sizes
+ * alone, so the guest reads the size from before its XSS write.
+ */
+void brk_cpuid_not_updated(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	struct sim_guest_op ops[] = {
+		CPUID_0XD(1),
+		WR(SIM_MSR_XSS, SIM_XFEATURE_MASK_CET_USER),
+		CPUID_0XD(1),
+	};
+
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 }
 
 /* HOST INTEGRITY for XCR0: the CPU drops XSETBV, the guest runs with the host's. */

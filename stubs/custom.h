@@ -167,4 +167,16 @@ static inline void *sim_memdup_user(const void *src, size_t len)
 #undef WARN_ON
 #define WARN_ON(cond) sim_hw_warn(!!(cond), "WARN_ON(" #cond ")", __FILE__, __LINE__)
 
+/*
+ * kvm_update_cpuid_runtime() (cpuid.c, not sliced): the guest's CPUID
+ * leaves that follow its state, here CPUID.(0xD,0).EBX and (0xD,1).EBX,
+ * the XSAVE area's size for XCR0 and for XCR0 | IA32_XSS; older trees
+ * call it after an XSS or XCR0 write, 7.x marks cpuid_dynamic_bits_dirty
+ * and kvm_cpuid() calls it before it answers (the glue's)
+ */
+struct kvm_vcpu;
+static void glue_update_cpuid_runtime(struct kvm_vcpu *vcpu);
+#undef kvm_update_cpuid_runtime
+#define kvm_update_cpuid_runtime(vcpu)	glue_update_cpuid_runtime(vcpu)
+
 #endif /* KVM_X86_SIM_STUBS_CUSTOM_H */

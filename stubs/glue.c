@@ -35,6 +35,9 @@ struct sim_kvm_vcpu {
 	struct vmcb hsave;	/* nested SVM: L1's host save area (VM_HSAVE_PA) */
 	bool smm_svm_guest;	/* SMRAM's svm_guest_flag (SMRAM is the harness's) */
 	unsigned int cpuid;	/* the last KVM_SET_CPUID2 KVM took */
+	bool cpuid_set;		/* KVM_SET_CPUID2 took one */
+	/* its CPUID.(0xD,0).EBX and (0xD,1).EBX as cpuid.c last set them */
+	u32 xsave_ebx[2];
 };
 
 static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
@@ -224,13 +227,36 @@ static int glue_set_cpuid(void *kvm_vcpu, unsigned int cpuid)
 	if (glue_model_frozen(vcpu))
 		return cpuid == k->cpuid ? 0 : -EINVAL;
 	k->cpuid = cpuid;
+	k->cpuid_set = true;
 
 	vcpu->arch.guest_supported_xss = sim_cpuid_xss(cpuid) &
 					 kvm_caps.supported_xss;
 	/* every guest has x87 and SSE, all of the host's XCR0 */
 	vcpu->arch.guest_supported_xcr0 =
 		sim_hw_guest_supported_xcr0(kvm_caps.supported_xcr0);
+	kvm_update_cpuid_runtime(vcpu);		/* kvm_set_cpuid() ends so */
 	return 0;
+}
+
+/*
+ * kvm_update_cpuid_runtime(): the XSAVE sizes of CPUID leaf 0xD for the
+ * guest's XCR0, and XCR0 | IA32_XSS (subleaf 1, with XSAVES in its
+ * CPUID; else userspace's value, 0 here, stays)
+ */
+static void glue_update_cpuid_runtime(struct kvm_vcpu *vcpu)
+{
+	struct sim_kvm_vcpu *k = container_of(vcpu, struct sim_kvm_vcpu,
+					      vmx.vcpu);
+
+	vcpu->arch.cpuid_dynamic_bits_dirty = false;
+	if (!k->cpuid_set)		/* no CPUID entries to update */
+		return;
+	k->xsave_ebx[0] = sim_hw_cpuid_xsave_size(0, vcpu->arch.xcr0,
+						  k->xsave_ebx[0]);
+	if (k->cpuid & SIM_CPUID_XSAVES)
+		k->xsave_ebx[1] = sim_hw_cpuid_xsave_size(1, vcpu->arch.xcr0 |
+							  vcpu->arch.ia32_xss,
+							  k->xsave_ebx[1]);
 }
 
 static void glue_entered(void *kvm_vcpu, int cpu)
@@ -295,6 +321,13 @@ static int glue_guest_xreg(void *kvm_vcpu, int op, u32 index, u64 *data)
 		if (!guest_cpu_cap_has(vcpu, X86_FEATURE_PKU))
 			return 1;
 		vcpu->arch.cr4 |= X86_CR4_PKE;
+		return 0;
+	case SIM_GUEST_CPUID_0XD:
+		/* kvm_cpuid(): the pending runtime update first (7.x) */
+		if (vcpu->arch.cpuid_dynamic_bits_dirty)
+			kvm_update_cpuid_runtime(vcpu);
+		*data = index < 2 ? container_of(vcpu, struct sim_kvm_vcpu,
+						 vmx.vcpu)->xsave_ebx[index] : 0;
 		return 0;
 	default:
 		return 1;

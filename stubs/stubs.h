@@ -143,8 +143,5 @@ static inline bool vmx_pt_mode_is_system(void)
 	return true;
 }
 
-/* older trees recompute CPUID.0xD after an XSS write: nothing to do here */
-#undef kvm_update_cpuid_runtime
-#define kvm_update_cpuid_runtime(vcpu)	((void)(vcpu))
 
 #endif /* KVM_X86_SIM_STUBS_STUBS_H */

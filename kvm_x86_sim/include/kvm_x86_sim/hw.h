@@ -132,6 +132,12 @@ bool sim_hw_cpu_feature(int feature);
  * primitive (SIM_FAULT_XCR0_ALL_SUPPORTED) enumerates them all.
  */
 u64 sim_hw_guest_supported_xcr0(u64 kvm_xcr0);
+/*
+ * cpuid.c's kvm_update_cpuid_runtime() of CPUID.(0xD,@subleaf).EBX: the
+ * size it computes for @xfeatures, or @old when the broken primitive
+ * (SIM_FAULT_CPUID_NOT_UPDATED) leaves the leaf as it was.
+ */
+u32 sim_hw_cpuid_xsave_size(unsigned int subleaf, u64 xfeatures, u32 old);
 
 /* FPU */
 void sim_hw_fpregs_lock(const char *file, int line);

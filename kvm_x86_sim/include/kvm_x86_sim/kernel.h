@@ -61,8 +61,9 @@ struct sim_kernel {
 	/*
 	 * the guest's XSETBV (@op SIM_GUEST_XSETBV: kvm_emulate_xsetbv() at
 	 * CPL 0, XCR @index <- *@data) or MOV to CR4.PKE
-	 * (SIM_GUEST_SET_CR4_PKE, kvm_set_cr4()); returns 0, or non-zero
-	 * for the #GP KVM injects
+	 * (SIM_GUEST_SET_CR4_PKE, kvm_set_cr4()) or CPUID of leaf 0xD
+	 * subleaf @index (SIM_GUEST_CPUID_0XD, kvm_emulate_cpuid(): *@data
+	 * becomes EBX); returns 0, or non-zero for the #GP KVM injects
 	 */
 	int (*guest_xreg)(void *kvm_vcpu, int op, u32 index, u64 *data);
 	/*

@@ -325,6 +325,28 @@ static inline unsigned int sim_family_msrs(enum sim_family f, u32 *out,
  * but XSAVE does not manage it here)
  */
 #define SIM_HOST_XCR0			SIM_XFEATURE_MASK_FPSSE
+/*
+ * The XSAVE area's size (CPUID.(0xD,0).EBX for XCR0 in the standard
+ * format, CPUID.(0xD,1).EBX for XCR0 | IA32_XSS in the compacted one):
+ * the legacy region and the header, 576 bytes, then each enabled
+ * component beyond SSE; of those the simulated CPU has the CET ones
+ * (CPUID.(0xD,11).EAX = 16 bytes, CPUID.(0xD,12).EAX = 24, no 64-byte
+ * alignment), which only the compacted format holds.
+ */
+#define SIM_XSAVE_LEGACY_AND_HEADER	576
+#define SIM_XSAVE_CET_USER_SIZE		16
+#define SIM_XSAVE_CET_KERNEL_SIZE	24
+static inline u32 sim_xsave_size(u64 xfeatures, bool compacted)
+{
+	u32 size = SIM_XSAVE_LEGACY_AND_HEADER;
+
+	if (compacted && (xfeatures & SIM_XFEATURE_MASK_CET_USER))
+		size += SIM_XSAVE_CET_USER_SIZE;
+	if (compacted && (xfeatures & SIM_XFEATURE_MASK_CET_KERNEL))
+		size += SIM_XSAVE_CET_KERNEL_SIZE;
+	return size;
+}
+
 /* X86_CR4_OSXSAVE, X86_CR4_PKE */
 #define SIM_CR4_OSXSAVE			(1UL << 18)
 #define SIM_CR4_PKE			(1UL << 22)

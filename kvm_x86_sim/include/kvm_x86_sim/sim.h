@@ -91,6 +91,8 @@ enum sim_fault {
 	SIM_FAULT_RDPKRU_READS_ZERO	= 1u << 26,
 	/* cpuid.c lets every guest set every XCR0 bit (guest_supported_xcr0) */
 	SIM_FAULT_XCR0_ALL_SUPPORTED	= 1u << 27,
+	/* cpuid.c's runtime update leaves the XSAVE sizes of CPUID.0xD alone */
+	SIM_FAULT_CPUID_NOT_UPDATED	= 1u << 28,
 };
 /* A fault by its name in lower case ("stale_fpregs_valid"); 0: unknown. */
 unsigned int sim_fault_by_name(const char *name);
@@ -263,7 +265,8 @@ enum sim_smm_op { SIM_SMM_NONE, SIM_SMM_SMI, SIM_SMM_RSM };
  * A guest op's .xreg: the guest's XSETBV of XCR .msr to .data (always a
  * VM-exit; .ret non-zero: #GP), its WRPKRU of .data and RDPKRU into .data
  * (no VM-exit; #UD without CR4.PKE), its MOV to CR4 setting CR4.PKE (KVM
- * emulates it; #GP for a guest without PKU).
+ * emulates it; #GP for a guest without PKU), its CPUID of leaf 0xD
+ * subleaf .msr (KVM emulates it; .data: EBX, the XSAVE area's size).
  */
 enum sim_guest_xreg_op {
 	SIM_GUEST_XREG_NONE,
@@ -271,6 +274,7 @@ enum sim_guest_xreg_op {
 	SIM_GUEST_WRPKRU,
 	SIM_GUEST_RDPKRU,
 	SIM_GUEST_SET_CR4_PKE,
+	SIM_GUEST_CPUID_0XD,
 };
 
 /* A guest op's .nested, and what a VMLAUNCH's .ret says happened. */
