@@ -59,10 +59,14 @@ static u64 xinuse(const struct sim *sim)
 	return in_use;
 }
 
-/* XCR0 | IA32_XSS: the components XSAVES/XRSTORS may touch at all */
+/*
+ * XCR0 | IA32_XSS as loaded now: the components XSAVES/XRSTORS may touch
+ * at all (a host XSAVES with a guest's XCR0 left loaded skips the host's
+ * other components)
+ */
 static u64 enabled_xfeatures(const struct sim *sim)
 {
-	return SIM_HOST_XCR0 | sim->hw[SIM_SLOT_XSS].v;
+	return sim->xcr0 | sim->hw[SIM_SLOT_XSS].v;
 }
 
 /*

@@ -44,7 +44,9 @@ static void trace_uabi(struct sim *sim, struct sim_fpstate *fps, bool to_fps,
  * fpu_copy_guest_fpstate_to_uabi() on an XSAVE host
  * (__copy_xstate_to_uabi_buf(), XSTATE_COPY_XSAVE): the header with
  * XSTATE_BV = the fpstate's & its user features & @xfeatures, XCOMP_BV 0;
- * the legacy region; the rest of @size zero.  @pkru: no PKRU here.
+ * the legacy region; PKRU, which the fpstate does not hold up to date,
+ * from @pkru (its XSTATE_BV bit set); the rest of @size zero (the other
+ * components' registers are not modelled).
  */
 void sim_hw_fpstate_to_uabi(struct sim_fpstate *fps, void *buf,
 			    unsigned int size, u64 xfeatures, u32 pkru,
@@ -54,9 +56,8 @@ void sim_hw_fpstate_to_uabi(struct sim_fpstate *fps, void *buf,
 	struct sim_xstate_header hdr = { 0 };
 	u64 bv = fps->regs.xsave.header.xfeatures;
 
-	(void)pkru;
 	sim_hw_boundary();
-	if (size < SIM_XSAVE_HDR_OFFSET + sizeof(hdr)) {
+	if (size < SIM_XSAVE_PKRU_OFFSET + sizeof(pkru)) {
 		sim_hw_warn(true, "XSAVE buffer smaller than its header", file,
 			    line);
 		return;
@@ -64,6 +65,10 @@ void sim_hw_fpstate_to_uabi(struct sim_fpstate *fps, void *buf,
 	memset(buf, 0, size);
 	memcpy(buf, &fps->regs.xsave.i387, sizeof(fps->regs.xsave.i387));
 	hdr.xfeatures = bv & fps->user_xfeatures & xfeatures;
+	if (fps->user_xfeatures & xfeatures & SIM_XFEATURE_MASK_PKRU) {
+		hdr.xfeatures |= SIM_XFEATURE_MASK_PKRU;
+		memcpy((u8 *)buf + SIM_XSAVE_PKRU_OFFSET, &pkru, sizeof(pkru));
+	}
 	memcpy((u8 *)buf + SIM_XSAVE_HDR_OFFSET, &hdr, sizeof(hdr));
 	trace_uabi(sim, fps, false, hdr.xfeatures, file, line);
 }
@@ -100,11 +105,14 @@ int sim_hw_uabi_to_fpstate(struct sim_fpstate *fps, const void *buf, u64 xcr0,
 			return -SIM_EINVAL;
 	memcpy(&mxcsr, u + offsetof(struct sim_fxregs_state, mxcsr),
 	       sizeof(mxcsr));
-	if ((hdr.xfeatures & SIM_XFEATURE_MASK_FPSSE) &&
+	if ((hdr.xfeatures & (SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_YMM)) &&
 	    (mxcsr & ~MXCSR_FEATURE_MASK))
 		return -SIM_EINVAL;
-	if (vpkru)
-		*vpkru = 0;		/* no PKRU in XSTATE_BV: PKRU 0 */
+	/* the guest's PKRU: the buffer's, or its initial 0 */
+	if (vpkru && (hdr.xfeatures & SIM_XFEATURE_MASK_PKRU))
+		memcpy(vpkru, u + SIM_XSAVE_PKRU_OFFSET, sizeof(*vpkru));
+	else if (vpkru)
+		*vpkru = 0;
 	if (hdr.xfeatures & SIM_XFEATURE_MASK_FP)
 		memcpy(&x->i387, u, FP_BYTES);
 	else if (hdr.xfeatures & SIM_XFEATURE_MASK_SSE)

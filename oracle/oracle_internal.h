@@ -93,5 +93,11 @@ void oracle_nested_state(struct oracle *o,
 void oracle_check_host_xregs(struct oracle *o, const char *where, int n);
 void oracle_check_entry_xregs(struct oracle *o, int n);
 void oracle_guest_xreg(struct oracle *o, const struct sim_guest_msr *g);
+/*
+ * KVM_SET_XSAVE (@set) took @buf, or KVM_GET_XSAVE(2) returned it: the
+ * guest's PKRU is the buffer's (PKRU's component, else 0)
+ */
+void oracle_xsave_pkru(struct oracle *o, const struct sim_vcpu *v,
+		       const u8 *buf, bool set, int ev);
 
 #endif /* KVM_X86_SIM_ORACLE_INTERNAL_H */

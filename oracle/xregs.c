@@ -55,10 +55,34 @@ void oracle_check_entry_xregs(struct oracle *o, int n)
 			       "VM-entry of vCPU%d with XCR0 %#llx, the guest's is %#llx: its XSAVE/XRSTOR would use the wrong components",
 			       v->id, (unsigned long long)sim->xcr0,
 			       (unsigned long long)guest_xcr0(ov));
-	else if (ov->pke && sim->pkru != ov->pkru)
+	else if ((ov->pke || (guest_xcr0(ov) & SIM_XFEATURE_MASK_PKRU)) &&
+		 sim->pkru != ov->pkru)
 		oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
 			       "VM-entry of vCPU%d with PKRU %#x, the guest's is %#x: its WRPKRU was lost or the host's left in place",
 			       v->id, sim->pkru, ov->pkru);
+}
+
+/*
+ * The guest's PKRU travels in KVM_{GET,SET}_XSAVE's PKRU component
+ * (api.rst: the vCPU's xsave area; SDM Vol. 1, 13.5.7), an XSTATE_BV bit
+ * clear meaning its initial value, 0.
+ */
+void oracle_xsave_pkru(struct oracle *o, const struct sim_vcpu *v,
+		       const u8 *buf, bool set, int ev)
+{
+	struct oracle_vcpu *ov = &o->vcpus[v->id];
+	u32 pkru = 0;
+
+	if (!judged(o))
+		return;
+	if (sim_xsave_bv(buf) & SIM_XFEATURE_MASK_PKRU)
+		memcpy(&pkru, buf + SIM_XSAVE_PKRU_OFFSET, sizeof(pkru));
+	if (set)
+		ov->pkru = pkru;
+	else if (pkru != ov->pkru)
+		oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
+			       "KVM_GET_XSAVE gave vCPU%d's PKRU as %#x, the guest's is %#x",
+			       v->id, pkru, ov->pkru);
 }
 
 /*
@@ -102,12 +126,12 @@ void oracle_guest_xreg(struct oracle *o, const struct sim_guest_msr *g)
 		return;
 	switch (g->xreg) {
 	case SIM_GUEST_XSETBV:
-		/* every guest has x87 and SSE: all of the host's XCR0 */
+		/* every guest's CPUID.(0xD,0) enumerates all KVM supports */
 		ok = g->msr == SIM_XCR_XFEATURE_ENABLED_MASK &&
 		     sim_xcr0_valid(g->data, SIM_HOST_XCR0);
 		if (ok != !g->ret)
 			oracle_violate(o, SIM_INV_VALIDITY, ev,
-				       "the guest's XSETBV of XCR%u <- %#llx %s; XCR0 may hold x87 always, AVX with SSE, and only what CPUID.(0xD,0) enumerates (%#llx)",
+				       "the guest's XSETBV of XCR%u <- %#llx %s; XCR0 holds x87, AVX only with SSE, MPX's and AVX-512's components all or none, and only what CPUID.(0xD,0) enumerates (%#llx)",
 				       g->msr, (unsigned long long)g->data,
 				       g->ret ? "got #GP" : "succeeded",
 				       (unsigned long long)SIM_HOST_XCR0);

@@ -11,8 +11,8 @@
  */
 #include "oracle_internal.h"
 
-/* what every guest's XCR0 may hold here: x87 and SSE (bits 1:0) */
-#define USER_XFEATURES	0x3ULL
+/* what every guest's XCR0 may hold here: all the CPU enumerates */
+#define USER_XFEATURES	SIM_HOST_XCR0
 /* MXCSR bits 31:16 are reserved (SDM Vol. 1, 10.2.3) */
 #define MXCSR_RESERVED	0xffff0000U
 #define MXCSR_OFFSET	24
@@ -49,7 +49,9 @@ static const char *set_xsave_invalid(const u8 *buf)
 		if (h.reserved[i])
 			return "reserved bytes of the XSAVE header are set";
 	memcpy(&mxcsr, buf + MXCSR_OFFSET, sizeof(mxcsr));
-	if ((h.xstate_bv & USER_XFEATURES) && (mxcsr & MXCSR_RESERVED))
+	/* MXCSR is x87's, SSE's and AVX's state (SDM Vol. 1, 13.5.1-2) */
+	if ((h.xstate_bv & (SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_YMM)) &&
+	    (mxcsr & MXCSR_RESERVED))
 		return "MXCSR has reserved bits set";
 	return NULL;
 }
@@ -103,6 +105,7 @@ static void check_get(struct oracle *o, const struct sim_xsave_io *x, int ev)
 		oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
 			       "KVM_GET_XSAVE gave userspace XCOMP_BV %#llx: the compacted format, which KVM_SET_XSAVE refuses",
 			       (unsigned long long)h.xcomp_bv);
+	oracle_xsave_pkru(o, x->vcpu, x->out, false, ev);
 }
 
 void oracle_xsave(struct oracle *o, const struct sim_xsave_io *x)
@@ -130,6 +133,8 @@ void oracle_xsave(struct oracle *o, const struct sim_xsave_io *x)
 			       (unsigned long long)sim_xsave_bv(x->in), x->ret);
 	if (o->tree_has_cet)
 		check_cet_kept(o, x->vcpu, ev);
+	if (!x->ret)
+		oracle_xsave_pkru(o, x->vcpu, x->in, true, ev);
 }
 
 /*

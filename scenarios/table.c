@@ -538,7 +538,7 @@ const struct sim_scenario sim_scenarios[] = {
 	},
 	{
 		.name = "breaks_xcr0_validity",
-		.summary = "every XCR0 bit enumerated: KVM takes AVX the CPU lacks",
+		.summary = "every XCR0 bit enumerated: KVM takes AMX the CPU lacks",
 		.proves = INV(VALIDITY),
 		.needs = SIM_NEED_XREGS,
 		.faults = SIM_FAULT_XCR0_ALL_SUPPORTED,

@@ -17,28 +17,44 @@
 #define SET_CR4_PKE	{ .xreg = SIM_GUEST_SET_CR4_PKE }
 #define CPUID_0XD(n)	{ .xreg = SIM_GUEST_CPUID_0XD, .msr = (n) }
 
+#define FPSSE		SIM_XFEATURE_MASK_FPSSE
+#define YMM		SIM_XFEATURE_MASK_YMM
+#define MPX		(SIM_XFEATURE_MASK_BNDREGS | SIM_XFEATURE_MASK_BNDCSR)
+#define AVX512		SIM_XFEATURE_MASK_AVX512
+#define PKRU		SIM_XFEATURE_MASK_PKRU
+
 /*
- * The guest's XSETBV, every kind of value XCR0 refuses and the two it
- * takes here (x87, x87|SSE: all the simulated CPU enumerates), each an
- * exit and a VM-entry with the result; then a second KVM_RUN and an INIT,
- * which leaves XCR0 as it was (SDM Vol. 3, Table 10-1).
+ * The guest's XSETBV: every rule of XCR0 broken once, each value it
+ * takes (all the simulated CPU enumerates: x87, SSE, AVX, MPX, AVX-512,
+ * PKRU), each an exit and a VM-entry with the result; then a second
+ * KVM_RUN and an INIT, which leaves XCR0 as it was (SDM Vol. 3, Table
+ * 10-1).
  */
 void scn_xcr0(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	struct sim_guest_op ops[] = {
-		XSETBV(SIM_XFEATURE_MASK_FPSSE),
+		XSETBV(FPSSE),
 		XSETBV(0),				/* no x87 */
 		XSETBV(SIM_XFEATURE_MASK_SSE),		/* no x87 */
-		XSETBV(SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_YMM),
-		XSETBV(SIM_XFEATURE_MASK_FP | SIM_XFEATURE_MASK_YMM),
-		XSETBV(SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_PKRU),
-		XSETBV(SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_BNDREGS),
-		XSETBV(SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_XTILE),
-		XSETBV(SIM_XFEATURE_MASK_FPSSE | (1ULL << 63)),
-		XSETBV_XCR(1, SIM_XFEATURE_MASK_FPSSE),	/* no XCR1 to set */
+		XSETBV(FPSSE | YMM),
+		XSETBV(SIM_XFEATURE_MASK_FP | YMM),	/* AVX without SSE */
+		XSETBV(FPSSE | YMM | AVX512),
+		XSETBV(FPSSE | AVX512),			/* AVX-512 without AVX */
+		XSETBV(FPSSE | YMM | (1ULL << 5)),	/* opmask alone */
+		XSETBV(FPSSE | YMM | (3ULL << 6)),	/* no opmask */
+		XSETBV(FPSSE | MPX),
+		XSETBV(FPSSE | SIM_XFEATURE_MASK_BNDREGS),	/* half MPX */
+		XSETBV(FPSSE | SIM_XFEATURE_MASK_BNDCSR),	/* half MPX */
+		XSETBV(FPSSE | PKRU),
+		XSETBV(FPSSE | SIM_XFEATURE_MASK_XTILE),	/* no AMX here */
+		XSETBV(FPSSE | (1ULL << 17)),		/* half AMX */
+		XSETBV(FPSSE | SIM_XFEATURE_MASK_CET_USER), /* supervisor */
+		XSETBV(FPSSE | (1ULL << 63)),
+		XSETBV_XCR(1, FPSSE),			/* no XCR1 to set */
+		XSETBV(SIM_HOST_XCR0),
 		XSETBV(SIM_XFEATURE_MASK_FP),
 		RD(SIM_MSR_XSS),
-		XSETBV(SIM_XFEATURE_MASK_FPSSE),
+		XSETBV(FPSSE | YMM | PKRU),
 	};
 	struct sim_guest_op init[] = { { .init = true }, RD(SIM_MSR_XSS) };
 
@@ -61,7 +77,7 @@ void scn_pkru(struct sim_vcpu *vcpu, unsigned int cpuid)
 		SET_CR4_PKE,
 		RDPKRU,
 		WRPKRU(0),				/* all keys allowed */
-		XSETBV(SIM_XFEATURE_MASK_FPSSE),
+		XSETBV(FPSSE),
 		RDPKRU,
 		WRPKRU(0xc),
 		RD(SIM_MSR_XSS),
@@ -74,10 +90,26 @@ void scn_pkru(struct sim_vcpu *vcpu, unsigned int cpuid)
 	struct sim_guest_op again[] = {
 		RDPKRU, { .init = true }, RDPKRU, WRPKRU(0x3c), RD(SIM_MSR_XSS),
 	};
+	struct sim_guest_op xcr0_pkru[] = {
+		RDPKRU, XSETBV(FPSSE | PKRU), RDPKRU, XSETBV(FPSSE), RDPKRU,
+	};
+	static u8 buf[SIM_KVM_XSAVE_SIZE];
+	u32 pkru = 0xf0;
 
 	sim_set_cpuid(vcpu, cpuid | SIM_CPUID_PKU);
+	/* before the guest has PKE, its PKRU is its initial 0 */
+	sim_run(vcpu, 0, 0);
+	sim_get_xsave(vcpu, buf, 0);
 	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 	sim_run_guest(vcpu, again, ARRAY_SIZE(again));
+	/* migration: KVM_SET_XSAVE's PKRU is what the guest reads next */
+	sim_get_xsave(vcpu, buf, 0);
+	memcpy(buf + SIM_XSAVE_PKRU_OFFSET, &pkru, sizeof(pkru));
+	sim_set_xsave(vcpu, buf);
+	sim_run_guest(vcpu, xcr0_pkru, ARRAY_SIZE(xcr0_pkru));
+	sim_xsave_set_bv(buf, sim_xsave_bv(buf) & ~PKRU);	/* PKRU: init */
+	sim_set_xsave(vcpu, buf);
+	sim_run_guest(vcpu, xcr0_pkru, ARRAY_SIZE(xcr0_pkru));
 	scn_xstate_batch(vcpu, cpuid);
 }
 
@@ -100,8 +132,13 @@ void scn_cpuid_0xd(struct sim_vcpu *vcpu, unsigned int cpuid)
 		XSETBV(SIM_XFEATURE_MASK_FP),
 		CPUID_0XD(0), CPUID_0XD(1),
 		WR(SIM_MSR_XSS, xss & SIM_XFEATURE_MASK_CET_KERNEL),
-		XSETBV(SIM_XFEATURE_MASK_FPSSE),
+		XSETBV(FPSSE),
 		CPUID_0XD(1), CPUID_0XD(2),
+		XSETBV(FPSSE | YMM), CPUID_0XD(0), CPUID_0XD(1),
+		XSETBV(FPSSE | YMM | AVX512 | MPX | PKRU),
+		CPUID_0XD(0), CPUID_0XD(1),
+		XSETBV(FPSSE | PKRU), CPUID_0XD(0),
+		XSETBV(FPSSE), CPUID_0XD(0),
 		WR(SIM_MSR_XSS, 0),
 		CPUID_0XD(1),
 	};
@@ -140,7 +177,7 @@ void brk_xsetbv_dropped(struct sim_vcpu *vcpu, unsigned int cpuid)
 void brk_rdpkru_reads_zero(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	struct sim_guest_op ops[] = {
-		SET_CR4_PKE, WRPKRU(0x8), XSETBV(SIM_XFEATURE_MASK_FPSSE),
+		SET_CR4_PKE, WRPKRU(0x8), XSETBV(FPSSE),
 		RDPKRU,
 	};
 
@@ -150,12 +187,13 @@ void brk_rdpkru_reads_zero(struct sim_vcpu *vcpu, unsigned int cpuid)
 
 /*
  * VALIDITY for XCR0: the guest's CPUID.(0xD,0) enumerates every
- * component, so KVM takes AVX the CPU lacks (and then WARNs loading it).
+ * component, so KVM takes AMX, which the CPU lacks (and then WARNs
+ * loading it).
  */
 void brk_xcr0_all_supported(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	struct sim_guest_op op =
-		XSETBV(SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_YMM);
+		XSETBV(FPSSE | SIM_XFEATURE_MASK_XTILE);
 
 	sim_run_guest(vcpu, &op, 1);
 }

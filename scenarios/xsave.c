@@ -100,7 +100,7 @@ void scn_xsave_spoil(u8 *buf, unsigned int kind)
 	static const struct { u32 offset; u64 value; } spoil[] = {
 		{ SIM_XSAVE_HDR_OFFSET, 0x3 | SIM_XFEATURE_MASK_CET_USER },
 		{ SIM_XSAVE_HDR_OFFSET, 0x3 | SIM_XFEATURE_MASK_CET_KERNEL },
-		{ SIM_XSAVE_HDR_OFFSET, 0x7 },			/* + AVX */
+		{ SIM_XSAVE_HDR_OFFSET, 0x3 | (1ull << 17) },	/* + AMX */
 		{ SIM_XSAVE_HDR_OFFSET + 8, 0x8000000000000003ull },
 		{ SIM_XSAVE_HDR_OFFSET + 16, 1 },		/* reserved */
 		{ 24, 0x1f80 | (1ull << 16) | (0x1f80ull << 32) }, /* MXCSR */

@@ -320,30 +320,66 @@ static inline unsigned int sim_family_msrs(enum sim_family f, u32 *out,
 #define SIM_XFEATURE_MASK_PKRU		(1ULL << 9)
 #define SIM_XFEATURE_MASK_XTILE		(3ULL << 17)	/* XTILECFG, XTILEDATA */
 /*
- * The simulated CPU's XCR0 components (CPUID.(0xD,0)), all of which the
- * host kernel enables: x87 and SSE (no AVX; PKRU exists, with CR4.PKE,
- * but XSAVE does not manage it here)
+ * The simulated CPU's XCR0 components (CPUID.(0xD,0) EDX:EAX), all of
+ * which the host kernel enables and KVM supports: x87, SSE, AVX, MPX,
+ * AVX-512 and PKRU; no AMX (its dynamic state is the XFD family's).
+ * Their registers are not modelled (a KVM_SET_XSAVE image of them is
+ * carried as it is), except PKRU's.
  */
-#define SIM_HOST_XCR0			SIM_XFEATURE_MASK_FPSSE
+#define SIM_HOST_XCR0	(SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_YMM | \
+			 SIM_XFEATURE_MASK_BNDREGS | SIM_XFEATURE_MASK_BNDCSR | \
+			 SIM_XFEATURE_MASK_AVX512 | SIM_XFEATURE_MASK_PKRU)
 /*
- * The XSAVE area's size (CPUID.(0xD,0).EBX for XCR0 in the standard
- * format, CPUID.(0xD,1).EBX for XCR0 | IA32_XSS in the compacted one):
- * the legacy region and the header, 576 bytes, then each enabled
- * component beyond SSE; of those the simulated CPU has the CET ones
- * (CPUID.(0xD,11).EAX = 16 bytes, CPUID.(0xD,12).EAX = 24, no 64-byte
- * alignment), which only the compacted format holds.
+ * Each XSAVE component beyond SSE the simulated CPU has, as CPUID.(0xD,i)
+ * enumerates it (SDM Vol. 1, 13.2 and Table 13-1): its size (EAX) and its
+ * offset in the standard format (EBX; 0 for a supervisor component,
+ * which only the compacted format holds).  None asks for 64-byte
+ * alignment in the compacted format (ECX[1] clear).
  */
+struct sim_xfeature_geometry {
+	u16 offset, size;
+};
+
+static const struct sim_xfeature_geometry sim_xfeature_geometry[] = {
+	[2] = { 576, 256 },		/* AVX: YMM_Hi128 */
+	[3] = { 960, 64 },		/* MPX: BNDREGS */
+	[4] = { 1024, 64 },		/* MPX: BNDCSR */
+	[5] = { 1088, 64 },		/* AVX-512: opmask */
+	[6] = { 1152, 512 },		/* AVX-512: ZMM_Hi256 */
+	[7] = { 1664, 1024 },		/* AVX-512: Hi16_ZMM */
+	[9] = { 2688, 8 },		/* PKRU */
+	[SIM_XFEATURE_CET_USER] = { 0, 16 },	/* U_CET, PL3_SSP */
+	[SIM_XFEATURE_CET_KERNEL] = { 0, 24 },	/* PL0_SSP..PL2_SSP */
+};
+#define SIM_NR_XFEATURE_GEOMETRY \
+	(sizeof(sim_xfeature_geometry) / sizeof(sim_xfeature_geometry[0]))
+/* the legacy region and the XSAVE header: where every format starts */
 #define SIM_XSAVE_LEGACY_AND_HEADER	576
-#define SIM_XSAVE_CET_USER_SIZE		16
-#define SIM_XSAVE_CET_KERNEL_SIZE	24
+#define SIM_XSAVE_PKRU_OFFSET		2688
+
+/*
+ * The XSAVE area's size for @xfeatures: CPUID.(0xD,0).EBX for XCR0 (the
+ * standard format: up to the end of the last enabled component),
+ * CPUID.(0xD,1).EBX for XCR0 | IA32_XSS (@compacted: the components one
+ * after another).
+ */
 static inline u32 sim_xsave_size(u64 xfeatures, bool compacted)
 {
-	u32 size = SIM_XSAVE_LEGACY_AND_HEADER;
+	u32 size = SIM_XSAVE_LEGACY_AND_HEADER, end;
+	unsigned int i;
 
-	if (compacted && (xfeatures & SIM_XFEATURE_MASK_CET_USER))
-		size += SIM_XSAVE_CET_USER_SIZE;
-	if (compacted && (xfeatures & SIM_XFEATURE_MASK_CET_KERNEL))
-		size += SIM_XSAVE_CET_KERNEL_SIZE;
+	for (i = 2; i < SIM_NR_XFEATURE_GEOMETRY; i++) {
+		const struct sim_xfeature_geometry *g = &sim_xfeature_geometry[i];
+
+		if (!(xfeatures & (1ULL << i)) || !g->size)
+			continue;
+		if (compacted) {
+			size += g->size;
+		} else if (g->offset) {
+			end = g->offset + g->size;
+			size = end > size ? end : size;
+		}
+	}
 	return size;
 }
 
