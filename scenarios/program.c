@@ -77,7 +77,8 @@ static unsigned int pick_cpuid(u64 *s, unsigned int caps)
 	unsigned int c = (below(s, 8) ? SIM_CPUID_LM : 0) |
 			 (below(s, 8) ? SIM_CPUID_XSAVES : 0) |
 			 (below(s, 2) ? SIM_CPUID_SHSTK : 0) |
-			 (below(s, 2) ? SIM_CPUID_IBT : 0);
+			 (below(s, 2) ? SIM_CPUID_IBT : 0) |
+			 (below(s, 2) ? SIM_CPUID_PKU : 0);
 
 	return c & (caps | SIM_CPUID_BASE);
 }
@@ -136,6 +137,40 @@ static void gen_vmcs12(u64 *s, struct sim_vmcs12 *v12, unsigned int cpuid)
 	v12->host_isst = pick_value(s, SIM_MSR_INT_SSP_TAB, cpuid);
 	v12->vmcb12 = below(s, 2);
 	v12->clean = !below(s, 3);
+}
+
+/*
+ * A guest op of the xfeatures family: an XSETBV of an XCR0 valid or not
+ * (now and then of XCR1), CR4.PKE set, a WRPKRU (the host's value now
+ * and then) or RDPKRU, a CPUID of leaf 0xD.
+ */
+static void gen_xreg(u64 *s, struct sim_guest_op *g)
+{
+	static const u64 xcr0[] = {
+		SIM_XFEATURE_MASK_FP, SIM_XFEATURE_MASK_FPSSE, SIM_HOST_XCR0,
+		SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_YMM,
+		SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_PKRU,
+		SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_AVX512,
+		SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_BNDREGS,
+		SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_XTILE,
+		SIM_XFEATURE_MASK_SSE, 0,
+	};
+
+	g->xreg = 1 + below(s, SIM_GUEST_CPUID_0XD);
+	switch (g->xreg) {
+	case SIM_GUEST_XSETBV:
+		g->msr = !below(s, 8);
+		g->data = xcr0[below(s, ARRAY_SIZE(xcr0))];
+		break;
+	case SIM_GUEST_WRPKRU:
+		g->data = below(s, 4) ? next(s) & 0xfffffffc : SIM_HOST_PKRU;
+		break;
+	case SIM_GUEST_CPUID_0XD:
+		g->msr = below(s, 3);
+		break;
+	default:
+		break;
+	}
 }
 
 /*
@@ -200,6 +235,10 @@ static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid,
 			pair = gen_pair(s, st, i, cpuid, k, vendor);
 			if (pair) {
 				pair--;
+				break;
+			}
+			if (!sim_kernel_lacks(k, SIM_NEED_XREGS) && !below(s, 5)) {
+				gen_xreg(s, g);
 				break;
 			}
 			g->init = !below(s, 12);

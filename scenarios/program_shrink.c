@@ -135,6 +135,20 @@ void prog_shrink(struct prog *p, unsigned int faults, unsigned int mask)
 	}
 }
 
+/* a guest op's .xreg as the scenario writes it */
+static const char *xreg_name(unsigned int xreg)
+{
+	static const char *const name[] = {
+		[SIM_GUEST_XSETBV] = "SIM_GUEST_XSETBV",
+		[SIM_GUEST_WRPKRU] = "SIM_GUEST_WRPKRU",
+		[SIM_GUEST_RDPKRU] = "SIM_GUEST_RDPKRU",
+		[SIM_GUEST_SET_CR4_PKE] = "SIM_GUEST_SET_CR4_PKE",
+		[SIM_GUEST_CPUID_0XD] = "SIM_GUEST_CPUID_0XD",
+	};
+
+	return xreg < ARRAY_SIZE(name) && name[xreg] ? name[xreg] : "0";
+}
+
 static const char *msr_name(u32 msr)
 {
 	static const struct {
@@ -214,6 +228,10 @@ static void print_arrays(struct out *o, const struct prog_step *st,
 
 			if (g->init)
 				say(o, "\t\t{ .init = true },");
+			else if (g->xreg)
+				say(o, "\t\t{ .xreg = %s, .msr = %u, .data = %#llxull },",
+				    xreg_name(g->xreg), g->msr,
+				    (unsigned long long)g->data);
 			else if (g->smm == SIM_SMM_SMI)
 				say(o, "\t\t{ .smm = SIM_SMM_SMI },");
 			else if (g->smm)

@@ -65,7 +65,8 @@ void scn_xcr0(struct sim_vcpu *vcpu, unsigned int cpuid)
 }
 
 /*
- * The guest's PKRU: with PKU in its CPUID it sets CR4.PKE (else #GP) and
+ * The guest's PKRU: with PKU in its CPUID (every guest's, where KVM offers
+ * it: not on the shadow-paging host) it sets CR4.PKE (else #GP) and
  * writes PKRU without an exit; every exit, an XSETBV or an MSR access,
  * and the end of KVM_RUN must give the host task its PKRU back and keep
  * the guest's for the next VM-entry, where the guest reads it back.
@@ -96,7 +97,6 @@ void scn_pkru(struct sim_vcpu *vcpu, unsigned int cpuid)
 	static u8 buf[SIM_KVM_XSAVE_SIZE];
 	u32 pkru = 0xf0;
 
-	sim_set_cpuid(vcpu, cpuid | SIM_CPUID_PKU);
 	/* before the guest has PKE, its PKRU is its initial 0 */
 	sim_run(vcpu, 0, 0);
 	sim_get_xsave(vcpu, buf, 0);
@@ -181,7 +181,6 @@ void brk_rdpkru_reads_zero(struct sim_vcpu *vcpu, unsigned int cpuid)
 		RDPKRU,
 	};
 
-	sim_set_cpuid(vcpu, cpuid | SIM_CPUID_PKU);
 	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 }
 

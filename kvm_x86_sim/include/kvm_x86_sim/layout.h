@@ -137,7 +137,7 @@ extern const struct sim_host_field sim_host_fields[SIM_NR_HOST_FIELDS];
 #define SIM_CPUID_XSAVES	(1u << 3)	/* CPUID.(0xD,1):EAX[3] */
 #define SIM_CPUID_PKU		(1u << 4)	/* CPUID.(7,0):ECX[3] */
 /* what every combination has unless a scenario takes it away */
-#define SIM_CPUID_BASE		(SIM_CPUID_LM | SIM_CPUID_XSAVES)
+#define SIM_CPUID_BASE		(SIM_CPUID_LM | SIM_CPUID_XSAVES | SIM_CPUID_PKU)
 
 /*
  * The guest's CPUID.(EAX=0DH,ECX=1):ECX, the IA32_XSS bits it may set: a
@@ -351,8 +351,6 @@ static const struct sim_xfeature_geometry sim_xfeature_geometry[] = {
 	[SIM_XFEATURE_CET_USER] = { 0, 16 },	/* U_CET, PL3_SSP */
 	[SIM_XFEATURE_CET_KERNEL] = { 0, 24 },	/* PL0_SSP..PL2_SSP */
 };
-#define SIM_NR_XFEATURE_GEOMETRY \
-	(sizeof(sim_xfeature_geometry) / sizeof(sim_xfeature_geometry[0]))
 /* the legacy region and the XSAVE header: where every format starts */
 #define SIM_XSAVE_LEGACY_AND_HEADER	576
 #define SIM_XSAVE_PKRU_OFFSET		2688
@@ -368,7 +366,7 @@ static inline u32 sim_xsave_size(u64 xfeatures, bool compacted)
 	u32 size = SIM_XSAVE_LEGACY_AND_HEADER, end;
 	unsigned int i;
 
-	for (i = 2; i < SIM_NR_XFEATURE_GEOMETRY; i++) {
+	for (i = 2; i < ARRAY_SIZE(sim_xfeature_geometry); i++) {
 		const struct sim_xfeature_geometry *g = &sim_xfeature_geometry[i];
 
 		if (!(xfeatures & (1ULL << i)) || !g->size)
