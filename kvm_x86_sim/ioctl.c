@@ -252,6 +252,8 @@ static const char *const ioctl_name[] = {
 	[SIM_IOCTL_SET_XSAVE] = "KVM_SET_XSAVE",
 	[SIM_IOCTL_GET_NESTED_STATE] = "KVM_GET_NESTED_STATE",
 	[SIM_IOCTL_SET_NESTED_STATE] = "KVM_SET_NESTED_STATE",
+	[SIM_IOCTL_GET_XCRS] = "KVM_GET_XCRS",
+	[SIM_IOCTL_SET_XCRS] = "KVM_SET_XCRS",
 };
 
 void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,
@@ -474,9 +476,9 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 	struct sim *sim = v->sim;
 	const struct sim_kernel *k = sim->kernel;
 	struct sim_guest_msr g = { .vcpu = v, .init = op->init,
-				   .xreg = op->xreg, .nested = op->nested, .vmcs12 = op->vmcs12,
-				   .smm = op->smm, .write = op->write,
-				   .msr = op->msr };
+				   .xreg = op->xreg, .nested = op->nested,
+				   .vmcs12 = op->vmcs12, .smm = op->smm,
+				   .write = op->write, .msr = op->msr };
 
 	if (op->smm) {
 		/* an SMI or RSM: KVM emulates both */

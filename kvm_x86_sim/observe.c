@@ -107,6 +107,15 @@ void sim_notify_nested_state(struct sim *sim,
 			o->ops->on_nested_state(o->ctx, sim, n);
 }
 
+void sim_notify_xcrs(struct sim *sim, const struct sim_xcrs_io *x)
+{
+	struct sim_observer *o;
+
+	FOR_EACH_OBSERVER(sim, o)
+		if (o->ops->on_xcrs)
+			o->ops->on_xcrs(o->ctx, sim, x);
+}
+
 void sim_notify_destroy(struct sim *sim)
 {
 	struct sim_observer *o;

@@ -69,6 +69,7 @@ void sim_notify_xsave(struct sim *sim, const struct sim_xsave_io *x);
 void sim_notify_cpuid(struct sim *sim, const struct sim_cpuid_set *c);
 void sim_notify_nested_state(struct sim *sim,
 			     const struct sim_nested_state_io *n);
+void sim_notify_xcrs(struct sim *sim, const struct sim_xcrs_io *x);
 void sim_notify_destroy(struct sim *sim);
 
 /*

@@ -10,7 +10,7 @@
  */
 #include "sim_internal.h"
 
-/* the kernel writes whichever value it loads: no owner (-), the guest its own */
+/* the kernel writes the value it loads: no owner (-); the guest its own */
 static void trace_xreg(struct sim *sim, enum sim_xreg reg, u64 v, int vcpu,
 		       const char *file, int line, const char *what)
 {
@@ -62,14 +62,14 @@ void sim_hw_wrpkru(u32 val, const char *file, int line)
 }
 
 /*
- * cpu_feature_enabled(): of what KVM asks, the simulated CPU and kernel
- * enable protection keys (PKU, OSPKE) on every host; nothing else is
- * asked of it (the CET and XSAVES questions go through kvm_cpu_cap_has()
- * and guest_cpu_cap_has()).
+ * cpu_feature_enabled(), boot_cpu_has(): of what KVM asks, the simulated
+ * CPU and kernel have XSAVE and protection keys (PKU, OSPKE) on every
+ * host; nothing else is asked of it (the CET and XSAVES questions go
+ * through kvm_cpu_cap_has() and guest_cpu_cap_has()).
  */
 bool sim_hw_cpu_feature(int feature)
 {
-	return feature == SIM_FEATURE_PKU;
+	return feature == SIM_FEATURE_PKU || feature == SIM_FEATURE_XSAVE;
 }
 
 u64 sim_hw_guest_supported_xcr0(u64 kvm_xcr0)
@@ -91,6 +91,34 @@ void sim_xregs_init(struct sim *sim)
 {
 	sim->xcr0 = SIM_HOST_XCR0;
 	sim->pkru = SIM_HOST_PKRU;
+}
+
+/* KVM_GET_XCRS, KVM_SET_XCRS: the tree's handlers of the ioctls */
+static int xcrs_ioctl(struct sim_vcpu *v, bool set, struct sim_xcrs *x)
+{
+	struct sim *sim = v->sim;
+	struct sim_xcrs_io io = { .vcpu = v, .set = set, .x = x };
+
+	if (!(sim->tree_caps & SIM_NEED_XCRS))
+		return -SIM_EINVAL;
+	sim_ioctl_enter(sim, set ? SIM_IOCTL_SET_XCRS : SIM_IOCTL_GET_XCRS, v);
+	io.ret = sim->kernel->xcrs(v->kvm_vcpu, set, x);
+	sim_ioctl_exit(sim);
+	sim_notify_xcrs(sim, &io);
+	return io.ret;
+}
+
+int sim_get_xcrs(struct sim_vcpu *v, struct sim_xcrs *x)
+{
+	memset(x, 0x5a, sizeof(*x));	/* what KVM leaves is KVM's */
+	return xcrs_ioctl(v, false, x);
+}
+
+int sim_set_xcrs(struct sim_vcpu *v, const struct sim_xcrs *x)
+{
+	struct sim_xcrs copy = *x;
+
+	return xcrs_ioctl(v, true, &copy);
 }
 
 /*

@@ -487,8 +487,6 @@ static void on_cpuid(void *ctx, const struct sim *sim,
 	bool frozen = o->vcpus[v->id].ran || v->in_l2;
 	int want = frozen && c->cpuid != c->old ? -SIM_EINVAL : 0;
 
-	if (!c->ret)
-		o->vcpus[v->id].cpuid_set = true;
 	if (c->ret != want)
 		oracle_violate(o, SIM_INV_CPUID_GATING, oracle_last_event(o),
 			       "KVM_SET_CPUID2 %#x -> %#x on vCPU%d %s returned %d, not %d",
@@ -499,6 +497,12 @@ static void on_cpuid(void *ctx, const struct sim *sim,
 		oracle_violate(o, SIM_INV_CPUID_GATING, oracle_last_event(o),
 			       "vCPU%d's CPUID is %#x after KVM_SET_CPUID2 %#x returned %d",
 			       v->id, v->cpuid, c->cpuid, c->ret);
+}
+
+static void on_xcrs(void *ctx, const struct sim *sim,
+		    const struct sim_xcrs_io *x)
+{
+	oracle_xcrs(ctx, x);
 }
 
 static void on_nested_state(void *ctx, const struct sim *sim,
@@ -522,6 +526,7 @@ static const struct sim_observer_ops oracle_ops = {
 	.on_xsave = on_xsave,
 	.on_cpuid = on_cpuid,
 	.on_nested_state = on_nested_state,
+	.on_xcrs = on_xcrs,
 	.on_destroy = on_destroy,
 };
 

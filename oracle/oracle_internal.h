@@ -27,7 +27,6 @@ struct oracle_vcpu {
 	u64 xcr0;
 	u32 pkru;
 	bool pke;
-	bool cpuid_set;		/* KVM_SET_CPUID2 succeeded once */
 	/* nested SVM: L1's S_CET, SSP, INT_SSP_TAB that VMRUN saved */
 	u64 l1_s_cet, l1_ssp, l1_isst;
 	bool ran;		/* entered at least once: its model is frozen */
@@ -93,6 +92,7 @@ void oracle_nested_state(struct oracle *o,
 void oracle_check_host_xregs(struct oracle *o, const char *where, int n);
 void oracle_check_entry_xregs(struct oracle *o, int n);
 void oracle_guest_xreg(struct oracle *o, const struct sim_guest_msr *g);
+void oracle_xcrs(struct oracle *o, const struct sim_xcrs_io *io);
 /*
  * KVM_SET_XSAVE (@set) took @buf, or KVM_GET_XSAVE(2) returned it: the
  * guest's PKRU is the buffer's (PKRU's component, else 0)

@@ -17,6 +17,18 @@ static u64 guest_xcr0(const struct oracle_vcpu *ov)
 	return ov->xcr0 ? ov->xcr0 : SIM_XFEATURE_MASK_FP;
 }
 
+/*
+ * What the guest's CPUID.(0xD,0) enumerates, so what its XCR0 may hold:
+ * every component KVM supports where its CPUID has the XSAVE features
+ * (and with them leaf 0xD), none otherwise or before KVM_SET_CPUID2
+ * (x87 is always allowed: XCR0's RESET value)
+ */
+static u64 guest_supported_xcr0(const struct sim_vcpu *v)
+{
+	return oracle_guest_has(v, SIM_FEATURE_XSAVES) ? SIM_HOST_XCR0 :
+							 SIM_XFEATURE_MASK_FP;
+}
+
 static bool judged(const struct oracle *o)
 {
 	return o->sim->tree_caps & SIM_NEED_XREGS;
@@ -86,6 +98,54 @@ void oracle_xsave_pkru(struct oracle *o, const struct sim_vcpu *v,
 }
 
 /*
+ * KVM_GET_XCRS / KVM_SET_XCRS (api.rst): GET gives one XCR, XCR0, with
+ * the guest's value; SET takes up to KVM_MAX_XCRS entries with flags 0,
+ * of them the first for XCR0, whose value must be one XCR0 may hold of
+ * what the guest's CPUID enumerates (else -EINVAL); it ignores the other
+ * XCRs, which do not exist.
+ */
+void oracle_xcrs(struct oracle *o, const struct sim_xcrs_io *io)
+{
+	struct oracle_vcpu *ov = &o->vcpus[io->vcpu->id];
+	const struct sim_xcrs *x = io->x;
+	int ev = oracle_last_event(o), want = 0;
+	bool found = false;
+	u64 xcr0 = 0;
+	unsigned int i;
+
+	if (!judged(o))
+		return;
+	if (!io->set) {
+		if (io->ret || x->nr_xcrs != 1 || x->flags || x->xcrs[0].xcr ||
+		    x->xcrs[0].value != guest_xcr0(ov))
+			oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
+				       "KVM_GET_XCRS returned %d with %u XCR(s), XCR%u = %#llx; the guest's XCR0 is %#llx",
+				       io->ret, x->nr_xcrs, x->xcrs[0].xcr,
+				       (unsigned long long)x->xcrs[0].value,
+				       (unsigned long long)guest_xcr0(ov));
+		return;
+	}
+	if (x->nr_xcrs > SIM_MAX_XCRS || x->flags) {
+		want = -SIM_EINVAL;
+	} else {
+		for (i = 0; i < x->nr_xcrs && !found; i++) {
+			found = x->xcrs[i].xcr == SIM_XCR_XFEATURE_ENABLED_MASK;
+			xcr0 = x->xcrs[i].value;
+		}
+		if (found &&
+		    !sim_xcr0_valid(xcr0, guest_supported_xcr0(io->vcpu)))
+			want = -SIM_EINVAL;
+	}
+	if (io->ret != want)
+		oracle_violate(o, SIM_INV_VALIDITY, ev,
+			       "KVM_SET_XCRS of %u XCR(s), flags %#x%s returned %d, not %d",
+			       x->nr_xcrs, x->flags,
+			       found ? ", XCR0 among them" : "", io->ret, want);
+	if (!io->ret && found)
+		ov->xcr0 = xcr0;
+}
+
+/*
  * CPUID.(0xD,0).EBX and (0xD,1).EBX follow the guest's state (SDM Vol. 1,
  * 13.2): the XSAVE area's size for the components XCR0 enables, and
  * (compacted, with XSAVES) for XCR0 | IA32_XSS, at every CPUID after an
@@ -98,8 +158,8 @@ static void check_cpuid_0xd(struct oracle *o, const struct sim_guest_msr *g,
 	u64 xfeatures = guest_xcr0(ov);
 	u32 want;
 
-	if (!ov->cpuid_set || g->msr > 1 ||
-	    (g->msr == 1 && !oracle_guest_has(g->vcpu, SIM_FEATURE_XSAVES)))
+	/* leaf 0xD exists with the guest's XSAVE features (glue.c) */
+	if (g->msr > 1 || !oracle_guest_has(g->vcpu, SIM_FEATURE_XSAVES))
 		return;
 	if (g->msr == 1)
 		xfeatures |= ov->xss;
@@ -126,15 +186,14 @@ void oracle_guest_xreg(struct oracle *o, const struct sim_guest_msr *g)
 		return;
 	switch (g->xreg) {
 	case SIM_GUEST_XSETBV:
-		/* every guest's CPUID.(0xD,0) enumerates all KVM supports */
 		ok = g->msr == SIM_XCR_XFEATURE_ENABLED_MASK &&
-		     sim_xcr0_valid(g->data, SIM_HOST_XCR0);
+		     sim_xcr0_valid(g->data, guest_supported_xcr0(g->vcpu));
 		if (ok != !g->ret)
 			oracle_violate(o, SIM_INV_VALIDITY, ev,
 				       "the guest's XSETBV of XCR%u <- %#llx %s; XCR0 holds x87, AVX only with SSE, MPX's and AVX-512's components all or none, and only what CPUID.(0xD,0) enumerates (%#llx)",
 				       g->msr, (unsigned long long)g->data,
 				       g->ret ? "got #GP" : "succeeded",
-				       (unsigned long long)SIM_HOST_XCR0);
+				       (unsigned long long)guest_supported_xcr0(g->vcpu));
 		if (!g->ret && ok)
 			ov->xcr0 = g->data;
 		break;

@@ -94,6 +94,7 @@ void scn_smm_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_xcr0(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_pkru(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_cpuid_0xd(struct sim_vcpu *vcpu, unsigned int cpuid);
+void scn_xcrs(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_cpuid_not_updated(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_xsetbv_dropped(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_rdpkru_reads_zero(struct sim_vcpu *vcpu, unsigned int cpuid);

@@ -141,6 +141,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_pkru,
 	},
 	{
+		.name = "xcrs",
+		.summary = "KVM_{GET,SET}_XCRS: XCR0 saved and restored, bad ones refused",
+		.needs = SIM_NEED_XREGS | SIM_NEED_XCRS,
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_xcrs,
+	},
+	{
 		.name = "cpuid_0xd",
 		.summary = "CPUID.(0xD,0/1).EBX follow XSETBV and IA32_XSS writes",
 		.needs = SIM_NEED_XREGS | SIM_NEED_CET_MSRS,

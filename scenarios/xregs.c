@@ -113,6 +113,62 @@ void scn_pkru(struct sim_vcpu *vcpu, unsigned int cpuid)
 	scn_xstate_batch(vcpu, cpuid);
 }
 
+/* One XCR0 entry (or another XCR's) for KVM_SET_XCRS */
+static int set_xcr(struct sim_vcpu *vcpu, u32 xcr, u64 value)
+{
+	struct sim_xcrs x = { .nr_xcrs = 1 };
+
+	x.xcrs[0].xcr = xcr;
+	x.xcrs[0].value = value;
+	return sim_set_xcrs(vcpu, &x);
+}
+
+/*
+ * KVM_{GET,SET}_XCRS: userspace reads XCR0 after RESET and after the
+ * guest's XSETBV, restores valid and invalid values, too many entries,
+ * flags, XCR0 after another XCR and twice; the guest then runs with the
+ * XCR0 restored and its CPUID of leaf 0xD says so.
+ */
+void scn_xcrs(struct sim_vcpu *vcpu, unsigned int cpuid)
+{
+	static const u64 values[] = {
+		FPSSE | YMM, 0, SIM_XFEATURE_MASK_SSE,
+		SIM_XFEATURE_MASK_FP | YMM, FPSSE | AVX512, FPSSE | MPX | PKRU,
+		FPSSE | SIM_XFEATURE_MASK_XTILE, FPSSE | (1ULL << 63),
+		SIM_HOST_XCR0,
+	};
+	struct sim_guest_op ops[] = { CPUID_0XD(0), XSETBV(FPSSE | AVX512) };
+	struct sim_guest_op check[] = { CPUID_0XD(0), CPUID_0XD(1) };
+	struct sim_xcrs x;
+	unsigned int i;
+
+	sim_get_xcrs(vcpu, &x);
+	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
+	sim_get_xcrs(vcpu, &x);
+	for (i = 0; i < ARRAY_SIZE(values); i++) {
+		set_xcr(vcpu, SIM_XCR_XFEATURE_ENABLED_MASK, values[i]);
+		sim_get_xcrs(vcpu, &x);
+	}
+	set_xcr(vcpu, 1, FPSSE);			/* ignored */
+	memset(&x, 0, sizeof(x));
+	x.nr_xcrs = SIM_MAX_XCRS + 1;			/* too many */
+	sim_set_xcrs(vcpu, &x);
+	x.nr_xcrs = 1;
+	x.flags = 1;					/* no flags */
+	x.xcrs[0].value = FPSSE;
+	sim_set_xcrs(vcpu, &x);
+	x.flags = 0;
+	x.nr_xcrs = 3;					/* XCR1, XCR0, XCR0 */
+	x.xcrs[0].xcr = 1;
+	x.xcrs[1].value = FPSSE | YMM;
+	x.xcrs[2].value = 0;
+	sim_set_xcrs(vcpu, &x);
+	x.nr_xcrs = 0;
+	sim_set_xcrs(vcpu, &x);
+	sim_run_guest(vcpu, check, ARRAY_SIZE(check));
+	sim_get_xcrs(vcpu, &x);
+}
+
 /*
  * CPUID leaf 0xD follows the guest's state: after each XSETBV and each
  * write of IA32_XSS, by the guest or by userspace, the guest's CPUID
@@ -164,7 +220,7 @@ void brk_cpuid_not_updated(struct sim_vcpu *vcpu, unsigned int cpuid)
 	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 }
 
-/* HOST INTEGRITY for XCR0: the CPU drops XSETBV, the guest runs with the host's. */
+/* HOST INTEGRITY for XCR0: XSETBV does nothing; the guest gets the host's */
 void brk_xsetbv_dropped(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	sim_run(vcpu, 0, 0);

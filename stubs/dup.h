@@ -207,6 +207,8 @@ struct kvm_x86_reg_id {
  */
 #undef X86_FEATURE_XSAVES
 #define X86_FEATURE_XSAVES	SIM_FEATURE_XSAVES
+#undef X86_FEATURE_XSAVE
+#define X86_FEATURE_XSAVE	SIM_FEATURE_XSAVE
 #undef X86_FEATURE_PKU
 #define X86_FEATURE_PKU		SIM_FEATURE_PKU
 #undef X86_FEATURE_LM
@@ -402,6 +404,25 @@ extern struct kvm_host_values kvm_host;
 #define X86_CR4_PKE		SIM_CR4_PKE
 #undef XCR_XFEATURE_ENABLED_MASK
 #define XCR_XFEATURE_ENABLED_MASK 0x00000000
+
+/*
+ * tracks: arch/x86/include/uapi/asm/kvm.h struct kvm_xcr, struct kvm_xcrs,
+ * KVM_MAX_XCRS
+ */
+#undef KVM_MAX_XCRS
+#define KVM_MAX_XCRS	SIM_MAX_XCRS
+struct kvm_xcr {
+	u32 xcr;
+	u32 reserved;
+	u64 value;
+};
+
+struct kvm_xcrs {
+	u32 nr_xcrs;
+	u32 flags;
+	struct kvm_xcr xcrs[KVM_MAX_XCRS];
+	u64 padding[16];
+};
 
 /* tracks: arch/x86/include/asm/fpu/types.h XFEATURE_*CET*, _PKRU, MPX, MAX */
 #undef XFEATURE_MASK_PKRU

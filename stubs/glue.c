@@ -35,7 +35,6 @@ struct sim_kvm_vcpu {
 	struct vmcb hsave;	/* nested SVM: L1's host save area (VM_HSAVE_PA) */
 	bool smm_svm_guest;	/* SMRAM's svm_guest_flag (SMRAM is the harness's) */
 	unsigned int cpuid;	/* the last KVM_SET_CPUID2 KVM took */
-	bool cpuid_set;		/* KVM_SET_CPUID2 took one */
 	/* its CPUID.(0xD,0).EBX and (0xD,1).EBX as cpuid.c last set them */
 	u32 xsave_ebx[2];
 };
@@ -227,21 +226,25 @@ static int glue_set_cpuid(void *kvm_vcpu, unsigned int cpuid)
 	if (glue_model_frozen(vcpu))
 		return cpuid == k->cpuid ? 0 : -EINVAL;
 	k->cpuid = cpuid;
-	k->cpuid_set = true;
 
 	vcpu->arch.guest_supported_xss = sim_cpuid_xss(cpuid) &
 					 kvm_caps.supported_xss;
-	/* every guest has x87 and SSE, all of the host's XCR0 */
+	/*
+	 * its CPUID.(0xD,0), which a guest with XSAVE features has and
+	 * which enumerates all of the host's XCR0 that KVM supports
+	 */
 	vcpu->arch.guest_supported_xcr0 =
-		sim_hw_guest_supported_xcr0(kvm_caps.supported_xcr0);
+		sim_hw_guest_supported_xcr0(cpuid & SIM_CPUID_XSAVES ?
+					    kvm_caps.supported_xcr0 : 0);
 	kvm_update_cpuid_runtime(vcpu);		/* kvm_set_cpuid() ends so */
 	return 0;
 }
 
 /*
- * kvm_update_cpuid_runtime(): the XSAVE sizes of CPUID leaf 0xD for the
- * guest's XCR0, and XCR0 | IA32_XSS (subleaf 1, with XSAVES in its
- * CPUID; else userspace's value, 0 here, stays)
+ * kvm_update_cpuid_runtime(): the XSAVE sizes of CPUID leaf 0xD, which
+ * the guest's CPUID has with its XSAVE features (SIM_CPUID_XSAVES; else
+ * there is no leaf and CPUID answers 0): for the guest's XCR0, and XCR0
+ * | IA32_XSS (subleaf 1)
  */
 static void glue_update_cpuid_runtime(struct kvm_vcpu *vcpu)
 {
@@ -249,14 +252,13 @@ static void glue_update_cpuid_runtime(struct kvm_vcpu *vcpu)
 					      vmx.vcpu);
 
 	vcpu->arch.cpuid_dynamic_bits_dirty = false;
-	if (!k->cpuid_set)		/* no CPUID entries to update */
+	if (!(k->cpuid & SIM_CPUID_XSAVES))
 		return;
 	k->xsave_ebx[0] = sim_hw_cpuid_xsave_size(0, vcpu->arch.xcr0,
 						  k->xsave_ebx[0]);
-	if (k->cpuid & SIM_CPUID_XSAVES)
-		k->xsave_ebx[1] = sim_hw_cpuid_xsave_size(1, vcpu->arch.xcr0 |
-							  vcpu->arch.ia32_xss,
-							  k->xsave_ebx[1]);
+	k->xsave_ebx[1] = sim_hw_cpuid_xsave_size(1, vcpu->arch.xcr0 |
+						  vcpu->arch.ia32_xss,
+						  k->xsave_ebx[1]);
 }
 
 static void glue_entered(void *kvm_vcpu, int cpu)
@@ -338,6 +340,54 @@ static int glue_guest_xreg(void *kvm_vcpu, int op, u32 index, u64 *data)
 #define SIM_TREE_HAS_XREGS SIM_NEED_XREGS
 #else
 #define SIM_TREE_HAS_XREGS 0
+#endif
+
+#if defined(SLICE_HAVE_kvm_vcpu_ioctl_x86_get_xcrs) && \
+	defined(SLICE_HAVE_kvm_vcpu_ioctl_x86_set_xcrs)
+#define SIM_TREE_HAS_XCRS SIM_NEED_XCRS
+/*
+ * kvm_arch_vcpu_ioctl(KVM_{GET,SET}_XCRS): KVM's copy of userspace's
+ * struct kvm_xcrs (a zeroed allocation for GET), the handler, the copy
+ * back (the harness's struct is the uapi one without its padding)
+ */
+static int glue_xcrs(void *kvm_vcpu, bool set, struct sim_xcrs *x)
+{
+	struct kvm_xcrs *k = kzalloc(sizeof(*k), GFP_KERNEL_ACCOUNT);
+	unsigned int i;
+	int r;
+
+	if (!k)
+		return -ENOMEM;
+	if (set) {
+		k->nr_xcrs = x->nr_xcrs;
+		k->flags = x->flags;
+		for (i = 0; i < KVM_MAX_XCRS; i++) {
+			k->xcrs[i].xcr = x->xcrs[i].xcr;
+			k->xcrs[i].value = x->xcrs[i].value;
+		}
+		r = kvm_vcpu_ioctl_x86_set_xcrs(kvm_vcpu, k);
+	} else {
+		r = kvm_vcpu_ioctl_x86_get_xcrs(kvm_vcpu, k);
+		if (!r) {
+			x->nr_xcrs = k->nr_xcrs;
+			x->flags = k->flags;
+			for (i = 0; i < KVM_MAX_XCRS; i++) {
+				x->xcrs[i].xcr = k->xcrs[i].xcr;
+				x->xcrs[i].reserved = k->xcrs[i].reserved;
+				x->xcrs[i].value = k->xcrs[i].value;
+			}
+		}
+	}
+	kfree(k);
+	return r;
+}
+#else
+#define SIM_TREE_HAS_XCRS 0
+
+static int glue_xcrs(void *kvm_vcpu, bool set, struct sim_xcrs *x)
+{
+	return -EINVAL;
+}
 #endif
 
 static void glue_xstate_reset(void *kvm_vcpu, bool init_event)
@@ -608,7 +658,8 @@ static int glue_xsave(void *kvm_vcpu, enum sim_xsave_op op,
 		       SIM_TREE_HAS_MSR_LIST | SIM_TREE_HAS_NESTED_VMX | \
 		       SIM_TREE_HAS_NESTED_SVM | SIM_TREE_HAS_XSAVE | \
 		       SIM_TREE_HAS_SMM_SSP | SIM_TREE_HAS_NESTED_STATE_VMX | \
-		       SIM_TREE_HAS_NESTED_STATE_SVM | SIM_TREE_HAS_XREGS)
+		       SIM_TREE_HAS_NESTED_STATE_SVM | SIM_TREE_HAS_XREGS | \
+		       SIM_TREE_HAS_XCRS)
 
 #if defined(SLICE_HAVE_kvm_probe_msr_to_save) && \
 	defined(SLICE_HAVE_kvm_is_advertised_msr)
@@ -698,6 +749,9 @@ static const struct glue_need {
 	{ SIM_NEED_XREGS,
 	  "__kvm_set_xcr kvm_load_xfeatures kvm_load_guest_pkru kvm_load_host_pkru kvm_load_guest_xsave_state kvm_load_host_xsave_state",
 	  "tree has no __kvm_set_xcr, or no switch of XCR0 and PKRU around VM-entry (kvm_load_xfeatures with kvm_load_{guest,host}_pkru, or kvm_load_{guest,host}_xsave_state)" },
+	{ SIM_NEED_XCRS,
+	  "kvm_vcpu_ioctl_x86_get_xcrs kvm_vcpu_ioctl_x86_set_xcrs",
+	  "tree has no kvm_vcpu_ioctl_x86_{get,set}_xcrs (KVM_{GET,SET}_XCRS)" },
 	{ SIM_NEED_MSR_LIST, "kvm_probe_msr_to_save kvm_is_advertised_msr",
 	  "tree has no kvm_probe_msr_to_save/kvm_is_advertised_msr (KVM_GET_MSR_INDEX_LIST)" },
 };
@@ -765,6 +819,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.entered = glue_entered,
 	.xfeatures = glue_xfeatures,
 	.guest_xreg = glue_guest_xreg,
+	.xcrs = glue_xcrs,
 	.nested = glue_nested,
 	.nested_ran = glue_nested_ran,
 	.nested_state = glue_nested_state,

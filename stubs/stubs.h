@@ -115,6 +115,8 @@ static inline bool sev_es_prevent_msr_access(struct kvm_vcpu *vcpu,
 #define xsetbv(index, value)	sim_hw_xsetbv((index), (value), __FILE__, __LINE__)
 #undef cpu_feature_enabled
 #define cpu_feature_enabled(f)		sim_hw_cpu_feature(f)
+#undef boot_cpu_has
+#define boot_cpu_has(f)			sim_hw_cpu_feature(f)
 #undef rdpkru
 #define rdpkru()			sim_hw_rdpkru(__FILE__, __LINE__)
 #undef read_pkru

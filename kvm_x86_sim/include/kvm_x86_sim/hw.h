@@ -120,7 +120,8 @@ int sim_hw_rdmsr_safe(u32 msr, u64 *val, const char *file, int line);
 /*
  * XCR0 and PKRU (xregs.c): XSETBV (a #GP for an invalid value is a WARN
  * here: KVM checks before it writes), RDPKRU, WRPKRU; the kernel's
- * cpu_feature_enabled() of what the simulated CPU and kernel enable.
+ * cpu_feature_enabled() and boot_cpu_has() of what the simulated CPU and
+ * kernel enable.
  */
 void sim_hw_xsetbv(u32 index, u64 val, const char *file, int line);
 u32 sim_hw_rdpkru(const char *file, int line);

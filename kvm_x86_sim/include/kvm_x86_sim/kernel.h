@@ -66,6 +66,8 @@ struct sim_kernel {
 	 * becomes EBX); returns 0, or non-zero for the #GP KVM injects
 	 */
 	int (*guest_xreg)(void *kvm_vcpu, int op, u32 index, u64 *data);
+	/* KVM_GET_XCRS (*@x filled) or KVM_SET_XCRS (@set, from *@x) */
+	int (*xcrs)(void *kvm_vcpu, bool set, struct sim_xcrs *x);
 	/*
 	 * nested virtualization as far as CET goes, the tree's code in KVM's
 	 * order.  VMX: SIM_NESTED_VMLAUNCH (nested_vmx_run(): the host-state

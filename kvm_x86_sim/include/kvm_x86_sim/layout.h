@@ -127,6 +127,7 @@ extern const struct sim_host_field sim_host_fields[SIM_NR_HOST_FIELDS];
 #define SIM_FEATURE_SHSTK	(16 * 32 + 7)	/* CPUID 7.0.ECX[7] */
 #define SIM_FEATURE_IBT		(18 * 32 + 20)	/* CPUID 7.0.EDX[20] */
 #define SIM_FEATURE_XSAVES	(10 * 32 + 3)	/* CPUID 0xD.1.EAX[3] */
+#define SIM_FEATURE_XSAVE	(4 * 32 + 26)	/* CPUID 1.ECX[26] */
 #define SIM_FEATURE_PKU		(16 * 32 + 3)	/* CPUID 7.0.ECX[3] */
 #define SIM_FEATURE_LA57	(16 * 32 + 16)	/* CPUID 7.0.ECX[16] */
 

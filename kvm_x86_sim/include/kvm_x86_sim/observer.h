@@ -87,6 +87,14 @@ struct sim_xsave_io {
 	bool user_fault;		/* a copy from/to userspace faulted */
 };
 
+/* KVM_GET_XCRS / KVM_SET_XCRS as userspace saw it */
+struct sim_xcrs_io {
+	const struct sim_vcpu *vcpu;
+	bool set;
+	const struct sim_xcrs *x;	/* what userspace passed, or got back */
+	int ret;			/* 0 or -errno */
+};
+
 /* KVM_{GET,SET}_NESTED_STATE */
 struct sim_nested_state_io {
 	const struct sim_vcpu *vcpu;
@@ -117,6 +125,8 @@ struct sim_observer_ops {
 			 const struct sim_cpuid_set *c);
 	void (*on_nested_state)(void *ctx, const struct sim *sim,
 				const struct sim_nested_state_io *n);
+	void (*on_xcrs)(void *ctx, const struct sim *sim,
+			const struct sim_xcrs_io *x);
 	/* the machine goes away: free @ctx */
 	void (*on_destroy)(void *ctx, const struct sim *sim);
 };

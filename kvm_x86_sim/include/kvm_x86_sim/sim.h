@@ -128,6 +128,8 @@ enum sim_need {
 	 * kvm_load_{guest,host}_pkru(), or kvm_load_{guest,host}_xsave_state())
 	 */
 	SIM_NEED_XREGS		= 1u << 12,
+	/* KVM_{GET,SET}_XCRS: kvm_vcpu_ioctl_x86_{get,set}_xcrs */
+	SIM_NEED_XCRS		= 1u << 13,
 };
 
 struct sim;
@@ -205,6 +207,20 @@ u64 sim_xsave_bv(const void *buf);
 void sim_xsave_set_bv(void *buf, u64 xstate_bv);
 /* The KVM_CAP_XSAVE2 size: the guest fpstate's user buffer size */
 u32 sim_xsave2_size(struct sim_vcpu *vcpu);
+
+/*
+ * KVM_GET_XCRS / KVM_SET_XCRS: the guest's extended control registers
+ * (struct kvm_xcrs of the kernel's uapi/asm/kvm.h, its padding aside);
+ * return what KVM returns.
+ */
+#define SIM_MAX_XCRS	16		/* KVM_MAX_XCRS */
+struct sim_xcrs {
+	u32 nr_xcrs;
+	u32 flags;
+	struct { u32 xcr, reserved; u64 value; } xcrs[SIM_MAX_XCRS];
+};
+int sim_get_xcrs(struct sim_vcpu *vcpu, struct sim_xcrs *x);
+int sim_set_xcrs(struct sim_vcpu *vcpu, const struct sim_xcrs *x);
 
 /*
  * KVM_RUN: load the guest FPU, VM-enter, let the guest run (optionally
