@@ -393,6 +393,8 @@ void scn_init_in_run(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	struct sim_guest_op ops[] = {
 		WR(SIM_MSR_PL3_SSP, guest_ssp(cpuid, 7)),
+		WR(SIM_MSR_INT_SSP_TAB, guest_ssp(cpuid, 9)),
+		WR(SIM_MSR_S_CET, guest_cet(cpuid)),
 		{ .init = true },
 		RD(SIM_MSR_U_CET), RD(SIM_MSR_S_CET), RD(SIM_MSR_PL0_SSP),
 		RD(SIM_MSR_PL3_SSP), RD(SIM_MSR_INT_SSP_TAB),

@@ -163,6 +163,8 @@ void scn_xcrs(struct sim_vcpu *vcpu, unsigned int cpuid)
 	x.xcrs[1].value = FPSSE | YMM;
 	x.xcrs[2].value = 0;
 	sim_set_xcrs(vcpu, &x);
+	x.nr_xcrs = SIM_MAX_XCRS;			/* as many as allowed */
+	sim_set_xcrs(vcpu, &x);
 	x.nr_xcrs = 0;
 	sim_set_xcrs(vcpu, &x);
 	sim_run_guest(vcpu, check, ARRAY_SIZE(check));
