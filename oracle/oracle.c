@@ -134,6 +134,16 @@ static void check_host_xss(struct oracle *o, const char *where, int n)
 }
 
 /*
+ * Host code runs at @where with the host's XSAVE feature state loaded:
+ * its IA32_XSS, its XCR0 and PKRU (the xfeatures family, xregs.c).
+ */
+static void check_host_state(struct oracle *o, const char *where, int n)
+{
+	check_host_xss(o, where, n);
+	oracle_check_host_xregs(o, where, n);
+}
+
+/*
  * VM-entry gives the guest its own S_CET and INT_SSP_TAB (SDM Vol. 3
  * 27.3.2.1 with "load CET state"; APM VMRUN, from the VMCB or the CPU's
  * cache of it): never the host's left in the register, never a value the
@@ -313,15 +323,13 @@ static void on_event(void *ctx, const struct sim *sim, int n)
 		if (sim->loads - sim->puts > 1)
 			oracle_violate(o, SIM_INV_PAIRING, n,
 				       "guest FPU loaded twice without a put");
-		check_host_xss(o, "fpu_swap_kvm_fpstate()", n);
-		oracle_check_host_xregs(o, "fpu_swap_kvm_fpstate()", n);
+		check_host_state(o, "fpu_swap_kvm_fpstate()", n);
 		break;
 	case SIM_EV_FPU_PUT:
 		if (sim->puts > sim->loads)
 			oracle_violate(o, SIM_INV_PAIRING, n,
 				       "guest FPU put without a load");
-		check_host_xss(o, "fpu_swap_kvm_fpstate()", n);
-		oracle_check_host_xregs(o, "fpu_swap_kvm_fpstate()", n);
+		check_host_state(o, "fpu_swap_kvm_fpstate()", n);
 		break;
 	case SIM_EV_FPU_CLOBBER:
 		oracle_check_host_xregs(o, "an interrupt's kernel_fpu_begin()",
@@ -390,8 +398,7 @@ static void on_ioctl_exit(void *ctx, const struct sim *sim)
 		oracle_violate(o, SIM_INV_PAIRING, last,
 			       "ioctl returned with vCPU%d's guest fpstate still current",
 			       sim->cur_fps->vcpu);
-	check_host_xss(o, "the return to host userspace", last);
-	oracle_check_host_xregs(o, "the return to host userspace", last);
+	check_host_state(o, "the return to host userspace", last);
 	/* S_CET is invariant 2's: checked on every event */
 	for (i = 0; i < ORACLE_NR_XSTATE_MSRS; i++) {
 		int s = sim_msr_slot(oracle_xstate_msrs[i]);
