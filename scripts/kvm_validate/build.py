@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from .cache import FORMAT, Cache
+from .codekey import code_digest
 from .errors import BadInput, HarnessError
 from .patchcov import STRIP
 from .paths import KVM_DIR, TOP
@@ -276,13 +277,23 @@ class Builder:
             with open(p, encoding="utf-8", errors="surrogateescape") as f:
                 s = f.read()
             if root != display_root:
-                s = s.replace(f'"{c_string(root)}/',
-                              f'"{c_string(display_root)}/')
+                # every mention of the scratch copy (#line paths, the
+                # SLICE_TREE string, the header comment) names the user's
+                # tree: a patch that changes nothing the slice holds gives
+                # the tree's own slice, whose binary and run are cached
+                for a, b in ((f'"{c_string(root)}/',
+                              f'"{c_string(display_root)}/'),
+                             (f'"{c_string(root)}"',
+                              f'"{c_string(display_root)}"'),
+                             (f" from {root} -- ",
+                              f" from {display_root} -- ")):
+                    s = s.replace(a, b)
             with open(p, "w", encoding="utf-8",
                       errors="surrogateescape") as f:
                 f.write(s)
         with open(os.path.join(tmpd, "slice.txt"), "w") as f:
             f.write(r.stdout)
+        code_digest(tmpd)
         return self.cache.publish(tmpd, "slices", key), False
 
     @staticmethod

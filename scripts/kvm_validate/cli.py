@@ -47,6 +47,7 @@ from .runcache import store as store_run
 from .scratch import (Scratch, cleanup_all, install_signal_handlers,
                       remove_tree)
 from .changes import judge_changes
+from .codekey import code_digest
 from .stubs_lack import harness_limitation
 from .verdicts import Step, relative_to_base
 
@@ -73,6 +74,13 @@ EXPLORE_WINDOW = 3
 EXPLORE_BUDGET = 5
 # and this many generated programs per vendor (seed 1: the same every run)
 EXPLORE_PROGRAMS = 5000
+# A step that compiles the base's code (codekey.py) runs its cases, not
+# the exploration: it would find what the base has, which a series is not
+# blamed for (--strict explores it all the same).
+SAME_CODE = ("the exploration was not re-run: this step compiles the same "
+             "code as the tree before the series (what the patches change "
+             "is comments, layout or outside the slice), so it finds only "
+             "what the tree has already")
 
 
 
@@ -349,6 +357,10 @@ class StepRunner:
         tree, args = self.tree, self.args
         explore = explore and not args.no_explore
         sdir, c1 = self.builder.slice(root, tree)
+        if explore and changed is not None and not args.strict and \
+                self._base_code() == code_digest(sdir):
+            explore = False
+            st.notes.append(SAME_CODE)
         t1 = time.monotonic()
         exe, c2 = self._binary(sdir, root, changed is not None)
         t2 = time.monotonic()
@@ -435,6 +447,14 @@ class StepRunner:
         with open(os.path.join(sdir, "slice.c"), encoding="utf-8",
                   errors="replace") as f:
             return re.search(rf"\b{re.escape(name)}\b", f.read()) is not None
+
+    def _base_code(self) -> Optional[str]:
+        """The code digest of the unpatched tree's slice (codekey.py), or
+        None when it cannot be sliced."""
+        try:
+            return code_digest(self.builder.slice(self.tree, self.tree)[0])
+        except (BadInput, HarnessError):
+            return None
 
     def _base(self) -> tuple[str, RunResult]:
         """The unpatched tree's slice and its run without exploration

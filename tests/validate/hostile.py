@@ -68,7 +68,9 @@ class Suite:
             f.write(r.series())
         tmp = os.path.join(self.dir, "warm-tmp")
         os.makedirs(tmp)
-        for extra in ([], ["--patch", self.good_patch]):
+        # the bare tree without exploring: its slice, binary and run are
+        # what the cases share (an exploration's result is not cached)
+        for extra in (["--no-explore"], ["--patch", self.good_patch]):
             run = Run(["--build", self.build, "--cache", self.golden,
                        "--kernel", self.tree7] + extra, [], self.golden,
                       self.build)
