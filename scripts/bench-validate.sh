@@ -6,8 +6,12 @@
 #
 # The patches are generated here, at run time, against the cached tree: patch
 # k adds one comment line before the k-th of 20 top-level definitions spread
-# over arch/x86/kvm/x86.c (patch k made on top of patches 1..k-1).  Nothing
-# generated is kept.  Prints time and peak memory; asserts nothing.
+# over arch/x86/kvm/x86.c (patch k made on top of patches 1..k-1); those
+# compile the tree's own code, so their steps do not explore again
+# (docs/validate.md).  The code series changes code: code patch k adds an
+# empty statement to the k-th function of the slice spec in x86.c, and every
+# step explores.  Nothing generated is kept.  Prints time, peak memory and
+# how many steps explored; asserts nothing.
 #
 #   scripts/bench-validate.sh [--kernel DIR] [--build DIR]
 set -euo pipefail
@@ -28,8 +32,10 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kvm-bench-validate.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+mkdir "$work/patches"
 
-python3 - "$kernel" "$work" <<'EOF'
+cp "$top/slice/kvm_msr.spec" "$work/spec"
+python3 - "$kernel" "$work/patches" <<'EOF'
 import difflib, os, re, sys
 tree, out = sys.argv[1:]
 rel = "arch/x86/kvm/x86.c"
@@ -45,6 +51,33 @@ for k in range(20):
     with open(os.path.join(out, f"{k + 1:04d}-bench-comment-{k + 1}.patch"), "w") as f:
         f.write("From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
                 f"Subject: [PATCH {k + 1}/20] bench: comment {k + 1}\n\n---\n"
+                f"diff --git a/{rel} b/{rel}\n{diff}-- \n2.47.3\n")
+    cur = new
+# the code series: patch k adds an empty statement at the end of the k-th
+# function of the slice spec defined in x86.c (code of the slice: each
+# step explores); ";" is valid after a label too
+with open(os.path.join(tree, rel)) as f:
+    cur = f.read().splitlines(keepends=True)
+spec = os.path.join(os.path.dirname(os.path.abspath(out)), "spec")
+names = [ln.split()[1] for ln in open(spec) if ln.startswith("fn ")]
+ends = []
+for name in names:
+    head = re.compile(r"^\S.*\b" + re.escape(name) + r"\(")
+    for i, ln in enumerate(cur):
+        if head.match(ln) and not ln.rstrip().endswith(";"):
+            j = next(j for j in range(i + 1, len(cur)) if cur[j] == "}\n")
+            ends.append(j)
+            break
+    if len(ends) == 20:
+        break
+ends.sort()
+for k, at in enumerate(ends):
+    new = list(cur)
+    new.insert(at + k, "\t;\n")
+    diff = "".join(difflib.unified_diff(cur, new, "a/" + rel, "b/" + rel))
+    with open(os.path.join(out, f"code-{k + 1:04d}.patch"), "w") as f:
+        f.write("From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
+                f"Subject: [PATCH {k + 1}/{len(ends)}] bench: code {k + 1}\n\n---\n"
                 f"diff --git a/{rel} b/{rel}\n{diff}-- \n2.47.3\n")
     cur = new
 EOF
@@ -75,30 +108,44 @@ try:
                 phase[k] = phase.get(k, 0.0) + v
 except (OSError, ValueError, KeyError):
     pass
+explored = steps = 0
+try:
+    with open(out) as f:
+        for st in json.load(f)["steps"]:
+            steps += 1
+            explored += bool(st.get("explored"))
+except (OSError, ValueError, KeyError):
+    pass
 rest = t - sum(phase.values())
 print(f"{label:<40} {t:7.2f} s total  {t / max(n, 1):6.3f} s/patch  "
       f"peak RSS {rss:5.0f} MiB  (exit {rc})")
 print(f"{'':<40} slice {phase['slice']:.2f} s, build {phase['build']:.2f} s,"
-      f" run {phase['run']:.2f} s, rest {rest:.2f} s")
+      f" run {phase['run']:.2f} s, rest {rest:.2f} s; "
+      f"{explored}/{steps} step(s) explored")
 sys.exit(rc)
 PY
 	[ "$rc" -le 1 ] || { cat "$work/out" >&2; exit 1; }
 }
 
-series=()
-for p in "$work"/0*.patch; do series+=(--patch "$p"); done
+series=() code=()
+for p in "$work"/patches/0*.patch; do series+=(--patch "$p"); done
+for p in "$work"/patches/code-*.patch; do code+=(--patch "$p"); done
 
 echo "tree: $(readlink -f "$kernel")  ($(nproc) CPUs)"
 rm -rf "$work/cache"
-run "one patch, cold cache" 1 --patch "$work/0001-bench-comment-1.patch"
-run "one patch, warm cache" 1 --patch "$work/0001-bench-comment-1.patch"
+run "one patch, cold cache" 1 --patch "$work/patches/0001-bench-comment-1.patch"
+run "one patch, warm cache" 1 --patch "$work/patches/0001-bench-comment-1.patch"
 rm -rf "$work/cache"
 run "20-patch series, cold cache" 20 "${series[@]}"
 run "20-patch series, warm cache" 20 "${series[@]}"
 rm -rf "$work/cache"
+run "one code patch, cold cache" 1 --patch "$work/patches/code-0001.patch"
+rm -rf "$work/cache"
+run "20 code patches, cold cache" 20 "${code[@]}"
+rm -rf "$work/cache"
 run "tree alone (no patch), cold cache" 1
 rm -rf "$work/cache"
 run "one patch, cold cache, --no-explore" 1 --no-explore \
-	--patch "$work/0001-bench-comment-1.patch"
+	--patch "$work/patches/0001-bench-comment-1.patch"
 rm -rf "$work/cache"
 run "20-patch series, cold, --no-explore" 20 --no-explore "${series[@]}"

@@ -458,6 +458,9 @@ def render_json(res: Outcome) -> str:
             "seconds": round(s.seconds, 3), "notes": s.notes,
             "timing": {k: round(v, 3) for k, v in s.timing.items()},
             "run_cached": s.run_cached,
+            # whether its run explored injected interruptions (cli.py
+            # skips that for a step of the base's code)
+            "explored": any(c.scenario == "explore" for c in s.cases),
             "cases": s.counts(),
             "coverage": None if s.coverage is None else {
                 "changed": s.coverage.changed,
