@@ -62,7 +62,7 @@ set(KVM_X86_SIM_GLUE_PARTS stubs/glue_nested.c)
 # The C runner: cmocka, the summary table, KTAP, the exploration and the
 # mutant schemata's runner.
 set(KVM_X86_SIM_CMOCKA_RUNNER runner/main.c runner/ktap.c
-	runner/explore.c runner/mutant.c runner/limits.c)
+	runner/explore.c runner/mutant.c runner/limits.c runner/entered.c)
 # Its link options: the C allocator is wrapped (runner/ktap.c), so a
 # failed malloc() in patched code is an OOM finding like a failed kmalloc().
 set(KVM_X86_SIM_RUNNER_LDFLAGS -Wl,--wrap=malloc -Wl,--wrap=calloc

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "entered.h"
 #include "explore.h"
 #include "ktap.h"
 #include "limits.h"
@@ -370,6 +371,60 @@ unsigned int explore_ktap(const struct sim_case *cases, unsigned int n,
 	return x.violations;
 }
 
+static void record_begin(void *ctx)
+{
+	entered_reset();
+}
+
+static void record_done(void *ctx, int vendor, unsigned long index)
+{
+	char ids[4096];
+
+	entered_format(ids, sizeof(ids));
+	if (vendor < 0)
+		printf("entered case %lu %s\n", index, ids);
+	else
+		printf("entered program %s %lu %s\n",
+		       vendor == SIM_VMX ? "vmx" : "svm", index, ids);
+}
+
+static bool select_wanted(void *ctx, int vendor, unsigned long index)
+{
+	return vendor < 0 ? explore_select_case(ctx, index) :
+		explore_select_program(ctx, vendor, index);
+}
+
+/*
+ * --record: which sliced functions each case's exploration and each
+ * program entered (one process, no budget: a partial record would be
+ * wrong); --select FILE: only the cases and programs it names.
+ */
+static int explore_hooks(struct sim_explore *x, unsigned int n,
+			 const struct explore_options *o)
+{
+	if (o->record) {
+		entered_init();
+		if (!entered_ready()) {
+			fprintf(stderr, "kvm_x86_sim: --record: this binary's slice was not built to record entries (-finstrument-functions, as validate builds it)\n");
+			return 2;
+		}
+		if (o->budget > 0) {
+			fprintf(stderr, "kvm_x86_sim: --record takes no --budget: a partial record would say a case never enters what it does\n");
+			return 2;
+		}
+		entered_print_names(stdout);
+		x->begin = record_begin;
+		x->done = record_done;
+	}
+	if (o->select) {
+		x->hook_ctx = explore_select_read(o->select, n, o->programs);
+		if (!x->hook_ctx)
+			return 2;
+		x->wanted = select_wanted;
+	}
+	return 0;
+}
+
 int explore_run(const struct sim_case *cases, unsigned int n,
 		const struct explore_options *o)
 {
@@ -404,12 +459,16 @@ int explore_run(const struct sim_case *cases, unsigned int n,
 	}
 	if (o->budget > 0)
 		b.seconds = o->budget;
+	if (explore_hooks(&x, n, o))
+		return 2;
 	printf("explore: tree %s\n", sim_case_kernel->tree);
 	if (o->faults)
 		printf("explore: broken on purpose: %s\n", o->faults);
 	jobs = o->jobs ? o->jobs : (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (jobs > 16)
 		jobs = 16;
+	if (o->record)
+		jobs = 1;	/* its lines on this process's stdout */
 	if (jobs > 1) {
 		died = explore_parallel(&x, cases, n, jobs, 0,
 					&programs_skipped, "");

@@ -18,6 +18,8 @@ struct explore_options {
 	int vendor;			/* of the program replayed */
 	unsigned int jobs;		/* processes, 0: one per CPU */
 	unsigned int expect_mask, expect_first;
+	bool record;			/* print what each one entered */
+	const char *select;		/* only what this file names */
 };
 
 struct ktap_options;

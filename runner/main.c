@@ -177,6 +177,10 @@ int main(int argc, char **argv)
 			explore.jobs = strtoul(argv[++a], NULL, 10);
 		} else if (!strcmp(argv[a], "--all")) {
 			explore.all = true;
+		} else if (!strcmp(argv[a], "--record")) {
+			explore.record = true;
+		} else if (!strcmp(argv[a], "--select") && a + 1 < argc) {
+			explore.select = argv[++a];
 		} else if (!strcmp(argv[a], "--faults") && a + 1 < argc) {
 			explore.faults = argv[++a];
 		} else if (!strcmp(argv[a], "--window") && a + 1 < argc) {
@@ -215,8 +219,10 @@ int main(int argc, char **argv)
 				"       %s --explore [--scenario NAME] [--all] [--jobs N] [--window W] [--budget S] [--faults F,...] [--expect INVARIANT]...\n"
 				"       %s --replay CASE@AT:KIND[,AT:KIND] [--faults F,...]\n"
 				"       %s --explore --programs N [--seed S] | --seed S --program K [--vendor vmx|svm]\n"
+				"       %s --explore [--record] [--select FILE] ...: what each case and program entered; only those FILE names\n"
 				"       %s --mutants FROM TO [--jobs N] [--mutant-timeout S]\n",
-				argv[0], argv[0], argv[0], argv[0], argv[0], argv[0]);
+				argv[0], argv[0], argv[0], argv[0], argv[0], argv[0],
+				argv[0]);
 			return 2;
 		}
 	}

@@ -164,7 +164,13 @@ void sim_explore_cases(struct sim_explore *x, const struct sim_case *cases,
 			x->not_explored++;
 			continue;
 		}
+		if (x->wanted && !x->wanted(x->hook_ctx, -1, i))
+			continue;
+		if (x->begin)
+			x->begin(x->hook_ctx);
 		explore_case(x, &cases[i]);
+		if (x->done)
+			x->done(x->hook_ctx, -1, i);
 	}
 }
 
@@ -227,6 +233,8 @@ const char *sim_explore_programs(struct sim_explore *x)
 		for (i = 0; i < x->programs; i++) {
 			if (!mine(x, i))
 				continue;
+			if (x->wanted && !x->wanted(x->hook_ctx, v, i))
+				continue;
 			if (x->stop && x->stop(x->stop_ctx)) {
 				x->out_of_budget = true;
 				return NULL;
@@ -236,7 +244,11 @@ const char *sim_explore_programs(struct sim_explore *x)
 					     "--seed %llu --program %lu --vendor %s",
 					     (unsigned long long)x->seed, i,
 					     v == SIM_VMX ? "vmx" : "svm");
+			if (x->begin)
+				x->begin(x->hook_ctx);
 			program_of(&p, x->seed, i, v, x->faults, &r);
+			if (x->done)
+				x->done(x->hook_ctx, v, i);
 			x->programs_run++;
 			x->program_steps += p.nr_steps;
 			x->events += r.events;

@@ -249,6 +249,15 @@ struct sim_explore {
 	void *stop_ctx;
 	sim_printer print;
 	void *ctx;
+	/*
+	 * if set: whether to explore the @index-th case (@vendor < 0) or
+	 * program @index of @vendor; begin() before each one explored, done()
+	 * after it (the runner records what each entered: runner/entered.h)
+	 */
+	bool (*wanted)(void *ctx, int vendor, unsigned long index);
+	void (*begin)(void *ctx);
+	void (*done)(void *ctx, int vendor, unsigned long index);
+	void *hook_ctx;
 	/* results */
 	unsigned long cases, boundaries, singles, pairs, events, findings;
 	unsigned long not_explored;	/* long_run cases left out */

@@ -806,8 +806,24 @@ static const char *glue_lacks(unsigned int needs)
 	return why;
 }
 
+#ifdef SLICE_FN_LIST
+/* every sliced function, so that a run can name those it entered */
+#define GLUE_FN_ADDR(f) ((const void *)f),
+#define GLUE_FN_NAME(f) (#f),
+static const void *const glue_fns[] = { SLICE_FN_LIST(GLUE_FN_ADDR) };
+static const char *const glue_fn_names[] = { SLICE_FN_LIST(GLUE_FN_NAME) };
+#endif
+
 const struct sim_kernel sim_tree_kernel = {
 	.tree = SLICE_TREE,
+#ifdef SLICE_FN_LIST
+	.fns = glue_fns,
+	.fn_names = glue_fn_names,
+	.nr_fns = ARRAY_SIZE(glue_fns),
+#ifdef SLICE_RECORD_ENTRIES
+	.fns_instrumented = true,
+#endif
+#endif
 	.caps = SIM_TREE_CAPS,
 	.lacks = glue_lacks,
 	.vcpu_create = glue_vcpu_create,

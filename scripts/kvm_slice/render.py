@@ -100,6 +100,14 @@ def render_h(tree: str, out_h: str, results: list[Result]) -> str:
         out.append(f"#define SLICE_HAVE_{name} 1\n")
         if r.pruned:
             out.append(f"#define SLICE_ARMS_{name} {r.counted_arms}\n")
+    fns = [r.entry.name for r in results if r.defn is not None and
+           not r.unbuilt and r.entry.kind == "fn"]
+    if fns:
+        # every sliced function, X(name) each: the glue's table of them,
+        # so a run can say which of them each case entered (the runner's
+        # entered.c)
+        out.append("#define SLICE_FN_LIST(X) \\\n" + " \\\n".join(
+            f"\tX({c_ident(n)})" for n in fns) + "\n")
     out.append(f"\n#endif /* {guard} */\n")
     return "".join(out)
 

@@ -38,6 +38,28 @@ NO_CARET = ["-fno-diagnostics-show-caret"]
 # ran); the exploration's workers dump their counts too (explore.c).
 COVERAGE = ["--coverage"]
 COVERAGE_LINK = ["--coverage", "-Wl,-u,__gcov_dump"]
+# Each entry into a sliced function is reported to the runner
+# (runner/entered.c), so that a run can say which functions each case and
+# each generated program entered: a change to functions they never enter
+# cannot change their verdict (mutate.py explores a survivor only where
+# its function is entered).  The harness's own sources and the system's
+# headers are left out by directory, to keep the calls few; the tree's
+# files never are (a sliced function may come from one of its headers),
+# nor a directory holding the tree.
+RECORD_DIRS = ("stubs", "kvm_x86_sim", "oracle", "scenarios", "runner")
+SYSTEM_DIRS = ("/usr/include/", "/usr/lib/gcc/", "/usr/local/include/")
+
+
+def record_flags(display_root: str) -> list[str]:
+    root = os.path.abspath(display_root).rstrip("/") + "/"
+    dirs = [os.path.join(TOP, d) + "/" for d in RECORD_DIRS] + \
+        list(SYSTEM_DIRS)
+    return ["-finstrument-functions", "-DSLICE_RECORD_ENTRIES",
+            "-finstrument-functions-exclude-file-list=" + ",".join(
+                d for d in dirs if "," not in d and
+                not root.startswith(d) and d not in root)]
+
+
 CACHE_KEEP = 200
 DISK_FULL = ("No space left on device", "Disk quota exceeded")
 
@@ -339,7 +361,8 @@ class Builder:
         key = "t-" + sha(file_bytes(os.path.join(sdir, "slice.c")),
                          file_bytes(os.path.join(sdir, "slice.h")),
                          self.hdr, self.cc, self.cflags, COVERAGE,
-                         COVERAGE_LINK, self.lib_hash,
+                         COVERAGE_LINK, record_flags(display_root),
+                         self.lib_hash,
                          self.desc.runner_ldflags, *self.main_o)
         d = self.cache.lookup("bin", key)
         if d is not None:
@@ -369,7 +392,8 @@ class Builder:
         with open(glue, "w") as f:
             f.write(self.desc.glue(sdir))
         obj = os.path.join(tmpd, "glue.o")
-        r = self._cc(self.cflags + COVERAGE + NO_CARET + self.incs +
+        r = self._cc(self.cflags + COVERAGE + NO_CARET +
+                     record_flags(display_root) + self.incs +
                      ["-c", glue, "-o", obj])
         if r.returncode:
             disk_full(r.stdout, "compiling the slice")

@@ -153,6 +153,9 @@ def arg_parser() -> Parser:
                     metavar="S", help="their seed (default 1)")
     ap.add_argument("--no-explore", action="store_true",
                     help="the scenarios as written only")
+    ap.add_argument("--no-select", action="store_true",
+                    help="explore every step, also one that compiles the "
+                    "base's code (which finds only what the base has)")
     ap.add_argument("--debug", action="store_true",
                     help="a traceback when the harness fails (also "
                     "KVM_X86_SIM_DEBUG=1)")
@@ -358,6 +361,7 @@ class StepRunner:
         explore = explore and not args.no_explore
         sdir, c1 = self.builder.slice(root, tree)
         if explore and changed is not None and not args.strict and \
+                not args.no_select and \
                 self._base_code() == code_digest(sdir):
             explore = False
             st.notes.append(SAME_CODE)

@@ -18,6 +18,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,12 +27,12 @@ from typing import Optional
 from kvm_mutate.schemata import compile_errors, mutate_slice
 from kvm_mutate.operators import Mutant
 
-from .build import Builder, sha, file_bytes
+from .build import Builder, file_bytes, record_flags, sha
 from .args import Parser, add_build_options, at_least, check_tree
 from .errors import BadInput, HarnessError, lines_of
 from .paths import TOP
 from .report import print_error, printable
-from .scratch import run_child
+from .scratch import remove_tree, run_child, tool_tmpdir
 
 PROG = "kvm-x86-sim mutate"
 EQUIVALENT = os.path.join(TOP, "slice", "mutants.equivalent")
@@ -70,6 +71,10 @@ class Run:
     times: dict[str, float] = field(default_factory=dict)
     unused: list[Equivalent] = field(default_factory=list)
     binary: str = ""
+    # survivor -> the cases and programs its exploration ran (None: all)
+    explored: dict[int, Optional[int]] = field(default_factory=dict)
+    # (cases and programs explored, those an unselected run explores)
+    selection: Optional[tuple[int, int]] = None
 
 
 def arg_parser() -> Parser:
@@ -86,6 +91,9 @@ def arg_parser() -> Parser:
     add_build_options(ap)
     ap.add_argument("--no-explore", action="store_true",
                     help="do not explore the survivors of the scenarios")
+    ap.add_argument("--no-select", action="store_true",
+                    help="explore each survivor everywhere, not only in "
+                    "the cases and programs that enter its function")
     ap.add_argument("--window", type=at_least(0, "boundaries"), default=1,
                     metavar="W", help="survivors' exploration: pairs of "
                     "injections at most W apart (default 1)")
@@ -148,9 +156,10 @@ def matches(eq: Equivalent, m: Mutant) -> bool:
 class Schemata:
     """The mutated slice compiled into one test binary."""
 
-    def __init__(self, builder: Builder, sdir: str, only: list[str]
-                 ) -> None:
+    def __init__(self, builder: Builder, sdir: str, only: list[str],
+                 tree: str) -> None:
         self.builder = builder
+        self.tree = tree
         with open(os.path.join(sdir, "slice.c"), encoding="utf-8",
                   errors="surrogateescape") as f:
             self.text = f.read()
@@ -180,7 +189,7 @@ class Schemata:
         b = self.builder
         data = out.encode("utf-8", errors="surrogateescape")
         key = "m-" + sha(data, self.header, b.hdr, b.cc, b.cflags,
-                         MUTANT_CFLAGS, b.lib_hash,
+                         MUTANT_CFLAGS, record_flags(self.tree), b.lib_hash,
                          b.desc.runner_ldflags, *b.main_o)
         d = b.cache.lookup("bin", key)
         if d is not None:
@@ -195,7 +204,8 @@ class Schemata:
             with open(glue, "w") as f:
                 f.write(b.desc.glue(tmpd))
             obj = os.path.join(tmpd, "glue.o")
-            r = run_child([b.cc] + b.cflags + MUTANT_CFLAGS + b.incs +
+            r = run_child([b.cc] + b.cflags + MUTANT_CFLAGS +
+                          record_flags(self.tree) + b.incs +
                           ["-c", glue, "-o", obj])
             if r.returncode:
                 b.cache.discard(tmpd)
@@ -254,11 +264,65 @@ def run_cases(exe: str, n: int, jobs: int, timeout: int
 VIOLATION_RE = re.compile(r"^VIOLATION in (\S+): (.*)$", re.M)
 
 
-def explore_one(exe: str, k: int, args: argparse.Namespace
+@dataclass
+class Entered:
+    """What the exploration of the unmutated code entered: the sliced
+    functions by name, and for each case and each generated program the
+    functions its runs entered (runner/entered.c)."""
+    ids: dict[str, int]
+    runs: list[tuple[str, set[int]]]    # ("case 3" / "program vmx 7", ids)
+
+    def select(self, function: str) -> Optional[list[str]]:
+        """The cases and programs that enter function (selection-file
+        lines); None when the function is not one the runs can name (a
+        definition from a header: explore everything)."""
+        fid = self.ids.get(function)
+        if fid is None:
+            return None
+        return [what for what, ids in self.runs if fid in ids]
+
+
+ENTERED_RE = re.compile(r"^entered (case \d+|program (?:vmx|svm) \d+) "
+                        r"(-|[\d,]+)$", re.M)
+FN_RE = re.compile(r"^# kvm_x86_sim: fn (\d+) (\w+)$", re.M)
+
+
+def record_entered(exe: str, args: argparse.Namespace) -> Entered:
+    """The survivors' exploration of the unmutated binary, recording
+    what each case and program entered.  A mutant changes one function:
+    a case or a program that never enters it runs exactly as without the
+    mutant, so it cannot kill it (explore_one() leaves it out)."""
+    cmd = [exe, "--explore", "--window", str(args.window), "--programs",
+           str(args.programs), "--jobs", "1", "--record"]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, errors="replace")
+    if r.returncode != 0:
+        raise HarnessError(f"exploring the unmutated code failed (exit "
+                           f"{r.returncode})", *r.stdout.splitlines()[-6:])
+    ids = {m.group(2): int(m.group(1)) for m in FN_RE.finditer(r.stdout)}
+    runs = [(m.group(1), set() if m.group(2) == "-" else
+             {int(x) for x in m.group(2).split(",")})
+            for m in ENTERED_RE.finditer(r.stdout)]
+    if not ids or not runs or not any(ids_ for _, ids_ in runs):
+        raise HarnessError("recording which functions the exploration "
+                           "enters gave nothing: the binary was not "
+                           "instrumented as build.py asks")
+    return Entered(ids, runs)
+
+
+def explore_one(exe: str, k: int, args: argparse.Namespace,
+                select: Optional[list[str]] = None, tmp: str = ""
                 ) -> Optional[Outcome]:
     env = dict(os.environ, KVM_X86_SIM_MUTANT=str(k))
     cmd = [exe, "--explore", "--window", str(args.window), "--programs",
            str(args.programs), "--jobs", "1"]
+    if select is not None:
+        if not select:
+            return None         # nothing it runs enters the function
+        path = os.path.join(tmp, f"select-{k}")
+        with open(path, "w") as f:
+            f.write("".join(f"{ln}\n" for ln in select))
+        cmd += ["--select", path]
     try:
         r = subprocess.run(cmd, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True,
@@ -287,7 +351,7 @@ def mutate(args: argparse.Namespace) -> Run:
     times: dict[str, float] = {}
     t0 = time.monotonic()
     sdir, _ = builder.slice(tree, tree)
-    schemata = Schemata(builder, sdir, args.function)
+    schemata = Schemata(builder, sdir, args.function, tree)
     exe, muts, no_compile, notes = schemata.build()
     times["build"] = time.monotonic() - t0
     if args.function:
@@ -325,11 +389,28 @@ def mutate(args: argparse.Namespace) -> Run:
                      eq.reason.startswith("equivalent:")
                      for eq in equivalent)]
         jobs = args.jobs or os.cpu_count() or 1
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for k, hit in zip(alive, pool.map(
-                    lambda k: explore_one(exe, k, args), alive)):
-                if hit is not None:
-                    run.outcomes[k] = hit
+        entered = record_entered(exe, args) if alive and \
+            not args.no_select else None
+        times["record"] = time.monotonic() - t0
+        t0 = time.monotonic()
+        tmp = tempfile.mkdtemp(prefix="select-", dir=tool_tmpdir())
+
+        def one(k: int) -> Optional[Outcome]:
+            sel = entered.select(muts[k].function) if entered else None
+            run.explored[k] = None if sel is None else len(sel)
+            return explore_one(exe, k, args, sel, tmp)
+
+        try:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                for k, hit in zip(alive, pool.map(one, alive)):
+                    if hit is not None:
+                        run.outcomes[k] = hit
+        finally:
+            remove_tree(tmp)
+        if entered:
+            run.selection = (sum(len(entered.runs) if n is None else n
+                                 for n in run.explored.values()),
+                             len(entered.runs) * len(run.explored))
     times["explore"] = time.monotonic() - t0
     for m, o in zip(muts, run.outcomes):
         if o.status != "survived":
@@ -399,6 +480,12 @@ def text_report(run: Run, listing: bool) -> list[str]:
                f"the model (listed), {c['no-compile']} do not compile, "
                f"{c['survived']} survived unaccounted; score "
                f"{score(c):.1f}% of the non-equivalent compiling mutants")
+    if run.selection:
+        ran, every = run.selection
+        out.append(f"survivors explored only where their function is "
+                   f"entered: {ran} of {every} case and program runs "
+                   f"({100.0 * ran / max(every, 1):.1f}%; --no-select: "
+                   "all)")
     out.append("time: " + ", ".join(f"{k} {v:.1f} s"
                                     for k, v in run.times.items()))
     return out
@@ -408,6 +495,7 @@ def json_report(run: Run) -> str:
     return json.dumps({
         "tree": run.tree, "binary": run.binary, "counts": counts(run),
         "score": round(score(counts(run)), 2), "times": run.times,
+        "selection": run.selection,
         "mutants": [{"id": m.id, "op": m.op, "function": m.function,
                      "file": m.file, "line": m.line, "code": m.code,
                      "mutation": m.desc, "status": o.status, "by": o.by,

@@ -10,6 +10,11 @@
                                   list (slice/mutants.equivalent) may leave
                                   new survivors, which fail it, listed
     check_mutate.py bad TREE      bad input: exit 2 with a message
+    check_mutate.py select TREE   survivors explored only where their
+                                  function is entered: the same outcome
+                                  for every mutant as --no-select, on
+                                  functions whose mutants the exploration
+                                  kills, with fewer runs
 Exit 77 (skip) when the tree is absent.
 """
 
@@ -90,12 +95,48 @@ def bad(tree):
         print(f"ok {args}: {r.stderr.strip().splitlines()[0]}")
 
 
+# functions with mutants only the exploration kills (on 7.2.13)
+EXPLORED = ("is_xstate_managed_msr", "kvm_get_set_one_reg", "__kvm_set_xcr",
+            "nested_svm_vmexit_update_vmcb12")
+
+
+def select(tree):
+    args = ["--kernel", tree, "--format", "json"]
+    for fn in EXPLORED:
+        args += ["--function", fn]
+    docs = {}
+    for mode in ([], ["--no-select"]):
+        r = run(*args, *mode)
+        if r.returncode not in (0, 1):
+            fail(f"{mode}: exit {r.returncode}", r)
+        docs[bool(mode)] = json.loads(r.stdout)
+    sel, every = docs[False], docs[True]
+
+    def outcome(d):
+        return [(m["id"], m["status"], m["how"]) for m in d["mutants"]]
+    if outcome(sel) != outcome(every):
+        diff = [(a, b) for a, b in zip(outcome(sel), outcome(every))
+                if a != b]
+        fail(f"selection changed outcomes (with, without): {diff[:5]}")
+    by_explore = sum(m["how"] == "exploration" for m in sel["mutants"])
+    if not by_explore:
+        fail("no mutant killed by the exploration: the check shows nothing")
+    ran, total = sel["selection"] or (0, 0)
+    if not 0 < ran < total:
+        fail(f"selection explored {ran} of {total} runs: want fewer, not "
+             "none")
+    print(f"ok {len(sel['mutants'])} mutants, {by_explore} killed by the "
+          f"exploration either way; selection ran {ran} of {total} case "
+          "and program runs")
+
+
 def main():
     what, tree = sys.argv[1], sys.argv[2]
     if not tree or not os.path.isdir(tree):
         print(f"SKIP: no tree at {tree!r}")
         return 77
-    {"strict": strict, "full": full, "bad": bad}[what](tree)
+    {"strict": strict, "full": full, "bad": bad,
+     "select": select}[what](tree)
     return 0
 
 

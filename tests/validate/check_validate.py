@@ -384,6 +384,44 @@ def case_base_relative(a, tmp):
           "patch 2/2" in out, "new at / fixed by not said", out)
 
 
+def case_select(a, tmp):
+    """A step that compiles the base's code (a comment in a sliced
+    function) is not explored again, one that changes code is; and the
+    verdicts are those of --no-select, which explores every step."""
+    need(a.tree7, "the 7.x tree")
+    rel = kernel.X86
+    with open(os.path.join(a.tree7, rel)) as f:
+        t0 = f.read()
+    t1 = kernel.insert_in(t0, "static int __msr_io(", ["\t/* a note */"])
+    t2 = kernel.insert_in(t1, "static int __msr_io(", ["\t;"])
+    t3 = kernel.violation(t2)
+    texts = [t.splitlines(True) for t in (t0, t1, t2, t3)]
+    p = write(tmp, "sel.mbox", "".join(
+        mail(rel, texts[k], texts[k + 1], f"[PATCH {k + 1}/3] step {k + 1}")
+        for k in range(3)))
+    runs = {}
+    for mode in ([], ["--no-select"]):
+        rc, out, err = validate(["--kernel", a.tree7, "--patch", p,
+                                 "--format", "json", *mode], a.build)
+        doc = json.loads(out)
+        runs[bool(mode)] = (rc, {s["index"]: (s["explored"], {
+            r: v["verdict"] for r, v in s["invariants"].items()})
+            for s in doc["steps"]})
+    (rc, sel), (rc_all, every) = runs[False], runs[True]
+    check(rc == rc_all == 1, f"exit {rc} (--no-select {rc_all}), "
+          "expected 1 both: patch 3 breaks S_CET EXCLUSION")
+    check(not sel[1][0] and every[1][0],
+          "patch 1 (a comment): explored with selection, or not without",
+          json.dumps(sel))
+    check(sel[2][0] and every[2][0], "patch 2 (code): not explored")
+    for k in every:
+        check(sel.get(k, (0, {}))[1] == every[k][1],
+              f"step {k}: verdicts differ with selection: {sel.get(k)} "
+              f"against {every[k]}")
+    print("ok: a comment-only step carried, a code step explored, the "
+          "same verdicts as --no-select")
+
+
 def git(repo, *args):
     """git -C repo args as a test user; its output."""
     return subprocess.run(

@@ -148,6 +148,15 @@ struct sim_kernel {
 	 * mark every group clean, as svm_vcpu_run() does after a VMRUN.
 	 */
 	bool (*vmcb_cet_clean)(void *kvm_vcpu, bool all_clean);
+	/*
+	 * the sliced functions (the slicer's SLICE_FN_LIST) and their names;
+	 * fns_instrumented: the slice was built to report each entry into
+	 * them (validate's and mutate's builds: runner/entered.c)
+	 */
+	const void *const *fns;
+	const char *const *fn_names;
+	unsigned int nr_fns;
+	bool fns_instrumented;
 };
 
 /*
