@@ -181,7 +181,7 @@ static void worker(struct sim_explore *x, const struct sim_case *cases,
 static void collect(struct sim_explore *x, FILE *in, const char *prefix)
 {
 	struct sim_explore w = { 0 };
-	char line[512];
+	char line[4096];
 	int oob = 0;
 
 	rewind(in);
@@ -310,6 +310,66 @@ static int explore_parallel(struct sim_explore *x, const struct sim_case *cases,
 	return died;
 }
 
+static void record_begin(void *ctx)
+{
+	entered_reset();
+}
+
+/* @ctx: the exploration, whose printer reaches the parent from a worker */
+static void record_done(void *ctx, int vendor, unsigned long index)
+{
+	struct sim_explore *x = ctx;
+	char line[4096], ids[4000];
+
+	entered_format(ids, sizeof(ids));
+	if (vendor < 0)
+		snprintf(line, sizeof(line), "entered case %lu %s", index, ids);
+	else
+		snprintf(line, sizeof(line), "entered program %s %lu %s",
+			 vendor == SIM_VMX ? "vmx" : "svm", index, ids);
+	x->print(x->ctx, line);
+}
+
+static struct explore_select *selected;
+
+static bool select_wanted(void *ctx, int vendor, unsigned long index)
+{
+	return vendor < 0 ? explore_select_case(selected, index) :
+		explore_select_program(selected, vendor, index);
+}
+
+/*
+ * --record: which sliced functions each case's exploration and each
+ * program entered (no budget: a partial record would be wrong);
+ * --select FILE: only the cases and programs it names.
+ */
+static int explore_hooks(struct sim_explore *x, unsigned int n,
+			 const struct explore_options *o)
+{
+	if (o->record) {
+		entered_init();
+		if (!entered_ready()) {
+			fprintf(stderr, "kvm_x86_sim: --record: this binary's slice was not built to record entries (-finstrument-functions, as validate builds it)\n");
+			return 2;
+		}
+		if (o->budget > 0) {
+			fprintf(stderr, "kvm_x86_sim: --record takes no --budget: a partial record would say a case never enters what it does\n");
+			return 2;
+		}
+		entered_print_names(stdout);
+		x->begin = record_begin;
+		x->done = record_done;
+		x->hook_ctx = x;
+	}
+	if (o->select) {
+		selected = explore_select_read(o->select, n, o->programs);
+		if (!selected)
+			return 2;
+		x->wanted = select_wanted;
+	}
+	return 0;
+}
+
 /*
  * How long the exploration may run before it hangs: its budget, then the
  * case timeout for the schedule in progress (both CPU seconds; the budget
@@ -343,6 +403,13 @@ unsigned int explore_ktap(const struct sim_case *cases, unsigned int n,
 
 	if (k->explore_budget > 0)
 		b.seconds = k->explore_budget;
+	if (k->explore_select) {
+		selected = explore_select_read(k->explore_select, n,
+					       k->explore_programs);
+		if (!selected)
+			return ~0u;
+		x.wanted = select_wanted;
+	}
 	x.programs = k->explore_programs;
 	x.seed = k->explore_seed;
 	*died = false;
@@ -369,60 +436,6 @@ unsigned int explore_ktap(const struct sim_case *cases, unsigned int n,
 		 now() - t0, jobs);
 	diag(NULL, line);
 	return x.violations;
-}
-
-static void record_begin(void *ctx)
-{
-	entered_reset();
-}
-
-static void record_done(void *ctx, int vendor, unsigned long index)
-{
-	char ids[4096];
-
-	entered_format(ids, sizeof(ids));
-	if (vendor < 0)
-		printf("entered case %lu %s\n", index, ids);
-	else
-		printf("entered program %s %lu %s\n",
-		       vendor == SIM_VMX ? "vmx" : "svm", index, ids);
-}
-
-static bool select_wanted(void *ctx, int vendor, unsigned long index)
-{
-	return vendor < 0 ? explore_select_case(ctx, index) :
-		explore_select_program(ctx, vendor, index);
-}
-
-/*
- * --record: which sliced functions each case's exploration and each
- * program entered (one process, no budget: a partial record would be
- * wrong); --select FILE: only the cases and programs it names.
- */
-static int explore_hooks(struct sim_explore *x, unsigned int n,
-			 const struct explore_options *o)
-{
-	if (o->record) {
-		entered_init();
-		if (!entered_ready()) {
-			fprintf(stderr, "kvm_x86_sim: --record: this binary's slice was not built to record entries (-finstrument-functions, as validate builds it)\n");
-			return 2;
-		}
-		if (o->budget > 0) {
-			fprintf(stderr, "kvm_x86_sim: --record takes no --budget: a partial record would say a case never enters what it does\n");
-			return 2;
-		}
-		entered_print_names(stdout);
-		x->begin = record_begin;
-		x->done = record_done;
-	}
-	if (o->select) {
-		x->hook_ctx = explore_select_read(o->select, n, o->programs);
-		if (!x->hook_ctx)
-			return 2;
-		x->wanted = select_wanted;
-	}
-	return 0;
 }
 
 int explore_run(const struct sim_case *cases, unsigned int n,
@@ -467,8 +480,6 @@ int explore_run(const struct sim_case *cases, unsigned int n,
 	jobs = o->jobs ? o->jobs : (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (jobs > 16)
 		jobs = 16;
-	if (o->record)
-		jobs = 1;	/* its lines on this process's stdout */
 	if (jobs > 1) {
 		died = explore_parallel(&x, cases, n, jobs, 0,
 					&programs_skipped, "");

@@ -16,6 +16,7 @@ struct ktap_options {
 	unsigned long explore_programs;	/* generated, per vendor */
 	unsigned long long explore_seed;
 	const char *replay_cmd;		/* how a finding is replayed */
+	const char *explore_select;	/* only what this file names */
 };
 
 int ktap_run(const struct sim_case *cases, unsigned int n,

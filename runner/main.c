@@ -181,6 +181,7 @@ int main(int argc, char **argv)
 			explore.record = true;
 		} else if (!strcmp(argv[a], "--select") && a + 1 < argc) {
 			explore.select = argv[++a];
+			ktap.explore_select = explore.select;
 		} else if (!strcmp(argv[a], "--faults") && a + 1 < argc) {
 			explore.faults = argv[++a];
 		} else if (!strcmp(argv[a], "--window") && a + 1 < argc) {
@@ -215,7 +216,7 @@ int main(int argc, char **argv)
 			return 0;
 		} else {
 			fprintf(stderr, "usage: %s [--scenario NAME] [--expect INVARIANT]... [--list] [--summary] [--trace] [--faults F,...]\n"
-				"       %s --ktap [--scenario NAME] [--from K] [--case-timeout S] [--memory-limit MIB] [--trace-window N] [--ktap-explore [--window W] [--budget S] [--replay-cmd CMD]]\n"
+				"       %s --ktap [--scenario NAME] [--from K] [--case-timeout S] [--memory-limit MIB] [--trace-window N] [--ktap-explore [--window W] [--budget S] [--replay-cmd CMD] [--select FILE]]\n"
 				"       %s --explore [--scenario NAME] [--all] [--jobs N] [--window W] [--budget S] [--faults F,...] [--expect INVARIANT]...\n"
 				"       %s --replay CASE@AT:KIND[,AT:KIND] [--faults F,...]\n"
 				"       %s --explore --programs N [--seed S] | --seed S --program K [--vendor vmx|svm]\n"

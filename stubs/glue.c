@@ -806,8 +806,14 @@ static const char *glue_lacks(unsigned int needs)
 	return why;
 }
 
-#ifdef SLICE_FN_LIST
-/* every sliced function, so that a run can name those it entered */
+/*
+ * Every sliced function, so that a run can name those it entered
+ * (userspace only: the kernel's build would have to emit the
+ * __always_inline ones out of line, where their BUILD_BUG_ON()s on
+ * arguments cannot hold).
+ */
+#if defined(SLICE_FN_LIST) && !defined(__KERNEL__)
+#define GLUE_FN_TABLE 1
 #define GLUE_FN_ADDR(f) ((const void *)f),
 #define GLUE_FN_NAME(f) (#f),
 static const void *const glue_fns[] = { SLICE_FN_LIST(GLUE_FN_ADDR) };
@@ -816,7 +822,7 @@ static const char *const glue_fn_names[] = { SLICE_FN_LIST(GLUE_FN_NAME) };
 
 const struct sim_kernel sim_tree_kernel = {
 	.tree = SLICE_TREE,
-#ifdef SLICE_FN_LIST
+#ifdef GLUE_FN_TABLE
 	.fns = glue_fns,
 	.fn_names = glue_fn_names,
 	.nr_fns = ARRAY_SIZE(glue_fns),

@@ -48,6 +48,7 @@ from .scratch import (Scratch, cleanup_all, install_signal_handlers,
                       remove_tree)
 from .changes import judge_changes
 from .codekey import code_digest
+from .impact import Unrecorded, cached_record, changed_functions
 from .stubs_lack import harness_limitation
 from .verdicts import Step, relative_to_base
 
@@ -74,6 +75,9 @@ EXPLORE_WINDOW = 3
 EXPLORE_BUDGET = 5
 # and this many generated programs per vendor (seed 1: the same every run)
 EXPLORE_PROGRAMS = 5000
+# The base's recorded exploration (impact.py), on the clock: a base that
+# hangs there gets no record, and its steps explore everything.
+RECORD_TIMEOUT = 600
 # A step that compiles the base's code (codekey.py) runs its cases, not
 # the exploration: it would find what the base has, which a series is not
 # blamed for (--strict explores it all the same).
@@ -343,9 +347,11 @@ class StepRunner:
     def __init__(self, args: argparse.Namespace, builder: Builder,
                  tree: str) -> None:
         self.args, self.builder, self.tree = args, builder, tree
-        self.runs: dict[tuple[str, bool], RunResult] = {}
-        self.read_back: set[tuple[str, bool]] = set()   # from the cache
-        self.lines_run: dict[tuple[str, bool], Ran] = {}
+        # keyed by (binary, how it explored: "" not, "*" everything, else
+        # the digest of the selection of cases and programs it explored)
+        self.runs: dict[tuple[str, str], RunResult] = {}
+        self.read_back: set[tuple[str, str]] = set()    # from the cache
+        self.lines_run: dict[tuple[str, str], Ran] = {}
         self.base: Optional[tuple[str, RunResult]] = None
         # the step's pure deletions (patchcov.applied_deletions) and the
         # slice of the tree they were deleted from (the previous step's)
@@ -369,9 +375,16 @@ class StepRunner:
         exe, c2 = self._binary(sdir, root, changed is not None)
         t2 = time.monotonic()
         st.notes += self.builder.take_notes()
-        key = (exe, explore)        # the same binary: the same verdicts
+        select = None
+        if explore and changed is not None and not args.strict and \
+                not args.no_select:
+            select = self._selection(sdir, st)
+        mode = "" if not explore else "*" if select is None else \
+            hashlib.sha256("\n".join(select).encode()).hexdigest()[:16]
+        key = (exe, mode)           # the same binary: the same verdicts
         if key not in self.runs:
-            self.runs[key], self.lines_run[key] = self._run(exe, explore, k)
+            self.runs[key], self.lines_run[key] = self._run(exe, mode, k,
+                                                            select)
         st.run_cached = key in self.read_back
         st.timing = {"slice": t1 - t0, "build": t2 - t1,
                      "run": time.monotonic() - t2}
@@ -452,6 +465,45 @@ class StepRunner:
                   errors="replace") as f:
             return re.search(rf"\b{re.escape(name)}\b", f.read()) is not None
 
+    def _selection(self, sdir: str, st: Step) -> Optional[list[str]]:
+        """The cases and programs this step's exploration needs: those
+        whose exploration of the base entered a function the step changed
+        (impact.py); None: all of them (a change outside function bodies,
+        or no record of the base).  The step's note says which."""
+        try:
+            base_sdir = self.builder.slice(self.tree, self.tree)[0]
+        except (BadInput, HarnessError):
+            return None
+        fns = changed_functions(base_sdir, sdir)
+        if fns is None:
+            st.notes.append("explored everything: this step changes code "
+                            "outside the bodies of the sliced functions "
+                            "(a declaration, a macro, a header)")
+            return None
+        try:
+            exe, _ = self.builder.binary(base_sdir, self.tree, self.tree)
+            args = self.args
+            rec = cached_record(self.builder.cache, exe, [
+                "--window", str(args.explore_window), "--programs",
+                str(args.explore_programs), "--seed",
+                str(args.explore_seed)], RECORD_TIMEOUT)
+        except (BadInput, HarnessError, Unrecorded) as e:
+            st.notes.append(f"explored everything: no record of what the "
+                            f"base's exploration enters ({e})")
+            return None
+        sel = rec.select(fns)
+        if sel is None:
+            st.notes.append("explored everything: a changed definition is "
+                            "not one the record names (" +
+                            ", ".join(sorted(fns - set(rec.ids))) + ")")
+            return None
+        st.notes.append(
+            f"explored {len(sel)} of {len(rec.runs)} cases and programs: "
+            "those whose exploration of the base enters what this step "
+            f"changes ({', '.join(sorted(fns)) or 'nothing'}); the others "
+            "run as at the base")
+        return sel
+
     def _base_code(self) -> Optional[str]:
         """The code digest of the unpatched tree's slice (codekey.py), or
         None when it cannot be sliced."""
@@ -466,10 +518,9 @@ class StepRunner:
         if self.base is None:
             sdir, _ = self.builder.slice(self.tree, self.tree)
             exe, _ = self.builder.binary(sdir, self.tree, self.tree)
-            key = (exe, False)
+            key = (exe, "")
             if key not in self.runs:
-                self.runs[key], self.lines_run[key] = self._run(exe, False,
-                                                                0)
+                self.runs[key], self.lines_run[key] = self._run(exe, "", 0)
             self.base = (sdir, self.runs[key])
         return self.base
 
@@ -575,23 +626,31 @@ class StepRunner:
             cases.append(c)
         return dataclasses.replace(run, cases=cases)
 
-    def _run(self, exe: str, explore: bool, k: int
-             ) -> tuple[RunResult, Ran]:
-        """The binary's run and the lines it executed: read back from the
-        cache when this binary already ran with these arguments to a
-        result that is the same every time (runcache.py)."""
+    def _run(self, exe: str, mode: str, k: int,
+             select: Optional[list[str]] = None) -> tuple[RunResult, Ran]:
+        """The binary's run (mode: see self.runs; select: the cases and
+        programs to explore, impact.py) and the lines it executed: read
+        back from the cache when this binary already ran with these
+        arguments to a result that is the same every time
+        (runcache.py)."""
         args = self.args
-        extra = explore_args(args, self.tree, k) if explore else []
+        extra = explore_args(args, self.tree, k) if mode else []
         rkey = run_key(exe, [str(args.case_timeout), str(args.memory_limit),
-                             *extra])
+                             *extra] + ([mode] if select is not None
+                                        else []))
         hit = load_run(self.builder.cache, rkey)
         if hit is not None:
-            self.read_back.add((exe, explore))
+            self.read_back.add((exe, mode))
             return hit
         counts = private_dir()
+        if select is not None:
+            path = os.path.join(counts, "select")
+            with open(path, "w") as f:
+                f.write("".join(f"{ln}\n" for ln in select))
+            extra = extra + ["--select", path]
         run = run_binary(exe, args.case_timeout, args.memory_limit, extra,
                          gcov_env(exe, counts),
-                         args.explore_budget if explore else 0)
+                         args.explore_budget if mode else 0)
         ran = coverage_of_run(exe, counts, self.tree)
         store_run(self.builder.cache, rkey, run, ran)
         return run, ran

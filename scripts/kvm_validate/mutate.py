@@ -30,6 +30,7 @@ from kvm_mutate.operators import Mutant
 from .build import Builder, file_bytes, record_flags, sha
 from .args import Parser, add_build_options, at_least, check_tree
 from .errors import BadInput, HarnessError, lines_of
+from .impact import Record, Unrecorded, record
 from .paths import TOP
 from .report import print_error, printable
 from .scratch import remove_tree, run_child, tool_tmpdir
@@ -264,50 +265,19 @@ def run_cases(exe: str, n: int, jobs: int, timeout: int
 VIOLATION_RE = re.compile(r"^VIOLATION in (\S+): (.*)$", re.M)
 
 
-@dataclass
-class Entered:
-    """What the exploration of the unmutated code entered: the sliced
-    functions by name, and for each case and each generated program the
-    functions its runs entered (runner/entered.c)."""
-    ids: dict[str, int]
-    runs: list[tuple[str, set[int]]]    # ("case 3" / "program vmx 7", ids)
-
-    def select(self, function: str) -> Optional[list[str]]:
-        """The cases and programs that enter function (selection-file
-        lines); None when the function is not one the runs can name (a
-        definition from a header: explore everything)."""
-        fid = self.ids.get(function)
-        if fid is None:
-            return None
-        return [what for what, ids in self.runs if fid in ids]
-
-
-ENTERED_RE = re.compile(r"^entered (case \d+|program (?:vmx|svm) \d+) "
-                        r"(-|[\d,]+)$", re.M)
-FN_RE = re.compile(r"^# kvm_x86_sim: fn (\d+) (\w+)$", re.M)
-
-
-def record_entered(exe: str, args: argparse.Namespace) -> Entered:
+def record_entered(exe: str, args: argparse.Namespace) -> Record:
     """The survivors' exploration of the unmutated binary, recording
-    what each case and program entered.  A mutant changes one function:
-    a case or a program that never enters it runs exactly as without the
-    mutant, so it cannot kill it (explore_one() leaves it out)."""
-    cmd = [exe, "--explore", "--window", str(args.window), "--programs",
-           str(args.programs), "--jobs", "1", "--record"]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True, errors="replace")
-    if r.returncode != 0:
-        raise HarnessError(f"exploring the unmutated code failed (exit "
-                           f"{r.returncode})", *r.stdout.splitlines()[-6:])
-    ids = {m.group(2): int(m.group(1)) for m in FN_RE.finditer(r.stdout)}
-    runs = [(m.group(1), set() if m.group(2) == "-" else
-             {int(x) for x in m.group(2).split(",")})
-            for m in ENTERED_RE.finditer(r.stdout)]
-    if not ids or not runs or not any(ids_ for _, ids_ in runs):
-        raise HarnessError("recording which functions the exploration "
-                           "enters gave nothing: the binary was not "
-                           "instrumented as build.py asks")
-    return Entered(ids, runs)
+    what each case and program entered (impact.py).  A mutant changes one
+    function: a case or a program that never enters it runs exactly as
+    without the mutant, so it cannot kill it (explore_one() leaves it
+    out)."""
+    try:
+        return record(exe, ["--window", str(args.window), "--programs",
+                            str(args.programs)] +
+                      (["--jobs", str(args.jobs)] if args.jobs else []))
+    except Unrecorded as e:
+        raise HarnessError(f"recording what the unmutated exploration "
+                           f"enters: {e}")
 
 
 def explore_one(exe: str, k: int, args: argparse.Namespace,
@@ -396,7 +366,7 @@ def mutate(args: argparse.Namespace) -> Run:
         tmp = tempfile.mkdtemp(prefix="select-", dir=tool_tmpdir())
 
         def one(k: int) -> Optional[Outcome]:
-            sel = entered.select(muts[k].function) if entered else None
+            sel = entered.select({muts[k].function}) if entered else None
             run.explored[k] = None if sel is None else len(sel)
             return explore_one(exe, k, args, sel, tmp)
 
