@@ -43,21 +43,28 @@ with open(os.path.join(tree, rel)) as f:
     cur = f.read().splitlines(keepends=True)
 tops = [i for i, ln in enumerate(cur) if re.match(r"^static (int|void|bool) ", ln)]
 spots = [tops[(len(tops) - 1) * k // 19] for k in range(20)]
-for k in range(20):
-    new = list(cur)
-    # earlier insertions shift later spots by k lines
-    new.insert(spots[k] + k, f"/* bench-validate: comment {k + 1} of 20 */\n")
-    diff = "".join(difflib.unified_diff(cur, new, "a/" + rel, "b/" + rel))
-    with open(os.path.join(out, f"{k + 1:04d}-bench-comment-{k + 1}.patch"), "w") as f:
-        f.write("From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
-                f"Subject: [PATCH {k + 1}/20] bench: comment {k + 1}\n\n---\n"
-                f"diff --git a/{rel} b/{rel}\n{diff}-- \n2.47.3\n")
-    cur = new
+
+
+def series(cur, at, line, name, title):
+    """Patch k inserts `line` before line at[k] of the tree's text (at
+    sorted; earlier insertions shift later spots by k lines)."""
+    for k, where in enumerate(at):
+        new = list(cur)
+        new.insert(where + k, line(k))
+        diff = "".join(difflib.unified_diff(cur, new, "a/" + rel,
+                                            "b/" + rel))
+        with open(os.path.join(out, name(k)), "w") as f:
+            f.write("From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
+                    f"Subject: [PATCH {k + 1}/{len(at)}] bench: {title} {k + 1}\n\n---\n"
+                    f"diff --git a/{rel} b/{rel}\n{diff}-- \n2.47.3\n")
+        cur = new
+
+
+series(cur, spots, lambda k: f"/* bench-validate: comment {k + 1} of 20 */\n",
+       lambda k: f"{k + 1:04d}-bench-comment-{k + 1}.patch", "comment")
 # the code series: patch k adds an empty statement at the end of the k-th
 # function of the slice spec defined in x86.c (code of the slice: each
 # step explores); ";" is valid after a label too
-with open(os.path.join(tree, rel)) as f:
-    cur = f.read().splitlines(keepends=True)
 spec = os.path.join(os.path.dirname(os.path.abspath(out)), "spec")
 names = [ln.split()[1] for ln in open(spec) if ln.startswith("fn ")]
 ends = []
@@ -70,16 +77,8 @@ for name in names:
             break
     if len(ends) == 20:
         break
-ends.sort()
-for k, at in enumerate(ends):
-    new = list(cur)
-    new.insert(at + k, "\t;\n")
-    diff = "".join(difflib.unified_diff(cur, new, "a/" + rel, "b/" + rel))
-    with open(os.path.join(out, f"code-{k + 1:04d}.patch"), "w") as f:
-        f.write("From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
-                f"Subject: [PATCH {k + 1}/{len(ends)}] bench: code {k + 1}\n\n---\n"
-                f"diff --git a/{rel} b/{rel}\n{diff}-- \n2.47.3\n")
-    cur = new
+series(cur, sorted(ends), lambda k: "\t;\n", lambda k: f"code-{k + 1:04d}.patch",
+       "code")
 EOF
 
 # run LABEL N-PATCHES ARGS...: time one validate run and report the peak
