@@ -336,9 +336,9 @@ class Builder:
                        + (f": {msg[0]}" if msg else ""), *msg[1:])
 
     def prune(self, keep: int = CACHE_KEEP) -> None:
-        """Keep the cache bounded: the newest `keep` slices and binaries
-        (and whatever an older layout left)."""
-        for sub in ("slices", "bin", "runs"):
+        """Keep the cache bounded: the newest `keep` slices, binaries,
+        runs and records (and whatever an older layout left)."""
+        for sub in ("slices", "bin", "runs", "records"):
             base = os.path.join(self.cache.root, sub)
             try:
                 ents = [os.path.join(base, e) for e in os.listdir(base)
