@@ -470,9 +470,8 @@ class StepRunner:
         whose exploration of the base entered a function the step changed
         (impact.py); None: all of them (a change outside function bodies,
         or no record of the base).  The step's note says which."""
-        try:
-            base_sdir = self.builder.slice(self.tree, self.tree)[0]
-        except (BadInput, HarnessError):
+        base_sdir = self._base_slice()
+        if base_sdir is None:
             return None
         fns = changed_functions(base_sdir, sdir)
         if fns is None:
@@ -504,13 +503,18 @@ class StepRunner:
             "run as at the base")
         return sel
 
-    def _base_code(self) -> Optional[str]:
-        """The code digest of the unpatched tree's slice (codekey.py), or
-        None when it cannot be sliced."""
+    def _base_slice(self) -> Optional[str]:
+        """The unpatched tree's slice (cached), or None when it cannot be
+        sliced."""
         try:
-            return code_digest(self.builder.slice(self.tree, self.tree)[0])
+            return self.builder.slice(self.tree, self.tree)[0]
         except (BadInput, HarnessError):
             return None
+
+    def _base_code(self) -> Optional[str]:
+        """The code digest of the unpatched tree's slice (codekey.py)."""
+        sdir = self._base_slice()
+        return code_digest(sdir) if sdir else None
 
     def _base(self) -> tuple[str, RunResult]:
         """The unpatched tree's slice and its run without exploration

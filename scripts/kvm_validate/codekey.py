@@ -19,7 +19,7 @@ import os
 from kvm_slice.lexer import strip_comments
 
 FILES = ("slice.h", "slice.c")
-DIGEST = "code.sha"             # kept beside the slice, once computed
+DIGEST = "code.digest"          # kept beside the slice, once computed
 
 
 def code_lines(text: str) -> list[str]:
@@ -37,6 +37,14 @@ def code_lines(text: str) -> list[str]:
     return out
 
 
+def lines_digest(lines: list[str]) -> str:
+    """The digest of code_lines() (one slice's, or one definition's)."""
+    h = hashlib.sha256()
+    for ln in lines:
+        h.update(ln.encode("utf-8", "surrogateescape") + b"\n")
+    return h.hexdigest()
+
+
 def code_digest(sdir: str) -> str:
     """The digest of the code of the slice in sdir: read from its DIGEST
     file (written, and so recorded in the manifest, while the slice is
@@ -47,15 +55,12 @@ def code_digest(sdir: str) -> str:
             return f.read().strip()
     except OSError:
         pass
-    h = hashlib.sha256()
+    lines: list[str] = []
     for fn in FILES:
         with open(os.path.join(sdir, fn), encoding="utf-8",
                   errors="surrogateescape") as f:
-            text = f.read()
-        h.update(fn.encode() + b"\0")
-        for ln in code_lines(text):
-            h.update(ln.encode("utf-8", "surrogateescape") + b"\n")
-    digest = h.hexdigest()
+            lines += [f"@{fn}@"] + code_lines(f.read())
+    digest = lines_digest(lines)
     if not os.path.exists(os.path.join(sdir, "manifest.json")):
         with open(path, "w") as f:      # staged: not yet published
             f.write(digest + "\n")

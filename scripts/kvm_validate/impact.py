@@ -14,7 +14,6 @@ entered one of them (Record.select()); anything else, a declaration, a
 macro, an initializer, a definition taken from a header, needs them all.
 """
 
-import hashlib
 import json
 import os
 import re
@@ -26,7 +25,8 @@ from kvm_mutate.schemata import definitions
 from kvm_slice.lexer import mask_code
 
 from .cache import Cache
-from .codekey import code_lines
+from .build import sha
+from .codekey import code_lines, lines_digest
 
 ENTERED_RE = re.compile(r"^(?:    # )?entered (case \d+|program (?:vmx|svm) "
                         r"\d+) (-|[\d,]+)$", re.M)
@@ -67,15 +67,14 @@ def parse(out: str) -> Record:
     return Record(ids, runs)
 
 
-def record(exe: str, explore: list[str], env: Optional[dict[str, str]] = None,
+def record(exe: str, explore: list[str],
            timeout: Optional[float] = None) -> Record:
     """Explore with exe (explore: --window, --programs, ... as the runs
     to be selected will) and record what each run entered."""
     try:
         r = subprocess.run([exe, "--explore", *explore, "--record"],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           text=True, errors="replace", env=env,
-                           timeout=timeout)
+                           text=True, errors="replace", timeout=timeout)
     except subprocess.TimeoutExpired:
         raise Unrecorded(f"the exploration took longer than {timeout:.0f} "
                          "s")
@@ -94,9 +93,7 @@ def cached_record(cache: Cache, exe: str, explore: list[str],
                   timeout: float) -> Record:
     """record(), kept in the cache with the binary's key and the
     arguments (the binary and its runs are deterministic)."""
-    key = "e-" + hashlib.sha256("\0".join(
-        [os.path.basename(os.path.dirname(exe)), *explore]).encode()
-    ).hexdigest()[:24]
+    key = "e-" + sha(os.path.basename(os.path.dirname(exe)), *explore)
     d = cache.lookup(KIND, key)
     if d is not None:
         try:
@@ -135,18 +132,11 @@ def _fn_codes(sdir: str) -> Optional[tuple[str, dict[str, str]]]:
         if d.name in fns or d.line_at < last:
             return None
         rest += [text[last:d.line_at], f"\n@{d.name}@\n"]
-        fns[d.name] = _digest(code_lines(text[d.line_at:d.hi]))
+        fns[d.name] = lines_digest(code_lines(text[d.line_at:d.hi]))
         last = d.hi
     rest.append(text[last:])
-    return _digest(code_lines("".join(rest)) + ["@slice.h@"] +
+    return lines_digest(code_lines("".join(rest)) + ["@slice.h@"] +
                    code_lines(header)), fns
-
-
-def _digest(lines: list[str]) -> str:
-    h = hashlib.sha256()
-    for ln in lines:
-        h.update(ln.encode("utf-8", "surrogateescape") + b"\n")
-    return h.hexdigest()
 
 
 def changed_functions(base_sdir: str, sdir: str) -> Optional[set[str]]:
