@@ -19,11 +19,13 @@ set(KVM_X86_SIM_MACHINE_SOURCES
 	kvm_x86_sim/regfile.c
 	kvm_x86_sim/trace.c
 	kvm_x86_sim/vmx_svm.c
+	kvm_x86_sim/xfd.c
 	kvm_x86_sim/xregs.c
 	kvm_x86_sim/xsave.c
 	oracle/nested.c
 	oracle/oracle.c
 	oracle/rules.c
+	oracle/xfd.c
 	oracle/xregs.c
 	oracle/xsave.c)
 # The scenarios, one source for both runners: libkvm_x86_sim_scenarios.a
@@ -37,6 +39,7 @@ set(KVM_X86_SIM_SCENARIO_SOURCES
 	scenarios/selftest.c
 	scenarios/smm.c
 	scenarios/table.c
+	scenarios/xfd.c
 	scenarios/xregs.c
 	scenarios/xsave.c)
 # The exploration (schedules of injections, generated programs): part of
@@ -58,7 +61,7 @@ set(KVM_X86_SIM_GLUE_TEMPLATE cmake/glue.c.in)
 set(KVM_X86_SIM_GLUE_SOURCE stubs/glue.c)
 # ... and the parts it includes (.c: the slicer reads only the stubs' .h
 # files for the names they provide)
-set(KVM_X86_SIM_GLUE_PARTS stubs/glue_nested.c)
+set(KVM_X86_SIM_GLUE_PARTS stubs/glue_nested.c stubs/glue_xfd.c)
 # The C runner: cmocka, the summary table, KTAP, the exploration and the
 # mutant schemata's runner.
 set(KVM_X86_SIM_CMOCKA_RUNNER runner/main.c runner/ktap.c

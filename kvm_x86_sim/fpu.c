@@ -17,7 +17,8 @@ static void fpstate_init(struct sim_fpstate *fps, u64 xfeatures)
 	fps->regs.xsave.i387.cwd = 0x37f;
 	fps->regs.xsave.i387.mxcsr = 0x1f80;
 	fps->xfeatures = xfeatures;
-	fps->user_xfeatures = xfeatures & SIM_HOST_XCR0;
+	/* the user components: all but the supervisor ones (CET's) */
+	fps->user_xfeatures = xfeatures & ~SIM_XFEATURE_MASK_CET_ALL;
 	fps->regs.xsave.header.xcomp_bv = xfeatures | SIM_XCOMP_BV_COMPACTED;
 }
 
@@ -35,7 +36,7 @@ void sim_fpu_init(struct sim *sim)
 	int s;
 
 	host->vcpu = -1;
-	fpstate_init(host, sim_host_max_xfeatures(sim) &
+	fpstate_init(host, sim_default_xfeatures(sim) &
 			   ~SIM_XFEATURE_MASK_CET_KERNEL);
 	for (s = 0; s < SIM_NR_SLOTS; s++)
 		host->owner[s] = SIM_OWN_HOST;
@@ -55,7 +56,7 @@ void sim_fpu_init(struct sim *sim)
 void sim_guest_fpstate_init(struct sim *sim, struct sim_fpstate *fps, int id)
 {
 	fps->vcpu = id;
-	fpstate_init(fps, sim_host_max_xfeatures(sim));
+	fpstate_init(fps, sim_default_xfeatures(sim));
 	/* x87 and SSE only: KVM_GET_XSAVE2's size is struct kvm_xsave's */
 	fps->user_size = SIM_KVM_XSAVE_SIZE;
 }

@@ -76,6 +76,9 @@ unsigned int sim_host_kvm_caps(enum sim_host host, enum sim_vendor vendor)
 
 	if (host == SIM_HOST_NO_CET || host == SIM_HOST_CET_OFF)
 		return base;
+	/* AMX and XFD: Intel's (the AMD CPU of an SVM machine has neither) */
+	if (host == SIM_HOST_AMX && vendor == SIM_VMX)
+		return base | SIM_CPUID_SHSTK | ibt | SIM_CPUID_AMX;
 	/* shadow paging: no SHSTK, and no PKU (kvm_set_cpu_caps()) */
 	if (host == SIM_HOST_NO_TDP)
 		return (base & ~SIM_CPUID_PKU) | ibt;
@@ -89,6 +92,7 @@ unsigned int sim_host_kvm_caps(enum sim_host host, enum sim_vendor vendor)
 void sim_set_host(struct sim *sim, enum sim_host host)
 {
 	sim->host = host;
+	sim->amx = host == SIM_HOST_AMX && sim->vendor == SIM_VMX;
 	sim->kvm_caps = sim_host_kvm_caps(host, sim->vendor);
 	/* the CPU of CET-off and no-TDP hosts has all of CET */
 	sim->cpu_caps = sim_host_kvm_caps(host == SIM_HOST_CET_OFF ||
@@ -97,6 +101,7 @@ void sim_set_host(struct sim *sim, enum sim_host host)
 	sim->va_bits = host == SIM_HOST_LA57 ? 57 : 48;
 	sim->host_xss = host == SIM_HOST_NO_CET ? 0 : SIM_XFEATURE_MASK_CET_ALL;
 	sim->hw[SIM_SLOT_XSS] = sim_owned(sim, sim->host_xss, NULL);
+	sim_xregs_init(sim);		/* the host's XCR0: AMX's tiles or not */
 	sim_fpu_init(sim);
 	host_setup(sim);
 }
@@ -144,6 +149,7 @@ unsigned int sim_fault_by_name(const char *name)
 		{ "rdpkru_reads_zero", SIM_FAULT_RDPKRU_READS_ZERO },
 		{ "xcr0_all_supported", SIM_FAULT_XCR0_ALL_SUPPORTED },
 		{ "cpuid_not_updated", SIM_FAULT_CPUID_NOT_UPDATED },
+		{ "xfd_err_reads_zero", SIM_FAULT_XFD_ERR_READS_ZERO },
 	};
 	unsigned int i;
 
@@ -452,6 +458,7 @@ static void enter_guest(struct sim_vcpu *v)
 	v->sim->irqs_off++;
 	if (v->sim->need_fpu_load)
 		sim_hw_switch_fpu_return(__FILE__, __LINE__);
+	v->sim->kernel->xfd(v->kvm_vcpu, SIM_XFD_ENTRY);
 	v->sim->kernel->xfeatures(v->kvm_vcpu, true);
 	sim_vm_entry(v);
 }
@@ -463,7 +470,11 @@ static void exit_guest(struct sim_vcpu *v)
 	if (!sim_faulty(v->sim, SIM_FAULT_ENTRY_UNRECORDED))
 		v->sim->kernel->entered(v->kvm_vcpu, v->sim->cpu);
 	v->sim->kernel->xfeatures(v->kvm_vcpu, false);
+	v->sim->kernel->xfd(v->kvm_vcpu, v->nm_exit ? SIM_XFD_NM_EXIT :
+						       SIM_XFD_EXIT);
+	v->nm_exit = false;
 	v->sim->irqs_off--;
+	sim_xfd_irqs_on(v->sim);
 }
 
 /*
@@ -504,6 +515,12 @@ static void guest_op(struct sim_vcpu *v, struct sim_guest_op *op)
 		/* L1's VMLAUNCH, or L2 doing what L1 intercepts: an exit */
 		exit_guest(v);
 		op->ret = sim_nested(v, op);
+	} else if (op->xreg == SIM_GUEST_TILE) {
+		/* no exit, unless KVM intercepts the #NM; it injects it then */
+		op->ret = sim_guest_tile(v);
+		g.passthrough = !v->nm_exit;
+		if (v->nm_exit)
+			exit_guest(v);
 	} else if (op->xreg == SIM_GUEST_WRPKRU ||
 		   op->xreg == SIM_GUEST_RDPKRU) {
 		g.passthrough = true;

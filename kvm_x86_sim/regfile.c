@@ -121,6 +121,17 @@ void sim_xrstors(struct sim *sim, const struct sim_fpstate *fps)
 			    __FILE__, __LINE__);
 		load = 0;
 	}
+	/*
+	 * xfd_update_state() first: the fpstate's XFD.  Restoring a
+	 * component it arms, in use, #NMs (SDM Vol. 1, 13.14), which the
+	 * kernel cannot take in its own FPU restore.
+	 */
+	sim_xfd_load(sim, fps);
+	if (load & rfbm & sim->xfd.v) {
+		sim_hw_warn(true, "XRSTORS #NM: XSTATE_BV names an XFD-armed component",
+			    __FILE__, __LINE__);
+		load &= ~sim->xfd.v;
+	}
 	for (s = 0; s < SIM_NR_SLOTS; s++) {
 		const u64 *mem = sim_fps_slot((struct sim_fpstate *)fps, s);
 		bool bv = sim_slot_xfeature(s) & load;
@@ -171,6 +182,8 @@ u64 sim_hw_rdmsr(u32 msr, const char *file, int line)
 	int slot = sim_msr_slot(msr);
 	struct sim_val val = { .v = 0, .owner = SIM_OWN_NONE, .vcpu = -1 };
 
+	if (sim_is_xfd_msr(msr))
+		return sim_xfd_rdmsr(sim, msr, file, line);
 	if (slot != SIM_SLOT_NONE)
 		val = sim->hw[slot];
 	else
@@ -209,6 +222,10 @@ void sim_hw_wrmsr(u32 msr, u64 v, const char *file, int line)
 	/* KVM writes hardware MSRs inside vCPU ioctls on the guest's behalf */
 	struct sim_val val = sim_owned(sim, v, sim->ioctl_vcpu);
 
+	if (sim_is_xfd_msr(msr)) {
+		sim_xfd_wrmsr(sim, msr, v, file, line);
+		return;
+	}
 	/* (the broken CPU: writing the host's XSS back does not take) */
 	if (slot == SIM_SLOT_XSS && v == sim->host_xss &&
 	    sim_faulty(sim, SIM_FAULT_HOST_XSS_LOST))

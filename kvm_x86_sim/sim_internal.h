@@ -50,6 +50,18 @@ int sim_guest_rdwrmsr(struct sim_vcpu *v, bool write, u32 msr, u64 *data);
 /* xregs.c */
 void sim_xregs_init(struct sim *sim);
 int sim_guest_pkru(struct sim_vcpu *v, bool write, u64 *data);
+/* xfd.c: the XFD family's CPU (IA32_XFD, IA32_XFD_ERR) and FPU core */
+u64 sim_xfd_rdmsr(struct sim *sim, u32 msr, const char *file, int line);
+void sim_xfd_wrmsr(struct sim *sim, u32 msr, u64 v, const char *file,
+		   int line);
+void sim_xfd_load(struct sim *sim, const struct sim_fpstate *fps);
+bool sim_xfd_passthrough(const struct sim_vcpu *v, u32 msr, bool write);
+void sim_xfd_intercept(struct sim_vcpu *v, u32 msr, bool read, bool write,
+		       bool intercept);
+int sim_xfd_guest_rdwrmsr(struct sim_vcpu *v, bool write, u32 msr,
+			  u64 *data);
+int sim_guest_tile(struct sim_vcpu *v);
+void sim_xfd_irqs_on(struct sim *sim);
 
 /* nested.c */
 int sim_nested(struct sim_vcpu *v, struct sim_guest_op *op);

@@ -112,6 +112,7 @@ static bool cpuid_has(unsigned int cpuid, int feature)
 	case SIM_FEATURE_LM:	return cpuid & SIM_CPUID_LM;
 	case SIM_FEATURE_XSAVES: return cpuid & SIM_CPUID_XSAVES;
 	case SIM_FEATURE_PKU:	return cpuid & SIM_CPUID_PKU;
+	case SIM_FEATURE_XFD:	return cpuid & SIM_CPUID_AMX;
 	default:		return false;
 	}
 }
@@ -231,6 +232,8 @@ void sim_hw_msr_intercept(struct sim_vcpu *v, u32 msr, bool read,
 	int rw;
 
 	sim_hw_boundary();
+	if (sim_is_xfd_msr(msr))
+		sim_xfd_intercept(v, msr, read, write, intercept);
 	if (slot == SIM_SLOT_NONE)
 		return;			/* an MSR the machine does not model */
 	sim_trace(v->sim, SIM_EV_MSR_INTERCEPT, msr, how, file, line,
@@ -264,6 +267,16 @@ bool sim_msr_passthrough(const struct sim_vcpu *v, u32 msr, bool write)
 	bool ibt = guest_cap(v, SIM_FEATURE_IBT);
 	int slot = sim_msr_slot(msr);
 
+	/*
+	 * XFD: the tree's vmx_set_msr() passes it through at the first
+	 * non-zero write.  XFD_ERR's reads: a tree without the function
+	 * passes them through to a guest with XFD (VMX's after-CPUID hook)
+	 */
+	if (sim_is_xfd_msr(msr))
+		return sim_xfd_passthrough(v, msr, write) ||
+		       (!v->tree_intercepts && !write &&
+			msr == SIM_MSR_XFD_ERR && v->sim->vendor == SIM_VMX &&
+			guest_cap(v, SIM_FEATURE_XFD));
 	if (v->tree_intercepts)
 		return slot != SIM_SLOT_NONE &&
 		       (v->passthrough[write] & (1u << slot));
@@ -307,6 +320,8 @@ int sim_guest_rdwrmsr(struct sim_vcpu *v, bool write, u32 msr, u64 *data)
 	const char *file = __FILE__;
 	int line = __LINE__;
 
+	if (sim_is_xfd_msr(msr))
+		return sim_xfd_guest_rdwrmsr(v, write, msr, data);
 	if (slot == SIM_SLOT_NONE)
 		return 1;
 	/* traced at the tree's line that passed it through, if the tree did */

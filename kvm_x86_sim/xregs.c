@@ -33,7 +33,7 @@ void sim_hw_xsetbv(u32 index, u64 val, const char *file, int line)
 
 	trace_xreg(sim, SIM_XREG_XCR0, val, -1, file, line, "XSETBV");
 	if (sim_hw_warn(index != SIM_XCR_XFEATURE_ENABLED_MASK ||
-			!sim_xcr0_valid(val, SIM_HOST_XCR0),
+			!sim_xcr0_valid(val, sim_host_xcr0(sim)),
 			"XSETBV #GP: an XCR or an XCR0 value the CPU refuses",
 			file, line))
 		return;
@@ -89,7 +89,7 @@ u32 sim_hw_cpuid_xsave_size(unsigned int subleaf, u64 xfeatures, u32 old)
 /* The host task's XCR0 and PKRU: what it runs with until KVM_RUN. */
 void sim_xregs_init(struct sim *sim)
 {
-	sim->xcr0 = SIM_HOST_XCR0;
+	sim->xcr0 = sim_host_xcr0(sim);
 	sim->pkru = SIM_HOST_PKRU;
 }
 

@@ -341,7 +341,11 @@ static void on_event(void *ctx, const struct sim *sim, int n)
 		check_entry_cet(o, n);
 		check_entry_xss(o, n);
 		oracle_check_entry_xregs(o, n);
+		oracle_xfd_entry(o, n);
 		check_entry_host_state(o, n);
+		break;
+	case SIM_EV_IRQS_ON:
+		oracle_xfd_irqs_on(o, e, n);
 		break;
 	case SIM_EV_VM_EXIT:
 		if (s_cet->owner != SIM_OWN_GUEST &&

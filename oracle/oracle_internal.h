@@ -27,6 +27,8 @@ struct oracle_vcpu {
 	u64 xcr0;
 	u32 pkru;
 	bool pke;
+	/* the XFD family: IA32_XFD, IA32_XFD_ERR */
+	u64 xfd, xfd_err;
 	/* nested SVM: L1's S_CET, SSP, INT_SSP_TAB that VMRUN saved */
 	u64 l1_s_cet, l1_ssp, l1_isst;
 	bool ran;		/* entered at least once: its model is frozen */
@@ -88,6 +90,24 @@ void oracle_smm_back_to_l2(struct oracle *o, const struct sim_vcpu *v);
 /* nested.c: KVM_GET_NESTED_STATE, KVM_SET_NESTED_STATE */
 void oracle_nested_state(struct oracle *o,
 			 const struct sim_nested_state_io *n);
+/* Why the architecture says an access fails; the invariant that covers it. */
+enum model_verdict { MODEL_OK, MODEL_UNKNOWN, MODEL_UNSUPPORTED, MODEL_INVALID };
+
+/* xfd.c: IA32_XFD and IA32_XFD_ERR, the XFD family */
+bool oracle_xfd_judged(const struct oracle *o, u32 msr);
+enum model_verdict oracle_xfd_model(const struct sim_vcpu *v, bool write,
+				    u64 data);
+bool oracle_xfd_valid(const struct sim_vcpu *v, u64 data);
+u64 *oracle_xfd_value(struct oracle *o, const struct sim_vcpu *v, u32 msr);
+void oracle_xfd_written(struct oracle *o, const struct sim_vcpu *v, u32 msr,
+			u64 data, int ev);
+void oracle_xfd_msr_list(struct oracle *o, const struct sim_msr_list *l,
+			 int ev);
+void oracle_xfd_entry(struct oracle *o, int n);
+void oracle_xfd_irqs_on(struct oracle *o, const struct sim_event *e, int n);
+void oracle_xfd_tile(struct oracle *o, const struct sim_guest_msr *g,
+		     u64 xcr0);
+
 /* xregs.c: XCR0 and PKRU, the xfeatures family */
 void oracle_check_host_xregs(struct oracle *o, const char *where, int n);
 void oracle_check_entry_xregs(struct oracle *o, int n);

@@ -41,6 +41,7 @@ bool oracle_guest_has(const struct sim_vcpu *v, int feature)
 	case SIM_FEATURE_LM:	return cpuid & SIM_CPUID_LM;
 	case SIM_FEATURE_XSAVES: return cpuid & SIM_CPUID_XSAVES;
 	case SIM_FEATURE_PKU:	return cpuid & SIM_CPUID_PKU;
+	case SIM_FEATURE_XFD:	return cpuid & SIM_CPUID_AMX;
 	default:		return false;
 	}
 }
@@ -57,6 +58,8 @@ bool oracle_guest_owns_msr(const struct sim_vcpu *v, u32 msr)
 
 	if (f && f->family == SIM_FAMILY_CET)
 		return v->cpuid & v->sim->kvm_caps & f->cpuid;
+	if (sim_is_xfd_msr(msr))
+		return oracle_guest_has(v, SIM_FEATURE_XFD);
 	return oracle_guest_has(v, SIM_FEATURE_SHSTK);
 }
 
@@ -86,8 +89,6 @@ bool oracle_host_value_is_init(u32 msr)
 	       msr == SIM_MSR_PL2_SSP;
 }
 
-/* Why the architecture says an access fails; the invariant that covers it. */
-enum model_verdict { MODEL_OK, MODEL_UNKNOWN, MODEL_UNSUPPORTED, MODEL_INVALID };
 
 bool oracle_valid_u_s_cet(const struct sim_vcpu *v, u64 data)
 {
@@ -185,6 +186,7 @@ void oracle_check_msr_list(struct oracle *o, const struct sim_msr_list *l)
 	int ev = oracle_last_event(o);
 	unsigned int i, j;
 
+	oracle_xfd_msr_list(o, l, ev);
 	if (!o->tree_has_cet)
 		return;
 	for (i = 0; i < ARRAY_SIZE(msrs); i++) {
@@ -211,6 +213,8 @@ static enum model_verdict arch_model(const struct oracle *o,
 
 	if (msr == SIM_MSR_AMD64_NB_CFG)
 		return MODEL_OK;
+	if (oracle_xfd_judged(o, msr))
+		return oracle_xfd_model(v, write, data);
 	if (msr == SIM_MSR_XSS && o->tree_has_cet) {
 		/*
 		 * IA32_XSS exists with XSAVES (SDM Vol. 4, IA32_XSS).  KVM's
@@ -277,6 +281,8 @@ static u64 *model_value(struct oracle *o, const struct sim_vcpu *v, u32 msr)
 		return &ov->ssp;
 	if (msr == SIM_MSR_XSS && o->tree_has_cet)
 		return &ov->xss;
+	if (oracle_xfd_judged(o, msr))
+		return oracle_xfd_value(o, v, msr);
 	return is_cet_msr(msr) ? &ov->msr[sim_msr_slot(msr)] : NULL;
 }
 
@@ -381,6 +387,8 @@ static bool guest_msr_exists(const struct sim_vcpu *v, u32 msr)
 {
 	if (msr == SIM_MSR_XSS)		/* SDM Vol. 4: with XSAVES */
 		return oracle_guest_has(v, SIM_FEATURE_XSAVES);
+	if (sim_is_xfd_msr(msr))	/* SDM Vol. 4: with XFD */
+		return oracle_guest_has(v, SIM_FEATURE_XFD);
 	if (!is_cet_msr(msr) || !oracle_guest_owns_msr(v, msr))
 		return false;
 	return msr != SIM_MSR_INT_SSP_TAB ||
@@ -406,6 +414,8 @@ static void check_written_value(struct oracle *o, const struct sim_vcpu *v,
 	}
 	if (msr == SIM_MSR_XSS && o->tree_has_cet)
 		o->vcpus[v->id].xss = data;
+	if (oracle_xfd_judged(o, msr))
+		oracle_xfd_written(o, v, msr, data, ev);
 	if (!is_cet_msr(msr))
 		return;
 	if (!guest_msr_exists(v, msr))
@@ -568,6 +578,8 @@ static bool guest_value_valid(const struct oracle *o,
 		return !(data & ~guest_xss_allowed(o, v));
 	if (msr == SIM_MSR_U_CET || msr == SIM_MSR_S_CET)
 		return oracle_valid_u_s_cet(v, data);
+	if (sim_is_xfd_msr(msr))
+		return oracle_xfd_valid(v, data);
 	return valid_address(o, msr, data);
 }
 
@@ -775,9 +787,11 @@ void oracle_guest_msr(struct oracle *o, const struct sim_guest_msr *g)
 				       op, g->msr);
 		return;
 	}
-	if (!val || !o->tree_has_cet)
+	if (!val || (!o->tree_has_cet && !oracle_xfd_judged(o, g->msr)))
 		return;
+	/* (KVM's XFD arms #GP a guest without XFD, ignore_msrs or not) */
 	if (!guest_msr_exists(v, g->msr) && o->sim->ignore_msrs &&
+	    !sim_is_xfd_msr(g->msr) &&
 	    !xss_read_not_ignored(g) && !kvm_exception(v, g)) {
 		if (g->ret || (!g->write && g->data))
 			oracle_violate(o, SIM_INV_CPUID_GATING, ev,

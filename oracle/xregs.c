@@ -20,13 +20,16 @@ static u64 guest_xcr0(const struct oracle_vcpu *ov)
 /*
  * What the guest's CPUID.(0xD,0) enumerates, so what its XCR0 may hold:
  * every component KVM supports where its CPUID has the XSAVE features
- * (and with them leaf 0xD), none otherwise or before KVM_SET_CPUID2
- * (x87 is always allowed: XCR0's RESET value)
+ * (and with them leaf 0xD; AMX's tiles with AMX), none otherwise or
+ * before KVM_SET_CPUID2 (x87 is always allowed: XCR0's RESET value)
  */
 static u64 guest_supported_xcr0(const struct sim_vcpu *v)
 {
-	return oracle_guest_has(v, SIM_FEATURE_XSAVES) ? SIM_HOST_XCR0 :
-							 SIM_XFEATURE_MASK_FP;
+	u64 tiles = oracle_guest_has(v, SIM_FEATURE_XFD) ? 0 :
+		    SIM_XFEATURE_MASK_XTILE;
+
+	return oracle_guest_has(v, SIM_FEATURE_XSAVES) ?
+	       sim_host_xcr0(v->sim) & ~tiles : SIM_XFEATURE_MASK_FP;
 }
 
 static bool judged(const struct oracle *o)
@@ -41,11 +44,11 @@ void oracle_check_host_xregs(struct oracle *o, const char *where, int n)
 
 	if (!judged(o) || (o->violated & SIM_INV_BIT(SIM_INV_HOST_INTEGRITY)))
 		return;
-	if (sim->xcr0 != SIM_HOST_XCR0)
+	if (sim->xcr0 != sim_host_xcr0(sim))
 		oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
 			       "%s ran with XCR0 %#llx, not the host's %#llx: a guest's XCR0 was left loaded",
 			       where, (unsigned long long)sim->xcr0,
-			       (unsigned long long)SIM_HOST_XCR0);
+			       (unsigned long long)sim_host_xcr0(sim));
 	else if (sim->pkru != SIM_HOST_PKRU)
 		oracle_violate(o, SIM_INV_HOST_INTEGRITY, n,
 			       "%s ran with PKRU %#x, not the host task's %#x: a guest's PKRU was left loaded",
@@ -218,6 +221,9 @@ void oracle_guest_xreg(struct oracle *o, const struct sim_guest_msr *g)
 		break;
 	case SIM_GUEST_CPUID_0XD:
 		check_cpuid_0xd(o, g, ev);
+		break;
+	case SIM_GUEST_TILE:
+		oracle_xfd_tile(o, g, guest_xcr0(ov));
 		break;
 	case SIM_GUEST_RDPKRU:
 		if (!g->ret && g->data != ov->pkru)

@@ -11,8 +11,6 @@
  */
 #include "oracle_internal.h"
 
-/* what every guest's XCR0 may hold here: all the CPU enumerates */
-#define USER_XFEATURES	SIM_HOST_XCR0
 /* MXCSR bits 31:16 are reserved (SDM Vol. 1, 10.2.3) */
 #define MXCSR_RESERVED	0xffff0000U
 #define MXCSR_OFFSET	24
@@ -32,14 +30,14 @@ static void header_of(const u8 *buf, struct xsave_header *h)
  * reserved header bytes; MXCSR's reserved bits with x87/SSE state);
  * NULL: it must take it.
  */
-static const char *set_xsave_invalid(const u8 *buf)
+static const char *set_xsave_invalid(const struct sim *sim, const u8 *buf)
 {
 	struct xsave_header h;
 	u32 mxcsr;
 	int i;
 
 	header_of(buf, &h);
-	if (h.xstate_bv & ~USER_XFEATURES)
+	if (h.xstate_bv & ~sim_host_xcr0(sim))
 		return h.xstate_bv & SIM_XFEATURE_MASK_CET_ALL ?
 		       "XSTATE_BV names a CET (supervisor) component" :
 		       "XSTATE_BV names a component KVM does not support";
@@ -83,6 +81,7 @@ static void check_cet_kept(struct oracle *o, const struct sim_vcpu *v,
 
 static void check_get(struct oracle *o, const struct sim_xsave_io *x, int ev)
 {
+	const struct sim *sim = o->sim;
 	struct xsave_header h;
 
 	if (x->ret) {
@@ -94,7 +93,7 @@ static void check_get(struct oracle *o, const struct sim_xsave_io *x, int ev)
 		return;
 	}
 	header_of(x->out, &h);
-	if (h.xstate_bv & ~USER_XFEATURES)
+	if (h.xstate_bv & ~sim_host_xcr0(sim))
 		oracle_violate(o, SIM_INV_HOST_INTEGRITY, ev,
 			       "KVM_GET_XSAVE gave userspace XSTATE_BV %#llx: %s",
 			       (unsigned long long)h.xstate_bv,
@@ -122,7 +121,7 @@ void oracle_xsave(struct oracle *o, const struct sim_xsave_io *x)
 		check_get(o, x, ev);
 		return;
 	}
-	why = set_xsave_invalid(x->in);
+	why = set_xsave_invalid(o->sim, x->in);
 	if (why && x->ret != -SIM_EINVAL)
 		oracle_violate(o, SIM_INV_VALIDITY, ev,
 			       "KVM_SET_XSAVE returned %d, not -EINVAL: %s",

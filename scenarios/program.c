@@ -296,7 +296,7 @@ void prog_generate(struct prog *p, u64 seed, unsigned long index,
 	p->seed = seed;
 	p->index = index;
 	p->vendor = vendor;
-	p->host = below(&s, SIM_NR_HOSTS);
+	p->host = below(&s, SIM_HOST_AMX);
 	p->ignore_msrs = !below(&s, 8);
 	p->nr_vcpus = 1 + below(&s, PROG_MAX_VCPUS);
 	caps = sim_host_kvm_caps(p->host, vendor);

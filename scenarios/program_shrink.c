@@ -374,7 +374,7 @@ void prog_print_c(const struct prog *p, sim_printer print, void *ctx)
 {
 	static const char *const hosts[SIM_NR_HOSTS] = {
 		"SIM_HOST_CET", "SIM_HOST_NO_CET", "SIM_HOST_LA57",
-		"SIM_HOST_CET_OFF", "SIM_HOST_NO_TDP",
+		"SIM_HOST_CET_OFF", "SIM_HOST_NO_TDP", "SIM_HOST_AMX",
 	};
 	struct out o = { print, ctx };
 	unsigned int i;

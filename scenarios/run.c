@@ -35,6 +35,7 @@ static const char *const host_name[SIM_NR_HOSTS] = {
 	[SIM_HOST_LA57] = "/la57-host",
 	[SIM_HOST_CET_OFF] = "/cet-off-host",
 	[SIM_HOST_NO_TDP] = "/no-tdp-host",
+	[SIM_HOST_AMX] = "/amx-host",
 };
 
 unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,

@@ -94,6 +94,9 @@ void scn_smm_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_xcr0(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_pkru(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_cpuid_0xd(struct sim_vcpu *vcpu, unsigned int cpuid);
+/* xfd.c: the XFD family */
+void scn_xfd(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_xfd_err_lost(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_xcrs(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_cpuid_not_updated(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_xsetbv_dropped(struct sim_vcpu *vcpu, unsigned int cpuid);
@@ -200,7 +203,8 @@ unsigned int sim_cases_of(const struct sim_scenario *s, struct sim_case *cases,
 			  unsigned int max, unsigned int *impossible);
 /* room for every case of the table (each runner checks it fits) */
 #define SIM_MAX_CASES	1024
-#define SIM_HOSTS_ALL	((1u << SIM_NR_HOSTS) - 1)
+/* every host but the AMX host, which only the XFD family's scenarios name */
+#define SIM_HOSTS_ALL	((1u << SIM_HOST_AMX) - 1)
 /* nested virtualization: the case's vendor's code is needed */
 #define SIM_NEED_NESTED	(SIM_NEED_NESTED_VMX | SIM_NEED_NESTED_SVM)
 #define SIM_NEED_NESTED_STATE (SIM_NEED_NESTED_STATE_VMX | \

@@ -157,6 +157,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_cpuid_0xd,
 	},
 	{
+		.name = "xfd",
+		.summary = "IA32_XFD/XFD_ERR: AMX's #NM recorded, kept across exits and migration",
+		.needs = SIM_NEED_XFD,
+		.combos = ONE(NONE) | ONE(SHSTK),
+		.hosts = 1u << SIM_HOST_CET | 1u << SIM_HOST_AMX,
+		.run = scn_xfd,
+	},
+	{
 		.name = "xsave_migrate",
 		.summary = "migration: KVM_SET_XSAVE before and after KVM_SET_MSRS",
 		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSAVE,
@@ -523,6 +531,18 @@ const struct sim_scenario sim_scenarios[] = {
 		.expect = INV(HOST_INTEGRITY),
 		.combos = ONE(NONE),
 		.run = brk_xsetbv_dropped,
+	},
+	{
+		.name = "breaks_xfd_err",
+		.summary = "RDMSR of XFD_ERR reads 0: the guest's #NM record is lost",
+		.proves = INV(HOST_INTEGRITY),
+		.needs = SIM_NEED_XFD,
+		.faults = SIM_FAULT_XFD_ERR_READS_ZERO,
+		.expect = INV(HOST_INTEGRITY),
+		.combos = ONE(NONE),
+		.hosts = 1u << SIM_HOST_AMX,
+		.vendors = 1u << SIM_VMX,
+		.run = brk_xfd_err_lost,
 	},
 	{
 		.name = "breaks_guest_pkru",

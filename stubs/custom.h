@@ -62,6 +62,12 @@
 #undef fpu_swap_kvm_fpstate
 #define fpu_swap_kvm_fpstate(gfpu, enter) \
 	sim_hw_fpu_swap_kvm_fpstate((gfpu)->fpstate, (enter), __FILE__, __LINE__)
+#undef fpu_update_guest_xfd
+#define fpu_update_guest_xfd(gfpu, xfd) \
+	sim_hw_fpu_update_guest_xfd((gfpu)->fpstate, (xfd), __FILE__, __LINE__)
+#undef fpu_sync_guest_vmexit_xfd_state
+#define fpu_sync_guest_vmexit_xfd_state() \
+	sim_hw_fpu_sync_guest_vmexit_xfd(__FILE__, __LINE__)
 
 /* VMX, CPUID */
 #undef vmcs_readl
@@ -104,6 +110,19 @@
 #define vmx_set_intercept_for_msr(vcpu, msr, type, set)			\
 	sim_hw_msr_intercept((vcpu)->sim, (msr), (type) & MSR_TYPE_R,	\
 			     (type) & MSR_TYPE_W, (set), __FILE__, __LINE__)
+#undef vmx_disable_intercept_for_msr
+#define vmx_disable_intercept_for_msr(vcpu, msr, type)			\
+	vmx_set_intercept_for_msr(vcpu, msr, type, false)
+/*
+ * vmx_update_exception_bitmap(): of its bits only #NM matters here, set
+ * while XFD's writes pass through (xfd_no_write_intercept), which the
+ * glue reads when the guest takes an #NM
+ */
+#undef vmx_update_exception_bitmap
+#define vmx_update_exception_bitmap(vcpu)	((void)(vcpu))
+/* the guest's CR0 is not modelled: CR0.TS (is_xfd_nm_fault()) is clear */
+#undef kvm_is_cr0_bit_set
+#define kvm_is_cr0_bit_set(vcpu, bit)	((void)(vcpu), (void)(bit), false)
 #undef svm_set_intercept_for_msr
 #define svm_set_intercept_for_msr(vcpu, msr, type, set)			\
 	vmx_set_intercept_for_msr(vcpu, msr, type, set)

@@ -17,6 +17,17 @@
 #include "kernel_defs.h"
 
 /*
+ * The simulated host is x86-64 (every modelled host has long mode): the
+ * tree's 64-bit-only code (the XFD arms, the null host selectors) is
+ * compiled as a 64-bit kernel compiles it.  Kconfig says so under ARCH=um.
+ */
+#ifndef __KERNEL__
+#ifndef CONFIG_X86_64
+#define CONFIG_X86_64 1
+#endif
+#endif
+
+/*
  * tracks: include/uapi/linux/kvm.h struct kvm_msr_entry, struct kvm_msrs,
  * struct kvm_one_reg, struct kvm_reg_list, KVM_REG_*, KVM_{GET,SET}_ONE_REG;
  * arch/x86/include/uapi/asm/kvm.h KVM_X86_REG_TYPE_*, KVM_REG_GUEST_SSP
@@ -104,6 +115,10 @@ struct kvm_x86_reg_id {
 #define MSR_IA32_INT_SSP_TAB	SIM_MSR_INT_SSP_TAB
 #undef MSR_IA32_XSS
 #define MSR_IA32_XSS		SIM_MSR_XSS
+#undef MSR_IA32_XFD
+#define MSR_IA32_XFD		SIM_MSR_XFD
+#undef MSR_IA32_XFD_ERR
+#define MSR_IA32_XFD_ERR	SIM_MSR_XFD_ERR
 #undef MSR_AMD64_NB_CFG
 #define MSR_AMD64_NB_CFG	SIM_MSR_AMD64_NB_CFG
 /*
@@ -209,6 +224,8 @@ struct kvm_x86_reg_id {
 #define X86_FEATURE_XSAVES	SIM_FEATURE_XSAVES
 #undef X86_FEATURE_XSAVE
 #define X86_FEATURE_XSAVE	SIM_FEATURE_XSAVE
+#undef X86_FEATURE_XFD
+#define X86_FEATURE_XFD		SIM_FEATURE_XFD
 #undef X86_FEATURE_PKU
 #define X86_FEATURE_PKU		SIM_FEATURE_PKU
 #undef X86_FEATURE_LM
@@ -313,6 +330,7 @@ struct kvm_vcpu_arch {
 	bool nested_run_pending;	/* VMLAUNCH/VMRESUME not yet run */
 	u32 hflags;			/* HF_GUEST_MASK: L2 runs */
 	int last_vmentry_cpu;		/* -1 until the first VM-entry */
+	bool xfd_no_write_intercept;	/* VMX passed the guest's XFD through */
 };
 
 /* tracks: arch/x86/include/asm/kvm_host.h HF_GUEST_MASK */
@@ -443,6 +461,10 @@ struct kvm_xcrs {
 #define XFEATURE_MASK_AVX512		SIM_XFEATURE_MASK_AVX512
 #undef XFEATURE_MASK_XTILE
 #define XFEATURE_MASK_XTILE		SIM_XFEATURE_MASK_XTILE
+#undef XFEATURE_MASK_XTILE_DATA
+#define XFEATURE_MASK_XTILE_DATA	SIM_XFEATURE_MASK_XTILE_DATA
+#undef XFEATURE_MASK_USER_DYNAMIC
+#define XFEATURE_MASK_USER_DYNAMIC	SIM_XFEATURE_MASK_DYNAMIC
 /* the components whose XCR0 bits change CPUID.(0xD,0) (AVX and up) */
 #undef XFEATURE_MASK_EXTEND
 #define XFEATURE_MASK_EXTEND		(~(XFEATURE_MASK_FPSSE | (1ULL << 63)))

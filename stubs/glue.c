@@ -62,7 +62,7 @@ static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
 	}
 	kvm_x86_ops.get_feature_msr = sim_vendor_get_feature_msr;
 	kvm_caps.supported_xss = sim_hw_supported_xss();
-	kvm_caps.supported_xcr0 = SIM_HOST_XCR0;
+	kvm_caps.supported_xcr0 = sim_hw_host_xcr0();
 	/*
 	 * what kvm_x86_vendor_init() reads of the host, once: the kernel's
 	 * IA32_XSS (all it enables, whatever KVM supports of it)
@@ -81,7 +81,7 @@ static void *glue_vcpu_create(struct sim_vcpu *v, bool svm)
 	 * the guest's CR4 with OSXSAVE, as every guest that uses XSAVE has
 	 * it; kvm_vcpu_reset()'s RESET value of the guest's XCR0, x87 only
 	 */
-	kvm_host.xcr0 = SIM_HOST_XCR0;
+	kvm_host.xcr0 = sim_hw_host_xcr0();
 	vcpu->arch.cr4 = X86_CR4_OSXSAVE;
 #ifdef SLICE_HAVE___kvm_set_xcr
 	__kvm_set_xcr(vcpu, 0, XFEATURE_MASK_FP);
@@ -195,6 +195,8 @@ static bool glue_recalc_intercepts(void *kvm_vcpu, bool svm)
 #endif
 }
 
+#include "glue_xfd.c"
+
 /*
  * Is the vCPU model frozen (KVM_SET_CPUID2 may only repeat it)?  The
  * tree's own answer: kvm_can_set_cpuid_and_feature_msrs() (7.x: after the
@@ -231,13 +233,16 @@ static int glue_set_cpuid(void *kvm_vcpu, unsigned int cpuid)
 					 kvm_caps.supported_xss;
 	/*
 	 * its CPUID.(0xD,0), which a guest with XSAVE features has and
-	 * which enumerates all of the host's XCR0 that KVM supports
+	 * which enumerates all of the host's XCR0 that KVM supports, AMX's
+	 * tiles only with AMX in its CPUID
 	 */
 	vcpu->arch.guest_supported_xcr0 =
 		sim_hw_guest_supported_xcr0(cpuid & SIM_CPUID_XSAVES ?
-					    kvm_caps.supported_xcr0 : 0);
+					    kvm_caps.supported_xcr0 &
+					    ~(cpuid & SIM_CPUID_AMX ? 0 :
+					      XFEATURE_MASK_XTILE) : 0);
 	kvm_update_cpuid_runtime(vcpu);		/* kvm_set_cpuid() ends so */
-	return 0;
+	return glue_enable_xfd_features(vcpu);
 }
 
 /*
@@ -659,7 +664,7 @@ static int glue_xsave(void *kvm_vcpu, enum sim_xsave_op op,
 		       SIM_TREE_HAS_NESTED_SVM | SIM_TREE_HAS_XSAVE | \
 		       SIM_TREE_HAS_SMM_SSP | SIM_TREE_HAS_NESTED_STATE_VMX | \
 		       SIM_TREE_HAS_NESTED_STATE_SVM | SIM_TREE_HAS_XREGS | \
-		       SIM_TREE_HAS_XCRS)
+		       SIM_TREE_HAS_XCRS | SIM_TREE_HAS_XFD)
 
 #if defined(SLICE_HAVE_kvm_probe_msr_to_save) && \
 	defined(SLICE_HAVE_kvm_is_advertised_msr)
@@ -681,6 +686,11 @@ static void glue_init_msr_lists(void)
 	num_msrs_to_save = 0;
 	num_emulated_msrs = 0;
 	kvm_caps.supported_xss = sim_hw_supported_xss();
+	/* the XFD family's, whatever the tree knows of CET */
+	if (SIM_TREE_HAS_XFD) {
+		kvm_probe_msr_to_save(MSR_IA32_XFD);
+		kvm_probe_msr_to_save(MSR_IA32_XFD_ERR);
+	}
 	if (!sim_hw_tree_cet())
 		return;
 	for (i = 0; i < ARRAY_SIZE(candidates); i++)
@@ -752,6 +762,8 @@ static const struct glue_need {
 	{ SIM_NEED_XCRS,
 	  "kvm_vcpu_ioctl_x86_get_xcrs kvm_vcpu_ioctl_x86_set_xcrs",
 	  "tree has no kvm_vcpu_ioctl_x86_{get,set}_xcrs (KVM_{GET,SET}_XCRS)" },
+	{ SIM_NEED_XFD, "handle_nm_fault_irqoff kvm_guest_supported_xfd",
+	  "tree has no XFD handling (the IA32_XFD arms' kvm_guest_supported_xfd, VMX's handle_nm_fault_irqoff)" },
 	{ SIM_NEED_MSR_LIST, "kvm_probe_msr_to_save kvm_is_advertised_msr",
 	  "tree has no kvm_probe_msr_to_save/kvm_is_advertised_msr (KVM_GET_MSR_INDEX_LIST)" },
 };
@@ -840,6 +852,7 @@ const struct sim_kernel sim_tree_kernel = {
 	.set_running = glue_set_running,
 	.entered = glue_entered,
 	.xfeatures = glue_xfeatures,
+	.xfd = glue_xfd,
 	.guest_xreg = glue_guest_xreg,
 	.xcrs = glue_xcrs,
 	.nested = glue_nested,

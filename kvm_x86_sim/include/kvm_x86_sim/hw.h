@@ -72,7 +72,7 @@ struct sim_fpstate {
 	s8 vcpu;			/* -1: the host task's */
 	u64 xfeatures;			/* the components it holds */
 	u64 user_xfeatures;		/* of them, what a user buffer carries */
-	u64 xfd;			/* XFD-armed components: none here */
+	u64 xfd;			/* the components its XFD arms */
 	unsigned int size, user_size;
 	union sim_fpregs_state regs;
 	u8 owner[SIM_NR_SLOTS];
@@ -107,6 +107,24 @@ void sim_hw_fpstate_to_uabi(struct sim_fpstate *fps, void *buf,
 			    const char *file, int line);
 int sim_hw_uabi_to_fpstate(struct sim_fpstate *fps, const void *buf, u64 xcr0,
 			   u32 *vpkru, const char *file, int line);
+
+/*
+ * The XFD family's FPU core (xfd.c): fpu_update_guest_xfd() (the
+ * guest fpstate's XFD, and the CPU's if that fpstate is loaded),
+ * fpu_sync_guest_vmexit_xfd_state() (the CPU's XFD, which the guest may
+ * write without an exit, back into the loaded guest fpstate).
+ */
+void sim_hw_fpu_update_guest_xfd(struct sim_fpstate *fps, u64 xfd,
+				 const char *file, int line);
+void sim_hw_fpu_sync_guest_vmexit_xfd(const char *file, int line);
+/*
+ * fpu_enable_guest_xfd_features(): the guest fpstate holds @xfeatures
+ * (dynamic components its CPUID enumerates) from now on; 0 or -errno
+ */
+int sim_hw_fpu_enable_guest_xfd_features(struct sim_fpstate *fps,
+					 u64 xfeatures);
+/* the host's XCR0 (xgetbv(), kvm_caps.supported_xcr0's source) */
+u64 sim_hw_host_xcr0(void);
 
 /* fpstate_clear_xstate_component(): XSAVE component @nr of @fps to init */
 void sim_hw_fpstate_clear(struct sim_fpstate *fps, unsigned int nr,

@@ -18,6 +18,9 @@ struct sim_vmcs12;
 struct sim_nested_state;
 
 enum sim_kernel_msr_op { SIM_KERNEL_GET, SIM_KERNEL_SET, SIM_KERNEL_FEATURE };
+enum sim_xfd_phase {
+	SIM_XFD_ENTRY, SIM_XFD_EXIT, SIM_XFD_NM_EXIT, SIM_XFD_NM_INTERCEPTED
+};
 
 struct sim_kernel {
 	/* the tree the slice was cut from */
@@ -58,6 +61,17 @@ struct sim_kernel {
 	 * host's PKRU then XCR0 and XSS
 	 */
 	void (*xfeatures)(void *kvm_vcpu, bool guest);
+	/*
+	 * vcpu_enter_guest()'s XFD statements: SIM_XFD_ENTRY, the guest's
+	 * XFD_ERR into the CPU before the VM-entry; SIM_XFD_EXIT and
+	 * SIM_XFD_NM_EXIT (the exit is the guest's #NM), after the VM-exit:
+	 * XFD synced from the CPU while its writes pass through, the
+	 * vendor's handle_exit_irqoff() of an #NM (VMX's
+	 * handle_nm_fault_irqoff(), the tree's), XFD_ERR cleared for the
+	 * host.  SIM_XFD_NM_INTERCEPTED: does KVM intercept the guest's #NM
+	 * (its exception bitmap)?
+	 */
+	int (*xfd)(void *kvm_vcpu, int phase);
 	/*
 	 * the guest's XSETBV (@op SIM_GUEST_XSETBV: kvm_emulate_xsetbv() at
 	 * CPL 0, XCR @index <- *@data) or MOV to CR4.PKE

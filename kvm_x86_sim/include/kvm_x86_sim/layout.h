@@ -20,6 +20,9 @@
 #define SIM_MSR_PL3_SSP		0x000006a7
 #define SIM_MSR_INT_SSP_TAB	0x000006a8
 #define SIM_MSR_XSS		0x00000da0
+/* eXtended Feature Disable and its error (SDM Vol. 1, 13.14) */
+#define SIM_MSR_XFD		0x000001c4
+#define SIM_MSR_XFD_ERR		0x000001c5
 /* An MSR that KVM accepts and ignores on every tree: the non-CET control. */
 #define SIM_MSR_AMD64_NB_CFG	0xc001001f
 /* KVM's synthetic index for the guest SSP (KVM_REG_GUEST_SSP in ONE_REG). */
@@ -130,6 +133,7 @@ extern const struct sim_host_field sim_host_fields[SIM_NR_HOST_FIELDS];
 #define SIM_FEATURE_XSAVE	(4 * 32 + 26)	/* CPUID 1.ECX[26] */
 #define SIM_FEATURE_PKU		(16 * 32 + 3)	/* CPUID 7.0.ECX[3] */
 #define SIM_FEATURE_LA57	(16 * 32 + 16)	/* CPUID 7.0.ECX[16] */
+#define SIM_FEATURE_XFD		(10 * 32 + 4)	/* CPUID 0xD.1.EAX[4] */
 
 /* Guest CPUID combinations the scenarios iterate over. */
 #define SIM_CPUID_IBT		(1u << 0)
@@ -137,6 +141,12 @@ extern const struct sim_host_field sim_host_fields[SIM_NR_HOST_FIELDS];
 #define SIM_CPUID_LM		(1u << 2)
 #define SIM_CPUID_XSAVES	(1u << 3)	/* CPUID.(0xD,1):EAX[3] */
 #define SIM_CPUID_PKU		(1u << 4)	/* CPUID.(7,0):ECX[3] */
+/*
+ * AMX with its dynamic state: CPUID.(7,0):EDX[24] (AMX-TILE), the tile
+ * components in CPUID.(0xD,0), XFD (CPUID.(0xD,1):EAX[4]) and their XFD
+ * support (CPUID.(0xD,18):ECX[2]), as a VMM gives them together
+ */
+#define SIM_CPUID_AMX		(1u << 5)
 /* what every combination has unless a scenario takes it away */
 #define SIM_CPUID_BASE		(SIM_CPUID_LM | SIM_CPUID_XSAVES | SIM_CPUID_PKU)
 
@@ -319,13 +329,22 @@ static inline unsigned int sim_family_msrs(enum sim_family f, u32 *out,
 #define SIM_XFEATURE_MASK_BNDCSR	(1ULL << 4)
 #define SIM_XFEATURE_MASK_AVX512	(7ULL << 5)	/* opmask, ZMM_Hi256, Hi16_ZMM */
 #define SIM_XFEATURE_MASK_PKRU		(1ULL << 9)
-#define SIM_XFEATURE_MASK_XTILE		(3ULL << 17)	/* XTILECFG, XTILEDATA */
+#define SIM_XFEATURE_MASK_XTILE_CFG	(1ULL << 17)
+#define SIM_XFEATURE_MASK_XTILE_DATA	(1ULL << 18)
+#define SIM_XFEATURE_MASK_XTILE		(SIM_XFEATURE_MASK_XTILE_CFG | \
+					 SIM_XFEATURE_MASK_XTILE_DATA)
+/*
+ * The components a task gets only once it asks (arch_prctl(
+ * ARCH_REQ_XCOMP_GUEST_PERM) for a guest's), whose use XFD can trap:
+ * the kernel's XFEATURE_MASK_USER_DYNAMIC
+ */
+#define SIM_XFEATURE_MASK_DYNAMIC	SIM_XFEATURE_MASK_XTILE_DATA
 /*
  * The simulated CPU's XCR0 components (CPUID.(0xD,0) EDX:EAX), all of
  * which the host kernel enables and KVM supports: x87, SSE, AVX, MPX,
- * AVX-512 and PKRU; no AMX (its dynamic state is the XFD family's).
- * Their registers are not modelled (a KVM_SET_XSAVE image of them is
- * carried as it is), except PKRU's.
+ * AVX-512 and PKRU; the AMX host's (SIM_HOST_AMX) AMX's two tile
+ * components too (sim_host_xcr0()).  Their registers are not modelled (a
+ * KVM_SET_XSAVE image of them is carried as it is), except PKRU's.
  */
 #define SIM_HOST_XCR0	(SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_YMM | \
 			 SIM_XFEATURE_MASK_BNDREGS | SIM_XFEATURE_MASK_BNDCSR | \
@@ -349,6 +368,8 @@ static const struct sim_xfeature_geometry sim_xfeature_geometry[] = {
 	[6] = { 1152, 512 },		/* AVX-512: ZMM_Hi256 */
 	[7] = { 1664, 1024 },		/* AVX-512: Hi16_ZMM */
 	[9] = { 2688, 8 },		/* PKRU */
+	[17] = { 2752, 64 },		/* AMX: XTILECFG */
+	[18] = { 2816, 8192 },		/* AMX: XTILEDATA */
 	[SIM_XFEATURE_CET_USER] = { 0, 16 },	/* U_CET, PL3_SSP */
 	[SIM_XFEATURE_CET_KERNEL] = { 0, 24 },	/* PL0_SSP..PL2_SSP */
 };
@@ -380,6 +401,26 @@ static inline u32 sim_xsave_size(u64 xfeatures, bool compacted)
 		}
 	}
 	return size;
+}
+
+/*
+ * The XFD family (docs/families.md): IA32_XFD arms XFD for the dynamic
+ * components whose bits it sets (a use of one raises #NM), IA32_XFD_ERR
+ * says which such use raised the last #NM (SDM Vol. 1, 13.14).  Both
+ * exist with XFD (CPUID.(0xD,1):EAX[4]); their valid bits are the
+ * dynamic components the guest's CPUID.(0xD,0) enumerates.  Like XCR0
+ * and PKRU they have no register-file slot: the machine keeps one of
+ * each (struct sim's xfd, xfd_err).  IA32_XFD is the FPU core's: loaded
+ * with an fpstate (its xfd), the guest's while the guest FPU is loaded.
+ * One row per MSR: X(NAME, name, MSR, guest CPUID gate).
+ */
+#define SIM_FAMILY_XFD_ROWS(X)						\
+	X(XFD, xfd, SIM_MSR_XFD, SIM_CPUID_AMX)				\
+	X(XFD_ERR, xfd_err, SIM_MSR_XFD_ERR, SIM_CPUID_AMX)
+
+static inline bool sim_is_xfd_msr(u32 msr)
+{
+	return msr == SIM_MSR_XFD || msr == SIM_MSR_XFD_ERR;
 }
 
 /* X86_CR4_OSXSAVE, X86_CR4_PKE */

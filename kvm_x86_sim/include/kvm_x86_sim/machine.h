@@ -83,6 +83,8 @@ enum sim_event_type {
 	SIM_EV_XSAVE_UABI,
 	SIM_EV_SMM,		/* an SMI (index 1) or RSM (2), emulated by KVM */
 	SIM_EV_XREG,		/* XSETBV of XCR0 (index 0), WRPKRU (index 1) */
+	/* interrupts on after a VM-exit (val: IA32_XFD_ERR then) */
+	SIM_EV_IRQS_ON,
 };
 
 /* SIM_EV_XREG's index */
@@ -142,6 +144,9 @@ struct sim_vcpu {
 	 */
 	u32 passthrough[2];
 	bool tree_intercepts;
+	/* the XFD family's MSRs (no slot): BIT(0) XFD, BIT(1) XFD_ERR */
+	u8 xfd_passthrough[2];
+	bool nm_exit;			/* this exit is the guest's #NM */
 	/* where the tree passed each through: the guest access's trace line */
 	const char *pt_file[SIM_NR_SLOTS];
 	int pt_line[SIM_NR_SLOTS];
@@ -164,6 +169,12 @@ struct sim {
 	/* XCR0 and PKRU (not MSRs: no slot; the values say whose they are) */
 	u64 xcr0;
 	u32 pkru;
+	/*
+	 * The XFD family (no slot either): the AMX host's CPU has AMX and
+	 * XFD; IA32_XFD and IA32_XFD_ERR as the CPU holds them
+	 */
+	bool amx;
+	struct sim_val xfd, xfd_err;
 	enum sim_mode mode;
 	int fpregs_locked;
 	bool need_fpu_load;		/* TIF_NEED_FPU_LOAD of current */
@@ -215,10 +226,25 @@ struct sim {
 	int nr_observers;
 };
 
+/* The host's XCR0: the simulated CPU's, with AMX's tiles on the AMX host */
+static inline u64 sim_host_xcr0(const struct sim *sim)
+{
+	return SIM_HOST_XCR0 | (sim->amx ? SIM_XFEATURE_MASK_XTILE : 0);
+}
+
 /* The components the host's kernel enables: its max_features (XCR0|XSS). */
 static inline u64 sim_host_max_xfeatures(const struct sim *sim)
 {
-	return SIM_HOST_XCR0 | sim->host_xss;
+	return sim_host_xcr0(sim) | sim->host_xss;
+}
+
+/*
+ * What an fpstate holds to start with: the kernel's default features,
+ * every enabled component but the dynamic ones a task must ask for
+ */
+static inline u64 sim_default_xfeatures(const struct sim *sim)
+{
+	return sim_host_max_xfeatures(sim) & ~SIM_XFEATURE_MASK_DYNAMIC;
 }
 
 /* What a host fpstate's buffer holds where no XSAVES wrote (never loaded). */

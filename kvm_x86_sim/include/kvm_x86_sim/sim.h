@@ -40,9 +40,16 @@ enum sim_vendor { SIM_VMX, SIM_SVM };
  * without shadow stacks on VMX and nothing of CET on SVM, while the
  * kernel's XSS keeps the CET components (the CPU has SHSTK).
  */
+/*
+ * The AMX host is the CET host with AMX and XFD (an Intel CPU: on SVM it
+ * is the CET host, no AMD CPU has them): its XCR0 has the tile
+ * components, KVM supports AMX and XFD, the VMM asked for the guest's
+ * dynamic-component permission.  It is the last: SIM_HOSTS_ALL and the
+ * generated programs leave it out (the XFD family's scenarios name it).
+ */
 enum sim_host {
 	SIM_HOST_CET, SIM_HOST_NO_CET, SIM_HOST_LA57, SIM_HOST_CET_OFF,
-	SIM_HOST_NO_TDP, SIM_NR_HOSTS
+	SIM_HOST_NO_TDP, SIM_HOST_AMX, SIM_NR_HOSTS
 };
 
 /*
@@ -93,6 +100,8 @@ enum sim_fault {
 	SIM_FAULT_XCR0_ALL_SUPPORTED	= 1u << 27,
 	/* cpuid.c's runtime update leaves the XSAVE sizes of CPUID.0xD alone */
 	SIM_FAULT_CPUID_NOT_UPDATED	= 1u << 28,
+	/* RDMSR of IA32_XFD_ERR in host mode reads 0: a guest's #NM lost */
+	SIM_FAULT_XFD_ERR_READS_ZERO	= 1u << 29,
 };
 /* A fault by its name in lower case ("stale_fpregs_valid"); 0: unknown. */
 unsigned int sim_fault_by_name(const char *name);
@@ -130,6 +139,11 @@ enum sim_need {
 	SIM_NEED_XREGS		= 1u << 12,
 	/* KVM_{GET,SET}_XCRS: kvm_vcpu_ioctl_x86_{get,set}_xcrs */
 	SIM_NEED_XCRS		= 1u << 13,
+	/*
+	 * the XFD family: the IA32_XFD{,_ERR} arms of kvm_{get,set}_msr_common
+	 * and VMX's save of XFD_ERR at an #NM VM-exit (handle_nm_fault_irqoff)
+	 */
+	SIM_NEED_XFD		= 1u << 14,
 };
 
 struct sim;
@@ -282,7 +296,10 @@ enum sim_smm_op { SIM_SMM_NONE, SIM_SMM_SMI, SIM_SMM_RSM };
  * VM-exit; .ret non-zero: #GP), its WRPKRU of .data and RDPKRU into .data
  * (no VM-exit; #UD without CR4.PKE), its MOV to CR4 setting CR4.PKE (KVM
  * emulates it; #GP for a guest without PKU), its CPUID of leaf 0xD
- * subleaf .msr (KVM emulates it; .data: EBX, the XSAVE area's size).
+ * subleaf .msr (KVM emulates it; .data: EBX, the XSAVE area's size),
+ * its use of AMX tile data (SIM_GUEST_TILE: no exit unless it faults;
+ * .ret 0, or SIM_GUEST_NM for the #NM of an XFD-armed component, or
+ * SIM_GUEST_UD for the #UD of tiles its XCR0 does not enable).
  */
 enum sim_guest_xreg_op {
 	SIM_GUEST_XREG_NONE,
@@ -291,7 +308,10 @@ enum sim_guest_xreg_op {
 	SIM_GUEST_RDPKRU,
 	SIM_GUEST_SET_CR4_PKE,
 	SIM_GUEST_CPUID_0XD,
+	SIM_GUEST_TILE,
 };
+#define SIM_GUEST_NM	7	/* a guest op's .ret: #NM (NM_VECTOR) */
+#define SIM_GUEST_UD	6	/* #UD (UD_VECTOR) */
 
 /* A guest op's .nested, and what a VMLAUNCH's .ret says happened. */
 enum sim_nested_op {
