@@ -171,7 +171,7 @@ int sim_guest_tile(struct sim_vcpu *v)
 	sim->xfd_err = sim_owned(sim, sim->xfd_err.v |
 				 SIM_XFEATURE_MASK_XTILE_DATA, v);
 	sim_trace(sim, SIM_EV_WRMSR, SIM_MSR_XFD_ERR, sim->xfd_err, __FILE__,
-		  __LINE__, "#NM of an XFD-armed use: XFD_ERR");
+		  __LINE__, "#NM (XFD): XFD_ERR set");
 	v->nm_exit = sim->kernel->xfd(v->kvm_vcpu, SIM_XFD_NM_INTERCEPTED);
 	return SIM_GUEST_NM;
 }

@@ -34,10 +34,18 @@ static u32 pick_cet(u64 *s)
 	return cet[below(s, n)];
 }
 
-/* An MSR for a batch: mostly CET, sometimes XSS or one KVM knows not. */
-static u32 pick_msr(u64 *s, bool guest)
+/*
+ * An MSR for a batch: mostly CET, sometimes XSS or one KVM knows not;
+ * on the AMX host (@xfd) the XFD family's a quarter of the time (a draw
+ * only there, so that other hosts' programs stay as they were).
+ */
+static u32 pick_msr(u64 *s, bool guest, bool xfd)
 {
-	unsigned int r = below(s, 16);
+	unsigned int r;
+
+	if (xfd && !below(s, 4))
+		return below(s, 2) ? SIM_MSR_XFD : SIM_MSR_XFD_ERR;
+	r = below(s, 16);
 
 	if (r < 11)
 		return pick_cet(s);
@@ -56,11 +64,17 @@ static u64 pick_value(u64 *s, u32 msr, unsigned int cpuid)
 		0, SIM_XFEATURE_MASK_CET_USER, SIM_XFEATURE_MASK_CET_KERNEL,
 		SIM_XFEATURE_MASK_CET_ALL, 1ull << 8, 1ull << 0,
 	};
+	static const u64 xfd[] = {
+		0, SIM_XFEATURE_MASK_XTILE_DATA, SIM_XFEATURE_MASK_XTILE_CFG,
+		SIM_XFEATURE_MASK_XTILE, SIM_XFEATURE_MASK_YMM, 1ull << 63,
+	};
 	u64 v[SIM_MAX_EDGE_VALUES];
 	unsigned int r = below(s, 10);
 
 	if (msr == SIM_MSR_XSS)
 		return xss[below(s, ARRAY_SIZE(xss))];
+	if (sim_is_xfd_msr(msr))
+		return xfd[r % ARRAY_SIZE(xfd)];
 	if (r < 2)
 		return 0;
 	if (r < 4)
@@ -79,6 +93,10 @@ static unsigned int pick_cpuid(u64 *s, unsigned int caps)
 			 (below(s, 2) ? SIM_CPUID_SHSTK : 0) |
 			 (below(s, 2) ? SIM_CPUID_IBT : 0) |
 			 (below(s, 2) ? SIM_CPUID_PKU : 0);
+
+	/* AMX where KVM offers it (a draw only there) */
+	if ((caps & SIM_CPUID_AMX) && below(s, 4))
+		c |= SIM_CPUID_AMX;
 
 	return c & (caps | SIM_CPUID_BASE);
 }
@@ -174,6 +192,28 @@ static void gen_xreg(u64 *s, struct sim_guest_op *g)
 }
 
 /*
+ * A guest op of the XFD family: a use of tile data, an XSETBV enabling
+ * AMX's tiles, a WRMSR arming XFD for them.
+ */
+static void gen_tile(u64 *s, struct sim_guest_op *g)
+{
+	switch (below(s, 4)) {
+	case 0:
+	case 1:
+		g->xreg = SIM_GUEST_TILE;
+		break;
+	case 2:
+		g->xreg = SIM_GUEST_XSETBV;
+		g->data = SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_XTILE;
+		break;
+	default:
+		g->write = true;
+		g->msr = SIM_MSR_XFD;
+		g->data = SIM_XFEATURE_MASK_XTILE_DATA;
+	}
+}
+
+/*
  * Guest op @i of a KVM_RUN as one of a pair, when the next op is free:
  * an SMI and its RSM (with an SSP the SMM handler may have changed), or
  * L1's VMLAUNCH and L2's VM-exit, sometimes with an SMI and its RSM
@@ -217,7 +257,8 @@ static unsigned int gen_pair(u64 *s, struct prog_step *st, unsigned int i,
 }
 
 static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid,
-		     const struct sim_kernel *k, enum sim_vendor vendor)
+		     const struct sim_kernel *k, enum sim_vendor vendor,
+		     bool xfd)
 {
 	unsigned int i, pair = 0;
 
@@ -237,13 +278,21 @@ static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid,
 				pair--;
 				break;
 			}
+			/*
+			 * the AMX host's guest uses its tiles, enables them,
+			 * arms XFD for them
+			 */
+			if (xfd && !below(s, 3)) {
+				gen_tile(s, g);
+				break;
+			}
 			if (!sim_kernel_lacks(k, SIM_NEED_XREGS) && !below(s, 5)) {
 				gen_xreg(s, g);
 				break;
 			}
 			g->init = !below(s, 12);
 			g->write = below(s, 2);
-			g->msr = pick_msr(s, true);
+			g->msr = pick_msr(s, true, xfd);
 			g->data = g->write ? pick_value(s, g->msr, cpuid) : 0;
 			break;
 		case PROG_SET_ONE_REG:
@@ -256,7 +305,7 @@ static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid,
 			break;
 		default:
 			msr = st->op == PROG_DEV_GET_MSRS ? pick_cet(s) :
-			      pick_msr(s, false);
+			      pick_msr(s, false, xfd);
 			st->e[i].index = msr;
 			st->e[i].data = st->op == PROG_SET_MSRS ?
 					pick_value(s, msr, cpuid) : 0x5a5a5a5a;
@@ -297,6 +346,12 @@ void prog_generate(struct prog *p, u64 seed, unsigned long index,
 	p->index = index;
 	p->vendor = vendor;
 	p->host = below(&s, SIM_HOST_AMX);
+	/*
+	 * one CET-host program in eight runs on the AMX host instead (no
+	 * draw: the other programs stay as they were)
+	 */
+	if (p->host == SIM_HOST_CET && index % 8 == 7)
+		p->host = SIM_HOST_AMX;
 	p->ignore_msrs = !below(&s, 8);
 	p->nr_vcpus = 1 + below(&s, PROG_MAX_VCPUS);
 	caps = sim_host_kvm_caps(p->host, vendor);
@@ -319,7 +374,9 @@ void prog_generate(struct prog *p, u64 seed, unsigned long index,
 		}
 		st->op = pick_op(&s, k);
 		ran[v] |= st->op == PROG_RUN;
-		gen_step(&s, st, cpuid[v], k, vendor);
+		gen_step(&s, st, cpuid[v], k, vendor,
+			 p->host == SIM_HOST_AMX &&
+			 !sim_kernel_lacks(k, SIM_NEED_XFD));
 		if (st->op == PROG_NESTED_STATE) {
 			st->dst = below(&s, p->nr_vcpus);
 			ran[v] = ran[st->dst] = true;
@@ -352,7 +409,7 @@ static void run_step(struct sim *sim, struct sim_vcpu **vcpus,
 {
 	struct sim_vcpu *v = vcpus[st->vcpu];
 	static struct sim_msr_entry e[PROG_BIG_BATCH];
-	static u8 xsave[SIM_KVM_XSAVE_SIZE];
+	static u8 xsave[SIM_XSAVE_MAX_SIZE];
 	struct sim_guest_op g[PROG_MAX_ENTRIES];
 	struct sim_vmcs12 v12[PROG_MAX_ENTRIES];
 	u64 val = st->e[0].data, regs[64], room = st->reg_room;

@@ -144,6 +144,7 @@ static const char *xreg_name(unsigned int xreg)
 		[SIM_GUEST_RDPKRU] = "SIM_GUEST_RDPKRU",
 		[SIM_GUEST_SET_CR4_PKE] = "SIM_GUEST_SET_CR4_PKE",
 		[SIM_GUEST_CPUID_0XD] = "SIM_GUEST_CPUID_0XD",
+		[SIM_GUEST_TILE] = "SIM_GUEST_TILE",
 	};
 
 	return xreg < ARRAY_SIZE(name) && name[xreg] ? name[xreg] : "0";
@@ -163,6 +164,8 @@ static const char *msr_name(u32 msr)
 		{ SIM_MSR_PL3_SSP, "SIM_MSR_PL3_SSP" },
 		{ SIM_MSR_INT_SSP_TAB, "SIM_MSR_INT_SSP_TAB" },
 		{ SIM_MSR_XSS, "SIM_MSR_XSS" },
+		{ SIM_MSR_XFD, "SIM_MSR_XFD" },
+		{ SIM_MSR_XFD_ERR, "SIM_MSR_XFD_ERR" },
 		{ SIM_MSR_AMD64_NB_CFG, "SIM_MSR_AMD64_NB_CFG" },
 		{ SIM_MSR_KVM_INTERNAL_GUEST_SSP, "SIM_MSR_KVM_INTERNAL_GUEST_SSP" },
 	};
@@ -423,7 +426,7 @@ void prog_print_c(const struct prog *p, sim_printer print, void *ctx)
 	if (uses(p, PROG_REG_LIST))
 		say(&o, "\tu64 room, regs[64];");
 	if (uses(p, PROG_GET_XSAVE) || uses(p, PROG_SET_XSAVE))
-		say(&o, "\tstatic u8 xsave[SIM_KVM_XSAVE_SIZE];");
+		say(&o, "\tstatic u8 xsave[SIM_XSAVE_MAX_SIZE];");
 	for (i = 0; i < p->nr_steps; i++)
 		print_arrays(&o, &p->steps[i], i);
 	say(&o, "");

@@ -70,7 +70,7 @@ void scn_xfd(struct sim_vcpu *vcpu, unsigned int cpuid)
 		XSETBV(FPSSE | XTILE), RD(SIM_MSR_XFD_ERR), RD(SIM_MSR_XFD),
 		TILE,
 	};
-	static u8 buf[SIM_XSAVE_LEGACY_AND_HEADER + 16384];
+	static u8 buf[SIM_XSAVE_MAX_SIZE];
 	struct sim_vcpu *dst;
 	u32 list[64], n = ARRAY_SIZE(list);
 

@@ -213,6 +213,8 @@ int sim_dev_get_msrs(struct sim *sim, struct sim_msr_entry *e, u32 n);
  */
 enum sim_xsave_op { SIM_GET_XSAVE, SIM_GET_XSAVE2, SIM_SET_XSAVE };
 #define SIM_KVM_XSAVE_SIZE	4096	/* struct kvm_xsave */
+/* KVM_GET_XSAVE2's largest buffer here: AMX's tile data ends at 11008 */
+#define SIM_XSAVE_MAX_SIZE	12288
 #define SIM_XSAVE_HDR_OFFSET	512
 int sim_get_xsave(struct sim_vcpu *vcpu, void *buf, u32 size);
 int sim_set_xsave(struct sim_vcpu *vcpu, const void *buf);
