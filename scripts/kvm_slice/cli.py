@@ -11,6 +11,8 @@ from .errors import EXIT_OK, EXIT_USAGE, PROG, SliceError
 from .render import render_c, render_h, render_report, summary_line
 from .resolve import Result, slice_tree
 from .closure import follow, provided_names
+from .index import TreeIndex
+from .scancache import ScanCache
 from .spec import parse_provided, parse_spec
 
 
@@ -37,6 +39,10 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     ap.add_argument("--search-dir", default="arch/x86/kvm",
                     help="directory under the tree to index "
                          "(default: %(default)s)")
+    ap.add_argument("--cache", metavar="DIR",
+                    help="keep each file's scan under DIR/scans, by the "
+                         "file's content, for the next run (off by "
+                         "default; scans are always shared within a run)")
     ap.add_argument("--prelude", default="slice_prelude.h",
                     help="header included first (default: %(default)s)")
     ap.add_argument("--check-glue", metavar="GLUE_C",
@@ -67,11 +73,12 @@ def run(args: argparse.Namespace) -> None:
         raise SliceError(EXIT_USAGE, f"{PROG}: {tree}: search directory "
                          f"{args.search_dir} not found")
     entries = parse_spec(args.spec)
-    results = slice_tree(tree, search_dir, entries)
+    index = TreeIndex(tree, search_dir, ScanCache(args.cache))
+    results = slice_tree(tree, search_dir, entries, index)
     provided = parse_provided(args.spec)
     if provided:
         results += follow(tree, search_dir, results,
-                          provided_names(provided))
+                          provided_names(provided), index)
     pulled: list[Pulled] = []
     failed = ""
     if args.check_glue:
@@ -88,6 +95,8 @@ def run(args: argparse.Namespace) -> None:
             Compiler(args.check_cc, os.path.abspath(args.check_glue)),
             log=lambda s: print(f"build: {s}"),
             fallback=args.headers_from and os.path.abspath(args.headers_from))
+    for note in index.cache.notes:
+        print(f"{PROG}: {note}", file=sys.stderr)
     write_file(args.out_c, render_c(tree, args.prelude, results, pulled))
     write_file(args.out_h, render_h(tree, args.out_h, results))
     if args.report:

@@ -21,7 +21,7 @@ from .lexer import mask_code
 from .prune import switch_names
 from .resolve import Result, prune_or_hand_on, resolve
 from .switch import find_switch
-from .index import Definition, index_tree, list_sources
+from .index import Definition, TreeIndex, index_tree
 from .spec import SpecEntry
 
 IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -32,14 +32,9 @@ C_WORDS = frozenset("""
     sizeof static struct switch typedef union unsigned void volatile while
     _Bool _Static_assert typeof __typeof__ asm __asm__ defined
     """.split())
-# Names that may be defined in a file: a #define (a macro), or a name
-# before "(" on a line starting at column 0 (a function's header, kernel
-# style); the index then checks each for real.  Only a called name is
-# looked up as a function, only a #define'd one as a macro: a local
-# variable's name never costs a scan of the tree.
-DEFINED_RE = re.compile(r"^\s*#\s*define\s+(\w+)"
-                        r"|^(?:[A-Za-z_][^;\n]*?[\s*])?([A-Za-z_]\w*)\s*\(",
-                        re.M)
+# Only a called name is looked up as a function, only a #define'd one as
+# a macro (index.DEFINED_RE): a local variable's name never costs a scan
+# of the tree.
 MAX_ROUNDS = 8              # helpers of helpers of ...
 MAX_ADDED = 64              # a runaway closure is a bug, not a slice
 
@@ -57,20 +52,6 @@ def provided_names(paths: list[str]) -> set[str]:
                 code, _, _ = mask_code(f.read())
             names.update(IDENT_RE.findall(code))
     return names
-
-
-def _maybe_defined(root: str) -> tuple[set[str], set[str]]:
-    """(names #define'd, names that may head a function definition)."""
-    macros: set[str] = set()
-    fns: set[str] = set()
-    for path in list_sources(root):
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for m in DEFINED_RE.finditer(f.read()):
-                if m.group(1):
-                    macros.add(m.group(1))
-                else:
-                    fns.add(m.group(2))
-    return macros, fns
 
 
 def _uses(text: str) -> tuple[set[str], set[str]]:
@@ -95,12 +76,15 @@ def _hand_on_arms(res: Result, arms: tuple[str, ...]) -> Optional[str]:
 
 
 def follow(tree: str, search_dir: str, results: list[Result],
-           provided: set[str]) -> list[Result]:
+           provided: set[str],
+           index: Optional[TreeIndex] = None) -> list[Result]:
     """Results for the helpers and macros the sliced *results* use,
     transitively; appended in the order found.  Raises SliceError if a
-    helper's switch cannot be pruned to the arms handed on to it."""
+    helper's switch cannot be pruned to the arms handed on to it.
+    *index*: the run's TreeIndex of tree (one is made if not given)."""
     have = {r.entry.name for r in results}
-    macros, fns = _maybe_defined(os.path.join(tree, search_dir))
+    index = index or TreeIndex(tree, search_dir)
+    macros, fns = index.maybe_defined()
     todo = [r for r in results if r.text]
     added = []
     for _ in range(MAX_ROUNDS):
@@ -125,7 +109,7 @@ def follow(tree: str, search_dir: str, results: list[Result],
         names = sorted(want)
         found = index_tree(tree, search_dir,
                            [SpecEntry(k, n) for n in names
-                            for k in want[n][0]])
+                            for k in want[n][0]], index)
         todo = []
         for name in names:
             have.add(name)

@@ -60,18 +60,30 @@ def mask_code(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(pieces), starts, ends
 
 
+_NEWLINE_RE = re.compile("\n")
+
+
 class SourceFile:
     """One indexed file: original text plus its masked copy."""
 
-    def __init__(self, tree: str, rel: str, text: str) -> None:
+    def __init__(self, tree: str, rel: str, text: str,
+                 masked: Optional[tuple[str, list[int], list[int]]] = None
+                 ) -> None:
+        """*masked*: mask_code(text), if it is known already."""
         self.rel = rel
         self.path = os.path.join(tree, rel)
         self.text = text
-        self.code, self.cstarts, self.cends = mask_code(text)
+        self.code, self.cstarts, self.cends = masked or mask_code(text)
+        self._newlines: Optional[list[int]] = None
 
     def line_of(self, pos: int) -> int:
         """1-based line number of offset *pos*."""
-        return self.text.count("\n", 0, pos) + 1
+        if self._newlines is None:
+            # the offset of every newline, once: a definition asks for
+            # its line, its end's and its report's
+            self._newlines = [m.start() for m in _NEWLINE_RE.finditer(
+                self.text)]
+        return bisect.bisect_left(self._newlines, pos) + 1
 
     def in_comment(self, pos: int) -> Optional[int]:
         """Return the end of the comment containing *pos*, or None."""

@@ -13,7 +13,7 @@ from typing import Optional
 
 from .conditionals import exclusive
 from .errors import EXIT_SYMBOL, PROG, SliceError
-from .index import Definition, index_tree
+from .index import Definition, TreeIndex, index_tree
 from .prune import prune_function
 from .stmts import prune_statements
 from .switch import find_switch
@@ -90,13 +90,14 @@ def prune_or_hand_on(res: Result, arms: tuple[str, ...]) -> Optional[str]:
     return prune_function(res, arms)
 
 
-def slice_tree(tree: str, search_dir: str,
-               entries: list[SpecEntry]) -> list[Result]:
+def slice_tree(tree: str, search_dir: str, entries: list[SpecEntry],
+               index: Optional[TreeIndex] = None) -> list[Result]:
     """Find and prepare every spec entry; returns the list of Results.
+    *index*: the run's TreeIndex of tree (one is made if not given).
 
     Raises SliceError(EXIT_SYMBOL) listing every symbol problem.
     """
-    found = index_tree(tree, search_dir, entries)
+    found = index_tree(tree, search_dir, entries, index)
     results, errors = [], []
     for entry in entries:
         res, err = resolve(entry, found.get(entry.name, []))

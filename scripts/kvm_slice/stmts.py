@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Optional, cast
 
 from .conditionals import DIRECTIVE_RE, directive_kw
 from .errors import PROG
-from .index import scan_file, word_re
+from .index import file_definitions, word_re
 from .prune import blank_region, braces_balanced
 from .lexer import SourceFile, decl_start
 
@@ -104,7 +104,7 @@ def _helpers_naming(src: SourceFile, names: set[str],
     a patch puts the helper it extracts) whose body names a token."""
     if not names:
         return set()
-    return {h.name for h in scan_file(src, word_re(names), set())
+    return {h.name for h in file_definitions(src, names, ())
             if h.kind == "fn" and tok_re.search(src.code[h.start:h.end])}
 
 

@@ -1329,5 +1329,197 @@ class BuildCheck(SliceTestCase):
         self.assertRegex(out, r"UNBUILT toy_get .*glue\.c:\d+: void value")
 
 
+
+from kvm_slice import index as ks_index  # noqa: E402
+from kvm_slice import scancache  # noqa: E402
+from kvm_validate.paths import trees_dir  # noqa: E402
+
+TOP = os.path.dirname(os.path.dirname(HERE))
+SPEC = os.path.join(TOP, "slice", "kvm_msr.spec")
+# the cached trees the scan cache is checked on, the newest first
+TREES = ("linux-7", "linux-7.3.4", "linux-6.12")
+
+
+def forget_scans():
+    """Empty the process's memory of scans and masked copies."""
+    scancache._SCANS.clear()
+    scancache.MASKS.clear()
+
+
+class ScanCacheTest(SliceTestCase):
+    """Each file is scanned once per content (scancache.py): the slice is
+    the same byte for byte with and without the cache, in memory or on
+    disk, and a file's new content is scanned again."""
+
+    def setUp(self):
+        forget_scans()
+        self.addCleanup(forget_scans)
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.cache = os.path.join(self.tmp.name, "cache")
+
+    def slice(self, tree, spec, cache, name):
+        """Slice tree in-process; (rc, stdout, stderr, {file: bytes})
+        and how many files were scanned."""
+        out = os.path.join(self.tmp.name, name)
+        argv = ["--tree", tree, "--spec", spec,
+                "--out-c", os.path.join(out, "slice.c"),
+                "--out-h", os.path.join(out, "slice.h"),
+                "--report", os.path.join(out, "slice.json")]
+        if cache:
+            argv += ["--cache", cache]
+        so, se = io.StringIO(), io.StringIO()
+        real = ks_index.scan_source
+        scanned = []
+
+        def counting(src):
+            scanned.append(src.rel)
+            return real(src)
+        with contextlib.redirect_stdout(so), contextlib.redirect_stderr(se):
+            ks_index.scan_source = counting
+            try:
+                rc = ks.main(argv)
+            finally:
+                ks_index.scan_source = real
+        files = {}
+        for fn in ("slice.c", "slice.h", "slice.json"):
+            p = os.path.join(out, fn)
+            if os.path.exists(p):
+                with open(p, "rb") as f:
+                    files[fn] = f.read()
+        return (rc, so.getvalue(), files), se.getvalue(), len(scanned)
+
+    def entries(self):
+        d = os.path.join(self.cache, scancache.KIND)
+        return sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+    def kernel_copy(self):
+        """A scratch copy of a cached tree's arch/x86/kvm (outside the
+        repository), or SKIP."""
+        for name in TREES:
+            tree = os.path.join(trees_dir(), name)
+            if os.path.isfile(os.path.join(tree, KVM, "x86.c")):
+                break
+        else:
+            self.skipTest(f"no kernel tree ({', '.join(TREES)}) under "
+                          f"{trees_dir()}: ./kvm-x86-sim setup fetches "
+                          "them")
+        root = os.path.join(self.tmp.name, "linux")
+        shutil.copytree(os.path.join(tree, KVM), os.path.join(root, KVM))
+        return root
+
+    def test_kernel_tree_cold_warm_and_one_file_changed(self):
+        root = self.kernel_copy()
+        nfiles = len(ks_index.list_sources(os.path.join(root, KVM)))
+        ref, _, n = self.slice(root, SPEC, None, "ref")
+        self.assertEqual(n, nfiles, "without a cache: each file once")
+        self.assertIn("slice.c", ref[2], ref)
+        forget_scans()
+        cold, _, n = self.slice(root, SPEC, self.cache, "cold")
+        self.assertEqual(cold, ref)
+        self.assertEqual(n, nfiles)
+        self.assertEqual(len(self.entries()), nfiles)
+        forget_scans()                  # a new process: the disk only
+        disk, _, n = self.slice(root, SPEC, self.cache, "disk")
+        self.assertEqual(disk, ref)
+        self.assertEqual(n, 0)
+        warm, _, n = self.slice(root, SPEC, self.cache, "warm")
+        self.assertEqual(warm, ref)
+        self.assertEqual(n, 0)
+        # one file changed: every offset after the new line moves, so a
+        # stale scan of it would cut the wrong text
+        x86 = os.path.join(root, KVM, "x86.c")
+        with open(x86, "rb") as f:
+            old = f.read()
+        with open(x86, "wb") as f:
+            f.write(b"/* the scan cache test */\n" + old)
+        changed, _, n = self.slice(root, SPEC, self.cache, "changed")
+        self.assertEqual(n, 1, "only the changed file is scanned")
+        self.assertEqual(len(self.entries()), nfiles + 1)
+        forget_scans()
+        fresh, _, n = self.slice(root, SPEC, None, "fresh")
+        self.assertEqual(changed, fresh)
+        self.assertNotEqual(changed[2]["slice.c"], ref[2]["slice.c"])
+        # and back: the old content's scan is still there
+        with open(x86, "wb") as f:
+            f.write(old)
+        again, _, n = self.slice(root, SPEC, self.cache, "again")
+        self.assertEqual((again, n), (ref, 0))
+
+    def toy(self):
+        t = self.tree({"a.c": """
+            #define TOY_ONE 1
+            #ifdef CONFIG_TOY
+            static int toy_b(int x)
+            {
+            #else
+            static int toy_a(int x)
+            {
+            #endif
+            \treturn x + TOY_ONE;
+            }
+
+            int toy_main(void)
+            {
+            \treturn toy_a(2);
+            }
+            """, "b.h": "#define TOY_TWO 2\n"})
+        spec = os.path.join(t.tmp.name, "spec")
+        with open(spec, "w") as f:
+            f.write("fn toy_main\nfn toy_a\nfn toy_b\nmacro TOY_ONE\n")
+        return t, spec
+
+    def test_names_do_not_key_a_scan(self):
+        """One scan of a file serves every set of wanted names, as a
+        scan for those names alone would find them."""
+        t, _ = self.toy()
+        with open(os.path.join(t.root, KVM, "a.c")) as f:
+            src = ks.SourceFile(t.root, f"{KVM}/a.c", f.read())
+        for fns, macros in (({"toy_b"}, set()), ({"toy_a"}, set()),
+                            ({"toy_a", "toy_b", "toy_main"}, {"TOY_ONE"}),
+                            (set(), {"TOY_ONE"}), (set(), set())):
+            want = [(d.kind, d.name, d.start, d.end, d.path, d.body)
+                    for d in ks.scan_file(src, ks.word_re(fns), macros)]
+            got = [(d.kind, d.name, d.start, d.end, d.path, d.body)
+                   for d in ks_index.file_definitions(src, fns, macros)]
+            self.assertEqual(got, want, (fns, macros))
+        # the #else branch's header is not a definition of its own once
+        # the #if branch's is wanted: the first branch wins
+        self.assertEqual([d.name for d in ks_index.file_definitions(
+            src, {"toy_a", "toy_b"}, ())], ["toy_b"])
+
+    def test_damaged_entry_is_scanned_again(self):
+        t, spec = self.toy()
+        ref, _, n = self.slice(t.root, spec, self.cache, "ref")
+        self.assertEqual((ref[0], n), (0, 2))
+        ents = self.entries()
+        self.assertEqual(len(ents), 2)
+        for k, damage in enumerate((b"", b"{}\n[]", None)):
+            path = os.path.join(self.cache, scancache.KIND, ents[0])
+            with open(path, "rb") as f:
+                data = f.read()
+            with open(path, "wb") as f:
+                # emptied; a wrong first line; the payload edited
+                f.write(damage if damage is not None else
+                        data.replace(b'"D"', b'"O"', 1))
+            forget_scans()
+            got, err, n = self.slice(t.root, spec, self.cache, f"d{k}")
+            self.assertEqual(got, ref)
+            self.assertEqual(n, 1, err)
+            self.assertIn("was damaged", err)
+            self.assertIn("scanned again", err)
+        # repaired on the way: the next run reads both from disk
+        forget_scans()
+        got, err, n = self.slice(t.root, spec, self.cache, "after")
+        self.assertEqual((got, err, n), (ref, "", 0))
+
+    def test_no_cache_dir_writes_nothing(self):
+        t, spec = self.toy()
+        before = sorted(os.listdir(t.tmp.name))
+        self.slice(t.root, spec, None, "nodisk")
+        self.assertFalse(os.path.exists(self.cache))
+        self.assertEqual(sorted(os.listdir(t.tmp.name)), before)
+
+
 if __name__ == "__main__":
     unittest.main()
