@@ -9,18 +9,24 @@ is a BadInput with the kernel's own file:line and the patched line; a full
 disk or a missing tool is the harness's failure (HarnessError).
 """
 
+import contextlib
 import hashlib
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass
 from typing import Optional, Union
 
+from kvm_slice.cli import main as slicer_main
+from kvm_slice.scancache import KIND as SCANS
+
 from .cache import FORMAT, Cache
 from .codekey import code_digest
-from .errors import BadInput, HarnessError
+from .errors import BadInput, HarnessError, Interrupted
 from .patchcov import STRIP
 from .paths import KVM_DIR, TOP
 from .scratch import run_child
@@ -61,6 +67,10 @@ def record_flags(display_root: str) -> list[str]:
 
 
 CACHE_KEEP = 200
+# The slicer's per-file scans (kvm_slice/scancache.py): one a file
+# content, small; a tree's arch/x86/kvm is about 100 files, and each
+# step of a series adds the few it changed.
+SCANS_KEEP = 2000
 DISK_FULL = ("No space left on device", "Disk quota exceeded")
 
 
@@ -228,6 +238,11 @@ class Builder:
                                    "--build build)")
         self.spec = self.desc.spec
         self.slicer = self.desc.slicer
+        # the slicer beside this package runs in this process: every
+        # slice of the run shares the scans of the files a step did not
+        # change (kvm_slice/scancache.py); another one runs as a child
+        self.slicer_here = os.path.realpath(self.slicer) == \
+            os.path.realpath(os.path.join(TOP, "scripts", "kvm_slice.py"))
         self.slicer_hash = slicer_digest(self.slicer)
         self.hdr = headers_digest(self.desc)
         self.incs = ["-I" + d for d in self.desc.include_dirs]
@@ -282,15 +297,15 @@ class Builder:
             self.cache.notes.append(f"{scan.non_utf8}: non-UTF-8 bytes in "
                                     "the tree (kept as they are)")
         tmpd = self.cache.staging("slices", key)
-        r = run_child([sys.executable, self.slicer, "--tree", root,
-                       "--spec", self.spec,
-                       "--out-c", os.path.join(tmpd, "slice.c"),
-                       "--out-h", os.path.join(tmpd, "slice.h"),
-                       "--report", os.path.join(tmpd, "slice.json"),
-                       "--headers-from", display_root,
-                       "--check-glue", self.desc.glue_source,
-                       "--check-cc", self.cc, *self.cflags, *self.incs],
-                      stderr_to_stdout=False)
+        r = self._run_slicer(["--tree", root, "--spec", self.spec,
+                              "--out-c", os.path.join(tmpd, "slice.c"),
+                              "--out-h", os.path.join(tmpd, "slice.h"),
+                              "--report", os.path.join(tmpd, "slice.json"),
+                              "--headers-from", display_root,
+                              "--cache", self.cache.root,
+                              "--check-glue", self.desc.glue_source,
+                              "--check-cc", self.cc, *self.cflags,
+                              *self.incs])
         if r.returncode:
             self.cache.discard(tmpd)
             self._slicer_failed(r, scan)
@@ -318,6 +333,28 @@ class Builder:
         code_digest(tmpd)
         return self.cache.publish(tmpd, "slices", key), False
 
+    def _run_slicer(self, argv: list[str]
+                    ) -> "subprocess.CompletedProcess[str]":
+        """The slicer on argv, its exit code and output as a child's: in
+        this process when it is the one beside this package, a crash
+        then exit 1 with the traceback on its stderr."""
+        if not self.slicer_here:
+            return run_child([sys.executable, self.slicer, *argv],
+                             stderr_to_stdout=False)
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                rc = slicer_main(argv)
+            except Interrupted:
+                raise
+            except SystemExit as e:         # argparse
+                rc = e.code if isinstance(e.code, int) else 2
+            except Exception:
+                traceback.print_exc()
+                rc = 1
+        return subprocess.CompletedProcess(argv, rc, out.getvalue(),
+                                           err.getvalue())
+
     @staticmethod
     def _slicer_failed(r: "subprocess.CompletedProcess[str]",
                        scan: TreeScan) -> None:
@@ -337,16 +374,18 @@ class Builder:
 
     def prune(self, keep: int = CACHE_KEEP) -> None:
         """Keep the cache bounded: the newest `keep` slices, binaries,
-        runs and records (and whatever an older layout left)."""
-        for sub in ("slices", "bin", "runs", "records"):
+        runs and records, the newest SCANS_KEEP of the slicer's per-file
+        scans (and whatever an older layout left)."""
+        for sub, n in (("slices", keep), ("bin", keep), ("runs", keep),
+                       ("records", keep), (SCANS, SCANS_KEEP)):
             base = os.path.join(self.cache.root, sub)
             try:
                 ents = [os.path.join(base, e) for e in os.listdir(base)
                         if not e.startswith("main-")]
-                if len(ents) <= keep:
+                if len(ents) <= n:
                     continue
                 ents.sort(key=lambda e: os.lstat(e).st_mtime)
-                for e in ents[:len(ents) - keep]:
+                for e in ents[:len(ents) - n]:
                     if os.path.isdir(e):
                         self.cache.discard(e)
                     else:

@@ -357,6 +357,9 @@ class StepRunner:
         # slice of the tree they were deleted from (the previous step's)
         self.deleted: dict[str, dict[int, list[int]]] = {}
         self.prev_sdir: Optional[str] = None
+        # the unpatched tree's slice, once a run (the tree is taken not
+        # to change during it): each step compares its code with it
+        self.tree_sdir: Optional[str] = None
 
     def step(self, k: int, label: str, ps: list[Patch], root: str,
              changed: Optional[dict[str, list[int]]] = None,
@@ -365,7 +368,10 @@ class StepRunner:
         st = Step(k, label, ps)
         tree, args = self.tree, self.args
         explore = explore and not args.no_explore
-        sdir, c1 = self.builder.slice(root, tree)
+        if root == tree and self.tree_sdir is not None:
+            sdir, c1 = self.tree_sdir, True
+        else:
+            sdir, c1 = self.builder.slice(root, tree)
         if explore and changed is not None and not args.strict and \
                 not args.no_select and \
                 self._base_code() == code_digest(sdir):
@@ -503,11 +509,17 @@ class StepRunner:
             "run as at the base")
         return sel
 
+    def _tree_slice(self) -> str:
+        """The unpatched tree's slice (cached; looked up once a run)."""
+        if self.tree_sdir is None:
+            self.tree_sdir = self.builder.slice(self.tree, self.tree)[0]
+        return self.tree_sdir
+
     def _base_slice(self) -> Optional[str]:
         """The unpatched tree's slice (cached), or None when it cannot be
         sliced."""
         try:
-            return self.builder.slice(self.tree, self.tree)[0]
+            return self._tree_slice()
         except (BadInput, HarnessError):
             return None
 
@@ -520,7 +532,7 @@ class StepRunner:
         """The unpatched tree's slice and its run without exploration
         (each built and run once)."""
         if self.base is None:
-            sdir, _ = self.builder.slice(self.tree, self.tree)
+            sdir = self._tree_slice()
             exe, _ = self.builder.binary(sdir, self.tree, self.tree)
             key = (exe, "")
             if key not in self.runs:
@@ -589,8 +601,7 @@ class StepRunner:
         if self.deleted:
             # a deletion of lines the slice before it held was run (the
             # run went without them): judged, wherever it is counted
-            prev = self.prev_sdir or self.builder.slice(self.tree,
-                                                        self.tree)[0]
+            prev = self.prev_sdir or self._tree_slice()
             before = slice_lines(prev, self.tree)
             for rel, dels in self.deleted.items():
                 for at, old in dels.items():
