@@ -324,3 +324,59 @@ def kvmbug_nested_svm_exit_skips_cet(c):
                     "if (guest_cpu_cap_has(vcpu, X86_FEATURE_SHSTK)) {",
                     "\tif (0) {", "KVM: nSVM: L2's CET state stays in vmcb02",
                     kernel.NESTED_SVM)
+
+
+# The XFD family (AMX's dynamic state): real fixes of this code, undone.
+
+@case("kvmbugs", VIOLATION, r"HOST INTEGRITY: .*IA32_XFD_ERR")
+def kvmbug_nm_exit_skips_xfd_err(c):
+    """handle_nm_fault_irqoff() no longer saves the guest's XFD_ERR: the
+    host's #NM handling clobbers it before the guest reads it"""
+    return line_bug(c, "static void handle_nm_fault_irqoff(",
+                    "rdmsrq(MSR_IA32_XFD_ERR, "
+                    "vcpu->arch.guest_fpu.xfd_err);",
+                    "\t\t;", "KVM: VMX: XFD_ERR is the guest's anyway",
+                    kernel.VMX)
+
+
+@case("kvmbugs", VIOLATION, r"VALIDITY: KVM_SET_XSAVE|NO BUG")
+def kvmbug_set_xsave_keeps_xfd_armed_bv(c):
+    """kvm_vcpu_ioctl_x86_set_xsave() no longer clears XSTATE_BV of the
+    components the guest's XFD arms: their XRSTOR would #NM"""
+    return line_bug(c, "static int kvm_vcpu_ioctl_x86_set_xsave(",
+                    "xstate->xsave.header.xfeatures &= "
+                    "~vcpu->arch.guest_fpu.fpstate->xfd;",
+                    "\t;", "KVM: x86: userspace's XSTATE_BV as it is")
+
+
+@case("kvmbugs", VIOLATION, r"VALIDITY: write of invalid value .* 0x1c4")
+def kvmbug_xfd_any_bits(c):
+    """the IA32_XFD arm of kvm_set_msr_common() no longer checks the
+    value against the guest's dynamic components"""
+    def edit(t):
+        arm = t.index("case MSR_IA32_XFD:",
+                      t.index("int kvm_set_msr_common("))
+        old = "if (data & ~kvm_guest_supported_xfd(vcpu))"
+        at = t.index(old, arm)
+        return t[:at] + "if (0)" + t[at + len(old):]
+    return bug(c, edit, "KVM: x86: XFD takes what the CPU takes")
+
+
+@case("kvmbugs", VIOLATION, r"CPUID GATING: KVM_GET_MSR_INDEX_LIST lists MSR 0x1c")
+def kvmbug_xfd_listed_without_xfd(c):
+    """kvm_probe_msr_to_save() lists IA32_XFD{,_ERR} on a host without
+    XFD"""
+    return line_bug(c, "static void kvm_probe_msr_to_save(",
+                    "if (!kvm_cpu_cap_has(X86_FEATURE_XFD))", "\t\tif (0)",
+                    "KVM: x86: always save XFD")
+
+
+@case("kvmbugs", VIOLATION, r"HOST INTEGRITY")
+def kvmbug_xfd_passed_through_unsynced(c):
+    """vmx_set_msr() passes IA32_XFD through without noting it
+    (xfd_no_write_intercept): KVM neither reads XFD back at the exit nor
+    intercepts the #NM whose XFD_ERR it must save"""
+    return line_bug(c, "int vmx_set_msr(",
+                    "vcpu->arch.xfd_no_write_intercept = true;", "\t\t\t;",
+                    "KVM: VMX: XFD's pass-through needs no flag",
+                    kernel.VMX)
