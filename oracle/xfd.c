@@ -13,9 +13,15 @@
  */
 #include "oracle_internal.h"
 
+/*
+ * The family is judged on a tree with its code and the XCR0 switch
+ * around VM-entry (the xfeatures family's): a guest's tiles need both.
+ */
 static bool judged(const struct oracle *o)
 {
-	return o->sim->tree_caps & SIM_NEED_XFD;
+	unsigned int need = SIM_NEED_XFD | SIM_NEED_XREGS;
+
+	return (o->sim->tree_caps & need) == need;
 }
 
 /* kvm_guest_supported_xfd(): the guest's dynamic components */

@@ -376,7 +376,7 @@ void prog_generate(struct prog *p, u64 seed, unsigned long index,
 		ran[v] |= st->op == PROG_RUN;
 		gen_step(&s, st, cpuid[v], k, vendor,
 			 p->host == SIM_HOST_AMX &&
-			 !sim_kernel_lacks(k, SIM_NEED_XFD));
+			 !sim_kernel_lacks(k, SIM_NEED_XFD | SIM_NEED_XREGS));
 		if (st->op == PROG_NESTED_STATE) {
 			st->dst = below(&s, p->nr_vcpus);
 			ran[v] = ran[st->dst] = true;

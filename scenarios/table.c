@@ -159,7 +159,7 @@ const struct sim_scenario sim_scenarios[] = {
 	{
 		.name = "xfd",
 		.summary = "IA32_XFD/XFD_ERR: AMX's #NM recorded, kept across exits and migration",
-		.needs = SIM_NEED_XFD,
+		.needs = SIM_NEED_XFD | SIM_NEED_XREGS,
 		.combos = ONE(NONE) | ONE(SHSTK),
 		.hosts = 1u << SIM_HOST_CET | 1u << SIM_HOST_AMX,
 		.run = scn_xfd,
@@ -536,7 +536,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.name = "breaks_xfd_err",
 		.summary = "RDMSR of XFD_ERR reads 0: the guest's #NM record is lost",
 		.proves = INV(HOST_INTEGRITY),
-		.needs = SIM_NEED_XFD,
+		.needs = SIM_NEED_XFD | SIM_NEED_XREGS,
 		.faults = SIM_FAULT_XFD_ERR_READS_ZERO,
 		.expect = INV(HOST_INTEGRITY),
 		.combos = ONE(NONE),
