@@ -39,7 +39,7 @@ KIND = "scans"
 # Entries kept in memory: a tree's search dir is about 100 files, a
 # series changes a few a step; 1024 covers several trees and a series.
 MEMORY_KEEP = 1024
-MASKS_KEEP = 256
+MASKS_KEEP = 64
 
 # ("D", name, start, end, path)  a #define of name at [start, end)
 # ("O", name, start, body, path) a function header at depth 0: its
