@@ -160,7 +160,7 @@ const struct sim_scenario sim_scenarios[] = {
 		.name = "xfd",
 		.summary = "IA32_XFD/XFD_ERR: AMX's #NM recorded, kept across exits and migration",
 		.needs = SIM_NEED_XFD | SIM_NEED_XREGS,
-		.combos = ONE(NONE) | ONE(SHSTK),
+		.combos = ONE(NONE) | ONE(BOTH),
 		.hosts = 1u << SIM_HOST_CET | 1u << SIM_HOST_AMX,
 		.run = scn_xfd,
 	},

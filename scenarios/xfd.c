@@ -54,6 +54,8 @@ static void guest_nm_cycle(struct sim_vcpu *vcpu)
 		WR(SIM_MSR_XFD, XTILEDATA),
 		TILE,					/* #NM again */
 		RD(SIM_MSR_XFD),
+		RD(SIM_MSR_U_CET),		/* not passed through for XFD */
+		RD(SIM_MSR_PL0_SSP),
 	};
 
 	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
@@ -71,13 +73,18 @@ void scn_xfd(struct sim_vcpu *vcpu, unsigned int cpuid)
 		TILE,
 	};
 	static u8 buf[SIM_XSAVE_MAX_SIZE];
-	struct sim_vcpu *dst;
+	struct sim_guest_op no_amx[] = {
+		RD(SIM_MSR_XFD_ERR), RD(SIM_MSR_XFD), WR(SIM_MSR_XFD, 0), TILE,
+	};
+	struct sim_vcpu *dst, *other;
 	u32 list[64], n = ARRAY_SIZE(list);
 
 	sim_set_cpuid(vcpu, cpuid | SIM_CPUID_AMX);
 	sim_get_msr_index_list(sim, list, &n);
 	/* userspace: the guest's dynamic bits, nothing else */
 	set_msr(vcpu, SIM_MSR_XFD, XTILEDATA);
+	/* the intercepts recalculated with XFD's writes passed through */
+	sim_set_cpuid(vcpu, cpuid | SIM_CPUID_AMX);
 	set_msr(vcpu, SIM_MSR_XFD, SIM_XFEATURE_MASK_XTILE_CFG);
 	set_msr(vcpu, SIM_MSR_XFD, 1ULL << 63);
 	set_msr(vcpu, SIM_MSR_XFD_ERR, XTILEDATA);
@@ -107,6 +114,13 @@ void scn_xfd(struct sim_vcpu *vcpu, unsigned int cpuid)
 	set_msr(dst, SIM_MSR_XFD_ERR, XTILEDATA);
 	sim_run_guest(dst, migrated, ARRAY_SIZE(migrated));
 	get_both(dst);
+	/* a guest without AMX beside them: neither MSR exists for it */
+	other = sim_vcpu_create(sim);
+	if (!other)
+		return;
+	sim_set_cpuid(other, cpuid);
+	set_msr(other, SIM_MSR_XFD, 0);
+	sim_run_guest(other, no_amx, ARRAY_SIZE(no_amx));
 }
 
 /*

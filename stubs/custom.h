@@ -114,12 +114,13 @@
 #define vmx_disable_intercept_for_msr(vcpu, msr, type)			\
 	vmx_set_intercept_for_msr(vcpu, msr, type, false)
 /*
- * vmx_update_exception_bitmap(): of its bits only #NM matters here, set
- * while XFD's writes pass through (xfd_no_write_intercept), which the
- * glue reads when the guest takes an #NM
+ * vmx_update_exception_bitmap(): of its bits only #NM is modelled, set
+ * while XFD's writes pass through (xfd_no_write_intercept) as the call
+ * finds the flag; the glue reads the bit when the guest takes an #NM
  */
 #undef vmx_update_exception_bitmap
-#define vmx_update_exception_bitmap(vcpu)	((void)(vcpu))
+#define vmx_update_exception_bitmap(vcpu) \
+	((vcpu)->sim_nm_intercept = (vcpu)->arch.xfd_no_write_intercept)
 /* the guest's CR0 is not modelled: CR0.TS (is_xfd_nm_fault()) is clear */
 #undef kvm_is_cr0_bit_set
 #define kvm_is_cr0_bit_set(vcpu, bit)	((void)(vcpu), (void)(bit), false)

@@ -350,6 +350,7 @@ struct kvm_vcpu {
 	struct kvm_vcpu_stat stat;
 	struct sim_vcpu *sim;		/* the simulator's view of this vCPU */
 	void *guest_page;		/* the harness's: what kvm_vcpu_map() maps */
+	bool sim_nm_intercept;		/* the harness's: #NM in VMX's bitmap */
 	int mutex;			/* (get_vmcs12()'s assertion) */
 	unsigned long requests;		/* KVM_REQ_* bits */
 };

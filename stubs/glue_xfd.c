@@ -17,8 +17,8 @@
  * the CPU (only when non-zero: the host's is 0); after the VM-exit, with
  * interrupts still off, XFD read back if the guest may write it without
  * an exit, the vendor's handling of an #NM exit, XFD_ERR cleared for the
- * host.  vmx_update_exception_bitmap() intercepts #NM exactly while XFD's
- * writes pass through.
+ * host.  Whether KVM intercepts the guest's #NM is what its last
+ * vmx_update_exception_bitmap() left (custom.h).
  */
 static int glue_xfd(void *kvm_vcpu, int phase)
 {
@@ -26,7 +26,7 @@ static int glue_xfd(void *kvm_vcpu, int phase)
 
 	switch (phase) {
 	case SIM_XFD_NM_INTERCEPTED:
-		return vcpu->arch.xfd_no_write_intercept;
+		return vcpu->sim_nm_intercept;
 	case SIM_XFD_ENTRY:
 		if (vcpu->arch.guest_fpu.xfd_err)
 			wrmsrq(MSR_IA32_XFD_ERR, vcpu->arch.guest_fpu.xfd_err);
