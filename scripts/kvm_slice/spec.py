@@ -76,8 +76,8 @@ def parse_spec(path: str) -> list[SpecEntry]:
         words = line.split("#", 1)[0].split()
         if not words:
             continue
-        if words[0] == "provided":
-            continue            # parse_provided()
+        if words[0] in ("provided", "standin"):
+            continue            # parse_provided(), parse_standins()
         if words[0] not in ("fn", "macro"):
             raise _spec_error(path, lineno,
                               f"expected 'fn' or 'macro', got '{words[0]}'")
@@ -112,4 +112,21 @@ def parse_provided(path: str) -> list[str]:
                     raise _spec_error(path, lineno, f"provided {w}: no "
                                       "such file or directory")
                 out.append(p)
+    return out
+
+
+def parse_standins(path: str) -> dict[str, tuple[str, ...]]:
+    """The spec's ``standin FUNCTION TOKEN,...`` lines: the statements of
+    FUNCTION (not sliced) naming a TOKEN, for which the harness's glue
+    stands in; a patch changing one is not checked."""
+    out: dict[str, tuple[str, ...]] = {}
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            words = line.split("#", 1)[0].split()
+            if not words or words[0] != "standin":
+                continue
+            if len(words) != 3 or not _IDENT_RE.match(words[1]):
+                raise _spec_error(path, lineno, "expected 'standin "
+                                  "FUNCTION TOKEN,...'")
+            out[words[1]] = tuple(words[2].split(","))
     return out

@@ -13,6 +13,11 @@ changed line of C is attributed to the top-level definition holding it:
   for (an MSR number, a CPUID query), a definition in a header it does
   not take.  A PASS would certify code nobody ran: exit 3, naming the
   line and why;
+- *not checked* too when it is a statement of a function the harness
+  does not slice but whose statements naming some tokens its glue
+  stands in for (the spec's ``standin`` lines: vcpu_enter_guest()'s
+  switch of XCR0, XSS, PKRU and XFD around the VM-entry): the line, or
+  the lines a pure deletion removed, names one;
 - *outside* otherwise (code this harness does not model, the MMU say,
   a comment): a note.
 
@@ -112,13 +117,17 @@ def _is_declaration(lines: list[str], k: int) -> bool:
 
 def judge_changes(changed: dict[str, list[int]], root: str,
                   held: dict[str, set[int]], slice_text: str,
-                  stub_names: set[str], sliced: set[str]
+                  stub_names: set[str], sliced: set[str],
+                  standins: Optional[dict[str, tuple[str, ...]]] = None,
+                  deleted: Optional[dict[str, dict[int, str]]] = None
                   ) -> tuple[list[str], list[str]]:
     """(not checked, outside): one line each for the changed lines of C
     that the slice does not hold.  held: the tree's lines the slice
     holds (patchcov.slice_lines); slice_text: the slice's code;
     stub_names: what the harness's stubs name; sliced: the functions the
-    slice defines."""
+    slice defines; standins: the spec's standin lines (function ->
+    tokens); deleted: the text a pure deletion counted at a line removed
+    (patchcov.deleted_text)."""
     used = set(WORD.findall(slice_text))
     unchecked, outside = [], []
     for rel, lines in sorted(changed.items()):
@@ -133,9 +142,21 @@ def judge_changes(changed: dict[str, list[int]], root: str,
         for n in lines:
             if n in held.get(rel, set()) or not 0 < n <= len(text):
                 continue
-            if not _code(text[n - 1]):
+            gone = (deleted or {}).get(rel, {}).get(n, "")
+            if not _code(text[n - 1]) and not any(
+                    _code(t) for t in gone.split("\n")):
                 continue
             name = defined_at(text, n - 1)
+            hit = sorted(set((standins or {}).get(name or "", ())) &
+                         set(WORD.findall(text[n - 1] + "\n" + gone)))
+            if hit:
+                unchecked.append(
+                    f"{rel}:{n} changes a statement of {name}() that the "
+                    f"harness's glue stands in for (it names "
+                    f"{', '.join(hit)}); the run did not use the tree's")
+                continue
+            if not _code(text[n - 1]):
+                continue
             member = _member(text[n - 1]) if name and \
                 STRUCT_RE.match(text[_start(text, n - 1)]) else None
             if member and member in used and name not in used:

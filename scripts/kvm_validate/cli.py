@@ -32,8 +32,8 @@ from .formats import (nipa_exit, render_ktap, render_patchwork,
                       render_robot, testing_line, write_nipa_description)
 from .gitrange import base_commit_warnings, read_range, repo_top
 from .patchcov import (Unmeasured, applied_changes, applied_deletions,
-                       executed_lines, gcov_env, held_text, measure,
-                       private_dir, slice_lines, snapshot)
+                       deleted_text, executed_lines, gcov_env, held_text,
+                       measure, private_dir, slice_lines, snapshot)
 from .patches import Patch, read_file, read_series
 from .paths import TOP, cache_dir
 from .report import (Colour, Outcome, check_output, print_error, printable,
@@ -46,6 +46,8 @@ from .runcache import load as load_run
 from .runcache import store as store_run
 from .scratch import (Scratch, cleanup_all, install_signal_handlers,
                       remove_tree)
+from kvm_slice.spec import parse_standins
+
 from .changes import judge_changes
 from .codekey import code_digest
 from .impact import Unrecorded, cached_record, changed_functions
@@ -310,6 +312,7 @@ def series(args: argparse.Namespace, res: Outcome, run: "StepRunner",
             notes = apply_patch(ps[-1], scratch, tree, k)
             changed = applied_changes(ps[-1], before, scratch.root)
             run.deleted = applied_deletions(ps[-1], before, scratch.root)
+            run.deleted_text = deleted_text(ps[-1], before, run.deleted)
             remove_tree(before)
             st = run.step(k, "1" if k == 1 else f"1-{k}", ps, scratch.root,
                           changed)
@@ -356,6 +359,7 @@ class StepRunner:
         # the step's pure deletions (patchcov.applied_deletions) and the
         # slice of the tree they were deleted from (the previous step's)
         self.deleted: dict[str, dict[int, list[int]]] = {}
+        self.deleted_text: dict[str, dict[int, str]] = {}
         self.prev_sdir: Optional[str] = None
         # the unpatched tree's slice, once a run (the tree is taken not
         # to change during it): each step compares its code with it
@@ -400,6 +404,7 @@ class StepRunner:
             self._judge_changes(st, sdir, root, changed)
             run = self._skips_against_base(run)
             self.prev_sdir, self.deleted = sdir, {}
+            self.deleted_text = {}
         else:
             st.notes += [f"the harness could not build the tree's {n} "
                          f"({u['error']}): the cases needing it SKIP"
@@ -608,7 +613,8 @@ class StepRunner:
                     if set(old) & before.get(rel, set()):
                         held.setdefault(rel, set()).add(at)
         unchecked, outside = judge_changes(
-            changed, root, held, text, names, sliced)
+            changed, root, held, text, names, sliced,
+            parse_standins(self.builder.spec), self.deleted_text)
         st.unchecked += unchecked
         st.notes += [f"not checked: {u}" for u in unchecked]
         if outside:

@@ -158,6 +158,25 @@ def applied_deletions(patch: Patch, before: str, after: str
     return out
 
 
+def deleted_text(patch: Patch, before: str,
+                 deleted: dict[str, dict[int, list[int]]]
+                 ) -> dict[str, dict[int, str]]:
+    """The text of each pure deletion (applied_deletions()), read from
+    the copies snapshot() left in before: path -> {counted at: text}."""
+    out: dict[str, dict[int, str]] = {}
+    for fd in patch.files:
+        dels = deleted.get(fd.path())
+        old = inside(before, fd.source_path())
+        if not dels or not old or not os.path.isfile(old):
+            continue
+        with open(old, encoding="utf-8", errors="replace") as f:
+            lines = f.read().split("\n")
+        out[fd.path()] = {at: "\n".join(lines[o - 1] for o in olds
+                                        if 0 < o <= len(lines))
+                          for at, olds in dels.items()}
+    return out
+
+
 def applied_changes(patch: Patch, before: str, after: str
                     ) -> dict[str, list[int]]:
     """Tree-relative path -> the lines patch changed, in after (the tree
