@@ -35,6 +35,7 @@ set(KVM_X86_SIM_SCENARIO_SOURCES
 	scenarios/holds.c
 	scenarios/nested.c
 	scenarios/nested_state.c
+	scenarios/reset.c
 	scenarios/run.c
 	scenarios/selftest.c
 	scenarios/smm.c

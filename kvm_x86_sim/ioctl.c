@@ -150,6 +150,7 @@ unsigned int sim_fault_by_name(const char *name)
 		{ "xcr0_all_supported", SIM_FAULT_XCR0_ALL_SUPPORTED },
 		{ "cpuid_not_updated", SIM_FAULT_CPUID_NOT_UPDATED },
 		{ "xfd_err_reads_zero", SIM_FAULT_XFD_ERR_READS_ZERO },
+		{ "running_stuck", SIM_FAULT_RUNNING_STUCK },
 	};
 	unsigned int i;
 
@@ -200,9 +201,33 @@ struct sim_vcpu *sim_vcpu_create(struct sim *sim)
 	sim->kernel->vcpu_setup(v->kvm_vcpu, sim->vendor == SIM_SVM);
 	v->tree_intercepts = sim->kernel->recalc_intercepts(v->kvm_vcpu,
 						sim->vendor == SIM_SVM);
+	/* kvm_arch_vcpu_create() ends with kvm_vcpu_reset(vcpu, false) */
+	sim->kernel->xstate_reset(v->kvm_vcpu, false);
+	sim->kernel->vendor_reset(v->kvm_vcpu, sim->vendor == SIM_SVM, false);
 	sim_vcpu_put(v);
 	sim->mode = mode;
 	return v;
+}
+
+/*
+ * KVM_GET_MP_STATE (kvm_arch_vcpu_ioctl_get_mpstate()): with an INIT
+ * pending (an INIT IPI that came while the vCPU was outside KVM_RUN),
+ * kvm_apic_accept_events() emulates it right there, kvm_vcpu_reset(vcpu,
+ * true) on a vCPU that is loaded but not running, its guest FPU not
+ * loaded.  Observers hear of the INIT as of one inside KVM_RUN.
+ */
+int sim_get_mp_state(struct sim_vcpu *v, bool init_pending)
+{
+	struct sim *sim = v->sim;
+	struct sim_guest_msr g = { .vcpu = v, .init = true };
+
+	sim_ioctl_enter(sim, SIM_IOCTL_GET_MP_STATE, v);
+	if (init_pending)
+		sim_vcpu_init(v);
+	sim_ioctl_exit(sim);
+	if (init_pending)
+		sim_notify_guest_msr(sim, &g);
+	return 0;
 }
 
 struct sim *sim_vcpu_sim(struct sim_vcpu *v)
@@ -260,6 +285,7 @@ static const char *const ioctl_name[] = {
 	[SIM_IOCTL_SET_NESTED_STATE] = "KVM_SET_NESTED_STATE",
 	[SIM_IOCTL_GET_XCRS] = "KVM_GET_XCRS",
 	[SIM_IOCTL_SET_XCRS] = "KVM_SET_XCRS",
+	[SIM_IOCTL_GET_MP_STATE] = "KVM_GET_MP_STATE",
 };
 
 void sim_ioctl_enter(struct sim *sim, enum sim_ioctl ioctl,
@@ -576,7 +602,9 @@ void sim_run_guest(struct sim_vcpu *v, struct sim_guest_op *ops,
 		guest_op(v, &ops[i]);
 	exit_guest(v);
 	k->put_guest_fpu(v->kvm_vcpu);
-	k->set_running(v->kvm_vcpu, false);
+	/* (the broken bracket: the vCPU still wants to run) */
+	if (!sim_faulty(sim, SIM_FAULT_RUNNING_STUCK))
+		k->set_running(v->kvm_vcpu, false);
 	sim_ioctl_exit(sim);
 }
 

@@ -94,6 +94,9 @@ void scn_smm_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_xcr0(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_pkru(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_cpuid_0xd(struct sim_vcpu *vcpu, unsigned int cpuid);
+/* reset.c: INIT and RESET outside KVM_RUN */
+void scn_init_mp_state(struct sim_vcpu *vcpu, unsigned int cpuid);
+void brk_init_running_stuck(struct sim_vcpu *vcpu, unsigned int cpuid);
 /* xfd.c: the XFD family */
 void scn_xfd(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_xfd_err_lost(struct sim_vcpu *vcpu, unsigned int cpuid);

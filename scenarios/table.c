@@ -157,6 +157,14 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = scn_cpuid_0xd,
 	},
 	{
+		.name = "init_mp_state",
+		.summary = "INIT outside KVM_RUN (KVM_GET_MP_STATE): CET state reset, no FPU swap",
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSTATE_RESET,
+		.combos = SIM_COMBOS_ALL,
+		.hosts = SIM_HOSTS_ALL,
+		.run = scn_init_mp_state,
+	},
+	{
 		.name = "xfd",
 		.summary = "IA32_XFD/XFD_ERR: AMX's #NM recorded, kept across exits and migration",
 		.needs = SIM_NEED_XFD | SIM_NEED_XREGS,
@@ -533,6 +541,16 @@ const struct sim_scenario sim_scenarios[] = {
 		.run = brk_xsetbv_dropped,
 	},
 	{
+		.name = "breaks_init_running",
+		.summary = "KVM_RUN leaves wants_to_run set: INIT outside it WARNs",
+		.proves = INV(NO_BUG),
+		.needs = SIM_NEED_CET_MSRS | SIM_NEED_XSTATE_RESET,
+		.faults = SIM_FAULT_RUNNING_STUCK,
+		.expect = INV(NO_BUG),
+		.combos = ONE(SHSTK),
+		.run = brk_init_running_stuck,
+	},
+	{
 		.name = "breaks_xfd_err",
 		.summary = "RDMSR of XFD_ERR reads 0: the guest's #NM record is lost",
 		.proves = INV(HOST_INTEGRITY),
@@ -683,6 +701,12 @@ const struct sim_scenario sim_scenarios[] = {
 		.expect = INV(CPUID_GATING),
 		.combos = ONE(NONE),
 		.hosts = 1u << SIM_HOST_NO_CET,
+		/*
+		 * SVM: on VMX the vCPU's RESET also writes the CET fields of a
+		 * VMCS the CPU lacks (vmx_vcpu_reset() believes the claim), a
+		 * WARN: another invariant
+		 */
+		.vendors = 1u << SIM_SVM,
 		.run = brk_msr_list,
 	},
 	{

@@ -50,6 +50,7 @@ enum sim_ioctl {
 	SIM_IOCTL_SET_NESTED_STATE,
 	SIM_IOCTL_GET_XCRS,
 	SIM_IOCTL_SET_XCRS,
+	SIM_IOCTL_GET_MP_STATE,
 };
 
 enum sim_event_type {

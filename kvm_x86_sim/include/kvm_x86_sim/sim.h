@@ -102,6 +102,8 @@ enum sim_fault {
 	SIM_FAULT_CPUID_NOT_UPDATED	= 1u << 28,
 	/* RDMSR of IA32_XFD_ERR in host mode reads 0: a guest's #NM lost */
 	SIM_FAULT_XFD_ERR_READS_ZERO	= 1u << 29,
+	/* KVM_RUN's return leaves wants_to_run set (kvm_vcpu_ioctl()) */
+	SIM_FAULT_RUNNING_STUCK		= 1u << 30,
 };
 /* A fault by its name in lower case ("stale_fpregs_valid"); 0: unknown. */
 unsigned int sim_fault_by_name(const char *name);
@@ -353,6 +355,12 @@ struct sim_nested_state {
 int sim_get_nested_state(struct sim_vcpu *vcpu, struct sim_nested_state *ns);
 int sim_set_nested_state(struct sim_vcpu *vcpu,
 			 const struct sim_nested_state *ns);
+/*
+ * KVM_GET_MP_STATE; with @init_pending, an INIT IPI came while the vCPU
+ * was outside KVM_RUN and KVM emulates it in this ioctl.  Returns what
+ * KVM returns.
+ */
+int sim_get_mp_state(struct sim_vcpu *vcpu, bool init_pending);
 /* KVM_RUN: the guest executes @ops in order, then exits for good. */
 void sim_run_guest(struct sim_vcpu *vcpu, struct sim_guest_op *ops,
 		   unsigned int n);
