@@ -11,7 +11,7 @@ Usage (``scripts/kvm_slice.py`` is the entry point)::
 
     kvm_slice.py --tree DIR --spec FILE --out-c OUT.c --out-h OUT.h
                  [--report OUT.json] [--search-dir arch/x86/kvm]
-                 [--prelude slice_prelude.h]
+                 [--prelude slice_prelude.h] [--cache DIR]
 
 Spec file (one entry a line, ``#`` starts a comment)::
 
@@ -35,6 +35,8 @@ Modules, in the order the work flows:
     lexer         comment/literal masking, the indexed SourceFile
     conditionals  preprocessor directives, brace depth across #if groups
     header        recognising a function definition header
+    scancache     each file scanned once per content, in memory and
+                  (--cache DIR) on disk
     index         finding the wanted definitions across the tree
     switch        a function's switch: labels, arms, fall-through
     prune         dropping the switch arms ``arms=`` does not keep
