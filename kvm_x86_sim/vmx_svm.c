@@ -124,6 +124,9 @@ static bool cpuid_has(unsigned int cpuid, int feature)
  */
 static bool guest_cap(const struct sim_vcpu *v, int feature)
 {
+	/* the guest's XSAVE comes with its XSAVE features (SIM_CPUID_XSAVES) */
+	if (feature == SIM_FEATURE_XSAVE)
+		feature = SIM_FEATURE_XSAVES;
 	return cpuid_has(v->cpuid & v->sim->kvm_caps, feature);
 }
 

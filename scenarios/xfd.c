@@ -40,6 +40,7 @@ static void guest_nm_cycle(struct sim_vcpu *vcpu)
 {
 	struct sim_guest_op ops[] = {
 		RD(SIM_MSR_XFD), RD(SIM_MSR_XFD_ERR),
+		XSETBV(FPSSE | SIM_XFEATURE_MASK_XTILE_CFG),	/* #GP: half */
 		XSETBV(FPSSE | XTILE),
 		TILE,					/* XFD clear: runs */
 		WR(SIM_MSR_XFD, XTILEDATA),		/* exits; then through */
