@@ -58,6 +58,8 @@ void oracle_violate(struct oracle *o, enum sim_inv inv, int event,
 		    const char *fmt, ...) __printf(4, 5);
 /* KVM_GET_MSR_INDEX_LIST: the CET MSRs and XSS by what KVM supports. */
 void oracle_check_msr_list(struct oracle *o, const struct sim_msr_list *l);
+void oracle_check_listed(struct oracle *o, const struct sim_msr_list *l,
+			 u32 msr, bool want, int ev);
 /* A user copy of the ioctl faulted: it must have returned -EFAULT. */
 void oracle_check_user_fault(struct oracle *o, int ret, const char *ioctl,
 			     int ev);

@@ -185,24 +185,30 @@ void oracle_check_msr_list(struct oracle *o, const struct sim_msr_list *l)
 		SIM_MSR_INT_SSP_TAB,
 	};
 	int ev = oracle_last_event(o);
-	unsigned int i, j;
+	unsigned int i;
 
 	oracle_xfd_msr_list(o, l, ev);
 	if (!o->tree_has_cet)
 		return;
-	for (i = 0; i < ARRAY_SIZE(msrs); i++) {
-		bool want = msrs[i] == SIM_MSR_XSS ? xss_listed(o) :
-			    advertised(o, msrs[i]);
-		bool listed = false;
+	for (i = 0; i < ARRAY_SIZE(msrs); i++)
+		oracle_check_listed(o, l, msrs[i], msrs[i] == SIM_MSR_XSS ?
+				    xss_listed(o) : advertised(o, msrs[i]), ev);
+}
 
-		for (j = 0; j < l->n; j++)
-			listed |= l->msrs[j] == msrs[i];
-		if (listed != want)
-			oracle_violate(o, SIM_INV_CPUID_GATING, ev,
-				       "KVM_GET_MSR_INDEX_LIST %s MSR %#x, which KVM %s on this host",
-				       listed ? "lists" : "does not list",
-				       msrs[i], want ? "supports" : "does not support");
-	}
+/* KVM_GET_MSR_INDEX_LIST lists @msr exactly when KVM supports it (@want) */
+void oracle_check_listed(struct oracle *o, const struct sim_msr_list *l,
+			 u32 msr, bool want, int ev)
+{
+	bool listed = false;
+	u32 j;
+
+	for (j = 0; j < l->n; j++)
+		listed |= l->msrs[j] == msr;
+	if (listed != want)
+		oracle_violate(o, SIM_INV_CPUID_GATING, ev,
+			       "KVM_GET_MSR_INDEX_LIST %s MSR %#x, which KVM %s on this host",
+			       listed ? "lists" : "does not list",
+			       msr, want ? "supports" : "does not support");
 }
 
 /* Host-initiated access, as KVM must treat it (invariants 7 and 9). */

@@ -74,23 +74,12 @@ void oracle_xfd_written(struct oracle *o, const struct sim_vcpu *v, u32 msr,
 void oracle_xfd_msr_list(struct oracle *o, const struct sim_msr_list *l,
 			 int ev)
 {
-	static const u32 msrs[] = { SIM_MSR_XFD, SIM_MSR_XFD_ERR };
 	bool want = o->sim->kvm_caps & SIM_CPUID_AMX;
-	unsigned int i, j;
 
 	if (!judged(o))
 		return;
-	for (i = 0; i < ARRAY_SIZE(msrs); i++) {
-		bool listed = false;
-
-		for (j = 0; j < l->n; j++)
-			listed |= l->msrs[j] == msrs[i];
-		if (listed != want)
-			oracle_violate(o, SIM_INV_CPUID_GATING, ev,
-				       "KVM_GET_MSR_INDEX_LIST %s MSR %#x, which KVM %s on this host",
-				       listed ? "lists" : "does not list",
-				       msrs[i], want ? "supports" : "does not support");
-	}
+	oracle_check_listed(o, l, SIM_MSR_XFD, want, ev);
+	oracle_check_listed(o, l, SIM_MSR_XFD_ERR, want, ev);
 }
 
 /* VM-entry: the guest's XFD armed, its XFD_ERR in the CPU. */
