@@ -124,9 +124,9 @@ static bool cpuid_has(unsigned int cpuid, int feature)
  */
 static bool guest_cap(const struct sim_vcpu *v, int feature)
 {
-	/* the guest's XSAVE comes with its XSAVE features (SIM_CPUID_XSAVES) */
+	/* XSAVE: every modelled host has it, so the guest's CPUID decides */
 	if (feature == SIM_FEATURE_XSAVE)
-		feature = SIM_FEATURE_XSAVES;
+		return v->cpuid & SIM_CPUID_XSAVE;
 	return cpuid_has(v->cpuid & v->sim->kvm_caps, feature);
 }
 

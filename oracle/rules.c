@@ -39,7 +39,7 @@ bool oracle_guest_has(const struct sim_vcpu *v, int feature)
 	case SIM_FEATURE_SHSTK:	return cpuid & SIM_CPUID_SHSTK;
 	case SIM_FEATURE_IBT:	return cpuid & SIM_CPUID_IBT;
 	case SIM_FEATURE_LM:	return cpuid & SIM_CPUID_LM;
-	case SIM_FEATURE_XSAVE:
+	case SIM_FEATURE_XSAVE:	return v->cpuid & SIM_CPUID_XSAVE;
 	case SIM_FEATURE_XSAVES: return cpuid & SIM_CPUID_XSAVES;
 	case SIM_FEATURE_PKU:	return cpuid & SIM_CPUID_PKU;
 	case SIM_FEATURE_XFD:	return cpuid & SIM_CPUID_AMX;

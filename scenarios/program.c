@@ -94,7 +94,8 @@ static unsigned int pick_cpuid(u64 *s, unsigned int caps)
 			 (below(s, 2) ? SIM_CPUID_IBT : 0) |
 			 (below(s, 2) ? SIM_CPUID_PKU : 0);
 
-	/* AMX where KVM offers it (a draw only there) */
+	/* XSAVE always (no draw); AMX where KVM offers it (a draw only there) */
+	c |= SIM_CPUID_XSAVE;
 	if ((caps & SIM_CPUID_AMX) && below(s, 4))
 		c |= SIM_CPUID_AMX;
 

@@ -147,8 +147,11 @@ extern const struct sim_host_field sim_host_fields[SIM_NR_HOST_FIELDS];
  * support (CPUID.(0xD,18):ECX[2]), as a VMM gives them together
  */
 #define SIM_CPUID_AMX		(1u << 5)
+/* XSAVE itself, CPUID.1:ECX[26]: without XSAVES a guest may still have it */
+#define SIM_CPUID_XSAVE		(1u << 6)
 /* what every combination has unless a scenario takes it away */
-#define SIM_CPUID_BASE		(SIM_CPUID_LM | SIM_CPUID_XSAVES | SIM_CPUID_PKU)
+#define SIM_CPUID_BASE		(SIM_CPUID_LM | SIM_CPUID_XSAVE | \
+				 SIM_CPUID_XSAVES | SIM_CPUID_PKU)
 
 /*
  * The guest's CPUID.(EAX=0DH,ECX=1):ECX, the IA32_XSS bits it may set: a
