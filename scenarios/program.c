@@ -214,6 +214,17 @@ static void gen_tile(u64 *s, struct sim_guest_op *g)
 	}
 }
 
+/* Three guest ops that end in the #NM of armed tiles, whatever came before */
+static void gen_tile_nm(struct sim_guest_op *g)
+{
+	g[0].xreg = SIM_GUEST_XSETBV;
+	g[0].data = SIM_XFEATURE_MASK_FPSSE | SIM_XFEATURE_MASK_XTILE;
+	g[1].write = true;
+	g[1].msr = SIM_MSR_XFD;
+	g[1].data = SIM_XFEATURE_MASK_XTILE_DATA;
+	g[2].xreg = SIM_GUEST_TILE;
+}
+
 /*
  * Guest op @i of a KVM_RUN as one of a pair, when the next op is free:
  * an SMI and its RSM (with an SSP the SMM handler may have changed), or
@@ -280,9 +291,15 @@ static void gen_step(u64 *s, struct prog_step *st, unsigned int cpuid,
 				break;
 			}
 			/*
-			 * the AMX host's guest uses its tiles, enables them,
-			 * arms XFD for them
+			 * the AMX host's guest enables its tiles, arms XFD for
+			 * them and uses them (its #NM) in a row now and then,
+			 * else one of the three
 			 */
+			if (xfd && i + 2 < st->n && !below(s, 4)) {
+				gen_tile_nm(g);
+				pair = 2;
+				break;
+			}
 			if (xfd && !below(s, 3)) {
 				gen_tile(s, g);
 				break;
