@@ -108,17 +108,23 @@ u64 sim_hw_host_xcr0(void)
 	return sim_host_xcr0(sim_hw_current);
 }
 
+/* @msr's bit in struct sim_vcpu's xfd_passthrough[] */
+static u8 xfd_bit(u32 msr)
+{
+	return msr == SIM_MSR_XFD ? 1 : 2;
+}
+
 /* Does the guest reach @msr of the family without an exit? */
 bool sim_xfd_passthrough(const struct sim_vcpu *v, u32 msr, bool write)
 {
-	return v->xfd_passthrough[write] & (msr == SIM_MSR_XFD ? 1 : 2);
+	return v->xfd_passthrough[write] & xfd_bit(msr);
 }
 
 /* {vmx,svm}_set_intercept_for_msr() of XFD or XFD_ERR */
 void sim_xfd_intercept(struct sim_vcpu *v, u32 msr, bool read, bool write,
 		       bool intercept)
 {
-	u8 bit = msr == SIM_MSR_XFD ? 1 : 2;
+	u8 bit = xfd_bit(msr);
 	int rw;
 
 	for (rw = 0; rw < 2; rw++) {

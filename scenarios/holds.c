@@ -244,7 +244,7 @@ void scn_between_runs(struct sim_vcpu *vcpu, unsigned int cpuid)
 }
 
 /* The guest's state as userspace restores it (after migration, say). */
-static void restore_guest_state(struct sim_vcpu *vcpu, unsigned int cpuid)
+void scn_restore_guest_state(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
 	struct sim_msr_entry e[] = {
 		{ SIM_MSR_U_CET, 0, guest_cet(cpuid) },
@@ -293,7 +293,7 @@ void scn_guest_msrs(struct sim_vcpu *vcpu, unsigned int cpuid)
 		{ SIM_MSR_INT_SSP_TAB, 0, 0 },
 	};
 
-	restore_guest_state(vcpu, cpuid);
+	scn_restore_guest_state(vcpu, cpuid);
 	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 	sim_get_msrs(vcpu, get, ARRAY_SIZE(get));
 }
@@ -376,7 +376,7 @@ void scn_guest_xss(struct sim_vcpu *vcpu, unsigned int cpuid)
 	};
 
 	sim_set_msrs(vcpu, &set, 1);
-	restore_guest_state(vcpu, cpuid);
+	scn_restore_guest_state(vcpu, cpuid);
 	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 	sim_get_msrs(vcpu, &get, 1);
 	scn_xstate_batch(vcpu, cpuid);
@@ -407,7 +407,7 @@ void scn_init_in_run(struct sim_vcpu *vcpu, unsigned int cpuid)
 	};
 	u64 ssp;
 
-	restore_guest_state(vcpu, cpuid);
+	scn_restore_guest_state(vcpu, cpuid);
 	sim_set_one_reg(vcpu, SIM_MSR_KVM_INTERNAL_GUEST_SSP, guest_ssp(cpuid, 9));
 	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 	sim_get_msrs(vcpu, get, ARRAY_SIZE(get));

@@ -15,27 +15,21 @@
 
 void scn_init_mp_state(struct sim_vcpu *vcpu, unsigned int cpuid)
 {
-	struct sim_msr_entry set[] = {
-		{ SIM_MSR_U_CET, 0, guest_cet(cpuid) },
-		{ SIM_MSR_S_CET, 0, guest_cet(cpuid) },
-		{ SIM_MSR_PL0_SSP, 0, guest_ssp(cpuid, 0) },
-		{ SIM_MSR_PL3_SSP, 0, guest_ssp(cpuid, 3) },
-		{ SIM_MSR_INT_SSP_TAB, 0, guest_ssp(cpuid, 4) },
+	struct sim_msr_entry get[] = {
+		{ .index = SIM_MSR_U_CET }, { .index = SIM_MSR_S_CET },
+		{ .index = SIM_MSR_PL0_SSP }, { .index = SIM_MSR_PL3_SSP },
+		{ .index = SIM_MSR_INT_SSP_TAB },
 	};
-	struct sim_msr_entry get[ARRAY_SIZE(set)];
 	struct sim_guest_op ops[] = {
 		WR(SIM_MSR_PL3_SSP, guest_ssp(cpuid, 7)),
 		RD(SIM_MSR_U_CET), RD(SIM_MSR_PL3_SSP), RD(SIM_MSR_S_CET),
 	};
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(get); i++)
-		get[i] = (struct sim_msr_entry){ .index = set[i].index };
 	/* before the vCPU ever ran, then after it ran and left KVM_RUN */
-	sim_set_msrs(vcpu, set, ARRAY_SIZE(set));
+	scn_restore_guest_state(vcpu, cpuid);
 	sim_get_mp_state(vcpu, true);
 	sim_get_msrs(vcpu, get, ARRAY_SIZE(get));
-	sim_set_msrs(vcpu, set, ARRAY_SIZE(set));
+	scn_restore_guest_state(vcpu, cpuid);
 	sim_run_guest(vcpu, ops, ARRAY_SIZE(ops));
 	sim_get_mp_state(vcpu, false);
 	sim_get_mp_state(vcpu, true);

@@ -94,6 +94,8 @@ void scn_smm_ssp(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_xcr0(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_pkru(struct sim_vcpu *vcpu, unsigned int cpuid);
 void scn_cpuid_0xd(struct sim_vcpu *vcpu, unsigned int cpuid);
+/* holds.c: the guest's CET MSRs as userspace restores them */
+void scn_restore_guest_state(struct sim_vcpu *vcpu, unsigned int cpuid);
 /* reset.c: INIT and RESET outside KVM_RUN */
 void scn_init_mp_state(struct sim_vcpu *vcpu, unsigned int cpuid);
 void brk_init_running_stuck(struct sim_vcpu *vcpu, unsigned int cpuid);
